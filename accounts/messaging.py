@@ -1,0 +1,70 @@
+"""Direct messages: who may write to whom, sending, and reading a conversation."""
+
+from django.db.models import Q, QuerySet
+
+from sora_social.errors import Forbidden
+from sora_social.events import publish
+
+from .models import DM_POLICY_ORDER, DMPolicy, Follow, Message, User
+
+
+class DMNotAllowed(Forbidden):
+    code = "dm_not_allowed"
+    default_detail = "This person does not accept messages from you."
+
+
+def effective_dm_policy(user: User) -> str:
+    """The user's own setting, held under a teen's ceiling (parents or teen defaults)."""
+    from parental.selectors import teen_allowances
+
+    allowances = teen_allowances(user=user)
+    if allowances is None:
+        return user.dm_policy
+    ceiling = allowances.dm_policy_max
+    return max(user.dm_policy, ceiling, key=DM_POLICY_ORDER.index)  # the more closed of the two
+
+
+def _admits(owner: User, other: User) -> bool:
+    policy = effective_dm_policy(owner)
+    if policy == DMPolicy.EVERYONE:
+        return True
+    if policy == DMPolicy.NOBODY:
+        return False
+    follows_owner = Follow.objects.filter(follower=other, followee=owner).exists()
+    if policy == DMPolicy.FOLLOWERS:
+        return follows_owner
+    return follows_owner and Follow.objects.filter(follower=owner, followee=other).exists()
+
+
+def dm_allowed(*, sender: User, recipient: User) -> bool:
+    """Both sides' policies must admit the other, so that a reply is always possible."""
+    return _admits(recipient, sender) and _admits(sender, recipient)
+
+
+def message_send(*, sender: User, recipient: User, text: str = "", video_id=None) -> Message:
+    from generation.selectors import video_visible_get, videos_visible_to
+    from moderation.services import prompt_check
+
+    if not dm_allowed(sender=sender, recipient=recipient):
+        raise DMNotAllowed()
+    if text:
+        prompt_check(text=text, teen=sender.is_teen or recipient.is_teen)
+    video = None
+    if video_id:
+        video = video_visible_get(viewer=sender, video_id=video_id)
+        if not videos_visible_to(recipient).filter(pk=video.pk).exists():
+            raise Forbidden("They can't see this video, so it can't be shared with them.",
+                            code="video_not_shareable")
+    message = Message.objects.create(sender=sender, recipient=recipient, text=text, video=video)
+    payload = {
+        "id": str(message.pk), "from": sender.username, "text": text,
+        "video": str(video.pk) if video else None, "created_at": message.created_at.isoformat(),
+    }
+    publish(recipient, "message", payload)
+    return message
+
+
+def conversation(*, user: User, other: User) -> QuerySet:
+    return Message.objects.filter(
+        Q(sender=user, recipient=other) | Q(sender=other, recipient=user)
+    ).select_related("sender")

@@ -1,0 +1,94 @@
+"""Reads about accounts and the social graph.
+
+`blocked_ids_for` / `blocked_between` are *the* block rule: a block, in either
+direction, hides each side from the other everywhere. Other apps filter with
+these instead of querying `Block` themselves.
+"""
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from sora_social.errors import NotFound
+
+from .models import Block, Follow, Invite, User
+
+
+def blocked_between(a: User, b: User) -> bool:
+    """True when either user blocked the other."""
+    if a.pk == b.pk:
+        return False
+    return Block.objects.filter(
+        Q(blocker=a, blocked=b) | Q(blocker=b, blocked=a)
+    ).exists()
+
+
+def blocked_ids_for(user: User) -> QuerySet:
+    """Ids of the users hidden from `user` (blocked by them or blocking them), as a subquery.
+
+    Use as `qs.exclude(owner_id__in=blocked_ids_for(viewer))`: one SQL statement,
+    no ids pulled into Python.
+    """
+    return User.objects.filter(
+        Exists(Block.objects.filter(blocker=user, blocked=OuterRef("pk")))
+        | Exists(Block.objects.filter(blocker=OuterRef("pk"), blocked=user))
+    ).values("pk")
+
+
+def users_visible_to(viewer: User) -> QuerySet:
+    return User.objects.filter(is_active=True).exclude(pk__in=blocked_ids_for(viewer))
+
+
+def user_visible_get(*, viewer: User, username: str) -> User:
+    """The user named `username` if `viewer` may see them; otherwise NotFound."""
+    user = users_visible_to(viewer).filter(username__iexact=username).first()
+    if user is None:
+        raise NotFound("No such user.", code="user_not_found")
+    return user
+
+
+def user_block_target_get(*, viewer: User, username: str) -> User:
+    """Whom `viewer` may block or unblock: anyone active except those who blocked them.
+
+    The viewer's own blocks do not hide the target here, or nobody could undo a block.
+    """
+    user = (
+        User.objects.filter(is_active=True, username__iexact=username)
+        .exclude(blocking_set__blocked=viewer)
+        .first()
+    )
+    if user is None:
+        raise NotFound("No such user.", code="user_not_found")
+    return user
+
+
+def user_profile_get(*, viewer: User, username: str) -> User:
+    """A visible user with follower counts and the viewer's relation to them annotated."""
+    user = (
+        users_visible_to(viewer)
+        .filter(username__iexact=username)
+        .annotate(
+            followers_count=Count("follower_set", distinct=True),
+            following_count=Count("following_set", distinct=True),
+            is_following=Exists(Follow.objects.filter(follower=viewer, followee=OuterRef("pk"))),
+            follows_you=Exists(Follow.objects.filter(follower=OuterRef("pk"), followee=viewer)),
+        )
+        .first()
+    )
+    if user is None:
+        raise NotFound("No such user.", code="user_not_found")
+    return user
+
+
+def is_following(*, follower: User, followee: User) -> bool:
+    return Follow.objects.filter(follower=follower, followee=followee).exists()
+
+
+def are_mutuals(a: User, b: User) -> bool:
+    return is_following(follower=a, followee=b) and is_following(follower=b, followee=a)
+
+
+def invites_of(*, user: User) -> QuerySet:
+    return Invite.objects.filter(owner=user).select_related("used_by")
+
+
+def blocks_of(*, user: User) -> QuerySet:
+    return Block.objects.filter(blocker=user).select_related("blocked")

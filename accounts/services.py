@@ -1,0 +1,130 @@
+"""Writes to accounts and the social graph."""
+
+from datetime import date
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from sora_social.errors import Forbidden, Invalid
+
+from .models import DM_POLICY_ORDER, Block, Follow, Invite, User, age_on
+
+
+class TooYoung(Forbidden):
+    code = "too_young"
+    default_detail = f"You must be at least {settings.SORA_MIN_AGE} to use sora-social."
+
+
+def invites_issue(*, user: User, count: int | None = None) -> list[Invite]:
+    count = settings.SORA_INVITES_PER_USER if count is None else count
+    return Invite.objects.bulk_create([Invite(owner=user) for _ in range(count)])
+
+
+def _check_birthdate(birthdate: date) -> None:
+    today = timezone.localdate()
+    if birthdate > today:
+        raise Invalid("The birthdate is in the future.", code="invalid_birthdate")
+    age = age_on(birthdate, today)
+    if age > 130:
+        raise Invalid("The birthdate is not plausible.", code="invalid_birthdate")
+    if age < settings.SORA_MIN_AGE:
+        raise TooYoung()
+
+
+@transaction.atomic
+def user_register(
+    *, username: str, password: str, email: str, birthdate: date, invite_code: str | None = None
+) -> User:
+    _check_birthdate(birthdate)
+    if User.objects.filter(username__iexact=username).exists():
+        raise Invalid("That username is taken.", code="username_taken")
+    if User.objects.filter(email__iexact=email).exists():
+        raise Invalid("An account with that email exists.", code="email_taken")
+
+    invite = None
+    if settings.SORA_INVITES_REQUIRED:
+        if not invite_code:
+            raise Invalid("An invite code is required to join.", code="invite_required")
+        # Row lock: two people racing for one code cannot both use it.
+        invite = Invite.objects.select_for_update().filter(code=invite_code, used_by__isnull=True).first()
+        if invite is None:
+            raise Invalid("That invite code is not valid or was already used.", code="invalid_invite")
+
+    candidate = User(username=username, email=email, birthdate=birthdate)
+    try:
+        validate_password(password, user=candidate)
+    except DjangoValidationError as exc:
+        raise Invalid(" ".join(exc.messages), code="weak_password", fields={"password": exc.messages})
+    candidate.set_password(password)
+    if candidate.is_teen:
+        candidate.dm_policy = DM_POLICY_ORDER[2]  # mutuals: the teen default
+    try:
+        with transaction.atomic():
+            candidate.save()
+    except IntegrityError:  # lost a race for the username
+        raise Invalid("That username is taken.", code="username_taken")
+
+    if invite is not None:
+        invite.used_by = candidate
+        invite.used_at = timezone.now()
+        invite.save(update_fields=["used_by", "used_at"])
+    invites_issue(user=candidate)
+    return candidate
+
+
+def user_update(*, user: User, display_name: str | None = None, bio: str | None = None,
+                dm_policy: str | None = None) -> User:
+    from parental.selectors import teen_allowances  # accounts must not import parental at load
+
+    fields = []
+    if display_name is not None:
+        user.display_name = display_name
+        fields.append("display_name")
+    if bio is not None:
+        user.bio = bio
+        fields.append("bio")
+    if dm_policy is not None:
+        allowances = teen_allowances(user=user)
+        if allowances and DM_POLICY_ORDER.index(dm_policy) < DM_POLICY_ORDER.index(allowances.dm_policy_max):
+            raise Forbidden(
+                f"Teen accounts can receive messages from {allowances.dm_policy_max} at most.",
+                code="teen_restricted",
+            )
+        user.dm_policy = dm_policy
+        fields.append("dm_policy")
+    if fields:
+        user.save(update_fields=fields)
+    return user
+
+
+def follow_create(*, follower: User, followee: User) -> tuple[Follow, bool]:
+    if follower.pk == followee.pk:
+        raise Invalid("You cannot follow yourself.", code="cannot_follow_self")
+    follow, created = Follow.objects.get_or_create(follower=follower, followee=followee)
+    if created:
+        from .notifications import notify
+
+        notify(recipient=followee, kind="follow", actor=follower)
+    return follow, created
+
+
+def follow_delete(*, follower: User, followee: User) -> None:
+    Follow.objects.filter(follower=follower, followee=followee).delete()
+
+
+@transaction.atomic
+def block_create(*, blocker: User, blocked: User) -> tuple[Block, bool]:
+    if blocker.pk == blocked.pk:
+        raise Invalid("You cannot block yourself.", code="cannot_block_self")
+    block, created = Block.objects.get_or_create(blocker=blocker, blocked=blocked)
+    # A block ends the relationship both ways; unblocking does not restore it.
+    Follow.objects.filter(follower=blocker, followee=blocked).delete()
+    Follow.objects.filter(follower=blocked, followee=blocker).delete()
+    return block, created
+
+
+def block_delete(*, blocker: User, blocked: User) -> None:
+    Block.objects.filter(blocker=blocker, blocked=blocked).delete()

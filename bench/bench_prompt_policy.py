@@ -1,0 +1,92 @@
+"""Latency of the prompt policy per prompt on CPU: python bench/bench_prompt_policy.py [--threads N] [--n 400]
+
+Times `moderation.services.prompt_verdict` (the entry point generation,
+comments and DMs call) on distinct prompts from the labelled dataset, one at
+a time, after a warm-up on other text; every timed prompt is new to the
+embedder's LRU cache, so this is the uncached cost. Prints a markdown table
+with p50 / p95 / p99 / max and the encoder's share. The issue's target:
+p99 <= 20 ms.
+
+--threads sets torch's intra-op threads for this process (default: torch's
+own choice, one per core); the policy itself never sets it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sora_social.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+
+from moderation.policy.dataset import load  # noqa: E402
+from moderation.services import prompt_verdict  # noqa: E402
+from sora_social import embedder  # noqa: E402
+
+
+def percentile(values: list[float], q: float) -> float:
+    return float(np.percentile(np.array(values), q))
+
+
+def run(prompts: list[str]) -> tuple[list[float], list[float]]:
+    total, encoder = [], []
+    for text in prompts:
+        t0 = time.perf_counter()
+        prompt_verdict(text=text)
+        total.append((time.perf_counter() - t0) * 1000)
+    embedder._embed_one.cache_clear()
+    from moderation.policy.normalize import normalize
+
+    for text in prompts:
+        t0 = time.perf_counter()
+        embedder.embed_one(normalize(text))
+        encoder.append((time.perf_counter() - t0) * 1000)
+    return total, encoder
+
+
+def main(args) -> None:
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    t0 = time.perf_counter()
+    embedder.warm_up()
+    prompt_verdict(text="warm up the head and the rules")
+    load_s = time.perf_counter() - t0
+    for i in range(20):
+        prompt_verdict(text=f"warm-up prompt number {i}, a dog on a beach")
+    prompts = [r.text for r in load()][: args.n]
+    embedder._embed_one.cache_clear()
+    total, encoder = run(prompts)
+
+    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
+          f"torch {torch.__version__} threads {torch.get_num_threads()}, load average {os.getloadavg()[0]:.2f}")
+    print(f"encoder + head load: {load_s:.2f} s; {len(prompts)} distinct prompts, one at a time")
+    print()
+    print("| what | n | p50 ms | p95 ms | p99 ms | max ms | mean ms |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for name, values in (("prompt_verdict (uncached)", total), ("of which: MiniLM encode", encoder)):
+        print(f"| {name} | {len(values)} | {percentile(values, 50):.1f} | {percentile(values, 95):.1f} | "
+              f"{percentile(values, 99):.1f} | {max(values):.1f} | {statistics.fmean(values):.1f} |")
+    t0 = time.perf_counter()
+    for text in prompts[:100]:
+        prompt_verdict(text=text)
+    cached = (time.perf_counter() - t0) * 1000 / min(100, len(prompts))
+    print(f"| prompt_verdict (repeat, embedding cached) | {min(100, len(prompts))} | | | | | {cached:.2f} |")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--threads", type=int, default=0, help="torch threads (0: leave torch's default)")
+    parser.add_argument("--n", type=int, default=400)
+    main(parser.parse_args())

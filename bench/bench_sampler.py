@@ -1,0 +1,76 @@
+"""Sampling speed of the in-tree video model: python bench/bench_sampler.py [--threads 2] [--repeats 3].
+
+Prints a markdown table: per case, the median seconds of `Pipeline.generate`
+(prompt embedding cached, as in the service after the first call), frames
+and model evaluations. The issue's target: a 4 s square clip at the default
+steps in <= 2 s on 2 CPU cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import torch  # noqa: E402
+
+from generation.diffusion import world  # noqa: E402
+from generation.diffusion.model import DIT_CONFIGS, DiT  # noqa: E402
+from generation.diffusion.sampler import DEFAULT_CHECKPOINT, DEFAULT_STEPS, Pipeline, load_model  # noqa: E402
+from generation.diffusion.text import TextEncoder  # noqa: E402
+
+CASES = [
+    # (label, aspect, duration_s, steps, method, cameo)
+    ("4 s square, default", "square", 4, DEFAULT_STEPS, "euler", False),
+    ("4 s square + cameo", "square", 4, DEFAULT_STEPS, "euler", True),
+    ("4 s square, heun", "square", 4, DEFAULT_STEPS, "heun", False),
+    ("8 s landscape", "landscape", 8, DEFAULT_STEPS, "euler", False),
+    ("2 s portrait", "portrait", 2, DEFAULT_STEPS, "euler", False),
+    ("4 s square, 16 steps", "square", 4, 16, "euler", False),
+]
+
+
+def main(args):
+    torch.set_num_threads(args.threads)
+    device = "cuda" if torch.cuda.is_available() and not args.cpu else "cpu"
+    if Path(args.checkpoint).exists():
+        model, meta = load_model(args.checkpoint, device)
+        what = f"checkpoint step {meta.get('step')}"
+    else:
+        model, meta, what = DiT(DIT_CONFIGS["DiT-S"]()).to(device), {}, "untrained DiT-S (no checkpoint)"
+    pipe = Pipeline(model, TextEncoder(), meta)
+    prompt = "a big red ball bounces on the beach"
+    emb = pipe.embed(prompt)
+    face = world.face_reference("lfw:90")
+    pipe.generate(emb, steps=2)  # warm-up: allocator, kernels
+    print(f"device: {device} ({platform.processor() or platform.machine()}), torch threads: {args.threads}, {what}, "
+          f"{sum(p.numel() for p in model.parameters()) / 1e6:.1f} M parameters")
+    print("| case | frames (T x H x W) | steps | model evals | median s | clips/s |")
+    print("|---|---|---|---|---|---|")
+    for label, aspect, dur, steps, method, cameo in CASES:
+        times = []
+        for r in range(args.repeats):
+            t0 = time.perf_counter()
+            res = pipe.generate(emb, cameo_reference=face if cameo else None, seed=r, duration_s=dur, aspect=aspect,
+                                steps=steps, method=method)
+            times.append(time.perf_counter() - t0)
+        branches = 3 if cameo else 2
+        evals = branches * (steps if method == "euler" else 2 * steps - 1)
+        t, h, w = res.frames.shape[:3]
+        med = statistics.median(times)
+        print(f"| {label} | {t} x {h} x {w} | {steps} | {evals} | {med:.2f} | {1 / med:.2f} |")
+
+
+if __name__ == "__main__":
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--threads", type=int, default=int(os.environ.get("BENCH_THREADS", "2")))
+    p.add_argument("--repeats", type=int, default=3)
+    p.add_argument("--checkpoint", default=str(DEFAULT_CHECKPOINT))
+    p.add_argument("--cpu", action="store_true")
+    main(p.parse_args())

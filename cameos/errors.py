@@ -1,0 +1,35 @@
+from sora_social.errors import ApplicationError, Conflict, Forbidden, PolicyRefused
+
+
+class CameoNotPermitted(Forbidden):
+    code = "cameo_not_permitted"
+    default_detail = "You may not use this cameo."
+
+
+class CameoRestriction(PolicyRefused):
+    code = "cameo_restriction"
+    default_detail = "The cameo's owner does not allow this."
+
+
+class ChallengeExpired(Conflict):
+    code = "challenge_expired"
+    default_detail = "This challenge expired: start a new enrollment."
+
+
+class AlreadySubmitted(Conflict):
+    code = "already_submitted"
+    default_detail = "A capture was already submitted for this enrollment."
+
+
+class UploadTooLarge(ApplicationError):
+    status_code = 413
+    code = "too_large"
+
+
+class UnsupportedUpload(ApplicationError):
+    status_code = 415
+    code = "unsupported_media_type"
+
+
+class TeenCeiling(Forbidden):
+    code = "teen_restricted"

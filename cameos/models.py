@@ -1,0 +1,106 @@
+import secrets
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+
+class Permission(models.TextChoices):
+    ONLY_ME = "only_me", "Only me"
+    APPROVED = "approved", "People I approve"
+    MUTUALS = "mutuals", "Mutuals (and people I approve)"
+    EVERYONE = "everyone", "Everyone"
+
+
+# From most closed to most open; a ceiling is an index into this list.
+PERMISSION_ORDER = [Permission.ONLY_ME, Permission.APPROVED, Permission.MUTUALS, Permission.EVERYONE]
+
+MOVES = ["left", "right", "up", "down"]
+
+
+class EnrollmentStatus(models.TextChoices):
+    PENDING = "pending"
+    VERIFYING = "verifying"
+    VERIFIED = "verified"
+    REJECTED = "rejected"
+
+
+def new_digits() -> str:
+    return "".join(secrets.choice("0123456789") for _ in range(3))
+
+
+def new_moves() -> list[str]:
+    first = secrets.choice(MOVES)
+    return [first, secrets.choice([m for m in MOVES if m != first])]
+
+
+class Enrollment(models.Model):
+    """A challenge (digits to say, head moves to make) and the capture that answers it.
+
+    A verified enrollment is the consent record of a person cameo: its id is what
+    C2PA manifests cite, never the person's data.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cameo_enrollments")
+    digits = models.CharField(max_length=8, default=new_digits)
+    moves = models.JSONField(default=new_moves)
+    expires_at = models.DateTimeField()
+    status = models.CharField(max_length=16, choices=EnrollmentStatus.choices, default=EnrollmentStatus.PENDING)
+    reason = models.CharField(max_length=300, blank=True)
+    reason_code = models.CharField(max_length=32, blank=True)
+    capture = models.CharField(max_length=255, blank=True, help_text="Storage name of the uploaded clip.")
+    content_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    verified_at = models.DateTimeField(null=True, blank=True)
+
+
+class CameoKind(models.TextChoices):
+    PERSON = "person"
+    CHARACTER = "character"
+
+
+class Cameo(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cameos")
+    enrollment = models.OneToOneField(Enrollment, null=True, blank=True, on_delete=models.SET_NULL,
+                                      related_name="cameo")
+    name = models.CharField(max_length=50)
+    kind = models.CharField(max_length=16, choices=CameoKind.choices, default=CameoKind.PERSON)
+    permission = models.CharField(max_length=16, choices=Permission.choices, default=Permission.ONLY_ME)
+    restrictions = models.TextField(blank=True, max_length=1000)
+    reference = models.CharField(max_length=255, help_text="Storage name of the likeness reference (PNG).")
+    preview = models.CharField(max_length=255, blank=True)
+    embedding = models.JSONField(null=True, blank=True, help_text="Face embedding: one likeness, one owner.")
+    voice_profile = models.JSONField(null=True, blank=True)
+    consent_id = models.UUIDField(default=uuid.uuid4, editable=False,
+                                  help_text="The consent record cited in C2PA manifests.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["owner", "created_at"]), models.Index(fields=["permission"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.kind})"
+
+
+class CameoApproval(models.Model):
+    cameo = models.ForeignKey(Cameo, on_delete=models.CASCADE, related_name="approvals")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cameo_approvals")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["cameo", "user"], name="approve_once")]
+
+
+class Appearance(models.Model):
+    """A cameo in a video, drafts included: what its owner reviews and can take down."""
+
+    cameo = models.ForeignKey(Cameo, on_delete=models.CASCADE, related_name="appearances")
+    video = models.ForeignKey("generation.Video", on_delete=models.CASCADE, related_name="appearances")
+    created_at = models.DateTimeField(auto_now_add=True)
+    taken_down_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["cameo", "video"], name="appear_once")]

@@ -1,0 +1,71 @@
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from sora_social.fields import StrictCharField
+from sora_social.media import signed_url
+
+from .models import Cameo, Enrollment, Permission
+
+
+class ChallengeOut(serializers.Serializer):
+    digits = serializers.CharField(help_text="Say these digits on camera.")
+    moves = serializers.ListField(child=serializers.CharField(), help_text="Turn your head this way, in order.")
+
+
+class CameoOut(serializers.ModelSerializer):
+    id = serializers.CharField(read_only=True)
+    owner = serializers.CharField(source="owner.username")
+    preview_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Cameo
+        fields = ["id", "owner", "name", "kind", "permission", "restrictions", "preview_url", "created_at"]
+
+    def get_preview_url(self, cameo) -> str | None:
+        name = cameo.preview or cameo.reference
+        return signed_url(name, request=self.context.get("request")) if name else None
+
+
+class EnrollmentOut(serializers.ModelSerializer):
+    id = serializers.CharField(read_only=True)
+    challenge = serializers.SerializerMethodField()
+    reason = serializers.CharField(allow_blank=True)
+    cameo = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Enrollment
+        fields = ["id", "status", "challenge", "expires_at", "reason", "reason_code", "cameo", "created_at"]
+
+    def get_challenge(self, enrollment) -> ChallengeOut:
+        return {"digits": enrollment.digits, "moves": list(enrollment.moves)}
+
+    @extend_schema_field(CameoOut(allow_null=True))
+    def get_cameo(self, enrollment):
+        cameo = getattr(enrollment, "cameo", None)
+        return CameoOut(cameo, context=self.context).data if cameo else None
+
+
+class CaptureIn(serializers.Serializer):
+    video = serializers.FileField(allow_empty_file=False)
+
+
+class CharacterIn(serializers.Serializer):
+    image = serializers.FileField(allow_empty_file=False)
+    name = StrictCharField(max_length=50, min_length=1)
+
+
+class CameoPatchIn(serializers.Serializer):
+    name = StrictCharField(max_length=50, min_length=1, required=False)
+    permission = serializers.ChoiceField(choices=Permission.choices, required=False)
+    restrictions = StrictCharField(max_length=1000, required=False, allow_blank=True)
+
+
+class AppearanceOut(serializers.Serializer):
+    video = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField()
+
+    @extend_schema_field(__import__("generation.serializers", fromlist=["VideoOut"]).VideoOut)
+    def get_video(self, appearance):
+        from generation.serializers import VideoOut
+
+        return VideoOut(appearance.video, context=self.context).data

@@ -1,0 +1,282 @@
+"""Writes for cameos: enrolment, permissions, approvals, restrictions, appearances, revocation."""
+
+from __future__ import annotations
+
+import io
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from sora_social.errors import Invalid
+from sora_social.ids import is_uuid
+from sora_social.events import publish
+
+from . import selectors
+from .errors import (
+    AlreadySubmitted,
+    CameoNotPermitted,
+    CameoRestriction,
+    ChallengeExpired,
+    TeenCeiling,
+    UnsupportedUpload,
+    UploadTooLarge,
+)
+from .models import PERMISSION_ORDER, Appearance, Cameo, CameoApproval, CameoKind, Enrollment, EnrollmentStatus
+
+log = logging.getLogger(__name__)
+
+CAPTURE_TYPES = {
+    "video/mp4": "mp4", "video/quicktime": "mov", "video/webm": "webm",
+    ".mp4": "mp4", ".mov": "mov", ".webm": "webm", ".m4v": "mp4",
+}
+IMAGE_TYPES = {"image/jpeg", "image/png", "image/webp"}
+
+
+# --- enrolment ----------------------------------------------------------------
+
+
+def enrollment_start(*, owner: User) -> Enrollment:
+    return Enrollment.objects.create(
+        owner=owner, expires_at=timezone.now() + timedelta(seconds=settings.SORA_CAMEO_CHALLENGE_TTL)
+    )
+
+
+def _capture_extension(upload) -> str:
+    content_type = (getattr(upload, "content_type", "") or "").split(";")[0].strip().lower()
+    name = (upload.name or "").lower()
+    ext = CAPTURE_TYPES.get(content_type) or next(
+        (v for k, v in CAPTURE_TYPES.items() if k.startswith(".") and name.endswith(k)), None
+    )
+    if ext is None:
+        raise UnsupportedUpload("Send the capture as an MP4, MOV or WebM video.")
+    return ext
+
+
+def enrollment_capture_submit(*, owner: User, enrollment_id, upload) -> Enrollment:
+    if upload.size > settings.SORA_CAMEO_CAPTURE_MAX_BYTES:
+        raise UploadTooLarge(f"The capture must be at most {settings.SORA_CAMEO_CAPTURE_MAX_BYTES // 2**20} MB.")
+    ext = _capture_extension(upload)
+    with transaction.atomic():
+        enrollment = selectors.enrollment_get(owner=owner, enrollment_id=enrollment_id)
+        enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+        if enrollment.status != EnrollmentStatus.PENDING:
+            raise AlreadySubmitted()
+        if enrollment.expires_at <= timezone.now():
+            raise ChallengeExpired()
+        name = f"captures/{enrollment.pk}.{ext}"
+        if default_storage.exists(name):
+            default_storage.delete(name)
+        enrollment.capture = default_storage.save(name, upload)
+        enrollment.status = EnrollmentStatus.VERIFYING
+        enrollment.save(update_fields=["capture", "status"])
+
+        from .tasks import enrollment_verify_task
+
+        transaction.on_commit(lambda: enrollment_verify_task.delay(str(enrollment.pk)))
+    return enrollment
+
+
+def _png(array) -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.fromarray(array).convert("RGB").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def _store(name: str, data: bytes) -> str:
+    if default_storage.exists(name):
+        default_storage.delete(name)
+    return default_storage.save(name, ContentFile(data))
+
+
+def enrollment_verify(*, enrollment_id) -> None:
+    """Task body: verify the capture and make the cameo. Safe to run twice."""
+    from .verification import verify_capture
+
+    enrollment = Enrollment.objects.filter(pk=enrollment_id, status=EnrollmentStatus.VERIFYING).first()
+    if enrollment is None:
+        return
+    seen = set(
+        Enrollment.objects.exclude(pk=enrollment.pk).exclude(content_hash="").values_list("content_hash", flat=True)
+    )
+    with default_storage.open(enrollment.capture, "rb") as handle:
+        data = handle.read()
+    try:
+        result = verify_capture(
+            data,
+            challenge_digits=enrollment.digits,
+            challenge_moves=list(enrollment.moves),
+            known_faces=selectors.known_faces(exclude_owner=enrollment.owner),
+            seen_hashes=seen,
+        )
+    except Exception:  # a bug in verification must not leave the person waiting forever
+        log.exception("verifying enrollment %s failed", enrollment.pk)
+        Enrollment.objects.filter(pk=enrollment.pk, status=EnrollmentStatus.VERIFYING).update(
+            status=EnrollmentStatus.REJECTED, reason="We couldn't process this video. Please try again.",
+            reason_code="error",
+        )
+        return
+    with transaction.atomic():
+        enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+        if enrollment.status != EnrollmentStatus.VERIFYING:
+            return
+        enrollment.content_hash = result.content_hash or ""
+        if not result.verified:
+            enrollment.status = EnrollmentStatus.REJECTED
+            enrollment.reason = result.reason[:300]
+            enrollment.reason_code = result.code
+            enrollment.save(update_fields=["status", "reason", "reason_code", "content_hash"])
+            return
+        reference = _store(f"cameos/{enrollment.pk}/reference.png", _png(result.face_crop))
+        preview = _store(f"cameos/{enrollment.pk}/preview.jpg", result.preview_jpeg) if result.preview_jpeg else ""
+        Cameo.objects.create(
+            owner=enrollment.owner,
+            enrollment=enrollment,
+            name=enrollment.owner.display_name or enrollment.owner.username,
+            kind=CameoKind.PERSON,
+            reference=reference,
+            preview=preview,
+            embedding=[float(x) for x in result.embedding] if result.embedding is not None else None,
+            voice_profile=result.voice_profile,
+            consent_id=enrollment.pk,
+        )
+        enrollment.status = EnrollmentStatus.VERIFIED
+        enrollment.verified_at = timezone.now()
+        enrollment.save(update_fields=["status", "verified_at", "content_hash"])
+
+
+def character_create(*, owner: User, name: str, upload) -> Cameo:
+    """A pet or an object from one image: no liveness, the same permissions."""
+    from .verification import verify_character_image
+
+    if upload.size > settings.SORA_CAMEO_IMAGE_MAX_BYTES:
+        raise UploadTooLarge(f"The image must be at most {settings.SORA_CAMEO_IMAGE_MAX_BYTES // 2**20} MB.")
+    content_type = (getattr(upload, "content_type", "") or "").split(";")[0].strip().lower()
+    if content_type not in IMAGE_TYPES:
+        raise UnsupportedUpload("Send a JPEG, PNG or WebP image.")
+    result = verify_character_image(upload.read())
+    if not result.verified:
+        raise Invalid(result.reason, code=result.code or "bad_image")
+    cameo = Cameo(owner=owner, name=name, kind=CameoKind.CHARACTER)
+    cameo.reference = _store(f"cameos/{cameo.pk}/reference.png", _png(result.crop))
+    cameo.preview = _store(f"cameos/{cameo.pk}/preview.jpg", result.preview_jpeg) if result.preview_jpeg else ""
+    cameo.save()
+    return cameo
+
+
+# --- permissions ------------------------------------------------------------------
+
+
+def _ceiling_for(owner: User) -> str | None:
+    from parental.selectors import teen_allowances
+
+    allowances = teen_allowances(user=owner)
+    return allowances.cameo_permission_max if allowances else None
+
+
+def cameo_update(*, owner: User, cameo_id, name: str | None = None, permission: str | None = None,
+                 restrictions: str | None = None) -> Cameo:
+    cameo = selectors.cameo_owned_get(owner=owner, cameo_id=cameo_id)
+    if permission is not None:
+        ceiling = _ceiling_for(owner)
+        if ceiling and PERMISSION_ORDER.index(permission) > PERMISSION_ORDER.index(ceiling):
+            raise TeenCeiling(f"Teen accounts can share their cameo with {ceiling} at most.")
+        cameo.permission = permission
+    if name is not None:
+        cameo.name = name
+    if restrictions is not None:
+        cameo.restrictions = restrictions
+    cameo.save()
+    return cameo
+
+
+def cameos_apply_ceiling(*, owner: User) -> int:
+    """Lower the owner's cameos at once to their current ceiling (a parent tightened it)."""
+    ceiling = _ceiling_for(owner)
+    if not ceiling:
+        return 0
+    above = PERMISSION_ORDER[PERMISSION_ORDER.index(ceiling) + 1:]
+    return Cameo.objects.filter(owner=owner, permission__in=above).update(permission=ceiling)
+
+
+def approval_add(*, owner: User, cameo_id, user: User) -> CameoApproval:
+    cameo = selectors.cameo_owned_get(owner=owner, cameo_id=cameo_id)
+    if user.pk == owner.pk:
+        raise Invalid("You can always use your own cameo.", code="cannot_approve_self")
+    approval, _ = CameoApproval.objects.get_or_create(cameo=cameo, user=user)
+    return approval
+
+
+def approval_remove(*, owner: User, cameo_id, user: User) -> None:
+    cameo = selectors.cameo_owned_get(owner=owner, cameo_id=cameo_id)
+    CameoApproval.objects.filter(cameo=cameo, user=user).delete()
+
+
+def cameo_revoke(*, owner: User, cameo_id) -> None:
+    """No new video may use it; drafts that use it stop being served (see videos_visible_to)."""
+    cameo = selectors.cameo_owned_get(owner=owner, cameo_id=cameo_id)
+    Cameo.objects.filter(pk=cameo.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+def appearance_take_down(*, owner: User, cameo_id, video_id) -> None:
+    """The cameo's owner removes a video they appear in, and its creator is told."""
+    from generation.services import video_remove
+
+    cameo = selectors.cameo_owned_get(owner=owner, cameo_id=cameo_id)
+    appearance = selectors.appearances_of(cameo=cameo).filter(video_id=video_id).first() \
+        if is_uuid(video_id) else None
+    if appearance is None:
+        from sora_social.errors import NotFound
+
+        raise NotFound("This cameo does not appear in that video.", code="appearance_not_found")
+    with transaction.atomic():
+        Appearance.objects.filter(pk=appearance.pk).update(taken_down_at=timezone.now())
+        video_remove(video=appearance.video)
+        if appearance.video.owner_id != owner.pk:
+            from accounts.notifications import notify
+
+            # The video itself is gone for its creator too: name it in the data, not as a link.
+            notify(recipient=appearance.video.owner_id, kind="cameo_taken_down", actor=owner,
+                   data={"video": str(appearance.video.pk), "cameo": str(cameo.pk), "cameo_name": cameo.name})
+
+
+# --- what generation asks -----------------------------------------------------------
+
+
+def cameos_authorise(*, user: User, cameo_ids: list[str], prompt: str) -> list[Cameo]:
+    """The cameos of a generation request, or the refusal: 403 not permitted, 422 restriction."""
+    usable = set(selectors.cameos_usable_by(user=user, cameo_ids=cameo_ids))
+    refused = [c for c in cameo_ids if c not in usable]
+    if refused:
+        raise CameoNotPermitted(cameo=refused[0])
+    cameos = list(Cameo.objects.filter(pk__in=cameo_ids).select_related("owner"))
+    for cameo in cameos:
+        if cameo.owner_id == user.pk or not cameo.restrictions.strip():
+            continue
+        from .restrictions import restriction_violation  # loads the text encoder: only when needed
+
+        rule = restriction_violation(prompt, cameo.restrictions)
+        if rule:
+            raise CameoRestriction(
+                f"{cameo.owner.username} does not allow this: “{rule}”", cameo=str(cameo.pk), rule=rule
+            )
+    return cameos
+
+
+def appearances_record(*, video, cameo_ids: list[str]) -> None:
+    """Called when a video with cameos is made: each owner reviews it and is told."""
+    for cameo in Cameo.objects.filter(pk__in=cameo_ids):
+        _, created = Appearance.objects.get_or_create(cameo=cameo, video=video)
+        if created and cameo.owner_id != video.owner_id:
+            from accounts.notifications import notify
+
+            payload = {"cameo": str(cameo.pk), "video": str(video.pk), "by": video.owner.username}
+            transaction.on_commit(lambda owner=cameo.owner_id, p=payload: publish(owner, "cameo.used", p))
+            notify(recipient=cameo.owner_id, kind="cameo_used", actor=video.owner_id, video=video, data=payload)

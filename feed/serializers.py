@@ -1,0 +1,99 @@
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from accounts.serializers import UserOut
+from generation.serializers import VideoOut
+from sora_social.fields import StrictCharField, StrictIntegerField
+
+from .models import Comment
+from .steering.schema import NOTES_MAX, OBJECTIVES, SOURCES
+from .topics import TOPICS
+
+
+class LikeOut(serializers.Serializer):
+    video = serializers.CharField()
+    liked = serializers.BooleanField()
+    like_count = serializers.IntegerField()
+
+
+class CommentIn(serializers.Serializer):
+    text = StrictCharField(max_length=1000, min_length=1, trim_whitespace=True)
+
+
+class CommentOut(serializers.ModelSerializer):
+    id = serializers.CharField(read_only=True)
+    author = UserOut()
+    video = serializers.CharField(source="video_id")
+
+    class Meta:
+        model = Comment
+        fields = ["id", "video", "author", "text", "created_at"]
+
+
+class ViewIn(serializers.Serializer):
+    watch_ms = StrictIntegerField(min_value=0, max_value=2**31 - 1)
+
+
+class ViewOut(serializers.Serializer):
+    video = serializers.CharField()
+    watch_ms = serializers.IntegerField()
+
+
+class SteeringIn(serializers.Serializer):
+    instruction = StrictCharField(max_length=500, min_length=1, trim_whitespace=True)
+
+
+@extend_schema_field({"type": "string", "enum": list(TOPICS), "description": "A topic of the fixed taxonomy."})
+class TopicField(serializers.ChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(choices=TOPICS, **kwargs)
+
+
+class ParsedOut(serializers.Serializer):
+    boost = serializers.ListField(child=TopicField())
+    avoid = serializers.ListField(child=TopicField())
+    sources = serializers.ChoiceField(choices=SOURCES)
+    objective = serializers.ChoiceField(choices=OBJECTIVES)
+    notes = serializers.CharField(max_length=NOTES_MAX, allow_blank=True)
+
+
+class SteeringOut(serializers.Serializer):
+    instruction = serializers.CharField(allow_null=True)
+    parsed = ParsedOut()
+    parser = serializers.CharField(allow_null=True, help_text="embedded or llm")
+    updated_at = serializers.DateTimeField(allow_null=True)
+
+
+class CheckinCardOut(serializers.Serializer):
+    id = serializers.CharField()
+    prompt = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class FeedItemOut(serializers.Serializer):
+    type = serializers.ChoiceField(choices=["video", "checkin", "limit_reached"])
+    video = VideoOut(required=False, help_text="type=video")
+    reason = serializers.CharField(required=False, help_text="type=video: why it is in your feed, in words")
+    checkin = CheckinCardOut(required=False, help_text="type=checkin: answer with POST /feed/checkins/{id}")
+    detail = serializers.CharField(required=False, help_text="type=limit_reached")
+
+
+class FeedPageOut(serializers.Serializer):
+    results = FeedItemOut(many=True)
+    next = serializers.CharField(allow_null=True, help_text="Cursor of the next page (pass as ?cursor=), or null.")
+
+
+class CheckinIn(serializers.Serializer):
+    mood = StrictIntegerField(min_value=1, max_value=5)
+    note = StrictCharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class SuggestionOut(serializers.Serializer):
+    type = serializers.CharField(help_text="create | message | calm | break")
+    detail = serializers.CharField()
+    prompt = serializers.CharField(required=False)
+    username = serializers.CharField(required=False)
+
+
+class CheckinOut(serializers.Serializer):
+    suggestions = SuggestionOut(many=True)

@@ -1,0 +1,138 @@
+"""Generation and video endpoints: parse, call one service or selector, render."""
+
+from django.core.files.storage import default_storage
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts import selectors as account_selectors
+from sora_social.errors import Invalid
+from sora_social.openapi import errors, page_of
+from sora_social.pagination import paginate
+
+from . import selectors, services
+from .serializers import GenerationIn, GenerationOut, ProvenanceOut, PublishIn, VideoOut
+
+IDEMPOTENCY = OpenApiParameter(
+    "Idempotency-Key", str, OpenApiParameter.HEADER, required=False,
+    description="Same key and same body: the same job again. Same key, other body: 409.",
+)
+
+
+def _job_out(job_id, user):
+    return GenerationOut(selectors.job_get(user=user, job_id=job_id)).data
+
+
+class GenerationsApi(APIView):
+    @extend_schema(
+        operation_id="generations_create",
+        request=GenerationIn,
+        parameters=[IDEMPOTENCY],
+        responses={
+            202: GenerationOut,
+            **errors(
+                400, 403, 404, 409, 422, 429,
+                e403="cameo_not_permitted", e404="video_not_found: remix_of is not visible",
+                e409="idempotency_conflict or parent_removed",
+                e422="prompt_blocked {categories} or cameo_restriction {cameo, rule}",
+                e429="daily_limit or too_many_active, with Retry-After",
+            ),
+        },
+    )
+    def post(self, request):
+        data = GenerationIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        key = request.headers.get("Idempotency-Key") or None
+        if key is not None and not (0 < len(key) <= 128 and key.isprintable()):
+            raise Invalid("Idempotency-Key must be 1 to 128 printable characters.", code="invalid_idempotency_key")
+        job, _ = services.generation_request(user=request.user, idempotency_key=key, **data.validated_data)
+        return Response(_job_out(job.pk, request.user), status=status.HTTP_202_ACCEPTED)
+
+
+class GenerationApi(APIView):
+    @extend_schema(operation_id="generations_get", responses={200: GenerationOut, **errors(404)})
+    def get(self, request, job_id: str):
+        return Response(_job_out(job_id, request.user))
+
+    @extend_schema(
+        operation_id="generations_cancel",
+        responses={200: GenerationOut, **errors(404, 409, e409="not_cancellable: already finished")},
+    )
+    def delete(self, request, job_id: str):
+        job = services.generation_cancel(user=request.user, job_id=job_id)
+        return Response(_job_out(job.pk, request.user))
+
+
+class VideoApi(APIView):
+    @extend_schema(operation_id="videos_get", responses={200: VideoOut, **errors(404)})
+    def get(self, request, video_id: str):
+        video = selectors.video_visible_get(viewer=request.user, video_id=video_id)
+        return Response(VideoOut(video, context={"request": request}).data)
+
+    @extend_schema(
+        operation_id="videos_update", request=PublishIn,
+        responses={200: VideoOut, **errors(400, 403, 404, e403="not_owner")},
+    )
+    def patch(self, request, video_id: str):
+        data = PublishIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        video = services.video_update(user=request.user, video_id=video_id, **data.validated_data)
+        return Response(VideoOut(video, context={"request": request}).data)
+
+    @extend_schema(operation_id="videos_delete", responses={204: None, **errors(403, 404, e403="not_owner")})
+    def delete(self, request, video_id: str):
+        services.video_delete(user=request.user, video_id=video_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class VideoPublishApi(APIView):
+    @extend_schema(
+        operation_id="videos_publish", request=PublishIn,
+        responses={200: VideoOut, **errors(400, 403, 404, e403="not_owner")},
+    )
+    def post(self, request, video_id: str):
+        data = PublishIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        video = services.video_publish(user=request.user, video_id=video_id, **data.validated_data)
+        return Response(VideoOut(video, context={"request": request}).data)
+
+
+class VideoRemixesApi(APIView):
+    @extend_schema(operation_id="videos_remixes", responses={200: page_of(VideoOut), **errors(400, 404)})
+    def get(self, request, video_id: str):
+        video = selectors.video_visible_get(viewer=request.user, video_id=video_id)
+        return paginate(
+            request=request, view=self, queryset=selectors.video_remixes(viewer=request.user, video=video),
+            serializer_class=VideoOut,
+        )
+
+
+class VideoLineageApi(APIView):
+    @extend_schema(operation_id="videos_lineage", responses={200: VideoOut(many=True), **errors(404)})
+    def get(self, request, video_id: str):
+        video = selectors.video_visible_get(viewer=request.user, video_id=video_id)
+        chain = selectors.video_lineage(viewer=request.user, video=video)
+        return Response(VideoOut(chain, many=True, context={"request": request}).data)
+
+
+class VideoProvenanceApi(APIView):
+    @extend_schema(operation_id="videos_provenance", responses={200: ProvenanceOut, **errors(404)})
+    def get(self, request, video_id: str):
+        from .provenance import read_manifest
+
+        video = selectors.video_visible_get(viewer=request.user, video_id=video_id)
+        # Read back from the stored bytes, wherever the storage keeps them.
+        with default_storage.open(video.file, "rb") as stored:
+            result = read_manifest(stored)
+        return Response({"video": str(video.pk), **result})
+
+
+class UserVideosApi(APIView):
+    @extend_schema(operation_id="users_videos", responses={200: page_of(VideoOut), **errors(400, 404)})
+    def get(self, request, username: str):
+        owner = account_selectors.user_visible_get(viewer=request.user, username=username)
+        return paginate(
+            request=request, view=self, queryset=selectors.videos_of(viewer=request.user, owner=owner),
+            serializer_class=VideoOut,
+        )

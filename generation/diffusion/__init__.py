@@ -1,0 +1,53 @@
+"""The in-tree video diffusion model: plain PyTorch + numpy, no Django (a test proves it).
+
+Interface the generation service calls (the seam is generation/pipeline.py)::
+
+    from generation.diffusion import load_pipeline, SampleResult, GenerationCancelled
+
+    pipe = load_pipeline()            # once per worker process; default checkpoint
+                                      # generation/diffusion/checkpoints/dit.safetensors
+    result: SampleResult = pipe.generate(
+        prompt,                       # str, or a TextEmbedding from pipe.embed(prompt)
+        cameo_reference=None,         # np.ndarray (h, w, 3) uint8 face crop, or None
+        seed=0,                       # same seed + same device -> identical frames
+        duration_s=4,                 # 2..8
+        aspect="square",              # "square" 32x32 | "portrait" 56x32 | "landscape" 32x56 (H x W)
+        steps=12,                     # DEFAULT_STEPS; Euler, or method="heun"
+        init_video=None,              # (T, H, W, 3) uint8 of an existing video: video-to-video (remix)
+        strength=0.6,                 # how far init_video is noised (1.0 = ignore it)
+        on_step=None,                 # callable(step: int, total: int): progress
+        should_cancel=None,           # callable() -> bool, checked before each step;
+    )                                 #   True raises GenerationCancelled
+    result.frames   # (T, H, W, 3) uint8 at the model's resolution (the service upscales)
+    result.fps      # 4
+    result.impacts  # frame indexes where something lands or collides (for sound)
+
+`generate(...)` at module level does the same with a process-wide pipeline
+loaded on first use. Everything else (world, model, sampler, train,
+evaluate, checker) is importable for research and tests.
+"""
+
+from __future__ import annotations
+
+__all__ = ["load_pipeline", "generate", "Pipeline", "SampleResult", "GenerationCancelled", "DEFAULT_STEPS"]
+
+_PIPELINE = None
+
+
+def __getattr__(name):
+    # torch loads only when the model is first used, so importing the package is cheap
+    if name in ("load_pipeline", "Pipeline", "SampleResult", "GenerationCancelled", "DEFAULT_STEPS"):
+        from . import sampler
+
+        return getattr(sampler, name)
+    raise AttributeError(name)
+
+
+def generate(prompt, **kwargs):
+    """Sample with a pipeline loaded once per process (see the module docstring for the arguments)."""
+    global _PIPELINE
+    if _PIPELINE is None:
+        from .sampler import load_pipeline
+
+        _PIPELINE = load_pipeline()
+    return _PIPELINE.generate(prompt, **kwargs)

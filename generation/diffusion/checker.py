@@ -1,0 +1,343 @@
+"""Model-free measurements of a clip against the ground truth of its scene spec.
+
+Nothing here looks at the model: objects are found by colour (the palette is
+saturated, backgrounds are muted), shapes by IoU against rendered templates,
+motion by the track of a colour's centroid. evaluate.py aggregates these
+per-clip verdicts; the sampler uses `detect_impacts` to tell the generation
+service where sounds go.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+
+import numpy as np
+
+from . import world
+
+PALETTE = np.array(list(world.COLOURS.values()), np.float32)  # (K, 3)
+TOL = 70.0  # RGB distance: background/occluder/figure colours are all > 85 from every palette colour
+CROP = 28
+
+
+# ----------------------------------------------------------------------------
+# Segmentation and tracking
+# ----------------------------------------------------------------------------
+
+
+def colour_labels(frames: np.ndarray) -> np.ndarray:
+    """(T, H, W) int: index of the nearest palette colour within TOL, else -1."""
+    d = np.linalg.norm(frames[..., None, :].astype(np.float32) - PALETTE, axis=-1)  # (T, H, W, K)
+    lab = d.argmin(-1)
+    lab[d.min(-1) > TOL] = -1
+    return lab
+
+
+@functools.lru_cache(maxsize=256)
+def expected_area(shape: str, r: float) -> float:
+    return float(world.shape_alpha(shape, CROP / 2, CROP / 2, r, 0.0, CROP, CROP).sum())
+
+
+def track(labels: np.ndarray, colour: str, min_area: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per frame: area and centroid (x, y) of one colour; NaN where the area is under min_area."""
+    k = world.COLOUR_NAMES.index(colour)
+    t = labels.shape[0]
+    area = np.zeros(t)
+    xs, ys = np.full(t, np.nan), np.full(t, np.nan)
+    from scipy import ndimage
+
+    for f in range(t):
+        # the largest 8-connected blob: a real object is one blob, noise is confetti
+        lab, n = ndimage.label(labels[f] == k, structure=np.ones((3, 3)))
+        if n == 0:
+            continue
+        biggest = np.bincount(lab.ravel())[1:].argmax() + 1
+        yy, xx = np.nonzero(lab == biggest)
+        area[f] = len(yy)
+        if len(yy) >= min_area:
+            xs[f], ys[f] = xx.mean() + 0.5, yy.mean() + 0.5
+    return area, xs, ys
+
+
+# ----------------------------------------------------------------------------
+# Shape by template IoU
+# ----------------------------------------------------------------------------
+
+_ANGLES = {"ball": (0.0,), "ring": (0.0,), "cube": tuple(np.deg2rad(range(0, 90, 15))),
+           "triangle": tuple(np.deg2rad(range(0, 120, 15))), "star": tuple(np.deg2rad(range(0, 72, 12)))}
+
+
+@functools.lru_cache(maxsize=2048)
+def _template(shape: str, r: float, angle: float) -> np.ndarray:
+    """Coverage on a CROP x CROP grid with its centre of mass at the crop centre."""
+    c = CROP / 2
+    a = world.shape_alpha(shape, c, c, r, angle, CROP, CROP)
+    yy, xx = np.mgrid[0:CROP, 0:CROP] + 0.5
+    cy, cx = (a * yy).sum() / a.sum(), (a * xx).sum() / a.sum()
+    return world.shape_alpha(shape, 2 * c - cx, 2 * c - cy, r, angle, CROP, CROP)
+
+
+def classify_shape(mask: np.ndarray, r: float) -> tuple[str, float]:
+    """Best-matching shape name and its IoU for one object's (H, W) bool mask."""
+    yy, xx = np.nonzero(mask)
+    if len(yy) == 0:
+        return "", 0.0
+    cy, cx = int(round(yy.mean() + 0.5)), int(round(xx.mean() + 0.5))
+    pad = np.pad(mask.astype(np.float32), CROP)
+    crop = pad[cy + CROP - CROP // 2 : cy + CROP + CROP // 2, cx + CROP - CROP // 2 : cx + CROP + CROP // 2]
+    best, best_iou = "", -1.0
+    for shape in world.SHAPES:
+        for s in (0.85, 1.0, 1.15):
+            for ang in _ANGLES[shape]:
+                tm = _template(shape, round(r * s, 3), ang)
+                iou = np.minimum(crop, tm).sum() / max(np.maximum(crop, tm).sum(), 1e-6)
+                if iou > best_iou:
+                    best, best_iou = shape, float(iou)
+    return best, best_iou
+
+
+# ----------------------------------------------------------------------------
+# Impacts (model-free; also used on generated clips by the sampler)
+# ----------------------------------------------------------------------------
+
+
+def detect_impacts(frames: np.ndarray, min_area: float = 12.0) -> list[int]:
+    """Frames where a coloured object stops falling: downward motion that reverses or halts near the bottom."""
+    labels = colour_labels(frames)
+    h = frames.shape[1]
+    impacts: set[int] = set()
+    for colour in world.COLOUR_NAMES:
+        area, xs, ys = track(labels, colour, min_area)
+        if np.isnan(ys).sum() > len(ys) // 2:
+            continue
+        for f in range(1, len(ys) - 1):
+            y0, y1, y2 = ys[f - 1], ys[f], ys[f + 1]
+            if np.isnan([y0, y1, y2]).any() or y1 < h * 0.55:
+                continue
+            falling = y1 - y0 >= 1.0
+            if falling and (y2 < y1 - 0.5 or abs(y2 - y1) < 0.5):
+                impacts.add(f)
+    return sorted(impacts)
+
+
+# ----------------------------------------------------------------------------
+# Per-clip verdicts against the ground truth
+# ----------------------------------------------------------------------------
+
+
+def _largest(mask: np.ndarray) -> np.ndarray:
+    from scipy import ndimage
+
+    lab, n = ndimage.label(mask, structure=np.ones((3, 3)))
+    if n == 0:
+        return mask
+    return lab == np.bincount(lab.ravel())[1:].argmax() + 1
+
+
+def _objects_separated(truth: world.GroundTruth, f: int) -> bool:
+    n = len(truth.radii)
+    for i in range(n):
+        for j in range(i + 1, n):
+            if np.linalg.norm(truth.centres[i, f] - truth.centres[j, f]) < truth.radii[i] + truth.radii[j] + 2:
+                return False
+    return True
+
+
+def _clear_frames(spec: world.SceneSpec, truth: world.GroundTruth, k: int) -> list[int]:
+    """Frames where object k is fully visible, inside the frame and apart from the others."""
+    h, w = spec.hw
+    out = []
+    for f in range(spec.n_frames):
+        x, y = truth.centres[k, f]
+        r = truth.radii[k]
+        inside = r <= x <= w - r and r <= y <= h - r + 1
+        if truth.visible[k, f] >= 0.95 and inside and _objects_separated(truth, f):
+            if truth.face_boxes is None or not _near_figure(truth, f, x, r):
+                out.append(f)
+    return out
+
+
+def _near_figure(truth, f, x, r):
+    y0, x0, y1, x1 = truth.face_boxes[f]
+    return x0 - r - 5 < x < x1 + r + 5
+
+
+def score_clip(frames: np.ndarray, spec: world.SceneSpec, truth: world.GroundTruth, reference: np.ndarray | None = None,
+               real_frames: np.ndarray | None = None) -> dict[str, float]:
+    """Verdicts in [0, 1] for what the spec asks; a key is absent where the scene does not test it."""
+    labels = colour_labels(frames)
+    out: dict[str, float] = {}
+    colour_ok, shape_ok, motion_ok = [], [], []
+    tracks = []
+    for k, o in enumerate(spec.objects):
+        r = truth.radii[k]
+        area_exp = expected_area(o.shape, r)
+        area, xs, ys = track(labels, o.colour, 0.35 * area_exp)
+        tracks.append((xs, ys))
+        clear = _clear_frames(spec, truth, k)
+        if clear:
+            colour_ok.append(np.mean([0.35 * area_exp <= area[f] <= 2.5 * area_exp for f in clear]) >= 0.6)
+            sample = clear[:: max(1, len(clear) // 5)][:5]
+            k_lab = world.COLOUR_NAMES.index(o.colour)
+            votes = [area[f] >= 0.35 * area_exp and classify_shape(_largest(labels[f] == k_lab), r)[0] == o.shape
+                     for f in sample]
+            shape_ok.append(np.mean(votes) > 0.5)
+        if o.motion == "bouncing" and not _rebounds(truth.centres[k, :, 1], truth, k):
+            continue  # too short (or too tall a frame) to show a rebound: not tested
+        motion_ok.append(_motion_ok(o, k, xs, ys, spec, truth, tracks))
+    if colour_ok:
+        out["colour"] = float(np.mean(colour_ok))
+    if shape_ok:
+        out["shape"] = float(np.mean(shape_ok))
+    if spec.objects:
+        if spec.objects[0].motion == "colliding":
+            real = [(truth.centres[i, :, 0], truth.centres[i, :, 1]) for i in (0, 1)]
+            pair = [_collision_ok(tracks[0], tracks[1], truth)] if _collision_ok(*real, truth) else []
+            motion_ok = pair + motion_ok[2:]
+        if motion_ok:
+            out["motion"] = float(np.mean(motion_ok))
+        count = _count_ok(labels, spec, truth)
+        if count is not None:
+            out["count"] = count
+    bouncing = [k for k, o in enumerate(spec.objects) if o.motion == "bouncing"]
+    # physics is judged only where the true trajectory shows two impacts a parabola apart
+    bouncing = [k for k in bouncing if _bounce_ok(truth.centres[k, :, 1], truth, k)]
+    if bouncing:
+        out["bounce"] = float(np.mean([_bounce_ok(tracks[k][1], truth, k) for k in bouncing]))
+    if spec.occluder and spec.objects:
+        out["permanence"] = _permanence_ok(labels, spec, truth)
+    if spec.cameo is not None and reference is not None:
+        out["cameo"] = cameo_fidelity(frames, reference)
+    if real_frames is not None:
+        out["flicker"] = min(1.0, (flicker(real_frames) + 1.0) / (flicker(frames) + 1.0))
+    return out
+
+
+def _displacement(xs, ys):
+    ok = ~np.isnan(xs)
+    idx = np.nonzero(ok)[0]
+    if len(idx) < 3:
+        return None
+    third = max(1, len(idx) // 3)
+    a, b = idx[:third], idx[-third:]
+    return np.array([np.median(xs[b]) - np.median(xs[a]), np.median(ys[b]) - np.median(ys[a])]), (a, b)
+
+
+def _motion_ok(o, k, xs, ys, spec, truth, tracks) -> bool:
+    if o.motion == "colliding":
+        return True  # judged on the pair
+    if o.motion == "bouncing":
+        return _rebounds(ys, truth, k)
+    got = _displacement(xs, ys)
+    if got is None:
+        return False
+    d, (a, b) = got
+    cx, cy = truth.centres[k, :, 0], truth.centres[k, :, 1]
+    want = np.array([np.median(cx[b]) - np.median(cx[a]), np.median(cy[b]) - np.median(cy[a])])
+    if np.linalg.norm(want) < 2:
+        return bool(np.linalg.norm(d) < 4)
+    cos = d @ want / (np.linalg.norm(d) * np.linalg.norm(want) + 1e-6)
+    return bool(cos >= 0.7 and np.linalg.norm(d) >= 0.4 * np.linalg.norm(want))
+
+
+def _rebounds(ys, truth, k) -> bool:
+    """It comes down near the floor and goes back up at least once."""
+    floor = truth.floor_y - truth.radii[k]
+    valid = ~np.isnan(ys)
+    if valid.sum() < len(ys) * 0.6:
+        return False
+    y = np.where(valid, ys, np.nanmax(ys))
+    low = np.nonzero(y >= floor - 3)[0]
+    if len(low) == 0:
+        return False
+    return bool((y[low[0]:] < floor - 3).any() and y[0] < floor - 5)
+
+
+def _bounce_ok(ys, truth, k) -> bool:
+    """Between two impacts the height is a parabola (RMS < 1.2 px, opening the right way) and energy is lost."""
+    floor = truth.floor_y - truth.radii[k]
+    if np.isnan(ys).any():
+        return False
+    imp = [f for f in range(1, len(ys) - 1) if ys[f] >= floor - 2.5 and ys[f] >= ys[f - 1] and ys[f] >= ys[f + 1]]
+    if len(imp) < 2:
+        return False
+    a, b = imp[0], imp[1]
+    if b - a < 3:
+        return False
+    t = np.arange(a, b + 1, dtype=float)
+    seg = ys[a : b + 1]
+    coef = np.polyfit(t, seg, 2)
+    rms = math.sqrt(np.mean((np.polyval(coef, t) - seg) ** 2))
+    drop = floor - ys[0]
+    rise = floor - seg.min()
+    return bool(coef[0] > 0 and rms < 1.2 and 1.0 < rise < drop + 1.0)
+
+
+def _collision_ok(ta, tb, truth) -> bool:
+    """The pair closes to touching and then separates."""
+    xa, ya = ta
+    xb, yb = tb
+    ok = ~np.isnan(xa) & ~np.isnan(xb)
+    if ok.sum() < 4:
+        return False
+    d = np.abs(xa - xb)[ok]
+    touch = truth.radii[0] + truth.radii[1]
+    i = int(d.argmin())
+    return bool(d[i] <= touch + 3 and d[0] >= d[i] + 3 and d[-1] >= d[i] + 3 and 0 < i < len(d) - 1)
+
+
+def _count_ok(labels, spec, truth) -> float | None:
+    from scipy import ndimage
+
+    frames = [f for f in range(spec.n_frames) if _objects_separated(truth, f) and (truth.visible[:, f] >= 0.95).all()]
+    if not frames:
+        return None
+    min_area = 0.3 * min(expected_area(o.shape, r) for o, r in zip(spec.objects, truth.radii)) if spec.objects else 12.0
+    counts = []
+    for f in frames:
+        lab, n = ndimage.label(labels[f] >= 0, structure=np.ones((3, 3)))
+        sizes = np.bincount(lab.ravel())[1:]
+        counts.append(int((sizes >= min_area).sum()))
+    return float(int(np.median(counts)) == len(spec.objects))
+
+
+def _permanence_ok(labels, spec, truth) -> float:
+    """The object that goes behind the occluder comes back out, same colour, on the far side."""
+    o = spec.objects[0]
+    vis = truth.visible[0]
+    hidden = np.nonzero(vis < 0.5)[0]
+    if len(hidden) == 0:
+        return float("nan")
+    after = [f for f in range(hidden[-1] + 1, spec.n_frames) if vis[f] >= 0.9]
+    if not after:
+        return float("nan")
+    area_exp = expected_area(o.shape, truth.radii[0])
+    area, xs, ys = track(labels, o.colour, 0.35 * area_exp)
+    occ_centre = np.mean(truth.occluder_x) - spec.pan * np.arange(spec.n_frames)
+    side = np.sign(truth.centres[0, after, 0] - occ_centre[after])
+    seen = [not np.isnan(xs[f]) and np.sign(xs[f] - occ_centre[f]) == s for f, s in zip(after, side)]
+    return float(np.mean(seen) >= 0.5)
+
+
+def flicker(frames: np.ndarray) -> float:
+    """Mean absolute temporal second difference (0-255 scale): high when frames jitter."""
+    f = frames.astype(np.float32)
+    if len(f) < 3:
+        return 0.0
+    return float(np.abs(f[2:] - 2 * f[1:-1] + f[:-2]).mean())
+
+
+def cameo_fidelity(frames: np.ndarray, reference: np.ndarray) -> float:
+    """Mean over frames of the best normalised cross-correlation between the reference face and any face-sized window."""
+    face = world._resize(np.asarray(reference, np.uint8), world.FACE_PX).astype(np.float32).ravel()
+    face = (face - face.mean()) / (np.linalg.norm(face - face.mean()) + 1e-6)
+    p = world.FACE_PX
+    scores = []
+    for fr in frames.astype(np.float32):
+        win = np.lib.stride_tricks.sliding_window_view(fr, (p, p, 3))[:, :, 0]  # (H-p+1, W-p+1, p, p, 3)
+        win = win.reshape(win.shape[0] * win.shape[1], -1)
+        win = win - win.mean(1, keepdims=True)
+        ncc = win @ face / (np.linalg.norm(win, axis=1) + 1e-6)
+        scores.append(float(ncc.max()))
+    return float(np.mean(scores))

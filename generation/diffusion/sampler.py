@@ -1,0 +1,255 @@
+"""Rectified-flow sampling: the noise schedule, CFG, Euler/Heun, video-to-video, and `generate`.
+
+Convention (rectified flow / flow matching): x_t = (1 - t) * x_0 + t * noise,
+t in [0, 1], the network predicts v = noise - x_0, and sampling integrates
+dx/dt = v from t = 1 (noise) down to t = 0 (data). Video-to-video starts at
+t = strength from the noised frames of an existing video.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import torch
+
+from . import world
+from .model import DiT, DiTConfig
+from .text import TextEmbedding, TextEncoder
+
+DEFAULT_STEPS = 12
+DEFAULT_CHECKPOINT = Path(__file__).parent / "checkpoints" / "dit.safetensors"
+
+
+class GenerationCancelled(Exception):
+    """Raised between steps when should_cancel() returns True."""
+
+
+# ----------------------------------------------------------------------------
+# Schedule (the only place that knows about noise levels)
+# ----------------------------------------------------------------------------
+
+
+def sample_train_t(n: int, generator: torch.Generator | None = None) -> torch.Tensor:
+    """Logit-normal timesteps (SD3): most training signal at mid noise, where few-step samplers need it."""
+    return torch.sigmoid(torch.randn(n, generator=generator))
+
+
+def add_noise(x0: torch.Tensor, noise: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
+    t = t.view(-1, *([1] * (x0.dim() - 1)))
+    return (1 - t) * x0 + t * noise
+
+
+T_MIN = 0.05  # x-prediction divides by t; below this the velocity is clipped (as in JiT)
+
+
+def velocity(model: DiT, x_t: torch.Tensor, t: torch.Tensor, *cond) -> torch.Tensor:
+    """The network's output as a velocity, whatever it was trained to predict."""
+    out = model(x_t, t, *cond)
+    if model.cfg.prediction == "x":
+        return (x_t - out) / t.clamp(min=T_MIN).view(-1, *([1] * (x_t.dim() - 1)))
+    return out
+
+
+def timesteps(steps: int, t_start: float = 1.0, shift: float = 2.0) -> list[float]:
+    """Decreasing t from t_start to 0; shift > 1 spends more of the few steps at high noise, where layout forms."""
+    s = np.linspace(1.0, 0.0, steps + 1)
+    ts = shift * s / (1 + (shift - 1) * s)
+    return [float(t) * t_start for t in ts]
+
+
+# ----------------------------------------------------------------------------
+# Guided velocity and the integrators
+# ----------------------------------------------------------------------------
+
+
+@dataclass
+class Conditioning:
+    text: TextEmbedding  # batch of 1
+    reference: torch.Tensor | None  # (1, 3, 16, 16) in [-1, 1]
+
+
+def guided_velocity(model: DiT, x, t: float, cond: Conditioning, text_scale: float, cameo_scale: float):
+    """CFG with text and cameo guided independently: v = v_0 + s_t (v_text - v_0) + s_c (v_text+cameo - v_text)."""
+    n = x.shape[0]
+    e = cond.text
+    zeros_tok = torch.zeros_like(e.tokens)
+    no_mask = torch.zeros_like(e.mask)
+    ref = cond.reference if cond.reference is not None else torch.zeros(1, 3, model.cfg.ref_px, model.cfg.ref_px, device=x.device)
+    branches = [(zeros_tok, no_mask, torch.zeros_like(e.pooled), False), (e.tokens, e.mask, e.pooled, False)]
+    if cond.reference is not None:
+        branches.append((e.tokens, e.mask, e.pooled, True))
+    k = len(branches)
+    tok = torch.cat([b[0] for b in branches]).repeat_interleave(n, 0)
+    msk = torch.cat([b[1] for b in branches]).repeat_interleave(n, 0)
+    pooled = torch.cat([b[2] for b in branches]).repeat_interleave(n, 0)
+    ref_mask = torch.tensor([b[3] for b in branches], device=x.device).repeat_interleave(n, 0)
+    v = velocity(
+        model,
+        x.repeat(k, 1, 1, 1, 1),
+        torch.full((k * n,), t, device=x.device),
+        tok,
+        msk,
+        pooled,
+        ref.expand(k * n, -1, -1, -1),
+        ref_mask,
+    ).chunk(k)
+    out = v[0] + text_scale * (v[1] - v[0])
+    if cond.reference is not None:
+        out = out + cameo_scale * (v[2] - v[1])
+    return out
+
+
+@torch.no_grad()
+def sample_loop(
+    model: DiT,
+    x: torch.Tensor,
+    ts: list[float],
+    cond: Conditioning,
+    method: str = "euler",
+    text_scale: float = 3.0,
+    cameo_scale: float = 2.0,
+    on_step: Callable[[int, int], None] | None = None,
+    should_cancel: Callable[[], bool] | None = None,
+) -> torch.Tensor:
+    """Integrate from ts[0] to ts[-1]; Heun adds a corrector (2 evaluations a step, none on the last)."""
+    n_steps = len(ts) - 1
+    for i in range(n_steps):
+        if should_cancel is not None and should_cancel():
+            raise GenerationCancelled()
+        t, t_next = ts[i], ts[i + 1]
+        v = guided_velocity(model, x, t, cond, text_scale, cameo_scale)
+        x_next = x + (t_next - t) * v
+        if method == "heun" and t_next > 0:
+            v2 = guided_velocity(model, x_next, t_next, cond, text_scale, cameo_scale)
+            x_next = x + (t_next - t) * 0.5 * (v + v2)
+        x = x_next
+        if on_step is not None:
+            on_step(i + 1, n_steps)
+    return x
+
+
+# ----------------------------------------------------------------------------
+# Pipeline: the public entry point
+# ----------------------------------------------------------------------------
+
+
+@dataclass
+class SampleResult:
+    frames: np.ndarray  # (T, H, W, 3) uint8 at the model's resolution
+    fps: int
+    impacts: list[int] = field(default_factory=list)  # frame indexes where something hits the ground or collides
+    seed: int = 0
+    steps: int = 0
+
+
+def frames_to_tensor(frames: np.ndarray) -> torch.Tensor:
+    """(T, H, W, 3) uint8 -> (3, T, H, W) in [-1, 1]."""
+    return torch.from_numpy(frames).float().permute(3, 0, 1, 2) / 127.5 - 1.0
+
+
+def tensor_to_frames(x: torch.Tensor) -> np.ndarray:
+    """(3, T, H, W) in [-1, 1] -> (T, H, W, 3) uint8."""
+    return ((x.clamp(-1, 1) + 1) * 127.5).round().byte().permute(1, 2, 3, 0).numpy()
+
+
+def reference_to_tensor(reference: np.ndarray, ref_px: int) -> torch.Tensor:
+    """Any (h, w, 3) uint8 face crop -> (1, 3, ref_px, ref_px) in [-1, 1]."""
+    from PIL import Image
+
+    img = np.asarray(Image.fromarray(np.asarray(reference, np.uint8)).convert("RGB").resize((ref_px, ref_px), Image.BILINEAR))
+    return torch.from_numpy(img.copy()).float().permute(2, 0, 1)[None] / 127.5 - 1.0
+
+
+def fit_video(frames: np.ndarray, n_frames: int, h: int, w: int) -> np.ndarray:
+    """Resample an existing video (any size, any length) onto the model's grid for video-to-video."""
+    from PIL import Image
+
+    idx = np.linspace(0, len(frames) - 1, n_frames).round().astype(int)
+    return np.stack([np.asarray(Image.fromarray(frames[i]).convert("RGB").resize((w, h), Image.BILINEAR)) for i in idx])
+
+
+class Pipeline:
+    """A loaded model and text encoder; `generate` is safe to call from one thread at a time per instance."""
+
+    def __init__(self, model: DiT, encoder: TextEncoder | None, config: dict | None = None):
+        self.model = model.eval()
+        self.encoder = encoder
+        self.config = config or {}
+        self.lock = threading.Lock()
+
+    def embed(self, prompt: str) -> TextEmbedding:
+        if self.encoder is None:
+            self.encoder = TextEncoder()
+        return self.encoder.encode([prompt])
+
+    def generate(
+        self,
+        prompt: str | TextEmbedding,
+        cameo_reference: np.ndarray | None = None,
+        seed: int = 0,
+        duration_s: int = 4,
+        aspect: str = "square",
+        steps: int = DEFAULT_STEPS,
+        method: str = "euler",
+        text_scale: float = 3.0,
+        cameo_scale: float = 2.0,
+        init_video: np.ndarray | None = None,
+        strength: float = 0.6,
+        on_step: Callable[[int, int], None] | None = None,
+        should_cancel: Callable[[], bool] | None = None,
+    ) -> SampleResult:
+        if aspect not in world.SIZES_PX:
+            raise ValueError(f"aspect must be one of {world.ASPECTS}")
+        if not 2 <= duration_s <= 8:
+            raise ValueError("duration_s must be 2..8")
+        h, w = world.SIZES_PX[aspect]
+        pt = self.model.cfg.patch[0]
+        n_frames = duration_s * world.FPS
+        n_frames = max(pt, n_frames // pt * pt)
+        device = next(self.model.parameters()).device
+        text = self.embed(prompt) if isinstance(prompt, str) else prompt
+        text = TextEmbedding(text.tokens.to(device), text.mask.to(device), text.pooled.to(device))
+        ref = None if cameo_reference is None else reference_to_tensor(cameo_reference, self.model.cfg.ref_px).to(device)
+        cond = Conditioning(text=text, reference=ref)
+        gen = torch.Generator().manual_seed(int(seed))  # CPU generator: the same noise on every device
+        noise = torch.randn((1, 3, n_frames, h, w), generator=gen).to(device)
+        if init_video is None:
+            ts = timesteps(steps)
+            x = noise
+        else:
+            if not 0.0 < strength <= 1.0:
+                raise ValueError("strength must be in (0, 1]")
+            x0 = frames_to_tensor(fit_video(init_video, n_frames, h, w))[None].to(device)
+            ts = timesteps(max(1, round(steps * strength)), t_start=strength)
+            x = add_noise(x0, noise, torch.tensor([strength], device=device))
+        with self.lock:
+            x = sample_loop(self.model, x, ts, cond, method, text_scale, cameo_scale, on_step, should_cancel)
+        frames = tensor_to_frames(x[0].cpu())
+        from .checker import detect_impacts
+
+        return SampleResult(frames=frames, fps=world.FPS, impacts=detect_impacts(frames), seed=int(seed), steps=len(ts) - 1)
+
+
+def load_model(checkpoint_path: str | Path, device: str = "cpu") -> tuple[DiT, dict]:
+    """Weights from a safetensors file and the config JSON beside it (same stem, .json)."""
+    from safetensors.torch import load_file
+
+    path = Path(checkpoint_path)
+    meta = json.loads(path.with_suffix(".json").read_text())
+    model = DiT(DiTConfig.from_dict(meta["model"]))
+    state = {k: v.float() for k, v in load_file(str(path)).items() if not k.startswith("raw.")}
+    model.load_state_dict(state)
+    return model.to(device).eval(), meta
+
+
+def load_pipeline(checkpoint_path: str | Path | None = None, text_encoder: TextEncoder | None = None,
+                  device: str | None = None) -> Pipeline:
+    """Load once per process (model about 0.1 s, text encoder about 2 s); device defaults to cuda when present."""
+    device = device or ("cuda" if torch.cuda.is_available() else "cpu")
+    model, meta = load_model(checkpoint_path or DEFAULT_CHECKPOINT, device)
+    return Pipeline(model, text_encoder or TextEncoder(), meta)

@@ -1,0 +1,31 @@
+from sora_social.errors import Conflict, Forbidden, LimitReached
+
+
+class ParentRemoved(Conflict):
+    code = "parent_removed"
+    default_detail = "The video you are remixing was removed."
+
+
+class IdempotencyConflict(Conflict):
+    code = "idempotency_conflict"
+    default_detail = "This Idempotency-Key was used with a different request body."
+
+
+class DailyLimit(LimitReached):
+    code = "daily_limit"
+    default_detail = "You reached your daily number of generations."
+
+
+class TooManyActive(LimitReached):
+    code = "too_many_active"
+    default_detail = "Wait for your running generations to finish."
+
+
+class NotCancellable(Conflict):
+    code = "not_cancellable"
+    default_detail = "This generation already finished."
+
+
+class NotOwner(Forbidden):
+    code = "not_owner"
+    default_detail = "Only the owner can change this video."

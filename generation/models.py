@@ -1,0 +1,107 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Aspect(models.TextChoices):
+    SQUARE = "square", "Square (1:1)"
+    PORTRAIT = "portrait", "Portrait (9:16)"
+    LANDSCAPE = "landscape", "Landscape (16:9)"
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    BLOCKED = "blocked"
+    CANCELLED = "cancelled"
+
+
+TERMINAL_STATUSES = {JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.BLOCKED, JobStatus.CANCELLED}
+ACTIVE_STATUSES = {JobStatus.QUEUED, JobStatus.RUNNING}
+
+
+class GenerationJob(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="generation_jobs")
+    prompt = models.TextField()
+    cameo_ids = models.JSONField(default=list, blank=True)
+    remix_of = models.ForeignKey("Video", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    seed = models.BigIntegerField()
+    duration_s = models.PositiveSmallIntegerField(default=4)
+    aspect = models.CharField(max_length=16, choices=Aspect.choices, default=Aspect.SQUARE)
+    status = models.CharField(max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    progress = models.FloatField(default=0.0)
+    error = models.CharField(max_length=500, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    idempotency_key = models.CharField(max_length=128, null=True, blank=True)
+    request_hash = models.CharField(max_length=64, blank=True)
+    model_version = models.CharField(max_length=64, blank=True)
+    timings = models.JSONField(default=dict, blank=True)  # seconds per pipeline stage
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "idempotency_key"],
+                condition=Q(idempotency_key__isnull=False),
+                name="job_idempotency_key_once",
+            )
+        ]
+        indexes = [models.Index(fields=["owner", "created_at"]), models.Index(fields=["owner", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.id} {self.status}"
+
+
+class VideoState(models.TextChoices):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    REMOVED = "removed"
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public"
+    FOLLOWERS = "followers"
+    PRIVATE = "private"
+
+
+class Video(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="videos")
+    # One job makes at most one video, however often its task runs.
+    job = models.OneToOneField(GenerationJob, null=True, blank=True, on_delete=models.SET_NULL, related_name="video")
+    prompt = models.TextField()
+    caption = models.CharField(max_length=500, blank=True)
+    state = models.CharField(max_length=16, choices=VideoState.choices, default=VideoState.DRAFT)
+    visibility = models.CharField(max_length=16, choices=Visibility.choices, default=Visibility.PUBLIC)
+    remix_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="remixes")
+    remix_count = models.PositiveIntegerField(default=0)
+    like_count = models.PositiveIntegerField(default=0)
+    comment_count = models.PositiveIntegerField(default=0)
+    file = models.CharField(max_length=255, help_text="Storage name of the signed MP4.")
+    thumbnail = models.CharField(max_length=255, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    duration_s = models.FloatField(default=0)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    has_c2pa = models.BooleanField(default=False)
+    frame_hashes = models.JSONField(default=list, blank=True, help_text="Perceptual hashes (moderation.phash).")
+    model_version = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["owner", "created_at"]),
+            models.Index(fields=["state", "visibility", "published_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.id} ({self.state})"

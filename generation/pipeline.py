@@ -1,0 +1,186 @@
+"""The seam between Django and the model: one function, `render_job`, that tasks call.
+
+It takes plain data (a `JobSpec`), never ORM objects, and returns files on disk:
+sample frames with the in-tree model, upscale to 24 fps, burn in the moving
+watermark, synthesise sound at the impacts plus a scene ambience, encode an
+H.264/AAC MP4 (faststart), sign it with C2PA, and check the result.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from .media import (
+    burn_watermark,
+    decode_frames,
+    encode_mp4,
+    poster,
+    probe,
+    scene_from_prompt,
+    synth_audio,
+    upscale,
+    watermark_present,
+)
+from .provenance import read_manifest, sign_mp4
+
+SAMPLE_RATE = 48000
+OUTPUT_FPS = 24
+
+
+class OutputCheckFailed(Exception):
+    """The rendered file is not fit to store; the message says why."""
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    job_id: str
+    prompt: str
+    seed: int
+    duration_s: int
+    aspect: str
+    steps: int | None = None
+    cameo_references: tuple[np.ndarray, ...] = ()
+    cameo_consents: tuple[dict, ...] = ()  # {"cameo": id, "consent": record id}
+    parent_path: Path | None = None  # the parent's MP4, for a remix
+    parent_title: str | None = None
+    remix_strength: float = 0.6
+
+
+@dataclass
+class JobOutput:
+    video_path: Path
+    poster_path: Path
+    duration_s: float
+    width: int
+    height: int
+    impacts: list[int]
+    model_version: str
+    c2pa_valid: bool
+    frame_hashes: list[int] = field(default_factory=list)  # perceptual, for matching removed videos
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+_loaded: dict = {}
+_load_lock = threading.Lock()
+
+
+def loaded_model(checkpoint: str | None = None):
+    """(pipeline, version): the model loaded once per process, GPU when present.
+
+    `checkpoint` (settings.SORA_MODEL_CHECKPOINT) selects a bigger model from a
+    local path with the same code; the default is the committed checkpoint.
+    """
+    with _load_lock:
+        if checkpoint not in _loaded:
+            from .diffusion.sampler import DEFAULT_CHECKPOINT, load_pipeline
+
+            path = Path(checkpoint or DEFAULT_CHECKPOINT)
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+            _loaded[checkpoint] = (load_pipeline(path), f"sora-social-dit@{digest}")
+        return _loaded[checkpoint]
+
+
+def load_init_video(path: Path) -> np.ndarray:
+    """Every frame of an existing MP4 (uint8, T×H×W×3); the sampler fits them to its grid."""
+    import av
+
+    with av.open(str(path)) as container:
+        frames = [f.to_ndarray(format="rgb24") for f in container.decode(video=0)]
+    if not frames:
+        raise OutputCheckFailed("the parent video has no frames")
+    return np.stack(frames)
+
+
+def render_job(
+    spec: JobSpec,
+    *,
+    workdir: Path,
+    on_step: Callable[[int, int], None] | None = None,
+    should_cancel: Callable[[], bool] | None = None,
+    checkpoint: str | None = None,
+) -> JobOutput:
+    timings: dict[str, float] = {}
+
+    def lap(name: str, started: float) -> float:
+        now = time.perf_counter()
+        timings[name] = round(now - started, 4)
+        return now
+
+    t = time.perf_counter()
+    model, version = loaded_model(checkpoint)
+    t = lap("load", t)
+    init_video = load_init_video(spec.parent_path) if spec.parent_path is not None else None
+    kwargs = dict(
+        seed=spec.seed,
+        duration_s=spec.duration_s,
+        aspect=spec.aspect,
+        cameo_reference=spec.cameo_references[0] if spec.cameo_references else None,
+        on_step=on_step,
+        should_cancel=should_cancel,
+    )
+    if spec.steps:
+        kwargs["steps"] = spec.steps
+    if init_video is not None:
+        kwargs.update(init_video=init_video, strength=spec.remix_strength)
+    sample = model.generate(spec.prompt, **kwargs)
+    t = lap("sampling", t)
+
+    frames = upscale(sample.frames, sample.fps, short_side=256, fps_out=OUTPUT_FPS)
+    t = lap("upscale", t)
+    frames = burn_watermark(frames)
+    t = lap("watermark", t)
+    audio = synth_audio(
+        n_frames=len(sample.frames), fps=sample.fps, impacts=list(sample.impacts),
+        scene=scene_from_prompt(spec.prompt), sample_rate=SAMPLE_RATE,
+    )
+    t = lap("audio", t)
+    raw = workdir / "raw.mp4"
+    encode_mp4(frames, audio, sample_rate=SAMPLE_RATE, path=raw, fps=OUTPUT_FPS)
+    poster_path = workdir / "poster.jpg"
+    poster_path.write_bytes(poster(frames))
+    t = lap("encode", t)
+    signed = workdir / "video.mp4"
+    sign_mp4(
+        raw, signed,
+        title=f"{spec.job_id}.mp4",
+        model_version=version,
+        parent=(spec.parent_path, spec.parent_title) if spec.parent_path else None,
+        cameos=list(spec.cameo_consents),
+    )
+    t = lap("sign", t)
+
+    info = probe(signed)
+    manifest = read_manifest(signed)
+    expected = len(sample.frames) / sample.fps
+    if abs(info["duration_s"] - expected) > 2.0 / OUTPUT_FPS:
+        raise OutputCheckFailed(f"duration {info['duration_s']:.2f}s, expected {expected:.2f}s")
+    if not info["has_audio"]:
+        raise OutputCheckFailed("the file has no audio track")
+    if not manifest["valid"]:
+        raise OutputCheckFailed(f"C2PA manifest is {manifest['validation_state']}")
+    decoded = decode_frames(signed)
+    if not watermark_present(decoded, fps=OUTPUT_FPS):
+        raise OutputCheckFailed("the visible watermark is missing")
+    from moderation.phash import frame_hashes
+
+    hashes = frame_hashes(decoded)
+    lap("checks", t)
+    return JobOutput(
+        video_path=signed,
+        poster_path=poster_path,
+        duration_s=info["duration_s"],
+        width=info["width"],
+        height=info["height"],
+        impacts=list(sample.impacts),
+        model_version=version,
+        c2pa_valid=manifest["valid"],
+        frame_hashes=hashes,
+        timings=timings,
+    )

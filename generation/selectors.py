@@ -1,0 +1,91 @@
+"""Reads of jobs and videos. `videos_visible_to` is the one visibility rule for videos."""
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from accounts.models import Follow, User
+from cameos.models import Appearance
+from accounts.selectors import blocked_ids_for
+from sora_social.ids import is_uuid
+from sora_social.errors import NotFound
+
+from .models import GenerationJob, Video, VideoState, Visibility
+
+LINEAGE_MAX_DEPTH = 100
+
+
+def videos_visible_to(viewer: User) -> QuerySet:
+    """Videos `viewer` may see: never removed ones, nothing across a block; published
+    ones by visibility (public; followers when the viewer follows the owner; private to
+    the owner); drafts to their owner and the owners of cameos in them, unless a cameo
+    in the draft was revoked."""
+    follows_owner = Exists(Follow.objects.filter(follower=viewer, followee=OuterRef("owner_id")))
+    published = Q(state=VideoState.PUBLISHED) & (
+        Q(visibility=Visibility.PUBLIC) | Q(visibility=Visibility.FOLLOWERS, follows_owner=True)
+    )
+    own = Q(owner=viewer) & ~Q(state=VideoState.REMOVED)
+    # A draft is also shown to the owners of the cameos in it, so they can review it.
+    appears_in = Exists(
+        Appearance.objects.filter(video=OuterRef("pk"), cameo__owner=viewer, taken_down_at__isnull=True)
+    )
+    # A revoked cameo takes unpublished drafts that use it out of service.
+    uses_revoked = Exists(Appearance.objects.filter(video=OuterRef("pk"), cameo__revoked_at__isnull=False))
+    draft = Q(state=VideoState.DRAFT)
+    return (
+        Video.objects.annotate(follows_owner=follows_owner, appears_in=appears_in, uses_revoked=uses_revoked)
+        .filter(published | own | (draft & Q(appears_in=True)))
+        .exclude(draft & Q(uses_revoked=True))
+        .filter(owner__is_active=True)
+        .exclude(owner_id__in=blocked_ids_for(viewer))
+        .select_related("owner", "job")
+    )
+
+
+def video_visible_get(*, viewer: User, video_id) -> Video:
+    video = videos_visible_to(viewer).filter(pk=video_id).first() if is_uuid(video_id) else None
+    if video is None:
+        raise NotFound("No such video.", code="video_not_found")
+    return video
+
+
+def video_for_remix_get(*, viewer: User, video_id) -> Video:
+    """The parent of a remix: visible to the viewer (404) and not removed (409)."""
+    from .errors import ParentRemoved
+
+    video = Video.objects.filter(pk=video_id).first() if is_uuid(video_id) else None
+    if video is not None and video.state == VideoState.REMOVED:
+        # Only say "removed" to someone who could see it before.
+        was_visible = video.owner_id == viewer.pk or (
+            video.visibility == Visibility.PUBLIC and not blocked_ids_for(viewer).filter(pk=video.owner_id).exists()
+        )
+        if was_visible:
+            raise ParentRemoved()
+        video = None
+    if video is None or not videos_visible_to(viewer).filter(pk=video.pk).exists():
+        raise NotFound("No such video.", code="video_not_found")
+    return video
+
+
+def videos_of(*, viewer: User, owner: User) -> QuerySet:
+    return videos_visible_to(viewer).filter(owner=owner)
+
+
+def video_remixes(*, viewer: User, video: Video) -> QuerySet:
+    return videos_visible_to(viewer).filter(remix_of=video)
+
+
+def video_lineage(*, viewer: User, video: Video) -> list[Video]:
+    """Ancestors, nearest first, up to the root; ones the viewer may not see are skipped."""
+    chain_ids = []
+    parent_id = video.remix_of_id
+    while parent_id and len(chain_ids) < LINEAGE_MAX_DEPTH:
+        chain_ids.append(parent_id)
+        parent_id = Video.objects.filter(pk=parent_id).values_list("remix_of_id", flat=True).first()
+    visible = {v.pk: v for v in videos_visible_to(viewer).filter(pk__in=chain_ids)}
+    return [visible[pk] for pk in chain_ids if pk in visible]
+
+
+def job_get(*, user: User, job_id) -> GenerationJob:
+    job = GenerationJob.objects.filter(pk=job_id, owner=user).first() if is_uuid(job_id) else None
+    if job is None:
+        raise NotFound("No such generation.", code="generation_not_found")
+    return job

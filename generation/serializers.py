@@ -1,0 +1,82 @@
+from rest_framework import serializers
+
+from accounts.serializers import UserOut
+from sora_social.fields import StrictCharField, StrictIntegerField
+from sora_social.media import signed_url
+
+from .models import Aspect, GenerationJob, Video, Visibility
+
+
+class GenerationIn(serializers.Serializer):
+    prompt = StrictCharField(max_length=1000, min_length=3, trim_whitespace=True)
+    cameos = serializers.ListField(child=StrictCharField(max_length=64), required=False, max_length=3)
+    remix_of = StrictCharField(max_length=64, required=False, allow_null=True)
+    seed = StrictIntegerField(required=False, allow_null=True, min_value=0, max_value=2**31 - 1)
+    duration_s = StrictIntegerField(required=False, min_value=2, max_value=8, default=4)
+    aspect = serializers.ChoiceField(choices=Aspect.choices, required=False, default=Aspect.SQUARE)
+
+
+class GenerationOut(serializers.ModelSerializer):
+    id = serializers.CharField(read_only=True)
+    video = serializers.SerializerMethodField()
+    remix_of = serializers.CharField(source="remix_of_id", allow_null=True)
+    cameos = serializers.ListField(source="cameo_ids", child=serializers.CharField())
+    error = serializers.CharField(allow_blank=True)
+
+    class Meta:
+        model = GenerationJob
+        fields = ["id", "status", "progress", "error", "video", "prompt", "cameos", "remix_of", "seed",
+                  "duration_s", "aspect", "created_at", "finished_at"]
+
+    def get_video(self, job) -> str | None:
+        video = getattr(job, "video", None)
+        return str(video.pk) if video is not None else None
+
+
+class MediaOut(serializers.Serializer):
+    video_url = serializers.CharField()
+    thumbnail_url = serializers.CharField()
+
+
+class ProvenanceFlagOut(serializers.Serializer):
+    c2pa = serializers.BooleanField()
+
+
+class VideoOut(serializers.ModelSerializer):
+    id = serializers.CharField(read_only=True)
+    owner = UserOut()
+    remix_of = serializers.CharField(source="remix_of_id", allow_null=True)
+    media = serializers.SerializerMethodField()
+    cameos = serializers.SerializerMethodField()
+    provenance = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Video
+        fields = ["id", "owner", "prompt", "caption", "state", "visibility", "media", "remix_of",
+                  "remix_count", "like_count", "comment_count", "cameos", "provenance", "duration_s",
+                  "width", "height", "model_version", "created_at", "published_at"]
+
+    def get_media(self, video) -> MediaOut:
+        request = self.context.get("request")
+        return {
+            "video_url": signed_url(video.file, request=request),
+            "thumbnail_url": signed_url(video.thumbnail, request=request) if video.thumbnail else None,
+        }
+
+    def get_cameos(self, video) -> list[str]:
+        return [str(c) for c in video.job.cameo_ids] if video.job_id and video.job else []
+
+    def get_provenance(self, video) -> ProvenanceFlagOut:
+        return {"c2pa": video.has_c2pa}
+
+
+class PublishIn(serializers.Serializer):
+    caption = StrictCharField(max_length=500, required=False, allow_blank=True)
+    visibility = serializers.ChoiceField(choices=Visibility.choices, required=False)
+
+
+class ProvenanceOut(serializers.Serializer):
+    video = serializers.CharField()
+    validation_state = serializers.CharField()
+    valid = serializers.BooleanField()
+    manifest = serializers.JSONField()

@@ -1,0 +1,144 @@
+"""Accepting and cancelling generation requests."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import random
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import User
+
+from .. import selectors
+from ..errors import DailyLimit, IdempotencyConflict, NotCancellable, TooManyActive
+from ..models import ACTIVE_STATUSES, TERMINAL_STATUSES, GenerationJob, JobStatus
+
+log = logging.getLogger(__name__)
+
+DAY = timedelta(days=1)
+
+
+def _request_hash(**fields) -> str:
+    return hashlib.sha256(json.dumps(fields, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _daily_limit_for(user: User) -> int:
+    from parental.selectors import teen_allowances
+
+    allowances = teen_allowances(user=user)
+    return allowances.generation_daily_limit if allowances else settings.SORA_GENERATION_DAILY_LIMIT
+
+
+def _check_limits(user: User) -> None:
+    now = timezone.now()
+    window = GenerationJob.objects.filter(owner=user, created_at__gt=now - DAY)
+    limit = _daily_limit_for(user)
+    used = window.count()
+    if used >= limit:
+        # The slot frees when the job `used - limit` places from the oldest leaves the window.
+        oldest = window.order_by("created_at").values_list("created_at", flat=True)[used - limit]
+        raise DailyLimit(
+            f"You can make {limit} videos a day.", retry_after=int((oldest + DAY - now).total_seconds()) + 1
+        )
+    if window.filter(status__in=ACTIVE_STATUSES).count() >= settings.SORA_GENERATION_MAX_ACTIVE:
+        raise TooManyActive(retry_after=30)
+
+
+def generation_request(
+    *,
+    user: User,
+    prompt: str,
+    cameos: list[str] | None = None,
+    remix_of: str | None = None,
+    seed: int | None = None,
+    duration_s: int = 4,
+    aspect: str = "square",
+    idempotency_key: str | None = None,
+) -> tuple[GenerationJob, bool]:
+    """Accept a generation: policy, cameo consent, limits, idempotency; the job is
+    enqueued when the transaction commits. Returns (job, created)."""
+    from moderation.services import prompt_check
+
+    cameos = list(dict.fromkeys(cameos or []))
+    request_hash = _request_hash(
+        prompt=prompt, cameos=cameos, remix_of=remix_of, seed=seed, duration_s=duration_s, aspect=aspect
+    )
+    if idempotency_key:
+        existing = _job_for_key(user, idempotency_key, request_hash)
+        if existing:
+            return existing, False
+
+    from cameos.selectors import cameo_names
+
+    # A public figure in the video through their own cameo is consented, not impersonated.
+    prompt_check(text=prompt, teen=user.is_teen, has_cameo=bool(cameos), cameo_names=cameo_names(cameo_ids=cameos))
+    from cameos.services import cameos_authorise
+
+    cameos_authorise(user=user, cameo_ids=cameos, prompt=prompt)
+    parent = selectors.video_for_remix_get(viewer=user, video_id=remix_of) if remix_of else None
+
+    try:
+        with transaction.atomic():
+            # One request of a user at a time: limits are counted, then the job added,
+            # without another request slipping in between.
+            User.objects.select_for_update().filter(pk=user.pk).first()
+            if idempotency_key:
+                existing = _job_for_key(user, idempotency_key, request_hash)
+                if existing:
+                    return existing, False
+            _check_limits(user)
+            job = GenerationJob.objects.create(
+                owner=user,
+                prompt=prompt,
+                cameo_ids=cameos,
+                remix_of=parent,
+                seed=seed if seed is not None else random.randrange(2**31),
+                duration_s=duration_s,
+                aspect=aspect,
+                idempotency_key=idempotency_key or None,
+                request_hash=request_hash,
+            )
+            transaction.on_commit(lambda: _enqueue(job.pk))
+    except IntegrityError:  # the same key raced in from another request
+        existing = _job_for_key(user, idempotency_key, request_hash)
+        if existing is None:
+            raise
+        return existing, False
+    return job, True
+
+
+def _job_for_key(user: User, key: str, request_hash: str) -> GenerationJob | None:
+    job = GenerationJob.objects.filter(owner=user, idempotency_key=key).first()
+    if job is not None and job.request_hash != request_hash:
+        raise IdempotencyConflict()
+    return job
+
+
+def _enqueue(job_id) -> None:
+    from ..tasks import generation_run_task
+
+    generation_run_task.delay(str(job_id))
+
+
+def generation_cancel(*, user: User, job_id) -> GenerationJob:
+    with transaction.atomic():
+        job = selectors.job_get(user=user, job_id=job_id)
+        job = GenerationJob.objects.select_for_update().get(pk=job.pk)
+        if job.status == JobStatus.CANCELLED:
+            return job
+        if job.status in TERMINAL_STATUSES:
+            raise NotCancellable()
+        job.status = JobStatus.CANCELLED
+        job.finished_at = timezone.now()
+        job.save(update_fields=["status", "finished_at"])
+    from sora_social.events import publish
+
+    transaction.on_commit(
+        lambda: publish(user, "generation.finished", {"generation": str(job.pk), "status": job.status})
+    )
+    return job

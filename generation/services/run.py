@@ -1,0 +1,200 @@
+"""Running one generation job: safe to run twice, finishes once.
+
+State moves under a row lock (queued → running → succeeded/failed/blocked);
+the heavy work (render, encode, sign) runs outside any lock. Files are stored
+under names derived from the job id, so a re-run after a dead worker
+overwrites instead of duplicating, and `Video.job` is one-to-one, so it makes
+one video.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import tempfile
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.notifications import notify
+from sora_social.events import publish
+
+from ..models import TERMINAL_STATUSES, GenerationJob, JobStatus, Video
+
+log = logging.getLogger(__name__)
+
+
+def media_names(job_id) -> tuple[str, str]:
+    return f"videos/{job_id}.mp4", f"videos/{job_id}.jpg"
+
+
+def _claim(job_id) -> GenerationJob | None:
+    with transaction.atomic():
+        job = GenerationJob.objects.select_for_update().filter(pk=job_id).first()
+        if job is None or job.status in TERMINAL_STATUSES:
+            return None
+        job.status = JobStatus.RUNNING
+        job.attempts += 1
+        job.started_at = job.started_at or timezone.now()
+        job.save(update_fields=["status", "attempts", "started_at"])
+        return job
+
+
+def _fail(job: GenerationJob, reason: str, status: str = JobStatus.FAILED) -> None:
+    updated = GenerationJob.objects.filter(pk=job.pk).exclude(status__in=TERMINAL_STATUSES).update(
+        status=status, error=reason[:500], finished_at=timezone.now()
+    )
+    if updated:
+        publish(job.owner_id, "generation.finished", {"generation": str(job.pk), "status": status, "error": reason})
+
+
+def _spec(job: GenerationJob, workdir: Path):
+    from ..pipeline import JobSpec
+
+    parent_path = parent_title = None
+    if job.remix_of_id:
+        parent = job.remix_of
+        parent_path = workdir / "parent.mp4"
+        with default_storage.open(parent.file, "rb") as src, open(parent_path, "wb") as dst:
+            dst.write(src.read())
+        parent_title = f"{parent.pk}.mp4"
+    references, consents = _cameo_inputs(job)
+    return JobSpec(
+        job_id=str(job.pk),
+        cameo_references=references,
+        cameo_consents=consents,
+        prompt=job.prompt,
+        seed=job.seed,
+        duration_s=job.duration_s,
+        aspect=job.aspect,
+        steps=settings.SORA_GENERATION_STEPS or None,
+        parent_path=parent_path,
+        parent_title=parent_title,
+        remix_strength=settings.SORA_REMIX_STRENGTH,
+    )
+
+
+def _cameo_inputs(job: GenerationJob) -> tuple[tuple, tuple]:
+    """Likeness references for the model and consent ids for the C2PA manifest."""
+    import numpy as np
+    from PIL import Image
+
+    from cameos.models import Cameo
+
+    references, consents = [], []
+    for cameo in Cameo.objects.filter(pk__in=job.cameo_ids, revoked_at__isnull=True):
+        with default_storage.open(cameo.reference, "rb") as handle:
+            references.append(np.asarray(Image.open(handle).convert("RGB")))
+        consents.append({"cameo": str(cameo.pk), "consent": str(cameo.consent_id)})
+    return tuple(references), tuple(consents)
+
+
+def _store(name: str, path: Path) -> None:
+    if default_storage.exists(name):
+        default_storage.delete(name)
+    with open(path, "rb") as handle:
+        stored = default_storage.save(name, File(handle))
+    if stored != name:  # a concurrent writer took the name; never keep two copies
+        default_storage.delete(stored)
+        raise RuntimeError(f"storage renamed {name} to {stored}")
+
+
+def generation_run(*, job_id) -> None:
+    from ..diffusion.sampler import GenerationCancelled
+    from ..pipeline import OutputCheckFailed, render_job
+
+    job = _claim(job_id)
+    if job is None:
+        return
+
+    def on_step(step: int, total: int) -> None:
+        GenerationJob.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(progress=round(step / total, 4))
+        publish(job.owner_id, "generation.progress", {"generation": str(job.pk), "step": step, "steps": total})
+
+    def should_cancel() -> bool:
+        return GenerationJob.objects.filter(pk=job.pk, status=JobStatus.CANCELLED).exists()
+
+    video_name, poster_name = media_names(job.pk)
+    try:
+        with tempfile.TemporaryDirectory(prefix="sora-job-") as tmp:
+            output = render_job(
+                _spec(job, Path(tmp)), workdir=Path(tmp), on_step=on_step, should_cancel=should_cancel,
+                checkpoint=settings.SORA_MODEL_CHECKPOINT or None,
+            )
+            if should_cancel():
+                return
+            from moderation.review import matches_removed_video
+
+            if matches_removed_video(output.frame_hashes):
+                raise OutputCheckFailed("it matches a video that was removed")
+            started = time.perf_counter()
+            _store(video_name, output.video_path)
+            _store(poster_name, output.poster_path)
+            digest = hashlib.sha256(output.video_path.read_bytes()).hexdigest()
+            output.timings["store"] = round(time.perf_counter() - started, 4)
+    except GenerationCancelled:
+        return
+    except OutputCheckFailed as exc:
+        _fail(job, f"output check failed: {exc}", status=JobStatus.BLOCKED)
+        return
+    except Exception as exc:
+        # Recorded on the job, not raised: in eager mode a raise would become the
+        # client's 500, and with a broker a retry would fail the same way.
+        log.exception("generation %s failed", job.pk)
+        _fail(job, f"rendering failed ({type(exc).__name__})")
+        return
+    _finish(job, output, video_name, poster_name, digest)
+
+
+def _finish(job: GenerationJob, output, video_name: str, poster_name: str, digest: str) -> None:
+    with transaction.atomic():
+        job = GenerationJob.objects.select_for_update().get(pk=job.pk)
+        if job.status == JobStatus.CANCELLED:
+            transaction.on_commit(lambda: [default_storage.delete(n) for n in (video_name, poster_name)])
+            return
+        video, created = Video.objects.get_or_create(
+            job=job,
+            defaults=dict(
+                owner_id=job.owner_id,
+                prompt=job.prompt,
+                remix_of_id=job.remix_of_id,
+                file=video_name,
+                thumbnail=poster_name,
+                sha256=digest,
+                duration_s=output.duration_s,
+                width=output.width,
+                height=output.height,
+                has_c2pa=output.c2pa_valid,
+                frame_hashes=output.frame_hashes,
+                model_version=output.model_version,
+            ),
+        )
+        if created and job.remix_of_id:
+            Video.objects.filter(pk=job.remix_of_id).update(remix_count=F("remix_count") + 1)
+        if job.cameo_ids:
+            from cameos.services import appearances_record
+
+            appearances_record(video=video, cameo_ids=job.cameo_ids)
+        job.status = JobStatus.SUCCEEDED
+        job.progress = 1.0
+        job.error = ""
+        job.model_version = output.model_version
+        job.timings = output.timings
+        job.finished_at = timezone.now()
+        job.save(update_fields=["status", "progress", "error", "model_version", "timings", "finished_at"])
+
+        finished = {"generation": str(job.pk), "status": job.status, "video": str(video.pk)}
+        transaction.on_commit(lambda: publish(job.owner_id, "generation.finished", finished))
+        if created:
+            notify(recipient=job.owner_id, kind="generation_finished", video=video, data=finished)
+        parent_owner_id = Video.objects.filter(pk=job.remix_of_id).values_list("owner_id", flat=True).first()
+        if created and parent_owner_id and parent_owner_id != job.owner_id:
+            remixed = {"video": str(job.remix_of_id), "remix": str(video.pk), "by": job.owner.username}
+            transaction.on_commit(lambda: publish(parent_owner_id, "video.remixed", remixed))
+            notify(recipient=parent_owner_id, kind="remix", actor=job.owner_id, video=video, data=remixed)

@@ -1,0 +1,125 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+
+class TargetType(models.TextChoices):
+    VIDEO = "video"
+    COMMENT = "comment"
+    USER = "user"
+    CAMEO = "cameo"
+
+
+class ReportReason(models.TextChoices):
+    SEXUAL = "sexual"
+    SEXUAL_MINORS = "sexual_minors"
+    VIOLENCE = "violence"
+    SELF_HARM = "self_harm"
+    EXTREMISM = "extremism"
+    HATE = "hate"
+    HARASSMENT = "harassment"
+    LIKENESS = "likeness", "My likeness is used without consent"
+    SPAM = "spam"
+    OTHER = "other"
+
+
+class Priority(models.IntegerChoices):
+    URGENT = 0, "Urgent (cameo owner or teen)"
+    NORMAL = 1, "Normal"
+
+
+class CaseStatus(models.TextChoices):
+    OPEN = "open"
+    DECIDED = "decided"
+
+
+class ReviewCase(models.Model):
+    """All open reports about one target, reviewed together."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    target_type = models.CharField(max_length=16, choices=TargetType.choices)
+    target_id = models.CharField(max_length=64)
+    video = models.ForeignKey("generation.Video", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    subject = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="+", help_text="The account whose content or conduct is reviewed.")
+    category = models.CharField(max_length=32, choices=ReportReason.choices)
+    priority = models.IntegerField(choices=Priority.choices, default=Priority.NORMAL)
+    status = models.CharField(max_length=16, choices=CaseStatus.choices, default=CaseStatus.OPEN)
+    note = models.TextField(blank=True, help_text="Why you decided as you did (kept with the decision).")
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["status", "priority", "created_at"]
+        indexes = [models.Index(fields=["status", "priority", "created_at"]),
+                   models.Index(fields=["target_type", "target_id", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.target_type} {self.target_id} ({self.category})"
+
+
+class Report(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(ReviewCase, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reports_made")
+    reason = models.CharField(max_length=32, choices=ReportReason.choices)
+    details = models.TextField(blank=True, max_length=2000)
+    priority = models.IntegerField(choices=Priority.choices, default=Priority.NORMAL)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
+class Action(models.TextChoices):
+    DISMISS = "dismiss"
+    REMOVE = "remove", "Remove video"
+    REMOVE_STRIKE = "remove_strike", "Remove video + strike"
+    SUSPEND = "suspend", "Suspend account"
+    RESTORE = "restore", "Restore (appeal upheld)"
+
+
+class Decision(models.Model):
+    """Who decided what, when and why; never edited, only added."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(ReviewCase, null=True, blank=True, on_delete=models.SET_NULL, related_name="decisions")
+    appeal = models.ForeignKey("Appeal", null=True, blank=True, on_delete=models.SET_NULL, related_name="decisions")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(max_length=16, choices=Action.choices)
+    reason = models.TextField()
+    subject = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="moderation_decisions")
+    video = models.ForeignKey("generation.Video", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
+class Strike(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="strikes")
+    decision = models.OneToOneField(Decision, on_delete=models.CASCADE, related_name="strike")
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+
+class AppealStatus(models.TextChoices):
+    PENDING = "pending"
+    UPHELD = "upheld", "Upheld (restored)"
+    DENIED = "denied"
+
+
+class Appeal(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="appeals")
+    video = models.ForeignKey("generation.Video", on_delete=models.CASCADE, related_name="appeals")
+    original = models.OneToOneField(Decision, on_delete=models.CASCADE, related_name="appealed_by")
+    text = models.TextField(max_length=2000)
+    status = models.CharField(max_length=16, choices=AppealStatus.choices, default=AppealStatus.PENDING)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+
+class RemovedHash(models.Model):
+    """Perceptual hashes of removed videos' frames: a new render matching one is blocked."""
+
+    video = models.ForeignKey("generation.Video", on_delete=models.CASCADE, related_name="+")
+    hash = models.BigIntegerField(db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)

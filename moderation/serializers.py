@@ -1,0 +1,32 @@
+from rest_framework import serializers
+
+from sora_social.fields import StrictCharField
+
+from .models import ReportReason, TargetType
+
+
+class ReportIn(serializers.Serializer):
+    target_type = serializers.ChoiceField(choices=TargetType.choices)
+    target_id = StrictCharField(max_length=64, help_text="Video, comment or cameo id; a username for users.")
+    reason = serializers.ChoiceField(choices=ReportReason.choices)
+    details = StrictCharField(max_length=2000, required=False, allow_blank=True)
+
+
+class ReportOut(serializers.Serializer):
+    id = serializers.CharField()
+    target_type = serializers.CharField(source="case.target_type")
+    target_id = serializers.CharField(source="case.target_id")
+    reason = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class AppealIn(serializers.Serializer):
+    video_id = StrictCharField(max_length=64)
+    text = StrictCharField(max_length=2000, min_length=1)
+
+
+class AppealOut(serializers.Serializer):
+    id = serializers.CharField()
+    video_id = serializers.CharField()
+    status = serializers.CharField()
+    created_at = serializers.DateTimeField()

@@ -1,0 +1,57 @@
+"""The prompt policy as the rest of the project sees it.
+
+`prompt_verdict` answers; `prompt_check` refuses. Generation, comments and
+DMs call `prompt_check`; `manage.py check_prompt` calls `prompt_verdict`.
+Both run policy/classifier.py: normalisation, the MiniLM head, the rules and
+the thresholds for this account (teen) and this prompt (cameo).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from .errors import PromptBlocked
+from .policy import blocked_categories, score
+
+# Prompts are short; capping what the rules read keeps a pasted book from
+# costing more than a prompt (the encoder itself stops at 128 tokens).
+MAX_CHARS = 2000
+
+
+@dataclass(frozen=True)
+class PromptVerdict:
+    allowed: bool
+    categories: list[str] = field(default_factory=list)  # the categories it was blocked under
+    scores: dict[str, float] = field(default_factory=dict)  # every category, 0..1
+
+
+def prompt_verdict(*, text: str, teen: bool = False, has_cameo: bool = False,
+                   cameo_names: Sequence[str] = ()) -> PromptVerdict:
+    """Is this prompt allowed for this account?
+
+    `teen`: the author is a teen account (stricter thresholds).
+    `has_cameo`: the prompt puts a cameo (a real person's likeness) in the
+    video, which makes sexual, humiliating and violent content stricter.
+    `cameo_names`: display names of the cameos in the prompt; a public figure
+    appearing through their own cameo is not `public_figure`.
+    """
+    text = (text or "")[:MAX_CHARS]
+    if not text.strip():
+        return PromptVerdict(allowed=True, categories=[], scores={})
+    scored = score(text)
+    categories = blocked_categories(scored, teen=teen, has_cameo=has_cameo, cameo_names=tuple(cameo_names))
+    return PromptVerdict(
+        allowed=not categories,
+        categories=categories,
+        scores={c: round(s, 4) for c, s in scored.scores.items()},
+    )
+
+
+def prompt_check(*, text: str, teen: bool = False, has_cameo: bool = False,
+                 cameo_names: Sequence[str] = ()) -> PromptVerdict:
+    """`prompt_verdict`, raising PromptBlocked (422 `prompt_blocked`, `categories`) when not allowed."""
+    verdict = prompt_verdict(text=text, teen=teen, has_cameo=has_cameo, cameo_names=cameo_names)
+    if not verdict.allowed:
+        raise PromptBlocked(categories=verdict.categories)
+    return verdict

@@ -1,0 +1,24 @@
+"""The Celery app. Queues: `default` (CPU work) and `generation` (renders, GPU workers).
+
+Without REDIS_URL tasks run eagerly in the caller (embedded mode); with it,
+Redis is the broker and result backend. Configuration lives in settings
+under the CELERY_ prefix.
+"""
+
+import os
+
+from celery import Celery
+from kombu import Queue
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sora_social.settings")
+
+app = Celery("sora_social")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.conf.task_queues = (Queue("default"), Queue("generation"))
+app.autodiscover_tasks()
+
+
+@app.task(name="sora_social.ping")
+def ping() -> str:
+    """Round trip through broker, worker and result backend (`celery -A sora_social call sora_social.ping`)."""
+    return "pong"

@@ -1,0 +1,101 @@
+"""Media storage and signed, expiring URLs.
+
+Files live behind Django's storage API (filesystem by default; any backend,
+e.g. S3, through `STORAGES["default"]`). Clients get URLs signed with the
+secret key that name one stored file and expire; players cannot send bearer
+headers, so the signature is the authorisation. Serving answers Range
+requests with 206 so mobile players can seek.
+"""
+
+import mimetypes
+import re
+
+from django.core import signing
+from django.core.files.storage import default_storage
+from django.http import FileResponse, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.urls import reverse
+from django.conf import settings
+from django.views.decorators.http import require_http_methods
+
+_SALT = "sora_social.media"
+_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+CHUNK = 64 * 1024
+
+
+def signed_url(name: str, *, request=None, ttl: int | None = None) -> str:
+    """A URL that serves the stored file `name` for `ttl` seconds."""
+    ttl = ttl or settings.SORA_MEDIA_URL_TTL
+    token = signing.dumps({"n": name, "t": ttl}, salt=_SALT, compress=True)
+    path = reverse("media-signed", kwargs={"token": token})
+    return request.build_absolute_uri(path) if request is not None else path
+
+
+def _error(status: int, code: str, detail: str) -> JsonResponse:
+    return JsonResponse({"error": code, "detail": detail}, status=status)
+
+
+def _name_from(token: str) -> str | None:
+    try:
+        unsigned = signing.loads(token, salt=_SALT, max_age=None)
+        signing.loads(token, salt=_SALT, max_age=int(unsigned["t"]))
+        return unsigned["n"]
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
+
+
+def _iter_range(handle, start: int, length: int):
+    try:
+        handle.seek(start)
+        remaining = length
+        while remaining > 0:
+            chunk = handle.read(min(CHUNK, remaining))
+            if not chunk:
+                break
+            remaining -= len(chunk)
+            yield chunk
+    finally:
+        handle.close()
+
+
+@require_http_methods(["GET", "HEAD"])
+def serve_signed(request, token: str):
+    name = _name_from(token)
+    if name is None:
+        return _error(403, "bad_signature", "This media link is invalid or expired.")
+    if not default_storage.exists(name):
+        return _error(404, "not_found", "Not found.")
+    size = default_storage.size(name)
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+
+    header = request.headers.get("Range", "")
+    match = _RANGE.match(header.strip()) if header else None
+    if header and not match:
+        match = None  # a malformed Range is ignored, as RFC 9110 allows: whole file
+    if match:
+        first, last = match.groups()
+        if first == "" and last == "":
+            match = None
+        elif first == "":  # suffix: the last N bytes
+            start, end = max(0, size - int(last)), size - 1
+        else:
+            start = int(first)
+            end = min(int(last), size - 1) if last else size - 1
+        if match and (start >= size or start > end):
+            response = _error(416, "range_not_satisfiable", "The requested range is outside the file.")
+            response["Content-Range"] = f"bytes */{size}"
+            return response
+    if match:
+        length = end - start + 1
+        body = b"" if request.method == "HEAD" else _iter_range(default_storage.open(name, "rb"), start, length)
+        response = StreamingHttpResponse(body, status=206, content_type=content_type)
+        response["Content-Range"] = f"bytes {start}-{end}/{size}"
+        response["Content-Length"] = str(length)
+    elif request.method == "HEAD":
+        response = HttpResponse(status=200, content_type=content_type)
+        response["Content-Length"] = str(size)
+    else:
+        response = FileResponse(default_storage.open(name, "rb"), content_type=content_type)
+        response["Content-Length"] = str(size)
+    response["Accept-Ranges"] = "bytes"
+    response["Cache-Control"] = "private, max-age=300"
+    return response

@@ -1,0 +1,41 @@
+"""A reviewer in the browser: sign in, open a reported case, the video plays, remove it."""
+
+import pytest
+from moderation.roles import ensure_trust_and_safety_group
+
+from moderation.models import ReviewCase
+from tests.conftest import client_for
+from tests.factories import PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_reviewer_removes_a_reported_video(live_server, chromium, eager, fast_render, tmp_path):
+    owner, reporter = UserFactory(), UserFactory()
+    reviewer = UserFactory(username="reviewer1", is_staff=True)
+    reviewer.groups.add(ensure_trust_and_safety_group())  # transactional tests flush migration data
+    client = client_for(owner)
+    job = client.post("/api/v1/generations", {"prompt": "a white star bouncing under the sea", "duration_s": 2},
+                      format="json").data
+    video_id = client.get(f"/api/v1/generations/{job['id']}").data["video"]
+    client.post(f"/api/v1/videos/{video_id}/publish", {}, format="json")
+    client_for(reporter).post("/api/v1/reports", {"target_type": "video", "target_id": video_id,
+                                                  "reason": "violence"}, format="json")
+    case = ReviewCase.objects.get()
+
+    with chromium() as page:
+        page.goto(f"{live_server.url}/admin/login/")
+        page.fill("#id_username", "reviewer1")
+        page.fill("#id_password", PASSWORD)
+        page.click("input[type=submit]")
+        page.goto(f"{live_server.url}/admin/moderation/reviewcase/")
+        page.click(f"a[href*=\"{case.pk}\"]")
+        page.wait_for_selector("#case-video", timeout=30000)
+        page.wait_for_function("document.getElementById('case-video').readyState >= 2", timeout=30000)
+        page.screenshot(path=str(tmp_path / "case.png"))
+        page.fill("#id_note", "Violent content.")
+        page.click("input[name=_remove]")
+        page.wait_for_url(f"{live_server.url}/admin/moderation/reviewcase/", timeout=30000)
+
+    assert client_for(reporter).get(f"/api/v1/videos/{video_id}").status_code == 404
+    assert ReviewCase.objects.get().status == "decided"

@@ -1,0 +1,86 @@
+import os
+
+import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from sora_social.celery import app as celery_app
+from tests.factories import TeenFactory, UserFactory
+
+REDIS_URL = os.environ.get("REDIS_URL", "")
+
+
+def pytest_collection_modifyitems(config, items):
+    if REDIS_URL:
+        return
+    skip = pytest.mark.skip(reason="needs REDIS_URL (the real Redis)")
+    for item in items:
+        if "redis" in item.keywords:
+            item.add_marker(skip)
+
+
+def _clear_cache():
+    # Only our own keys: the Redis of a machine may serve others too.
+    if hasattr(cache, "delete_pattern"):
+        cache.delete_pattern("*")
+    else:
+        cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _isolated(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    # PBKDF2 at production strength costs ~0.3 s per user on this machine.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Auth throttling has its own test; elsewhere it must not get in the way.
+    settings.SORA_AUTH_THROTTLE_RATE = "10000/min"
+    _clear_cache()
+    yield
+    _clear_cache()
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+def client_for(user) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(user).access_token}")
+    return client
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def other(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def teen(db):
+    return TeenFactory()
+
+
+@pytest.fixture
+def as_user(user):
+    return client_for(user)
+
+
+@pytest.fixture
+def eager():
+    """Run tasks in-process even when REDIS_URL points Celery at a broker."""
+    saved = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = saved
+
+
+@pytest.fixture
+def fast_render(settings):
+    # Fewer sampling steps: the tests check the plumbing, not the picture.
+    settings.SORA_GENERATION_STEPS = 4

@@ -1,0 +1,81 @@
+import numpy as np
+import pytest
+import torch
+
+from generation.diffusion import world
+from generation.diffusion.sampler import GenerationCancelled, timesteps
+from generation.diffusion.text import random_embedding
+
+from generation.diffusion.model import DiT, DiT_T
+from generation.diffusion.sampler import Pipeline
+
+from .helpers import tiny_pipeline
+
+
+def test_same_seed_same_frames_and_another_seed_differs():
+    pipe, e = tiny_pipeline(), random_embedding(1)
+    a = pipe.generate(e, seed=7, steps=4)
+    b = pipe.generate(e, seed=7, steps=4)
+    c = pipe.generate(e, seed=8, steps=4)
+    assert a.frames.shape == (16, 32, 32, 3) and a.frames.dtype == np.uint8 and a.fps == world.FPS
+    assert np.array_equal(a.frames, b.frames)
+    assert not np.array_equal(a.frames, c.frames)
+
+
+@pytest.mark.parametrize("aspect,duration", [("portrait", 2), ("landscape", 8)])
+def test_aspects_and_durations(aspect, duration):
+    res = tiny_pipeline().generate(random_embedding(1), aspect=aspect, duration_s=duration, steps=2)
+    h, w = world.SIZES_PX[aspect]
+    assert res.frames.shape == (duration * world.FPS, h, w, 3)
+
+
+def test_progress_callback_and_heun():
+    calls = []
+    res = tiny_pipeline().generate(random_embedding(1), steps=5, method="heun", on_step=lambda i, n: calls.append((i, n)))
+    assert calls == [(i, 5) for i in range(1, 6)] and res.steps == 5
+
+
+def test_cancel_stops_between_steps():
+    calls = []
+    with pytest.raises(GenerationCancelled):
+        tiny_pipeline().generate(random_embedding(1), steps=6, on_step=lambda i, n: calls.append(i),
+                                 should_cancel=lambda: len(calls) >= 2)
+    assert calls == [1, 2]
+
+
+def test_cameo_reference_of_any_size_is_accepted_and_changes_the_result():
+    pipe, e = tiny_pipeline(), random_embedding(1)
+    face = world.face_reference("lfw:3")
+    big_face = np.kron(face, np.ones((4, 4, 1), np.uint8))  # 64x64
+    with_ref = pipe.generate(e, cameo_reference=big_face, seed=1, steps=3)
+    without = pipe.generate(e, seed=1, steps=3)
+    assert not np.array_equal(with_ref.frames, without.frames)
+
+
+def test_video_to_video_starts_from_the_noised_source():
+    # a zero-initialised v-prediction network moves nothing, so the output is exactly the noised start
+    pipe, e = Pipeline(DiT(DiT_T(prediction="v")), encoder=None), random_embedding(1)
+    src, _ = world.render(world.SceneSpec(objects=(world.ObjectSpec("star", "yellow", "big", "left"),), background="grass"))
+    src = np.concatenate([src, src[:4]])  # any length and size is resampled onto the grid
+    low = pipe.generate(e, init_video=src, strength=0.2, steps=10, seed=3)
+    high = pipe.generate(e, init_video=src, strength=1.0, steps=10, seed=3)
+    ref = src[np.linspace(0, len(src) - 1, 16).round().astype(int)].astype(float)
+    assert low.steps == 2
+    assert np.abs(low.frames - ref).mean() < np.abs(high.frames - ref).mean() / 2
+    with pytest.raises(ValueError):
+        pipe.generate(e, init_video=src, strength=0.0)
+
+
+def test_schedule_runs_from_start_to_zero_front_loaded():
+    ts = timesteps(8)
+    assert ts[0] == 1.0 and ts[-1] == 0.0 and all(a > b for a, b in zip(ts, ts[1:]))
+    assert ts[0] - ts[1] < ts[-2] - ts[-1]  # finer steps at high noise
+    assert timesteps(4, t_start=0.5)[0] == 0.5
+
+
+def test_bad_arguments_are_refused():
+    pipe = tiny_pipeline()
+    with pytest.raises(ValueError):
+        pipe.generate(random_embedding(1), aspect="cinema")
+    with pytest.raises(ValueError):
+        pipe.generate(random_embedding(1), duration_s=20)

@@ -1,0 +1,71 @@
+"""The real worker path against Redis: a job whose worker is killed with SIGKILL
+mid-render is redelivered to another worker and finishes exactly once."""
+
+import os
+import signal
+import time
+from pathlib import Path
+
+import pytest
+from rest_framework.test import APIClient
+
+from generation.models import GenerationJob, JobStatus, Video
+from tests.conftest import client_for
+from tests.generation.workers import start_worker, stop_worker
+
+pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
+
+VISIBILITY_S = 8  # an unacknowledged task goes back to the queue after this long
+
+
+def wait_for(predicate, timeout: float, what: str):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    root = tmp_path / "shared-media"
+    root.mkdir()
+    settings.MEDIA_ROOT = str(root)
+    return root
+
+
+def test_killed_worker_job_finishes_once(user, media_root):
+    client = client_for(user)
+    first = start_worker(media_root=str(media_root), visibility_s=VISIBILITY_S, steps=8)
+    second = None
+    try:
+        r = client.post("/api/v1/generations", {"prompt": "a yellow ball falling on grass", "duration_s": 4},
+                        format="json")
+        assert r.status_code == 202
+        job_id = r.data["id"]
+
+        # given the render has started (progress reported) ...
+        wait_for(lambda: GenerationJob.objects.filter(pk=job_id, progress__gt=0).exists(), 180, "progress")
+        # ... when its worker dies without a goodbye
+        os.killpg(first.pid, signal.SIGKILL)
+        first.wait(timeout=10)
+        assert GenerationJob.objects.get(pk=job_id).status == JobStatus.RUNNING
+
+        # then another worker picks the task up again and finishes it once
+        second = start_worker(media_root=str(media_root), visibility_s=VISIBILITY_S, steps=8)
+        job = wait_for(
+            lambda: GenerationJob.objects.filter(pk=job_id, status=JobStatus.SUCCEEDED).first(), 240, "success"
+        )
+        time.sleep(VISIBILITY_S + 2)  # a late duplicate delivery would show up here
+        assert job.attempts >= 2
+        assert Video.objects.filter(job_id=job_id).count() == 1
+        files = sorted(p.name for p in Path(media_root, "videos").iterdir())
+        assert files == [f"{job_id}.jpg", f"{job_id}.mp4"]
+        body = APIClient().get(client.get(f"/api/v1/videos/{job.video.pk}").data["media"]["video_url"]
+                               .replace("http://testserver", ""))
+        assert body.status_code == 200
+    finally:
+        stop_worker(first)
+        stop_worker(second)

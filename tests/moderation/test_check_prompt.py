@@ -1,0 +1,50 @@
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+
+pytestmark = pytest.mark.usefixtures("policy_loaded")
+
+
+def run(lines: list[str]) -> list[dict]:
+    out = io.StringIO()
+    call_command("check_prompt", stdin=io.StringIO("\n".join(lines) + "\n"), stdout=out)
+    return [json.loads(line) for line in out.getvalue().splitlines()]
+
+
+def test_one_verdict_line_per_input_line():
+    results = run([
+        json.dumps({"prompt": "a horror movie zombie"}),
+        json.dumps({"prompt": "p0rn video", "teen": False}),
+        json.dumps({"prompt": "a romantic scene in a hotel room", "teen": True}),
+    ])
+
+    assert [r["allowed"] for r in results] == [True, False, False]
+    assert results[0]["categories"] == []
+    assert "sexual" in results[1]["categories"]
+    assert "sexual" in results[2]["categories"]  # teen: stricter
+    assert set(results[0]) == {"allowed", "categories", "scores"}
+    assert len(results[0]["scores"]) == 9
+
+
+def test_malformed_lines_get_an_error_and_the_command_goes_on():
+    results = run([
+        "not json",
+        json.dumps(["a", "list"]),
+        json.dumps({"text": "wrong key"}),
+        json.dumps({"prompt": "a cat", "teen": "yes"}),
+        json.dumps({"prompt": "a beach volleyball game"}),
+    ])
+
+    assert [set(r) for r in results[:4]] == [{"error"}] * 4
+    assert results[4]["allowed"] is True
+
+
+def test_same_answer_as_the_service():
+    from moderation.services import prompt_verdict
+
+    [result] = run([json.dumps({"prompt": "Taylor Swift dancing"})])
+    verdict = prompt_verdict(text="Taylor Swift dancing")
+
+    assert result == {"allowed": verdict.allowed, "categories": verdict.categories, "scores": verdict.scores}

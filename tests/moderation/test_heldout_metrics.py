@@ -1,0 +1,37 @@
+"""The held-out numbers, read from the evaluation function: a regression fails here."""
+
+import pytest
+
+from moderation.policy.dataset import load, split_of
+from moderation.policy.evaluate import GOAL_FALSE_BLOCK, GOAL_RECALL, evaluate
+
+pytestmark = pytest.mark.usefixtures("policy_loaded")
+
+
+@pytest.fixture(scope="module")
+def report():
+    return evaluate("test")
+
+
+def test_split_is_fixed_by_rule_and_disjoint_by_group():
+    train, test = load("train"), load("test")
+
+    assert {r.group for r in train}.isdisjoint({r.group for r in test})
+    assert all(split_of(r.group) == "test" for r in test)
+    assert 150 <= len(test) <= 400 and len(train) > 2 * len(test)
+    assert sum(not r.harmful for r in test) >= 50
+
+
+def test_harmful_recall_meets_the_goal(report):
+    assert report.harmful_recall >= GOAL_RECALL, report.mistakes
+
+
+def test_benign_false_block_does_not_regress(report):
+    # Measured 0.078 (7 of 90) with the committed head; the issue's goal is
+    # 0.05, see the strict xfail below.
+    assert report.benign_false_block <= 0.08, report.mistakes
+
+
+@pytest.mark.xfail(strict=True, reason="issue 7 goal not met yet: held-out benign false-block is 0.078 > 0.05")
+def test_benign_false_block_meets_the_goal(report):
+    assert report.benign_false_block <= GOAL_FALSE_BLOCK

@@ -1,0 +1,74 @@
+"""The environment picks the backends: nothing set means the embedded default."""
+
+import json
+import os
+import subprocess
+import sys
+
+SCRIPT = """
+import json, django
+django.setup()
+from django.conf import settings
+from sora_social.celery import app
+print(json.dumps({
+    "db": settings.DATABASES["default"]["ENGINE"],
+    "cache": settings.CACHES["default"]["BACKEND"],
+    "layer": settings.CHANNEL_LAYERS["default"]["BACKEND"],
+    "eager": app.conf.task_always_eager,
+    "broker": app.conf.broker_url,
+    "acks_late": app.conf.task_acks_late,
+    "reject_on_worker_lost": app.conf.task_reject_on_worker_lost,
+    "time_limit": app.conf.task_time_limit,
+    "queues": sorted(q.name for q in app.conf.task_queues),
+    "invites": settings.SORA_INVITES_REQUIRED,
+    "media": str(settings.MEDIA_ROOT),
+    "hosts": settings.ALLOWED_HOSTS,
+    "user_model": settings.AUTH_USER_MODEL,
+}))
+"""
+
+
+def configured(**env_vars) -> dict:
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"DATABASE_URL", "REDIS_URL", "SORA_INVITES_REQUIRED", "MEDIA_ROOT", "ALLOWED_HOSTS"}}
+    env.update(DJANGO_SETTINGS_MODULE="sora_social.settings", **env_vars)
+    out = subprocess.run([sys.executable, "-c", SCRIPT], env=env, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_embedded_default_needs_no_services():
+    conf = configured()
+
+    assert conf["db"] == "django.db.backends.sqlite3"
+    assert conf["cache"].endswith("LocMemCache")
+    assert conf["layer"] == "channels.layers.InMemoryChannelLayer"
+    assert conf["eager"] is True
+    assert conf["invites"] is False
+    assert conf["user_model"] == "accounts.User"
+
+
+def test_redis_url_moves_celery_channels_and_cache_together():
+    conf = configured(REDIS_URL="redis://127.0.0.1:6379/3", DATABASE_URL="postgres://postgres@127.0.0.1:5432/x")
+
+    assert conf["db"] == "django.db.backends.postgresql"
+    assert conf["cache"] == "django_redis.cache.RedisCache"
+    assert conf["layer"] == "channels_redis.core.RedisChannelLayer"
+    assert conf["eager"] is False
+    assert conf["broker"] == "redis://127.0.0.1:6379/3"
+
+
+def test_worker_settings_survive_a_dead_worker():
+    conf = configured()
+
+    assert conf["acks_late"] is True and conf["reject_on_worker_lost"] is True
+    assert conf["time_limit"] > 0
+    assert conf["queues"] == ["default", "generation"]
+
+
+def test_plain_settings_come_from_the_environment(tmp_path):
+    conf = configured(SORA_INVITES_REQUIRED="true", MEDIA_ROOT=str(tmp_path), ALLOWED_HOSTS="a.example,b.example")
+
+    assert conf["invites"] is True
+    assert conf["media"] == str(tmp_path)
+    assert conf["hosts"] == ["a.example", "b.example"]
