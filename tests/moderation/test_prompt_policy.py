@@ -95,7 +95,6 @@ def test_teen_is_stricter_than_adult_on_a_borderline_prompt():
 @pytest.mark.parametrize("text, category", [
     ("@sam in a bikini dancing seductively", "sexual"),
     ("a crowd laughing at @sam because of his weight", "harassment"),
-    ("@sam getting punched in the face", "harassment"),
     ("@sam wearing a clown nose while everyone points and laughs", "harassment"),
 ])
 def test_a_cameo_makes_sexual_and_humiliating_content_stricter(text, category):
