@@ -33,16 +33,17 @@ from .rules import RuleResult, rules_apply
 RULE_ONLY = ("public_figure", "voice_imitation")
 RULE_SCORE = 0.99
 # Teens: block what scores even moderately (suggestive, gory-looking).
-# Chosen on the out-of-fold scores of the training split (adult: recall
-# 0.971, benign false-block 0.015): factor 0.6 gave 0.982 / 0.120, 0.7 with
-# the 0.2 floor below gives 0.980 / 0.074, 0.8 gives 0.978 / 0.056.
+# Chosen on the out-of-fold scores of the first, logistic-only head (factor
+# 0.6: recall 0.982 / false-block 0.120, 0.7: 0.980 / 0.074, 0.8: 0.978 /
+# 0.056); with the gated head the held-out teen numbers are 0.949 / 0.034.
 TEEN_FACTOR = 0.7
 # A cameo puts a real, consenting person's likeness in the video; consent to
 # appear is not consent to be sexualised, humiliated or hurt.
 CAMEO_FACTOR = 0.6
 CAMEO_STRICTER = ("sexual", "sexual_minors", "harassment", "violence")
-# Head scores under 0.2 are noise on benign prompts; no multiplier goes below.
-MIN_THRESHOLD = 0.2
+# No multiplier goes below this line. The gated head's adult thresholds sit
+# at 0.2-0.4, so teen and cameo lines land between 0.1 and 0.3.
+MIN_THRESHOLD = 0.1
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,29 @@
-"""The trained head: one logistic regression per content category over the MiniLM embedding.
+"""The trained head: per-category logistic regressions, a nearest-neighbour memory and a gate.
 
-384 inputs, one weight vector and bias per category, so scoring a prompt
-costs a (384,) x (384, C) product: the encoder is the whole latency budget.
+For a prompt's features (the MiniLM embedding plus hashed words, features.py):
+
+    p_c  = (1 - KNN_BLEND) * logistic_c(x) + KNN_BLEND * knn_c(embedding)
+    score_c = p_c * gate(x)
+
+- `logistic_c`: one weight vector and bias per category.
+- `knn_c`: the labels of the KNN_K most similar training prompts (cosine on
+  the embedding), weighted by exp(KNN_TEMP * similarity): it carries the
+  local exceptions a linear model smooths away ("a stage combat class" sits
+  among benign film prompts, not among violent ones).
+- `gate`: one more logistic regression, harmful-at-all vs benign, trained on
+  every row; a category fires only where the prompt also looks harmful as a
+  whole, which is what cuts false blocks on benign prompts with one risky word.
+
+Chosen by nested cross-validation on the training split (train.py): the
+logistic head alone, thresholds calibrated on inner folds, generalised to
+recall 0.971 / benign false-block 0.073 on the outer folds; with the gate
+0.952 / 0.028; with the gate and the memory 0.965 / 0.028.
+
+Scoring costs a (D,) x (D, C) product and a (384,) x (384, M) product for M
+stored rows (about a thousand): the encoder is the whole latency budget.
 Trained in numpy (full-batch gradient descent with Adam and L2) because the
-data is a few hundred rows: no framework needed. Stored as safetensors with
-the categories and the calibrated thresholds in the metadata.
+data is a thousand rows: no framework needed. Stored as safetensors with the
+categories and the calibrated thresholds in the metadata.
 """
 
 from __future__ import annotations
@@ -16,6 +35,11 @@ from pathlib import Path
 import numpy as np
 
 HEAD_PATH = Path(__file__).with_name("head.safetensors")
+EMBED_DIM = 384  # the first features are the L2-normalised embedding
+KNN_K = 5
+KNN_TEMP = 20.0
+KNN_BLEND = 0.3
+GATE_L2 = 1e-3
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -27,18 +51,34 @@ class Head:
     categories: tuple[str, ...]
     weight: np.ndarray  # (D, C)
     bias: np.ndarray  # (C,)
+    gate_weight: np.ndarray  # (D,)
+    gate_bias: float
+    memory: np.ndarray  # (M, EMBED_DIM) training embeddings
+    memory_labels: np.ndarray  # (M, C) in {0, 1}
     thresholds: dict[str, float] = field(default_factory=dict)  # adult thresholds, calibrated in train.py
     meta: dict = field(default_factory=dict)
 
     def predict(self, x: np.ndarray) -> np.ndarray:
-        """(N, D) embeddings -> (N, C) probabilities."""
-        return _sigmoid(x @ self.weight + self.bias)
+        """(N, D) features -> (N, C) scores in [0, 1]."""
+        x = np.asarray(x, dtype=np.float32)
+        logistic = _sigmoid(x @ self.weight + self.bias)
+        similarity = x[:, :EMBED_DIM] @ self.memory.T  # (N, M) cosines
+        k = min(KNN_K, similarity.shape[1])
+        nearest = np.argpartition(-similarity, k - 1, axis=1)[:, :k]  # (N, k)
+        weights = np.exp(KNN_TEMP * (np.take_along_axis(similarity, nearest, 1) - 1.0))
+        weights /= weights.sum(1, keepdims=True)
+        knn = np.einsum("nk,nkc->nc", weights, self.memory_labels[nearest])
+        gate = _sigmoid(x @ self.gate_weight + self.gate_bias)[:, None]
+        return ((1.0 - KNN_BLEND) * logistic + KNN_BLEND * knn) * gate
 
     def save(self, path: Path = HEAD_PATH) -> None:
         from safetensors.numpy import save_file
 
         save_file(
-            {"weight": self.weight.astype(np.float32), "bias": self.bias.astype(np.float32)},
+            {"weight": self.weight.astype(np.float32), "bias": self.bias.astype(np.float32),
+             "gate_weight": self.gate_weight.astype(np.float32),
+             "gate_bias": np.array([self.gate_bias], dtype=np.float32),
+             "memory": self.memory.astype(np.float16), "memory_labels": self.memory_labels.astype(np.uint8)},
             str(path),
             metadata={"categories": json.dumps(list(self.categories)),
                       "thresholds": json.dumps(self.thresholds), "meta": json.dumps(self.meta)},
@@ -50,14 +90,15 @@ class Head:
 
         with safe_open(str(path), framework="numpy") as fh:
             md = fh.metadata()
-            weight, bias = fh.get_tensor("weight"), fh.get_tensor("bias")
-        return cls(categories=tuple(json.loads(md["categories"])), weight=weight, bias=bias,
+            t = {name: fh.get_tensor(name) for name in fh.keys()}
+        return cls(categories=tuple(json.loads(md["categories"])), weight=t["weight"], bias=t["bias"],
+                   gate_weight=t["gate_weight"], gate_bias=float(t["gate_bias"][0]),
+                   memory=t["memory"].astype(np.float32), memory_labels=t["memory_labels"].astype(np.float32),
                    thresholds=json.loads(md["thresholds"]), meta=json.loads(md.get("meta", "{}")))
 
 
-def fit(x: np.ndarray, y: np.ndarray, *, categories: tuple[str, ...], l2: float = 1e-3,
-        steps: int = 600, lr: float = 0.05, seed: int = 0) -> Head:
-    """x (N, D) float32, y (N, C) in {0, 1}. Positives are up-weighted to balance each category."""
+def _logistic(x: np.ndarray, y: np.ndarray, *, l2: float, steps: int, lr: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """x (N, D), y (N, C) in {0, 1} -> weight (D, C), bias (C,). Positives are up-weighted per column."""
     rng = np.random.default_rng(seed)
     n, d = x.shape
     c = y.shape[1]
@@ -81,4 +122,20 @@ def fit(x: np.ndarray, y: np.ndarray, *, categories: tuple[str, ...], l2: float 
         v_b = beta2 * v_b + (1 - beta2) * gb**2
         w -= lr * (m_w / (1 - beta1**t)) / (np.sqrt(v_w / (1 - beta2**t)) + eps)
         b -= lr * (m_b / (1 - beta1**t)) / (np.sqrt(v_b / (1 - beta2**t)) + eps)
-    return Head(categories=categories, weight=w.astype(np.float32), bias=b.astype(np.float32))
+    return w.astype(np.float32), b.astype(np.float32)
+
+
+def fit(x: np.ndarray, y: np.ndarray, *, categories: tuple[str, ...], harmful: np.ndarray | None = None,
+        l2: float = 1e-3, steps: int = 600, lr: float = 0.05, seed: int = 0) -> Head:
+    """x (N, D) features, y (N, C) in {0, 1}: the logistic heads, the gate and the memory.
+
+    `harmful` (N,): the gate's label, harmful under any category including the
+    rule-only ones; by default any of `y`.
+    """
+    weight, bias = _logistic(x, y, l2=l2, steps=steps, lr=lr, seed=seed)
+    harmful = (y.sum(1) > 0) if harmful is None else np.asarray(harmful)
+    gate_weight, gate_bias = _logistic(x, harmful.astype(np.float64)[:, None], l2=GATE_L2, steps=steps, lr=lr,
+                                       seed=seed)
+    return Head(categories=categories, weight=weight, bias=bias, gate_weight=gate_weight[:, 0],
+                gate_bias=float(gate_bias[0]), memory=np.asarray(x[:, :EMBED_DIM], dtype=np.float32),
+                memory_labels=np.asarray(y, dtype=np.float32))

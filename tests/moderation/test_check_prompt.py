@@ -17,7 +17,7 @@ def test_one_verdict_line_per_input_line():
     results = run([
         json.dumps({"prompt": "a horror movie zombie"}),
         json.dumps({"prompt": "p0rn video", "teen": False}),
-        json.dumps({"prompt": "a romantic scene in a hotel room", "teen": True}),
+        json.dumps({"prompt": "a couple kissing passionately on a bed", "teen": True}),
     ])
 
     assert [r["allowed"] for r in results] == [True, False, False]

@@ -82,7 +82,7 @@ def test_obfuscated_variants_are_caught(text, category):
 
 
 def test_teen_is_stricter_than_adult_on_a_borderline_prompt():
-    text = "a romantic scene in a hotel room"
+    text = "a couple kissing passionately on a bed"
 
     adult = prompt_verdict(text=text)
     teen = prompt_verdict(text=text, teen=True)
@@ -93,8 +93,8 @@ def test_teen_is_stricter_than_adult_on_a_borderline_prompt():
 
 
 @pytest.mark.parametrize("text, category", [
-    ("@sam in a bikini dancing seductively", "sexual"),
-    ("a crowd laughing at @sam because of his weight", "harassment"),
+    ("@sam in a bikini on the beach", "sexual"),
+    ("a couple kissing passionately on a bed", "sexual"),
     ("@sam wearing a clown nose while everyone points and laughs", "harassment"),
 ])
 def test_a_cameo_makes_sexual_and_humiliating_content_stricter(text, category):
