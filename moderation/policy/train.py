@@ -48,8 +48,8 @@ def labels(rows, categories) -> np.ndarray:
     return np.array([[1.0 if c in r.categories else 0.0 for c in categories] for r in rows])
 
 
-def out_of_fold(x: np.ndarray, y: np.ndarray, rows, *, folds: int, salt: str = "#cv", **fit_args) -> np.ndarray:
-    fold_of = np.array([int(group_hash(r.group + salt) * folds) for r in rows])
+def out_of_fold(x: np.ndarray, y: np.ndarray, rows, *, folds: int, **fit_args) -> np.ndarray:
+    fold_of = np.array([int(group_hash(r.group + "#cv") * folds) for r in rows])
     harmful = np.array([r.harmful for r in rows])
     probs = np.zeros_like(y)
     for k in range(folds):
@@ -77,22 +77,24 @@ def calibrate(scores: list[dict[str, float]], rows) -> dict[str, float]:
     return thresholds
 
 
-def blocked_rate(scores, rule_results, rows, thresholds) -> tuple[float, float, list[bool]]:
-    """(harmful recall, benign false-block, blocked per row) at these thresholds, adult, no cameo."""
+def blocked_flags(scores, rule_results, thresholds) -> list[bool]:
+    """Blocked or not per row at these thresholds, adult account, no cameo."""
     from .classifier import blocked_categories
 
-    blocked = [bool(blocked_categories(Scored(s, rr, ""), teen=False, has_cameo=False, base=thresholds))
-               for s, rr in zip(scores, rule_results)]
-    harmful = [b for b, r in zip(blocked, rows) if r.harmful]
-    benign = [b for b, r in zip(blocked, rows) if not r.harmful]
-    return float(np.mean(harmful)), float(np.mean(benign)), blocked
+    return [bool(blocked_categories(Scored(s, rr, ""), teen=False, has_cameo=False, base=thresholds))
+            for s, rr in zip(scores, rule_results)]
+
+
+def rates(blocked: list[bool], rows) -> tuple[float, float]:
+    """(harmful recall, benign false-block)."""
+    return (float(np.mean([b for b, r in zip(blocked, rows) if r.harmful])),
+            float(np.mean([b for b, r in zip(blocked, rows) if not r.harmful])))
 
 
 def nested(x, y, rows, rule_results, *, folds: int, **fit_args) -> tuple[float, float]:
     """The recipe's generalisation estimate: (harmful recall, benign false-block) over outer folds."""
     outer = np.array([int(group_hash(r.group + "#outer") * folds) for r in rows])
-    scores: list = [None] * len(rows)
-    thresholds_of: list = [None] * len(rows)
+    blocked = [False] * len(rows)
     for o in range(folds):
         inside, held = np.where(outer != o)[0], np.where(outer == o)[0]
         sub = [rows[i] for i in inside]
@@ -101,15 +103,12 @@ def nested(x, y, rows, rule_results, *, folds: int, **fit_args) -> tuple[float, 
                                 for p, i in zip(oof, inside)], sub)
         model = fit(x[inside], y[inside], categories=HEAD_CATEGORIES,
                     harmful=np.array([r.harmful for r in sub]), **fit_args)
-        for p, i in zip(model.predict(x[held]), held):
-            scores[i] = combine(dict(zip(HEAD_CATEGORIES, p.tolist())), rule_results[i])
-            thresholds_of[i] = thresholds
-    from .classifier import blocked_categories
-
-    blocked = [bool(blocked_categories(Scored(s, rr, ""), teen=False, has_cameo=False, base=t))
-               for s, rr, t in zip(scores, rule_results, thresholds_of)]
-    return (float(np.mean([b for b, r in zip(blocked, rows) if r.harmful])),
-            float(np.mean([b for b, r in zip(blocked, rows) if not r.harmful])))
+        held_rules = [rule_results[i] for i in held]
+        held_scores = [combine(dict(zip(HEAD_CATEGORIES, p.tolist())), rr)
+                       for p, rr in zip(model.predict(x[held]), held_rules)]
+        for i, b in zip(held, blocked_flags(held_scores, held_rules, thresholds)):
+            blocked[i] = b
+    return rates(blocked, rows)
 
 
 def main(args) -> None:
@@ -125,7 +124,8 @@ def main(args) -> None:
     thresholds = calibrate(scores, rows)
 
     # Out-of-fold report: the numbers the thresholds were chosen on.
-    oof_recall, oof_false_block, blocked = blocked_rate(scores, rule_results, rows, thresholds)
+    blocked = blocked_flags(scores, rule_results, thresholds)
+    oof_recall, oof_false_block = rates(blocked, rows)
     print(f"train rows {len(rows)}; out-of-fold harmful recall {oof_recall:.3f}, "
           f"benign false-block {oof_false_block:.3f}")
     for r, b in zip(rows, blocked):
