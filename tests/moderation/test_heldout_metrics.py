@@ -2,7 +2,7 @@
 
 import pytest
 
-from moderation.policy.dataset import load, split_of
+from moderation.policy.dataset import CATEGORIES, HELD_OUT_PATH, load, read, text_key
 from moderation.policy.evaluate import GOAL_FALSE_BLOCK, GOAL_RECALL, evaluate
 
 pytestmark = pytest.mark.usefixtures("policy_loaded")
@@ -13,13 +13,20 @@ def report():
     return evaluate("test")
 
 
-def test_split_is_fixed_by_rule_and_disjoint_by_group():
+def test_held_out_set_is_its_own_file_and_never_trained_on():
     train, test = load("train"), load("test")
 
-    assert {r.group for r in train}.isdisjoint({r.group for r in test})
-    assert all(split_of(r.group) == "test" for r in test)
-    assert 150 <= len(test) <= 400 and len(train) > 2 * len(test)
-    assert sum(not r.harmful for r in test) >= 50
+    assert test == read(HELD_OUT_PATH, default_source="heldout")
+    assert {text_key(r.text) for r in train}.isdisjoint({text_key(r.text) for r in test})
+    assert 300 <= len(test) <= 400 and len(train) > 4 * len(test)
+    assert sum(not r.harmful for r in test) >= 100
+    # Every category is judged on enough prompts to mean something.
+    assert all(sum(c in r.categories for r in test) >= 18 for c in CATEGORIES)
+
+
+def test_load_refuses_an_unknown_split():
+    with pytest.raises(ValueError):
+        load("validation")
 
 
 def test_harmful_recall_does_not_regress(report):

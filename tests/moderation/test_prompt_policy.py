@@ -1,6 +1,7 @@
 import pytest
 
 from moderation.errors import PromptBlocked
+from moderation.policy.rules import rules_apply
 from moderation.services import PromptVerdict, prompt_check, prompt_verdict
 from sora_social.errors import PolicyRefused, exception_handler
 
@@ -138,7 +139,9 @@ def test_public_figure_through_their_own_cameo_is_allowed():
     assert verdict.allowed
 
 
-@pytest.mark.parametrize("text", ["my cat Taylor", "a goldfish named Obama", "my dog Messi chasing a ball"])
+@pytest.mark.parametrize("text", ["my cat Taylor", "a goldfish named Obama", "my dog Messi chasing a ball",
+                                  "our hen, who we named Dolly Parton, laying her first egg",
+                                  "a pug called Putin in a tiny sweater"])
 def test_pets_named_after_celebrities_are_not_public_figures(text):
     assert prompt_verdict(text=text).allowed
 
@@ -148,12 +151,28 @@ def test_pets_named_after_celebrities_are_not_public_figures(text):
     "a documentary about my garden that sounds like David Attenborough",
     "read my essay in Barack Obama's voice",
     "clone my mom's voice and make her say I can stay out late",
+    "clone my late mom's voice reading me a bedtime story",
+    "a voicemail in my coworker Ben's voice saying he quits, send it to HR",
+    "my piano teacher's voice telling my parents i practiced every day",
+    "a voice note that sounds exactly like my wife asking the bank to move money",
+    "rap my lyrics with Eminem's exact voice and flow",
 ])
 def test_voice_imitation_is_blocked(text):
     verdict = prompt_verdict(text=text)
 
     assert "voice_imitation" in verdict.categories
     assert "public_figure" not in verdict.categories  # the voice, not the face
+
+
+def test_his_real_voice_after_a_name_is_voice_imitation_as_well_as_the_person():
+    verdict = prompt_verdict(text="Joe Rogan interviewing me on his podcast set, with his real voice")
+
+    assert {"voice_imitation", "public_figure"} <= set(verdict.categories)
+
+
+def test_no_gore_shown_is_not_a_gore_rule_hit():
+    assert "violence" not in rules_apply("a slasher movie trailer, no gore shown").categories
+    assert "violence" in rules_apply("a gore video of a car crash victim").categories
 
 
 @pytest.mark.parametrize("text", ["a robot with a deep movie trailer voice", "a story in a pirate voice"])
