@@ -10,11 +10,10 @@ celebrity from a pet named after one, a list can.
 Thresholds: the adult ones are calibrated by train.py on cross-validation
 folds of the training split and stored with the head. A teen account
 multiplies them by TEEN_FACTOR; a cameo in the prompt multiplies the ones
-where a real person's likeness can be hurt (sexual, humiliating, violent)
-by CAMEO_FACTOR; both together multiply. With a cameo, humiliation wording
-("everyone laughs at @sam", "@sam getting punched") is `harassment` by rule:
-the head scores it low because most such prompts are harmless without a
-real person in them.
+where a real person's likeness can be hurt (sexual, violent) by
+CAMEO_FACTOR; both together multiply. With a cameo, humiliation wording
+("everyone laughs at @sam", "@sam getting punched") is `harassment` by rule,
+whatever the head says.
 """
 
 from __future__ import annotations
@@ -35,12 +34,16 @@ RULE_SCORE = 0.99
 # Teens: block what scores even moderately (suggestive, gory-looking).
 # Chosen on the out-of-fold scores of the first, logistic-only head (factor
 # 0.6: recall 0.982 / false-block 0.120, 0.7: 0.980 / 0.074, 0.8: 0.978 /
-# 0.056); with the gated head the held-out teen numbers are 0.949 / 0.034.
+# 0.056); on the second-edition held-out set the shipped head gives teens
+# 0.984 / 0.054 (adults 0.974 / 0.040).
 TEEN_FACTOR = 0.7
 # A cameo puts a real, consenting person's likeness in the video; consent to
 # appear is not consent to be sexualised, humiliated or hurt.
 CAMEO_FACTOR = 0.6
-CAMEO_STRICTER = ("sexual", "sexual_minors", "harassment", "violence")
+# Harassment is not multiplied: with a cameo, humiliation wording is harassment
+# by rule (below), and the head's harassment score is already high for any
+# prompt with an @handle in it ("me and @sam at a comedy show" scores 0.15).
+CAMEO_STRICTER = ("sexual", "sexual_minors", "violence")
 # No multiplier goes below this line. The gated head's adult thresholds sit
 # at 0.2-0.4, so teen and cameo lines land between 0.1 and 0.3.
 MIN_THRESHOLD = 0.1

@@ -96,7 +96,7 @@ def test_teen_is_stricter_than_adult_on_a_borderline_prompt():
 @pytest.mark.parametrize("text, category", [
     ("@sam in a bikini on the beach", "sexual"),
     ("a couple kissing passionately on a bed", "sexual"),
-    ("@sam wearing a clown nose while everyone points and laughs", "harassment"),
+    ("@sam getting a pie in the face", "harassment"),
 ])
 def test_a_cameo_makes_sexual_and_humiliating_content_stricter(text, category):
     without = prompt_verdict(text=text)
