@@ -3,8 +3,9 @@
 `normalize(text)` is what the encoder sees: readable lower-case text with
 zero-width characters gone, homoglyphs folded to Latin, accents stripped,
 "n u d e" / "n.u.d.e" joined, leetspeak undone inside words and letters
-repeated three or more times cut to one ("x" excepted: "xxx" is a word). `match_forms(text)` adds the
-variants the rules match against (all repeats squeezed, "1" read as "l").
+repeated three or more times cut to one (but "xxx" alone is a word).
+`match_forms(text)` adds the variants the rules match against (all repeats
+squeezed, "1" read as "l").
 """
 
 from __future__ import annotations

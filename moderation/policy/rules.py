@@ -63,9 +63,9 @@ _EXTREMISM = _alt(r"""heil hitler|sieg heil|1488|14 words|white power|great repl
     glorif\w* (?:the )?(?:holocaust|9/11|terror\w*|isis|mass shoot\w*)|race war now|day of the rope|
     turner diaries|swastika banner rally|neo-nazi rally|neo nazi rally|kkk rally""")
 # Slurs: hate whatever the sentence around them says. Words a group has reclaimed
-# or that are ordinary elsewhere ("queer", "jogger") are left to the head.
-_SLUR = _alt(r"""nigger|niggers|kike|kikes|chink|chinks|spic|spics|wetback|wetbacks|tranny|trannies|faggot|faggots|
-    raghead|ragheads|towelhead|towelheads|sand nigger\w*|gook|gooks|paki|pakis|coon|coons|retards|holohoax|
+# or that are ordinary elsewhere ("queer", "jogger", "coon" hunting) are left to the head.
+_SLUR = _alt(r"""nigger|niggers|kike|kikes|chink|chinks|spic(?! and span)|spics|wetback|wetbacks|tranny|trannies|
+    faggot|faggots|raghead|ragheads|towelhead|towelheads|sand nigger\w*|gook|gooks|paki|pakis|retards|holohoax|
     zog|pikey|pikeys|beaner|beaners|shemales?|ching chong""")
 _GROUP = _alt(r"""jews|jewish people|muslims|black people|blacks|gays|gay people|lesbians|trans people|transgender people|
     immigrants|migrants|refugees|mexicans|asians|chinese people|arabs|africans|women|christians|hindus|sikhs|

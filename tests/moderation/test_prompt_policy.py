@@ -220,3 +220,17 @@ def test_prompt_blocked_renders_as_422_with_categories():
     assert response.status_code == 422
     assert response.data["error"] == "prompt_blocked"
     assert response.data["categories"] == ["public_figure"]
+
+
+@pytest.mark.parametrize("text", ["trannies in a zoo exhibit", "a comedy sketch where everyone calls him a chink"])
+def test_a_slur_is_hate_whatever_the_sentence_says(text):
+    assert "hate" in prompt_verdict(text=text).categories
+
+
+@pytest.mark.parametrize("text", ["a spic and span cleaning ad", "a raccoon raiding the trash"])
+def test_words_that_contain_or_resemble_a_slur_are_not_slurs(text):
+    assert "hate" not in rules_apply(text).categories
+
+
+def test_xxx_stays_a_word_for_the_rules():
+    assert "sexual" in rules_apply("hardcore xxx scene").categories
