@@ -22,6 +22,9 @@ from .model import DiT, DiTConfig
 from .text import TextEmbedding, TextEncoder
 
 DEFAULT_STEPS = 12
+# chosen on training-distribution scenes (never the held-out set): 3 / 4 / 5 / 6 gave
+# colour 0.60 / 0.71 / 0.70 / 0.62 and shape 0.10 / 0.20 / 0.17 / 0.15 with the committed model
+DEFAULT_TEXT_SCALE = 4.0
 DEFAULT_CHECKPOINT = Path(__file__).parent / "checkpoints" / "dit.safetensors"
 
 
@@ -111,7 +114,7 @@ def sample_loop(
     ts: list[float],
     cond: Conditioning,
     method: str = "euler",
-    text_scale: float = 3.0,
+    text_scale: float = DEFAULT_TEXT_SCALE,
     cameo_scale: float = 2.0,
     on_step: Callable[[int, int], None] | None = None,
     should_cancel: Callable[[], bool] | None = None,
@@ -196,7 +199,7 @@ class Pipeline:
         aspect: str = "square",
         steps: int = DEFAULT_STEPS,
         method: str = "euler",
-        text_scale: float = 3.0,
+        text_scale: float = DEFAULT_TEXT_SCALE,
         cameo_scale: float = 2.0,
         init_video: np.ndarray | None = None,
         strength: float = 0.6,

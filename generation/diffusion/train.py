@@ -160,6 +160,16 @@ def update_ema(ema: DiT, model: DiT, decay: float) -> None:
 # ----------------------------------------------------------------------------
 
 
+def learning_rate(args, steps_this_run: int, elapsed_s: float) -> float:
+    """Warm-up, constant, then (with --decay-minutes) a linear cool-down to zero over the last
+    minutes of a --minutes run (warmup-stable-decay): runs are resumed many times, so only the
+    leg meant to be committed decays, and every resume re-warms (the optimiser state is not saved)."""
+    lr = args.lr * min(1.0, (steps_this_run + 1) / args.warmup)
+    if args.decay_minutes and args.minutes is not None:
+        lr *= min(1.0, max(0.0, args.minutes * 60 - elapsed_s) / (args.decay_minutes * 60))
+    return lr
+
+
 def main(args) -> dict:
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
@@ -212,8 +222,7 @@ def main(args) -> dict:
         noise = torch.randn(video.shape, generator=gen).to(device)
         t = sample_train_t(video.shape[0], gen).to(device)
         x_t = add_noise(video, noise, t)
-        # warmup then constant: the run is short and resumed many times, so no decay to restart
-        lr = args.lr * min(1.0, (step - first_step + 1) / args.warmup)
+        lr = learning_rate(args, step - first_step, elapsed)
         for g in opt.param_groups:
             g["lr"] = lr
         loss = flow_loss(model, video, noise, t, x_t, tokens, mask, pooled, refs, ref_mask)
@@ -273,6 +282,7 @@ def parse_args(argv=None):
     p.add_argument("--batch", type=int, default=16)
     p.add_argument("--lr", type=float, default=3e-4)
     p.add_argument("--warmup", type=int, default=200)
+    p.add_argument("--decay-minutes", type=float, default=0.0, help="decay lr linearly to 0 over the last M minutes of --minutes")
     p.add_argument("--clip", type=float, default=1.0)
     p.add_argument("--ema", type=float, default=0.998)
     p.add_argument("--curriculum", type=int, nargs=2, default=(1500, 4000), help="steps at which levels 1 and 2 begin")

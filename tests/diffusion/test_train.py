@@ -17,3 +17,13 @@ def test_a_tiny_training_run_lowers_the_loss_and_checkpoints_resume(tmp_path):
     resumed = train.main(train.parse_args(["--max-steps", "2", "--resume", "--out", str(out), "--fake-text", "--batch", "2",
                                            "--no-prefetch"]))
     assert resumed["step"] == 32
+
+
+def test_learning_rate_warms_up_holds_and_cools_down_to_zero_at_the_end_of_the_run():
+    args = train.parse_args(["--minutes", "100", "--decay-minutes", "20", "--lr", "1e-3", "--warmup", "10"])
+    assert train.learning_rate(args, 0, 0.0) == 1e-3 / 10
+    assert train.learning_rate(args, 50, 60 * 60.0) == 1e-3  # constant until the last 20 minutes
+    assert abs(train.learning_rate(args, 5000, 90 * 60.0) - 0.5e-3) < 1e-12  # halfway through the cool-down
+    assert train.learning_rate(args, 6000, 100 * 60.0) == 0.0
+    plain = train.parse_args(["--minutes", "100", "--lr", "1e-3", "--warmup", "10"])
+    assert train.learning_rate(plain, 6000, 99 * 60.0) == 1e-3  # no --decay-minutes: no cool-down
