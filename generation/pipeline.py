@@ -89,13 +89,10 @@ def loaded_model(checkpoint: str | None = None):
 
 def load_init_video(path: Path) -> np.ndarray:
     """Every frame of an existing MP4 (uint8, T×H×W×3); the sampler fits them to its grid."""
-    import av
-
-    with av.open(str(path)) as container:
-        frames = [f.to_ndarray(format="rgb24") for f in container.decode(video=0)]
-    if not frames:
+    frames = decode_frames(path)
+    if not len(frames):
         raise OutputCheckFailed("the parent video has no frames")
-    return np.stack(frames)
+    return frames
 
 
 def render_job(
@@ -156,16 +153,21 @@ def render_job(
     )
     t = lap("sign", t)
 
-    info = probe(signed)
+    # Decoded once: the frame count gives the duration a player shows, the frames
+    # carry the watermark check and the perceptual hashes.
+    decoded = decode_frames(signed)
+    info = probe(signed, decode=False)
+    if not info["fps"]:
+        raise OutputCheckFailed("the video stream has no frame rate")
+    duration_s = len(decoded) / info["fps"]
     manifest = read_manifest(signed)
     expected = len(sample.frames) / sample.fps
-    if abs(info["duration_s"] - expected) > 2.0 / OUTPUT_FPS:
-        raise OutputCheckFailed(f"duration {info['duration_s']:.2f}s, expected {expected:.2f}s")
+    if abs(duration_s - expected) > 2.0 / OUTPUT_FPS:
+        raise OutputCheckFailed(f"duration {duration_s:.2f}s, expected {expected:.2f}s")
     if not info["has_audio"]:
         raise OutputCheckFailed("the file has no audio track")
     if not manifest["valid"]:
         raise OutputCheckFailed(f"C2PA manifest is {manifest['validation_state']}")
-    decoded = decode_frames(signed)
     if not watermark_present(decoded, fps=OUTPUT_FPS):
         raise OutputCheckFailed("the visible watermark is missing")
     from moderation.phash import frame_hashes
@@ -175,7 +177,7 @@ def render_job(
     return JobOutput(
         video_path=signed,
         poster_path=poster_path,
-        duration_s=info["duration_s"],
+        duration_s=duration_s,
         width=info["width"],
         height=info["height"],
         impacts=list(sample.impacts),

@@ -234,6 +234,20 @@ def test_encode_without_audio_has_no_audio_track(tmp_path, portrait_24fps):
     assert got["has_audio"] is False and got["video_codec"] == "h264"
 
 
+def test_decode_frames_round_trips_the_encoded_clip(tmp_path, portrait_24fps):
+    import av
+
+    encode_mp4(portrait_24fps, None, sample_rate=SR, path=tmp_path / "v.mp4")
+
+    frames = decode_frames(tmp_path / "v.mp4")
+
+    assert frames.shape == portrait_24fps.shape and frames.dtype == np.uint8
+    assert np.abs(frames.astype(int) - portrait_24fps).mean() < 4  # H.264 at crf 23
+    with av.open(str(tmp_path / "v.mp4")) as container:  # PyAV's own per-frame conversion
+        reference = np.stack([f.to_ndarray(format="rgb24") for f in container.decode(video=0)])
+    assert np.array_equal(frames, reference)
+
+
 def test_encode_refuses_odd_dimensions(tmp_path):
     with pytest.raises(ValueError):
         encode_mp4(np.zeros((4, 33, 32, 3), np.uint8), None, sample_rate=SR, path=tmp_path / "x.mp4")
