@@ -93,8 +93,8 @@ def decode_frames(path: str | Path) -> "np.ndarray":
     """All video frames as (T, H, W, 3) uint8 RGB, (0, 0, 0, 3) when there are none.
 
     One swscale context converts the whole clip: PyAV's ``frame.to_ndarray(format=...)``
-    builds a new one for every frame, which made decoding a
-    4 s 256p clip ~20x slower than the decode itself.
+    builds a new one for every frame, which made the RGB conversion of a 4 s 256p
+    clip ~20x slower (60 vs 3 ms; the decode itself is ~25 ms).
     """
     import numpy as np
 
