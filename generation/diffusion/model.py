@@ -69,8 +69,8 @@ def DiT_T(**kw) -> DiTConfig:  # unit tests
 def DiT_S(**kw) -> DiTConfig:  # the committed CPU model
     # 4x4 spatial patches: a 4 s square clip is 256 tokens (1.1 steps/s at batch 16
     # on 2 idle cores). 8x8 patches ran 2.6 steps/s but plateaued with objects in
-    # fragments: a 4x4 grid per frame leaves an object's shape and sub-patch position
-    # to the linear unpatchify and the local head, which sharpen a blurry blob into
+    # fragments: their 4x4 token grid per frame left an object's shape and sub-patch position
+    # to the linear unpatchify and the local head, which sharpened a blurry blob into
     # confetti instead of committing to one shape.
     return DiTConfig(width=160, depth=6, heads=5, patch=(4, 4, 4), stem_channels=16, **kw)
 
