@@ -39,13 +39,29 @@ def curriculum_level(step: int, schedule: tuple[int, int]) -> int:
     return 0 if step < schedule[0] else 1 if step < schedule[1] else 2
 
 
-def get_batch(rng: np.random.Generator, batch_size: int, level: int, model_cfg: DiTConfig):
-    """Clips of one bucket (aspect, duration) so they stack; returns video, captions, references, ref mask."""
+def bucket_tokens(aspect: str, duration_s: int, model_cfg: DiTConfig) -> int:
+    """Spacetime patches of one clip of this bucket (256 for a 4 s square clip with 4x4x4 patches)."""
+    pt, ph, pw = model_cfg.patch
+    h, w = world.SIZES_PX[aspect]
+    return max(1, duration_s * world.FPS // pt) * (h // ph) * (w // pw)
+
+
+def get_batch(rng: np.random.Generator, batch_size: int, level: int, model_cfg: DiTConfig, by_tokens: bool = False):
+    """Clips of one bucket (aspect, duration) so they stack; returns video, captions, references, ref mask.
+
+    With by_tokens, batch_size counts 4 s square clips and other buckets get the
+    same token budget (NaViT-style packing by tokens): an 8 s landscape batch
+    has 5 clips, a 2 s square one 32, so every step costs about the same and
+    long clips no longer dominate the compute.
+    """
     if level == 0:
         aspect, duration = "square", int(rng.choice((2, 4)))
     else:
         aspect = "square" if rng.random() < 0.5 else world.ASPECTS[int(rng.integers(3))]
         duration = int(rng.choice((2, 4))) if level == 1 else int(rng.choice((2, 3, 4, 4, 6, 8)))
+    if by_tokens:
+        budget = batch_size * bucket_tokens("square", 4, model_cfg)
+        batch_size = max(2, round(budget / bucket_tokens(aspect, duration, model_cfg)))
     pt = model_cfg.patch[0]
     clips = [world.make_clip(world.random_spec(rng, level, aspect=aspect, duration_s=duration), rng) for _ in range(batch_size)]
     n = max(pt, clips[0].frames.shape[0] // pt * pt)
@@ -202,7 +218,7 @@ def main(args) -> dict:
 
     def make(at_step):
         level = curriculum_level(at_step, schedule)
-        video, captions, refs, has_ref = get_batch(rng, args.batch, level, cfg)
+        video, captions, refs, has_ref = get_batch(rng, args.batch, level, cfg, by_tokens=args.batch_by == "tokens")
         return level, video, refs, has_ref, embed(captions)
 
     prefetch = Prefetcher(make) if args.prefetch else None
@@ -262,6 +278,7 @@ def _meta(cfg: DiTConfig, step: int, trained_s: float, history: list, args) -> d
         "step": step,
         "trained_seconds": round(trained_s, 1),
         "batch": args.batch,
+        "batch_by": args.batch_by,
         "lr": args.lr,
         "ema": args.ema,
         "curriculum": list(args.curriculum),
@@ -280,6 +297,8 @@ def parse_args(argv=None):
     p.add_argument("--model", default="DiT-S", choices=sorted(DIT_CONFIGS))
     p.add_argument("--out", default=str(DEFAULT_CHECKPOINT))
     p.add_argument("--batch", type=int, default=16)
+    p.add_argument("--batch-by", choices=("clips", "tokens"), default="tokens",
+                   help="tokens: --batch counts 4 s square clips and every bucket gets that token budget; clips: --batch clips of any bucket")
     p.add_argument("--lr", type=float, default=3e-4)
     p.add_argument("--warmup", type=int, default=200)
     p.add_argument("--decay-minutes", type=float, default=0.0, help="decay lr linearly to 0 over the last M minutes of --minutes")

@@ -27,3 +27,24 @@ def test_learning_rate_warms_up_holds_and_cools_down_to_zero_at_the_end_of_the_r
     assert train.learning_rate(args, 6000, 100 * 60.0) == 0.0
     plain = train.parse_args(["--minutes", "100", "--lr", "1e-3", "--warmup", "10"])
     assert train.learning_rate(plain, 6000, 99 * 60.0) == 1e-3  # no --decay-minutes: no cool-down
+
+
+def test_batches_by_tokens_give_every_bucket_about_the_same_token_budget():
+    from generation.diffusion.model import DIT_CONFIGS
+
+    cfg = DIT_CONFIGS["DiT-S"]()
+    assert train.bucket_tokens("square", 4, cfg) == 256
+    assert train.bucket_tokens("landscape", 8, cfg) == 8 * 8 * 14
+    rng = np.random.default_rng(3)
+    budgets, sizes = set(), set()
+    for _ in range(12):
+        video, captions, refs, has_ref = train.get_batch(rng, 8, 2, cfg, by_tokens=True)
+        b, _, t, h, w = video.shape
+        assert len(captions) == b == refs.shape[0] == has_ref.shape[0]
+        tokens = b * (t // 4) * (h // 4) * (w // 4)
+        assert abs(tokens - 8 * 256) <= 0.2 * 8 * 256, (b, t, h, w)
+        budgets.add(tokens)
+        sizes.add(b)
+    assert len(sizes) > 1  # the clip count varies with the bucket
+    video, *_ = train.get_batch(np.random.default_rng(3), 4, 2, cfg, by_tokens=False)
+    assert video.shape[0] == 4
