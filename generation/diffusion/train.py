@@ -34,9 +34,16 @@ from .text import MAX_TOKENS, TEXT_DIM, TextEmbedding, TextEncoder, random_embed
 # ----------------------------------------------------------------------------
 
 
-def curriculum_level(step: int, schedule: tuple[int, int]) -> int:
-    """Level 0 (one object, few backgrounds) until schedule[0], level 1 until schedule[1], then everything."""
-    return 0 if step < schedule[0] else 1 if step < schedule[1] else 2
+def curriculum_level(step: int, schedule: tuple[int, int], rng: np.random.Generator | None = None, mix: float = 0.0) -> int:
+    """Level 0 (one object, few backgrounds) until schedule[0], level 1 until schedule[1], then everything.
+
+    With mix > 0, that share of level-2 batches is drawn from level 1 again: short
+    single-scene clips, more distinct scenes per step than level 2's long ones.
+    """
+    level = 0 if step < schedule[0] else 1 if step < schedule[1] else 2
+    if level == 2 and mix > 0 and rng is not None and rng.random() < mix:
+        return 1
+    return level
 
 
 def bucket_tokens(aspect: str, duration_s: int, model_cfg: DiTConfig) -> int:
@@ -217,7 +224,7 @@ def main(args) -> dict:
         return encoder.encode(captions)
 
     def make(at_step):
-        level = curriculum_level(at_step, schedule)
+        level = curriculum_level(at_step, schedule, rng, args.mix_level1)
         video, captions, refs, has_ref = get_batch(rng, args.batch, level, cfg, by_tokens=args.batch_by == "tokens")
         return level, video, refs, has_ref, embed(captions)
 
@@ -282,6 +289,7 @@ def _meta(cfg: DiTConfig, step: int, trained_s: float, history: list, args) -> d
         "lr": args.lr,
         "ema": args.ema,
         "curriculum": list(args.curriculum),
+        "mix_level1": args.mix_level1,
         "fps": world.FPS,
         "sizes": world.SIZES_PX,
         "hardware": f"{platform.processor() or platform.machine()}, torch {torch.__version__}, {args.threads} thread(s)",
@@ -305,6 +313,7 @@ def parse_args(argv=None):
     p.add_argument("--clip", type=float, default=1.0)
     p.add_argument("--ema", type=float, default=0.998)
     p.add_argument("--curriculum", type=int, nargs=2, default=(1500, 4000), help="steps at which levels 1 and 2 begin")
+    p.add_argument("--mix-level1", type=float, default=0.0, help="share of level-2 batches drawn from level 1 instead")
     p.add_argument("--threads", type=int, default=int(os.environ.get("TRAIN_THREADS", "1")))
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--log-every", type=int, default=20)

@@ -47,3 +47,14 @@ def test_batches_by_tokens_give_every_bucket_about_the_same_token_budget():
     assert len(sizes) > 1  # the clip count varies with the bucket
     video, *_ = train.get_batch(np.random.default_rng(3), 4, 2, cfg, by_tokens=False)
     assert video.shape[0] == 4
+
+
+def test_curriculum_levels_and_mixing_level_one_back_into_level_two():
+    schedule = (600, 5500)
+    assert [train.curriculum_level(s, schedule) for s in (0, 599, 600, 5499, 5500, 90000)] == [0, 0, 1, 1, 2, 2]
+    rng = np.random.default_rng(0)
+    mixed = [train.curriculum_level(9000, schedule, rng, 0.3) for _ in range(2000)]
+    assert set(mixed) == {1, 2} and 0.25 < mixed.count(1) / 2000 < 0.35
+    early = [train.curriculum_level(100, schedule, rng, 0.3) for _ in range(50)]
+    assert set(early) == {0}  # mixing only touches level 2
+    assert train.parse_args(["--minutes", "1"]).mix_level1 == 0.0
