@@ -21,7 +21,7 @@ import torch
 
 from . import checker, world
 from .model import DIT_CONFIGS, DiT
-from .sampler import DEFAULT_CHECKPOINT, DEFAULT_STEPS, Pipeline, load_model
+from .sampler import DEFAULT_CHECKPOINT, DEFAULT_STEPS, DEFAULT_TEXT_SCALE, Pipeline, load_model
 from .text import TextEncoder
 
 METRICS = ("colour", "shape", "count", "motion", "bounce", "permanence", "cameo", "flicker")
@@ -108,10 +108,21 @@ def score_frames(items: list[EvalItem], frames_list: list[np.ndarray]) -> dict[s
     return {m: float(np.mean(v)) if v else float("nan") for m, v in per_metric.items()}
 
 
-def sample_all(pipe: Pipeline, items: list[EvalItem], steps: int, seed: int) -> list[np.ndarray]:
+def training_items(n: int = 48, seed: int = 7) -> list[EvalItem]:
+    """Training-distribution scenes (level 1, not held out, no cameo, 4 s square): where the CFG scale is chosen."""
+    rng, items = np.random.default_rng(seed), []
+    while len(items) < n:
+        spec = world.random_spec(rng, level=1, held_out=False, aspect="square", duration_s=4)
+        if spec.cameo is None:
+            items.append(EvalItem("train", spec, world.caption(spec, np.random.default_rng(100 + len(items))), None))
+    return items
+
+
+def sample_all(pipe: Pipeline, items: list[EvalItem], steps: int, seed: int,
+               text_scale: float = DEFAULT_TEXT_SCALE) -> list[np.ndarray]:
     out = []
     for i, item in enumerate(items):
-        res = pipe.generate(item.caption, cameo_reference=item.reference, seed=seed + i,
+        res = pipe.generate(item.caption, cameo_reference=item.reference, seed=seed + i, text_scale=text_scale,
                             duration_s=item.spec.duration_s, aspect=item.spec.aspect, steps=steps)
         out.append(res.frames)
     return out
@@ -168,8 +179,20 @@ def untrained_model(name: str) -> DiT:
     return model.eval()
 
 
+def choose_cfg(args) -> dict[float, dict[str, float]]:
+    """Score each text scale on training-distribution scenes (never the held-out set) and print the table."""
+    model, meta = load_model(args.checkpoint)
+    pipe, items = Pipeline(model, TextEncoder(), meta), training_items(args.n_scenes)
+    results = {s: score_frames(items, sample_all(pipe, items, args.steps, 100, text_scale=s)) for s in args.choose_cfg}
+    print(f"training-distribution scenes: {len(items)}; checkpoint step {meta.get('step')}; {args.steps} Euler steps")
+    print(format_table({f"text scale {s:g}": r for s, r in results.items()}))
+    return results
+
+
 def main(args) -> dict:
     torch.set_num_threads(args.threads)
+    if args.choose_cfg:
+        return choose_cfg(args)
     t0 = time.time()
     items = eval_items(args.n_objects, args.n_each)
     encoder = TextEncoder()
@@ -213,6 +236,9 @@ def parse_args(argv=None):
     p.add_argument("--floor-model", default="DiT-S", choices=sorted(DIT_CONFIGS))
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--out-dir", default=str(OUT_DIR))
+    p.add_argument("--choose-cfg", type=float, nargs="+", metavar="SCALE",
+                   help="instead: score these text scales on training-distribution scenes (how DEFAULT_TEXT_SCALE is chosen)")
+    p.add_argument("--n-scenes", type=int, default=48, help="training-distribution scenes for --choose-cfg")
     return p.parse_args(argv)
 
 

@@ -1,0 +1,27 @@
+import numpy as np
+
+from generation.diffusion import evaluate, world
+
+
+def test_training_items_are_training_distribution_without_cameos():
+    items = evaluate.training_items(12)
+    assert len(items) == 12
+    for it in items:
+        assert it.spec.cameo is None and it.reference is None
+        assert it.spec.aspect == "square" and it.spec.duration_s == 4
+        assert not any(world.is_held_out(o, it.spec.background) for o in it.spec.objects)
+        assert it.caption
+    # the same scenes every time: the CFG choice is reproducible
+    assert [i.caption for i in evaluate.training_items(12)] == [i.caption for i in items]
+
+
+def test_choose_cfg_scores_each_scale_and_never_reads_held_out(tmp_path):
+    args = evaluate.parse_args(["--choose-cfg", "1", "5", "--n-scenes", "2", "--steps", "2",
+                                "--out-dir", str(tmp_path / "eval")])
+    results = evaluate.main(args)
+    assert sorted(results) == [1.0, 5.0]
+    for scores in results.values():
+        assert set(scores) == set(evaluate.METRICS)
+        assert all(np.isnan(v) or 0.0 <= v <= 1.0 for v in scores.values())
+        assert not np.isnan(scores["colour"])
+    assert not (tmp_path / "eval").exists()  # no held-out table, no contact sheet
