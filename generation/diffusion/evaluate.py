@@ -21,7 +21,8 @@ import torch
 
 from . import checker, world
 from .model import DIT_CONFIGS, DiT
-from .sampler import DEFAULT_CHECKPOINT, DEFAULT_STEPS, DEFAULT_TEXT_SCALE, Pipeline, load_model
+from .sampler import (DEFAULT_CHECKPOINT, DEFAULT_ETA, DEFAULT_STEPS, DEFAULT_TEXT_SCALE, Conditioning, Pipeline,
+                      add_noise, frames_to_tensor, guided_velocity, load_model, tensor_to_frames)
 from .text import TextEncoder
 
 METRICS = ("colour", "shape", "count", "motion", "bounce", "permanence", "cameo", "flicker")
@@ -119,11 +120,11 @@ def training_items(n: int = 48, seed: int = 7) -> list[EvalItem]:
 
 
 def sample_all(pipe: Pipeline, items: list[EvalItem], steps: int, seed: int,
-               text_scale: float = DEFAULT_TEXT_SCALE) -> list[np.ndarray]:
+               text_scale: float = DEFAULT_TEXT_SCALE, eta: float = DEFAULT_ETA) -> list[np.ndarray]:
     out = []
     for i, item in enumerate(items):
         res = pipe.generate(item.caption, cameo_reference=item.reference, seed=seed + i, text_scale=text_scale,
-                            duration_s=item.spec.duration_s, aspect=item.spec.aspect, steps=steps)
+                            duration_s=item.spec.duration_s, aspect=item.spec.aspect, steps=steps, eta=eta)
         out.append(res.frames)
     return out
 
@@ -183,9 +184,48 @@ def choose_cfg(args) -> dict[float, dict[str, float]]:
     """Score each text scale on training-distribution scenes (never the held-out set) and print the table."""
     model, meta = load_model(args.checkpoint)
     pipe, items = Pipeline(model, TextEncoder(), meta), training_items(args.n_scenes)
-    results = {s: score_frames(items, sample_all(pipe, items, args.steps, 100, text_scale=s)) for s in args.choose_cfg}
-    print(f"training-distribution scenes: {len(items)}; checkpoint step {meta.get('step')}; {args.steps} Euler steps")
+    results = {s: score_frames(items, sample_all(pipe, items, args.steps, 100, text_scale=s, eta=args.eta))
+               for s in args.choose_cfg}
+    print(f"training-distribution scenes: {len(items)}; checkpoint step {meta.get('step')}; {args.steps} Euler steps, "
+          f"eta {args.eta:g}")
     print(format_table({f"text scale {s:g}": r for s, r in results.items()}))
+    return results
+
+
+@torch.no_grad()
+def denoise_check(args) -> dict[str, dict[float, float]]:
+    """Shape and colour of the network's one-step clean prediction from real clips noised to each t.
+
+    Training-distribution scenes, no sampler: it separates what the network
+    knows at a noise level (from a real noisy clip) from what sampling makes
+    of it (from its own earlier steps). Unguided and at the default text scale.
+    """
+    model, meta = load_model(args.checkpoint)
+    pipe, items = Pipeline(model, TextEncoder(), meta), training_items(args.n_scenes)
+    results: dict[str, dict[float, float]] = {}
+    for scale in (1.0, DEFAULT_TEXT_SCALE):
+        for metric in ("shape", "colour"):
+            results[f"{metric}, text scale {scale:g}"] = {}
+        for t in args.denoise_check:
+            gen, scores = torch.Generator().manual_seed(0), {"shape": [], "colour": []}
+            for item in items:
+                real, truth = world.render(item.spec)
+                x0 = frames_to_tensor(real)[None]
+                x_t = add_noise(x0, torch.randn(x0.shape, generator=gen), torch.tensor([t]))
+                v = guided_velocity(model, x_t, t, Conditioning(pipe.embed(item.caption), None), scale, 0.0)
+                verdict = checker.score_clip(tensor_to_frames((x_t - t * v)[0]), item.spec, truth)
+                for m in scores:
+                    if m in verdict:
+                        scores[m].append(verdict[m])
+            for m, v in scores.items():
+                results[f"{m}, text scale {scale:g}"][t] = float(np.mean(v)) if v else float("nan")
+    print(f"one-step clean prediction from real clips noised to t; {len(items)} training-distribution scenes; "
+          f"checkpoint step {meta.get('step')}")
+    ts = list(args.denoise_check)
+    print("| | " + " | ".join(f"t = {t:g}" for t in ts) + " |")
+    print("|---" * (len(ts) + 1) + "|")
+    for name, row in results.items():
+        print(f"| {name} | " + " | ".join(f"{row[t]:.2f}" for t in ts) + " |")
     return results
 
 
@@ -193,6 +233,8 @@ def main(args) -> dict:
     torch.set_num_threads(args.threads)
     if args.choose_cfg:
         return choose_cfg(args)
+    if args.denoise_check:
+        return denoise_check(args)
     t0 = time.time()
     items = eval_items(args.n_objects, args.n_each)
     encoder = TextEncoder()
@@ -201,7 +243,7 @@ def main(args) -> dict:
     samples = {}
     if Path(args.checkpoint).exists():
         model, meta = load_model(args.checkpoint)
-        samples["model"] = sample_all(Pipeline(model, encoder, meta), items, args.steps, args.seed)
+        samples["model"] = sample_all(Pipeline(model, encoder, meta), items, args.steps, args.seed, eta=args.eta)
         results["model"] = score_frames(items, samples["model"])
         step = meta.get("step")
     else:
@@ -209,7 +251,7 @@ def main(args) -> dict:
         step = None
     results["real (ceiling)"] = score_frames(items, real)
     untrained = untrained_model(args.floor_model)
-    samples["untrained"] = sample_all(Pipeline(untrained, encoder), items, args.steps, args.seed)
+    samples["untrained"] = sample_all(Pipeline(untrained, encoder), items, args.steps, args.seed, eta=args.eta)
     results["untrained (floor)"] = score_frames(items, samples["untrained"])
     table = format_table(results)
     header = (f"held-out prompts: {len(items)} ({', '.join(sorted({i.group for i in items}))}); "
@@ -238,7 +280,11 @@ def parse_args(argv=None):
     p.add_argument("--out-dir", default=str(OUT_DIR))
     p.add_argument("--choose-cfg", type=float, nargs="+", metavar="SCALE",
                    help="instead: score these text scales on training-distribution scenes (how DEFAULT_TEXT_SCALE is chosen)")
-    p.add_argument("--n-scenes", type=int, default=48, help="training-distribution scenes for --choose-cfg")
+    p.add_argument("--n-scenes", type=int, default=192,
+                   help="training-distribution scenes for --choose-cfg / --denoise-check (48 left ~0.1 of seed noise on shape)")
+    p.add_argument("--eta", type=float, default=DEFAULT_ETA, help="fresh-noise share of the Euler sampler (sampler.py)")
+    p.add_argument("--denoise-check", type=float, nargs="+", metavar="T",
+                   help="instead: score the one-step clean prediction from real clips noised to these t")
     return p.parse_args(argv)
 
 

@@ -26,6 +26,8 @@ DEFAULT_STEPS = 12
 # (step 29344) 4 / 5 / 6 gave colour 0.93 each, shape 0.24 / 0.35 / 0.29 and
 # motion 0.88 / 0.94 / 0.91 (MODEL_CARD)
 DEFAULT_TEXT_SCALE = 5.0
+# share of fresh noise in each Euler step's noise estimate (0: the deterministic ODE)
+DEFAULT_ETA = 0.0
 DEFAULT_CHECKPOINT = Path(__file__).parent / "checkpoints" / "dit.safetensors"
 
 
@@ -119,8 +121,21 @@ def sample_loop(
     cameo_scale: float = 2.0,
     on_step: Callable[[int, int], None] | None = None,
     should_cancel: Callable[[], bool] | None = None,
+    eta: float = 0.0,
+    generator: torch.Generator | None = None,
 ) -> torch.Tensor:
-    """Integrate from ts[0] to ts[-1]; Heun adds a corrector (2 evaluations a step, none on the last)."""
+    """Integrate from ts[0] to ts[-1]; Heun adds a corrector (2 evaluations a step, none on the last).
+
+    With eta > 0 (Euler only) each step splits x into the predicted clean video
+    and noise, as the deterministic step does, but replaces a share of that
+    noise with fresh noise from `generator` (eta^2 of its variance, as DDIM's eta):
+    the sample drifts back towards the noisy videos the network was trained
+    on instead of carrying its own early mistakes forward.
+    """
+    if method not in ("euler", "heun"):
+        raise ValueError("method must be euler or heun")
+    if not 0.0 <= eta <= 1.0 or (eta > 0 and method != "euler"):
+        raise ValueError("eta must be in [0, 1], and only the euler method takes it")
     n_steps = len(ts) - 1
     for i in range(n_steps):
         if should_cancel is not None and should_cancel():
@@ -128,6 +143,10 @@ def sample_loop(
         t, t_next = ts[i], ts[i + 1]
         v = guided_velocity(model, x, t, cond, text_scale, cameo_scale)
         x_next = x + (t_next - t) * v
+        if eta > 0 and t_next > 0:
+            x0, noise = x - t * v, x + (1 - t) * v  # x = (1 - t) x0 + t noise, v = noise - x0
+            fresh = torch.randn(x.shape, generator=generator).to(x.device)
+            x_next = (1 - t_next) * x0 + t_next * ((1 - eta**2) ** 0.5 * noise + eta * fresh)
         if method == "heun" and t_next > 0:
             v2 = guided_velocity(model, x_next, t_next, cond, text_scale, cameo_scale)
             x_next = x + (t_next - t) * 0.5 * (v + v2)
@@ -202,6 +221,7 @@ class Pipeline:
         method: str = "euler",
         text_scale: float = DEFAULT_TEXT_SCALE,
         cameo_scale: float = 2.0,
+        eta: float = DEFAULT_ETA,
         init_video: np.ndarray | None = None,
         strength: float = 0.6,
         on_step: Callable[[int, int], None] | None = None,
@@ -232,7 +252,7 @@ class Pipeline:
             ts = timesteps(max(1, round(steps * strength)), t_start=strength)
             x = add_noise(x0, noise, torch.tensor([strength], device=device))
         with self.lock:
-            x = sample_loop(self.model, x, ts, cond, method, text_scale, cameo_scale, on_step, should_cancel)
+            x = sample_loop(self.model, x, ts, cond, method, text_scale, cameo_scale, on_step, should_cancel, eta, gen)
         frames = tensor_to_frames(x[0].cpu())
         from .checker import detect_impacts
 

@@ -53,8 +53,13 @@ def bucket_tokens(aspect: str, duration_s: int, model_cfg: DiTConfig) -> int:
     return max(1, duration_s * world.FPS // pt) * (h // ph) * (w // pw)
 
 
-def get_batch(rng: np.random.Generator, batch_size: int, level: int, model_cfg: DiTConfig, by_tokens: bool = False):
-    """Clips of one bucket (aspect, duration) so they stack; returns video, captions, references, ref mask.
+def get_batch(rng: np.random.Generator, batch_size: int, level: int, model_cfg: DiTConfig, by_tokens: bool = False,
+              object_weight: float = 0.0):
+    """Clips of one bucket (aspect, duration) so they stack; returns video, captions, references, ref mask, pixel weights.
+
+    The weights (N, 1, T, H, W) are 1 + object_weight on the objects and the
+    cameo's face, grown by one pixel so that a shape drawn too big costs as
+    much as one drawn too small; None when object_weight is 0.
 
     With by_tokens, batch_size counts 4 s square clips and other buckets get the
     same token budget (NaViT-style packing by tokens): an 8 s landscape batch
@@ -79,19 +84,31 @@ def get_batch(rng: np.random.Generator, batch_size: int, level: int, model_cfg: 
         if c.reference is not None:
             refs[i] = torch.from_numpy(c.reference.copy()).float().permute(2, 0, 1) / 127.5 - 1.0
             has_ref[i] = True
-    return video, [c.caption for c in clips], refs, has_ref
+    weight = None
+    if object_weight > 0:
+        from scipy import ndimage
+
+        masks = np.stack([ndimage.maximum_filter(c.truth.mask[:n], size=(1, 3, 3)) for c in clips])  # (B, T, H, W)
+        weight = 1.0 + object_weight * torch.from_numpy(masks)[:, None]
+    return video, [c.caption for c in clips], refs, has_ref, weight
 
 
 LOSS_T_MIN = 0.2  # x-prediction's v-loss weighs x errors by 1/t^2; clipped here (400x at t=0.05 swamped the batch)
 
 
-def flow_loss(model: DiT, video, noise, t, x_t, *cond) -> torch.Tensor:
-    """Velocity MSE; for x-prediction, (x0_hat - x0) / max(t, LOSS_T_MIN) so low-noise samples do not dominate."""
+def flow_loss(model: DiT, video, noise, t, x_t, *cond, weight: torch.Tensor | None = None) -> torch.Tensor:
+    """Velocity MSE; for x-prediction, (x0_hat - x0) / max(t, LOSS_T_MIN) so low-noise samples do not dominate.
+
+    weight (N, 1, T, H, W), if given, makes it a weighted mean over pixels (same scale as the plain mean).
+    """
     out = model(x_t, t, *cond)
     if model.cfg.prediction == "x":
-        w = t.clamp(min=LOSS_T_MIN).view(-1, 1, 1, 1, 1)
-        return ((out - video) / w).square().mean()
-    return F.mse_loss(out, noise - video)
+        err = ((out - video) / t.clamp(min=LOSS_T_MIN).view(-1, 1, 1, 1, 1)).square()
+    else:
+        err = (out - (noise - video)).square()
+    if weight is None:
+        return err.mean()
+    return (err * weight).mean() / weight.mean()
 
 
 def drop_conditioning(text: TextEmbedding, has_ref: torch.Tensor, cfg: DiTConfig, gen: torch.Generator):
@@ -225,8 +242,9 @@ def main(args) -> dict:
 
     def make(at_step):
         level = curriculum_level(at_step, schedule, rng, args.mix_level1)
-        video, captions, refs, has_ref = get_batch(rng, args.batch, level, cfg, by_tokens=args.batch_by == "tokens")
-        return level, video, refs, has_ref, embed(captions)
+        video, captions, refs, has_ref, weight = get_batch(rng, args.batch, level, cfg, args.batch_by == "tokens",
+                                                           args.object_weight)
+        return level, video, refs, has_ref, embed(captions), weight
 
     prefetch = Prefetcher(make) if args.prefetch else None
     start = time.time()
@@ -238,8 +256,9 @@ def main(args) -> dict:
             break
         if args.minutes is not None and elapsed > args.minutes * 60:
             break
-        level, video, refs, has_ref, text = prefetch.next(step) if prefetch else make(step)
+        level, video, refs, has_ref, text, weight = prefetch.next(step) if prefetch else make(step)
         video, refs, has_ref = video.to(device), refs.to(device), has_ref.to(device)
+        weight = None if weight is None else weight.to(device)
         text = TextEmbedding(text.tokens.to(device), text.mask.to(device), text.pooled.to(device))
         tokens, mask, pooled, ref_mask = drop_conditioning(text, has_ref, cfg, gen)
         noise = torch.randn(video.shape, generator=gen).to(device)
@@ -248,7 +267,7 @@ def main(args) -> dict:
         lr = learning_rate(args, step - first_step, elapsed)
         for g in opt.param_groups:
             g["lr"] = lr
-        loss = flow_loss(model, video, noise, t, x_t, tokens, mask, pooled, refs, ref_mask)
+        loss = flow_loss(model, video, noise, t, x_t, tokens, mask, pooled, refs, ref_mask, weight=weight)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         grad_norm = torch.nn.utils.clip_grad_norm_(model.parameters(), args.clip)
@@ -290,6 +309,7 @@ def _meta(cfg: DiTConfig, step: int, trained_s: float, history: list, args) -> d
         "ema": args.ema,
         "curriculum": list(args.curriculum),
         "mix_level1": args.mix_level1,
+        "object_weight": args.object_weight,
         "fps": world.FPS,
         "sizes": world.SIZES_PX,
         "hardware": f"{platform.processor() or platform.machine()}, torch {torch.__version__}, {args.threads} thread(s)",
@@ -314,6 +334,8 @@ def parse_args(argv=None):
     p.add_argument("--ema", type=float, default=0.998)
     p.add_argument("--curriculum", type=int, nargs=2, default=(1500, 4000), help="steps at which levels 1 and 2 begin")
     p.add_argument("--mix-level1", type=float, default=0.0, help="share of level-2 batches drawn from level 1 instead")
+    p.add_argument("--object-weight", type=float, default=0.0,
+                   help="extra loss weight on object and cameo-face pixels (0: plain mean over all pixels)")
     p.add_argument("--threads", type=int, default=int(os.environ.get("TRAIN_THREADS", "1")))
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--log-every", type=int, default=20)

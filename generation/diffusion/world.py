@@ -105,6 +105,7 @@ class GroundTruth:
     occluder_x: tuple[float, float] | None  # screen x range of the occluder at frame 0
     face_boxes: np.ndarray | None  # (T, 4) y0, x0, y1, x1 of the cameo's face
     face: np.ndarray | None  # (FACE_PX, FACE_PX, 3) uint8, what was drawn
+    mask: np.ndarray | None = None  # (T, H, W) float32 coverage of the objects and the cameo's face, before the occluder
 
 
 @dataclass
@@ -453,6 +454,7 @@ def render(spec: SceneSpec, reference: np.ndarray | None = None) -> tuple[np.nda
     visible = np.ones((len(spec.objects), n))
     angles = np.zeros((len(spec.objects), n))
     face_boxes = np.zeros((n, 4)) if face is not None else None
+    mask = np.zeros((n, h, w), np.float32)
     for f in range(n):
         off = cam_base + cam[f]
         i0 = int(math.floor(off))
@@ -470,9 +472,12 @@ def render(spec: SceneSpec, reference: np.ndarray | None = None) -> tuple[np.nda
                 hidden = alpha[:, (xs > ox0) & (xs < ox1)].sum()
                 visible[k, f] = 1.0 - hidden / max(alpha.sum(), 1e-6)
             _paint(frame, alpha, COLOURS[o.colour])
+            np.maximum(mask[f], alpha, out=mask[f])
         if face is not None:
             fr = np.clip(frame, 0, 255).astype(np.uint8)
             face_boxes[f] = _draw_figure(fr, cameo_x[f] - cam[f], cameo_top[f], face, spec.cameo.action, f)
+            y0, x0, y1, x1 = (int(v) for v in face_boxes[f])
+            mask[f, max(y0, 0) : max(y1, 0), max(x0, 0) : max(x1, 0)] = 1.0
             frame = fr.astype(np.float32)
         if occ is not None:
             ox0, ox1 = occ[0] - cam[f], occ[1] - cam[f]
@@ -495,6 +500,7 @@ def render(spec: SceneSpec, reference: np.ndarray | None = None) -> tuple[np.nda
         occluder_x=occ,
         face_boxes=face_boxes,
         face=face,
+        mask=mask,
     )
     return frames, truth
 

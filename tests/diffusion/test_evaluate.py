@@ -25,3 +25,14 @@ def test_choose_cfg_scores_each_scale_and_never_reads_held_out(tmp_path):
         assert all(np.isnan(v) or 0.0 <= v <= 1.0 for v in scores.values())
         assert not np.isnan(scores["colour"])
     assert not (tmp_path / "eval").exists()  # no held-out table, no contact sheet
+
+
+def test_denoise_check_scores_one_step_predictions_by_noise_level(tmp_path):
+    args = evaluate.parse_args(["--denoise-check", "0.05", "0.95", "--n-scenes", "4", "--out-dir", str(tmp_path / "eval")])
+    results = evaluate.main(args)
+    assert set(results) == {f"{m}, text scale {s:g}" for m in ("shape", "colour") for s in (1.0, evaluate.DEFAULT_TEXT_SCALE)}
+    # from a nearly clean clip the committed network gives the colours back; from nearly pure noise it cannot
+    assert results["colour, text scale 1"][0.05] == 1.0
+    assert results["colour, text scale 1"][0.95] < results["colour, text scale 1"][0.05]
+    assert not (tmp_path / "eval").exists()
+

@@ -73,8 +73,22 @@ def test_schedule_runs_from_start_to_zero_front_loaded():
     assert timesteps(4, t_start=0.5)[0] == 0.5
 
 
+def test_stochastic_euler_is_seeded_and_eta_zero_is_the_plain_ode():
+    pipe, e = tiny_pipeline(), random_embedding(1)
+    plain = pipe.generate(e, seed=3, steps=4)
+    assert np.array_equal(pipe.generate(e, seed=3, steps=4, eta=0.0).frames, plain.frames)
+    a = pipe.generate(e, seed=3, steps=4, eta=0.5)
+    b = pipe.generate(e, seed=3, steps=4, eta=0.5)
+    assert np.array_equal(a.frames, b.frames)  # the fresh noise comes from the seeded generator
+    assert not np.array_equal(a.frames, plain.frames)
+    assert not np.array_equal(a.frames, pipe.generate(e, seed=4, steps=4, eta=0.5).frames)
+
+
 def test_bad_arguments_are_refused():
     pipe = tiny_pipeline()
+    for bad in ({"eta": 1.5}, {"eta": -0.1}, {"eta": 0.5, "method": "heun"}, {"method": "rk4"}):
+        with pytest.raises(ValueError):
+            pipe.generate(random_embedding(1), steps=2, **bad)
     with pytest.raises(ValueError):
         pipe.generate(random_embedding(1), aspect="cinema")
     with pytest.raises(ValueError):

@@ -38,7 +38,8 @@ def test_batches_by_tokens_give_every_bucket_about_the_same_token_budget():
     rng = np.random.default_rng(3)
     sizes = set()
     for _ in range(12):
-        video, captions, refs, has_ref = train.get_batch(rng, 8, 2, cfg, by_tokens=True)
+        video, captions, refs, has_ref, weight = train.get_batch(rng, 8, 2, cfg, by_tokens=True)
+        assert weight is None  # plain mean unless --object-weight
         b, _, t, h, w = video.shape
         assert len(captions) == b == refs.shape[0] == has_ref.shape[0]
         tokens = b * (t // 4) * (h // 4) * (w // 4)
@@ -47,6 +48,31 @@ def test_batches_by_tokens_give_every_bucket_about_the_same_token_budget():
     assert len(sizes) > 1  # the clip count varies with the bucket
     video, *_ = train.get_batch(np.random.default_rng(3), 4, 2, cfg, by_tokens=False)
     assert video.shape[0] == 4
+
+
+def test_object_weight_weighs_object_pixels_and_keeps_the_plain_loss_scale():
+    import torch
+
+    from generation.diffusion.model import DIT_CONFIGS, DiT
+
+    cfg = DIT_CONFIGS["DiT-T"]()
+    video, captions, refs, has_ref, weight = train.get_batch(np.random.default_rng(5), 4, 1, cfg, object_weight=4.0)
+    assert weight.shape == (video.shape[0], 1, *video.shape[2:])
+    assert weight.min() == 1.0 and weight.max() == 5.0 and 0.03 < ((weight - 1) / 4).mean() < 0.5
+    torch.manual_seed(0)
+    model = DiT(cfg).eval()
+    n, s = video.shape[0], 4
+    cond = (torch.zeros(n, s, 384), torch.zeros(n, s, dtype=torch.bool), torch.zeros(n, 384), refs, has_ref & False)
+    noise, t = torch.randn(video.shape), torch.full((n,), 0.5)
+    x_t = train.add_noise(video, noise, t)
+    with torch.no_grad():
+        plain = train.flow_loss(model, video, noise, t, x_t, *cond)
+        same = train.flow_loss(model, video, noise, t, x_t, *cond, weight=torch.ones_like(weight))
+        weighted = train.flow_loss(model, video, noise, t, x_t, *cond, weight=weight)
+    assert torch.allclose(plain, same)
+    # an untrained net predicts ~0: the error is largest on saturated object pixels, so weighing them raises the loss
+    assert weighted > 1.05 * plain
+    assert train.parse_args(["--minutes", "1"]).object_weight == 0.0
 
 
 def test_curriculum_levels_and_mixing_level_one_back_into_level_two():

@@ -72,6 +72,20 @@ def test_cameo_draws_the_reference_face_where_the_truth_says():
     assert world.caption(spec).startswith("@maya")
 
 
+def test_the_mask_covers_the_objects_where_they_are_drawn_and_the_cameo_face():
+    frames, truth = world.render(_spec("right"))
+    red = np.linalg.norm(frames.astype(float) - world.COLOURS["red"], axis=-1) < 30  # (T, H, W)
+    assert truth.mask.shape == frames.shape[:3] and truth.mask.max() == 1.0
+    assert (truth.mask[red] > 0.5).all()  # every solidly red pixel is under the mask
+    assert 0.5 < red.sum() / (truth.mask > 0.5).sum() <= 1.0
+    x, y = truth.centres[0, 7]
+    assert truth.mask[7, int(y), int(x)] == 1.0 and truth.mask[7, int(y), (int(x) + 16) % 32] == 0.0
+    cameo = world.CameoSpec("maya", "waving", "synth:5")
+    _, truth = world.render(world.SceneSpec(objects=(), background="grass", cameo=cameo))
+    y0, x0, y1, x1 = truth.face_boxes[3].astype(int)
+    assert (truth.mask[3, y0:y1, x0:x1] == 1.0).all() and truth.mask[3].sum() == (y1 - y0) * (x1 - x0)
+
+
 def test_backgrounds_are_textured_and_distinct():
     rng = np.random.default_rng(0)
     means = {b: world.background_texture(b, 32, 32, rng).mean(axis=(0, 1)) for b in world.BACKGROUNDS}
