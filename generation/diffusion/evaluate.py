@@ -120,7 +120,7 @@ def training_items(n: int = 48, seed: int = 7) -> list[EvalItem]:
 
 
 def sample_all(pipe: Pipeline, items: list[EvalItem], steps: int, seed: int,
-               text_scale: float = DEFAULT_TEXT_SCALE, eta: float = DEFAULT_ETA) -> list[np.ndarray]:
+               text_scale: float = DEFAULT_TEXT_SCALE, eta: float | None = None) -> list[np.ndarray]:
     out = []
     for i, item in enumerate(items):
         res = pipe.generate(item.caption, cameo_reference=item.reference, seed=seed + i, text_scale=text_scale,
