@@ -22,7 +22,6 @@ from pathlib import Path
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 
 from . import world
 from .model import DIT_CONFIGS, DiT, DiTConfig, count_parameters
