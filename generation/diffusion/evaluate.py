@@ -202,14 +202,14 @@ def denoise_check(args) -> dict[str, dict[float, float]]:
     """
     model, meta = load_model(args.checkpoint)
     pipe, items = Pipeline(model, TextEncoder(), meta), training_items(args.n_scenes)
+    rendered = [world.render(item.spec) for item in items]  # once, not per noise level and scale
     results: dict[str, dict[float, float]] = {}
     for scale in (1.0, DEFAULT_TEXT_SCALE):
         for metric in ("shape", "colour"):
             results[f"{metric}, text scale {scale:g}"] = {}
         for t in args.denoise_check:
             gen, scores = torch.Generator().manual_seed(0), {"shape": [], "colour": []}
-            for item in items:
-                real, truth = world.render(item.spec)
+            for item, (real, truth) in zip(items, rendered):
                 x0 = frames_to_tensor(real)[None]
                 x_t = add_noise(x0, torch.randn(x0.shape, generator=gen), torch.tensor([t]))
                 v = guided_velocity(model, x_t, t, Conditioning(pipe.embed(item.caption), None), scale, 0.0)
