@@ -95,14 +95,17 @@ def get_batch(rng: np.random.Generator, batch_size: int, level: int, model_cfg: 
 LOSS_T_MIN = 0.2  # x-prediction's v-loss weighs x errors by 1/t^2; clipped here (400x at t=0.05 swamped the batch)
 
 
-def flow_loss(model: DiT, video, noise, t, x_t, *cond, weight: torch.Tensor | None = None) -> torch.Tensor:
-    """Velocity MSE; for x-prediction, (x0_hat - x0) / max(t, LOSS_T_MIN) so low-noise samples do not dominate.
+def flow_loss(model: DiT, video, noise, t, x_t, *cond, weight: torch.Tensor | None = None,
+              t_min: float = LOSS_T_MIN) -> torch.Tensor:
+    """Velocity MSE; for x-prediction, (x0_hat - x0) / max(t, t_min) so low-noise samples do not dominate.
 
+    A larger t_min moves weight towards high noise, where shapes are decided
+    (at 0.2, t = 0.2 weighs 25x more than t = 0.9; at 0.4, 5x).
     weight (N, 1, T, H, W), if given, makes it a weighted mean over pixels (same scale as the plain mean).
     """
     out = model(x_t, t, *cond)
     if model.cfg.prediction == "x":
-        err = ((out - video) / t.clamp(min=LOSS_T_MIN).view(-1, 1, 1, 1, 1)).square()
+        err = ((out - video) / t.clamp(min=t_min).view(-1, 1, 1, 1, 1)).square()
     else:
         err = (out - (noise - video)).square()
     if weight is None:
@@ -266,7 +269,8 @@ def main(args) -> dict:
         lr = learning_rate(args, step - first_step, elapsed)
         for g in opt.param_groups:
             g["lr"] = lr
-        loss = flow_loss(model, video, noise, t, x_t, tokens, mask, pooled, refs, ref_mask, weight=weight)
+        loss = flow_loss(model, video, noise, t, x_t, tokens, mask, pooled, refs, ref_mask, weight=weight,
+                         t_min=args.loss_t_min)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         grad_norm = torch.nn.utils.clip_grad_norm_(model.parameters(), args.clip)
@@ -309,6 +313,7 @@ def _meta(cfg: DiTConfig, step: int, trained_s: float, history: list, args) -> d
         "curriculum": list(args.curriculum),
         "mix_level1": args.mix_level1,
         "object_weight": args.object_weight,
+        "loss_t_min": args.loss_t_min,
         "fps": world.FPS,
         "sizes": world.SIZES_PX,
         "hardware": f"{platform.processor() or platform.machine()}, torch {torch.__version__}, {args.threads} thread(s)",
@@ -335,6 +340,8 @@ def parse_args(argv=None):
     p.add_argument("--mix-level1", type=float, default=0.0, help="share of level-2 batches drawn from level 1 instead")
     p.add_argument("--object-weight", type=float, default=0.0,
                    help="extra loss weight on object and cameo-face pixels (0: plain mean over all pixels)")
+    p.add_argument("--loss-t-min", type=float, default=LOSS_T_MIN,
+                   help="x-prediction loss divides by max(t, this); larger moves weight to high noise")
     p.add_argument("--threads", type=int, default=int(os.environ.get("TRAIN_THREADS", "1")))
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--log-every", type=int, default=20)

@@ -75,6 +75,30 @@ def test_object_weight_weighs_object_pixels_and_keeps_the_plain_loss_scale():
     assert train.parse_args(["--minutes", "1"]).object_weight == 0.0
 
 
+def test_loss_t_min_moves_weight_from_low_to_high_noise():
+    import torch
+
+    from generation.diffusion.model import DIT_CONFIGS, DiT
+
+    cfg = DIT_CONFIGS["DiT-T"]()
+    video, captions, refs, has_ref, _ = train.get_batch(np.random.default_rng(6), 2, 1, cfg)
+    torch.manual_seed(0)
+    model = DiT(cfg).eval()
+    n, s = video.shape[0], 4
+    cond = (torch.zeros(n, s, 384), torch.zeros(n, s, dtype=torch.bool), torch.zeros(n, 384), refs, has_ref & False)
+    noise = torch.randn(video.shape)
+    with torch.no_grad():
+        for t_val, factor in ((0.3, (0.3 / 0.4) ** 2), (0.9, 1.0)):
+            t = torch.full((n,), t_val)
+            x_t = train.add_noise(video, noise, t)
+            default = train.flow_loss(model, video, noise, t, x_t, *cond)
+            raised = train.flow_loss(model, video, noise, t, x_t, *cond, t_min=0.4)
+            # below the new floor the error is divided by 0.4 instead of t; above both floors nothing changes
+            assert torch.allclose(raised, default * factor, rtol=1e-5)
+    assert train.parse_args(["--minutes", "1"]).loss_t_min == train.LOSS_T_MIN == 0.2
+    assert train.parse_args(["--minutes", "1", "--loss-t-min", "0.4"]).loss_t_min == 0.4
+
+
 def test_curriculum_levels_and_mixing_level_one_back_into_level_two():
     schedule = (600, 5500)
     assert [train.curriculum_level(s, schedule) for s in (0, 599, 600, 5499, 5500, 90000)] == [0, 0, 1, 1, 2, 2]
