@@ -21,7 +21,7 @@ import torch
 
 from . import checker, world
 from .model import DIT_CONFIGS, DiT
-from .sampler import (DEFAULT_CHECKPOINT, DEFAULT_ETA, DEFAULT_STEPS, DEFAULT_TEXT_SCALE, Conditioning, Pipeline,
+from .sampler import (DEFAULT_CHECKPOINT, DEFAULT_ETA, DEFAULT_GUIDANCE_T_MAX, DEFAULT_STEPS, DEFAULT_TEXT_SCALE, Conditioning, Pipeline,
                       add_noise, frames_to_tensor, guided_velocity, load_model, tensor_to_frames)
 from .text import TextEncoder
 
@@ -120,11 +120,13 @@ def training_items(n: int = 48, seed: int = 7) -> list[EvalItem]:
 
 
 def sample_all(pipe: Pipeline, items: list[EvalItem], steps: int, seed: int,
-               text_scale: float = DEFAULT_TEXT_SCALE, eta: float | None = None) -> list[np.ndarray]:
+               text_scale: float = DEFAULT_TEXT_SCALE, eta: float | None = None,
+               guidance_t_max: float = DEFAULT_GUIDANCE_T_MAX) -> list[np.ndarray]:
     out = []
     for i, item in enumerate(items):
         res = pipe.generate(item.caption, cameo_reference=item.reference, seed=seed + i, text_scale=text_scale,
-                            duration_s=item.spec.duration_s, aspect=item.spec.aspect, steps=steps, eta=eta)
+                            duration_s=item.spec.duration_s, aspect=item.spec.aspect, steps=steps, eta=eta,
+                            guidance_t_max=guidance_t_max)
         out.append(res.frames)
     return out
 
@@ -184,10 +186,11 @@ def choose_cfg(args) -> dict[float, dict[str, float]]:
     """Score each text scale on training-distribution scenes (never the held-out set) and print the table."""
     model, meta = load_model(args.checkpoint)
     pipe, items = Pipeline(model, TextEncoder(), meta), training_items(args.n_scenes)
-    results = {s: score_frames(items, sample_all(pipe, items, args.steps, 100, text_scale=s, eta=args.eta))
+    results = {s: score_frames(items, sample_all(pipe, items, args.steps, 100, text_scale=s, eta=args.eta,
+                                                 guidance_t_max=args.guidance_t_max))
                for s in args.choose_cfg}
     print(f"training-distribution scenes: {len(items)}; checkpoint step {meta.get('step')}; {args.steps} Euler steps, "
-          f"eta {args.eta:g}")
+          f"eta {args.eta:g}, guidance at t <= {args.guidance_t_max:g}")
     print(format_table({f"text scale {s:g}": r for s, r in results.items()}))
     return results
 
@@ -243,7 +246,8 @@ def main(args) -> dict:
     samples = {}
     if Path(args.checkpoint).exists():
         model, meta = load_model(args.checkpoint)
-        samples["model"] = sample_all(Pipeline(model, encoder, meta), items, args.steps, args.seed, eta=args.eta)
+        samples["model"] = sample_all(Pipeline(model, encoder, meta), items, args.steps, args.seed, eta=args.eta,
+                                      guidance_t_max=args.guidance_t_max)
         results["model"] = score_frames(items, samples["model"])
         step = meta.get("step")
     else:
@@ -251,7 +255,8 @@ def main(args) -> dict:
         step = None
     results["real (ceiling)"] = score_frames(items, real)
     untrained = untrained_model(args.floor_model)
-    samples["untrained"] = sample_all(Pipeline(untrained, encoder), items, args.steps, args.seed, eta=args.eta)
+    samples["untrained"] = sample_all(Pipeline(untrained, encoder), items, args.steps, args.seed, eta=args.eta,
+                                      guidance_t_max=args.guidance_t_max)
     results["untrained (floor)"] = score_frames(items, samples["untrained"])
     table = format_table(results)
     header = (f"held-out prompts: {len(items)} ({', '.join(sorted({i.group for i in items}))}); "
@@ -283,6 +288,8 @@ def parse_args(argv=None):
     p.add_argument("--n-scenes", type=int, default=192,
                    help="training-distribution scenes for --choose-cfg / --denoise-check (48 left ~0.1 of seed noise on shape)")
     p.add_argument("--eta", type=float, default=DEFAULT_ETA, help="fresh-noise share of the Euler sampler (sampler.py)")
+    p.add_argument("--guidance-t-max", type=float, default=DEFAULT_GUIDANCE_T_MAX,
+                   help="guide only at t <= this (sampler.py); 1 guides every step")
     p.add_argument("--denoise-check", type=float, nargs="+", metavar="T",
                    help="instead: score the one-step clean prediction from real clips noised to these t")
     return p.parse_args(argv)

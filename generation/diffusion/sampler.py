@@ -28,6 +28,8 @@ DEFAULT_STEPS = 12
 DEFAULT_TEXT_SCALE = 4.0
 # share of fresh noise in each Euler step's noise estimate (0: the deterministic ODE)
 DEFAULT_ETA = 0.5
+# guidance only at t <= this (1.0: every step); above it the plain conditional prediction
+DEFAULT_GUIDANCE_T_MAX = 1.0
 DEFAULT_CHECKPOINT = Path(__file__).parent / "checkpoints" / "dit.safetensors"
 
 
@@ -80,7 +82,10 @@ class Conditioning:
 
 
 def guided_velocity(model: DiT, x, t: float, cond: Conditioning, text_scale: float, cameo_scale: float):
-    """CFG with text and cameo guided independently: v = v_0 + s_t (v_text - v_0) + s_c (v_text+cameo - v_text)."""
+    """CFG with text and cameo guided independently: v = v_0 + s_t (v_text - v_0) + s_c (v_text+cameo - v_text).
+
+    With both scales 1 that is the fully conditioned prediction alone, computed in one evaluation.
+    """
     n = x.shape[0]
     e = cond.text
     zeros_tok = torch.zeros_like(e.tokens)
@@ -89,6 +94,8 @@ def guided_velocity(model: DiT, x, t: float, cond: Conditioning, text_scale: flo
     branches = [(zeros_tok, no_mask, torch.zeros_like(e.pooled), False), (e.tokens, e.mask, e.pooled, False)]
     if cond.reference is not None:
         branches.append((e.tokens, e.mask, e.pooled, True))
+    if text_scale == 1.0 and (cond.reference is None or cameo_scale == 1.0):
+        branches = branches[-1:]
     k = len(branches)
     tok = torch.cat([b[0] for b in branches]).repeat_interleave(n, 0)
     msk = torch.cat([b[1] for b in branches]).repeat_interleave(n, 0)
@@ -104,6 +111,8 @@ def guided_velocity(model: DiT, x, t: float, cond: Conditioning, text_scale: flo
         ref.expand(k * n, -1, -1, -1),
         ref_mask,
     ).chunk(k)
+    if k == 1:
+        return v[0]
     out = v[0] + text_scale * (v[1] - v[0])
     if cond.reference is not None:
         out = out + cameo_scale * (v[2] - v[1])
@@ -123,8 +132,13 @@ def sample_loop(
     should_cancel: Callable[[], bool] | None = None,
     eta: float = 0.0,
     generator: torch.Generator | None = None,
+    guidance_t_max: float = 1.0,
 ) -> torch.Tensor:
     """Integrate from ts[0] to ts[-1]; Heun adds a corrector (2 evaluations a step, none on the last).
+
+    Steps at t > guidance_t_max use the plain conditional prediction (a
+    guidance interval, as Kynkaanniemi et al. 2024): at the highest noise
+    guidance pushes the one-step prediction away from a clean shape.
 
     With eta > 0 (Euler only) each step splits x into the predicted clean video
     and noise, as the deterministic step does, but replaces a share of that
@@ -136,19 +150,27 @@ def sample_loop(
         raise ValueError("method must be euler or heun")
     if not 0.0 <= eta <= 1.0 or (eta > 0 and method != "euler"):
         raise ValueError("eta must be in [0, 1], and only the euler method takes it")
+    if not 0.0 <= guidance_t_max <= 1.0:
+        raise ValueError("guidance_t_max must be in [0, 1]")
+
+    def v_at(x, t):
+        if t > guidance_t_max:
+            return guided_velocity(model, x, t, cond, 1.0, 1.0)
+        return guided_velocity(model, x, t, cond, text_scale, cameo_scale)
+
     n_steps = len(ts) - 1
     for i in range(n_steps):
         if should_cancel is not None and should_cancel():
             raise GenerationCancelled()
         t, t_next = ts[i], ts[i + 1]
-        v = guided_velocity(model, x, t, cond, text_scale, cameo_scale)
+        v = v_at(x, t)
         x_next = x + (t_next - t) * v
         if eta > 0 and t_next > 0:
             x0, noise = x - t * v, x + (1 - t) * v  # x = (1 - t) x0 + t noise, v = noise - x0
             fresh = torch.randn(x.shape, generator=generator).to(x.device)
             x_next = (1 - t_next) * x0 + t_next * ((1 - eta**2) ** 0.5 * noise + eta * fresh)
         if method == "heun" and t_next > 0:
-            v2 = guided_velocity(model, x_next, t_next, cond, text_scale, cameo_scale)
+            v2 = v_at(x_next, t_next)
             x_next = x + (t_next - t) * 0.5 * (v + v2)
         x = x_next
         if on_step is not None:
@@ -222,6 +244,7 @@ class Pipeline:
         text_scale: float = DEFAULT_TEXT_SCALE,
         cameo_scale: float = 2.0,
         eta: float | None = None,
+        guidance_t_max: float = DEFAULT_GUIDANCE_T_MAX,
         init_video: np.ndarray | None = None,
         strength: float = 0.6,
         on_step: Callable[[int, int], None] | None = None,
@@ -254,7 +277,8 @@ class Pipeline:
         if eta is None:  # the default is stochastic Euler; Heun is the deterministic ODE
             eta = DEFAULT_ETA if method == "euler" else 0.0
         with self.lock:
-            x = sample_loop(self.model, x, ts, cond, method, text_scale, cameo_scale, on_step, should_cancel, eta, gen)
+            x = sample_loop(self.model, x, ts, cond, method, text_scale, cameo_scale, on_step, should_cancel, eta, gen,
+                            guidance_t_max)
         frames = tensor_to_frames(x[0].cpu())
         from .checker import detect_impacts
 

@@ -98,3 +98,30 @@ def test_bad_arguments_are_refused():
         pipe.generate(random_embedding(1), aspect="cinema")
     with pytest.raises(ValueError):
         pipe.generate(random_embedding(1), duration_s=20)
+
+
+def test_guidance_interval_skips_guidance_only_above_its_t():
+    from generation.diffusion.sampler import Conditioning, guided_velocity, reference_to_tensor
+
+    pipe, e = tiny_pipeline(), random_embedding(1)
+    face = world.face_reference("lfw:3")
+    # both scales 1 is the fully conditioned prediction: one evaluation gives what the three branches give
+    x = torch.randn(1, 3, 8, 32, 32, generator=torch.Generator().manual_seed(0))
+    for ref in (None, face):
+        cond = Conditioning(e, None if ref is None else reference_to_tensor(ref, 16))
+        short = guided_velocity(pipe.model, x, 0.7, cond, 1.0, 1.0)
+        calls = []
+        hook = pipe.model.register_forward_hook(lambda m, i, o: calls.append(i[0].shape[0]))
+        full = guided_velocity(pipe.model, x, 0.7, cond, 1.0 + 1e-12, 1.0)  # not the shortcut
+        hook.remove()
+        assert calls == [2 if ref is None else 3]
+        assert torch.allclose(short, full, atol=1e-5)
+    everywhere = pipe.generate(e, seed=2, steps=4, text_scale=4.0)
+    assert np.array_equal(pipe.generate(e, seed=2, steps=4, text_scale=4.0, guidance_t_max=1.0).frames, everywhere.frames)
+    unguided = pipe.generate(e, seed=2, steps=4, text_scale=1.0)
+    assert np.array_equal(pipe.generate(e, seed=2, steps=4, text_scale=4.0, guidance_t_max=0.0).frames, unguided.frames)
+    between = pipe.generate(e, seed=2, steps=4, text_scale=4.0, guidance_t_max=0.8)
+    assert not np.array_equal(between.frames, everywhere.frames) and not np.array_equal(between.frames, unguided.frames)
+    for bad in (-0.1, 1.5):
+        with pytest.raises(ValueError):
+            pipe.generate(e, steps=2, guidance_t_max=bad)
