@@ -21,8 +21,8 @@ import torch
 
 from . import checker, world
 from .model import DIT_CONFIGS, DiT
-from .sampler import (DEFAULT_CHECKPOINT, DEFAULT_ETA, DEFAULT_GUIDANCE_T_MAX, DEFAULT_STEPS, DEFAULT_TEXT_SCALE, Conditioning, Pipeline,
-                      add_noise, frames_to_tensor, guided_velocity, load_model, tensor_to_frames)
+from .sampler import (DEFAULT_CHECKPOINT, DEFAULT_ETA, DEFAULT_GUIDANCE_T_MAX, DEFAULT_STEPS, DEFAULT_TEXT_SCALE,
+                      Conditioning, Pipeline, add_noise, frames_to_tensor, guided_velocity, load_model, tensor_to_frames)
 from .text import TextEncoder
 
 METRICS = ("colour", "shape", "count", "motion", "bounce", "permanence", "cameo", "flicker")

@@ -137,8 +137,9 @@ def sample_loop(
     """Integrate from ts[0] to ts[-1]; Heun adds a corrector (2 evaluations a step, none on the last).
 
     Steps at t > guidance_t_max use the plain conditional prediction (a
-    guidance interval, as Kynkaanniemi et al. 2024): at the highest noise
-    guidance pushes the one-step prediction away from a clean shape.
+    guidance interval, as Kynkaanniemi et al. 2024). Off by default: guidance
+    blurs the one-step prediction at high noise, yet dropping it there cost
+    this model sampled shape (MODEL_CARD).
 
     With eta > 0 (Euler only) each step splits x into the predicted clean video
     and noise, as the deterministic step does, but replaces a share of that
