@@ -132,7 +132,7 @@ def sample_loop(
     should_cancel: Callable[[], bool] | None = None,
     eta: float = 0.0,
     generator: torch.Generator | None = None,
-    guidance_t_max: float = 1.0,
+    guidance_t_max: float = DEFAULT_GUIDANCE_T_MAX,
 ) -> torch.Tensor:
     """Integrate from ts[0] to ts[-1]; Heun adds a corrector (2 evaluations a step, none on the last).
 
