@@ -25,7 +25,8 @@ import torch
 
 from . import world
 from .model import DIT_CONFIGS, DiT, DiTConfig, count_parameters
-from .sampler import DEFAULT_CHECKPOINT, add_noise, frames_to_tensor, sample_train_t
+from .sampler import (DEFAULT_CHECKPOINT, DEFAULT_ETA, DEFAULT_STEPS, DEFAULT_TEXT_SCALE, add_noise, frames_to_tensor,
+                      sample_train_t, timesteps, velocity)
 from .text import MAX_TOKENS, TEXT_DIM, TextEmbedding, TextEncoder, random_embedding
 
 # ----------------------------------------------------------------------------
@@ -123,6 +124,51 @@ def drop_conditioning(text: TextEmbedding, has_ref: torch.Tensor, cfg: DiTConfig
     mask = text.mask & ~drop_text[:, None]
     pooled = text.pooled * keep[:, None]
     return tokens, mask, pooled, has_ref & ~drop_ref
+
+
+@torch.no_grad()
+def rollout_states(ema: DiT, video, noise, t, x_t, cond, gen: torch.Generator, share: float, max_steps: int,
+                   text_scale: float = DEFAULT_TEXT_SCALE, eta: float = DEFAULT_ETA, n_steps: int = DEFAULT_STEPS):
+    """Replace a share of the batch with states the sampler itself reaches: the model learns to repair its own steps.
+
+    For each chosen clip: start on the true noisy path at a step t_i of the
+    default schedule, take k (1..max_steps, one k per batch) steps of the
+    default sampler (guided stochastic Euler with the EMA weights; text and
+    cameo are guided together at the text scale, one branch fewer than the
+    sampler's separate cameo scale) and train at the t where they end. The target stays the true clean clip,
+    so the noise returned is whatever x_t = (1 - t) x0 + t noise now implies.
+    cond = (tokens, mask, pooled, refs, ref_mask) before dropout. Returns (noise, t, x_t).
+    """
+    if share <= 0:
+        return noise, t, x_t
+    chosen = (torch.rand(video.shape[0], generator=gen) < share).nonzero().flatten().to(video.device)
+    if chosen.numel() == 0:
+        return noise, t, x_t
+    ts = torch.tensor(timesteps(n_steps), device=video.device)
+    k = int(torch.randint(1, max_steps + 1, (1,), generator=gen))
+    idx = torch.randint(0, n_steps - k, (chosen.numel(),), generator=gen).to(video.device)  # ts[idx + k] > 0
+    x0_true, eps = video[chosen], noise[chosen]
+    x = add_noise(x0_true, eps, ts[idx])
+    tokens, mask, pooled, refs, ref_mask = (c[chosen] for c in cond)
+    m = chosen.numel()
+    branch_cond = (torch.cat([torch.zeros_like(tokens), tokens]), torch.cat([torch.zeros_like(mask), mask]),
+                   torch.cat([torch.zeros_like(pooled), pooled]), refs.repeat(2, 1, 1, 1),
+                   torch.cat([torch.zeros_like(ref_mask), ref_mask]))
+    view = (-1,) + (1,) * (video.dim() - 1)
+    for j in range(k):
+        t_now, t_next = ts[idx + j], ts[idx + j + 1]
+        v0, v1 = velocity(ema, x.repeat(2, 1, 1, 1, 1), t_now.repeat(2), *branch_cond).chunk(2)
+        v = v0 + text_scale * (v1 - v0)
+        tn, tx = t_now.view(view), t_next.view(view)
+        x0, nz = x - tn * v, x + (1 - tn) * v
+        fresh = torch.randn(x.shape, generator=gen).to(x.device)
+        x = (1 - tx) * x0 + tx * ((1 - eta**2) ** 0.5 * nz + eta * fresh)
+    t_end = ts[idx + k]
+    noise, t, x_t = noise.clone(), t.clone(), x_t.clone()
+    noise[chosen] = (x - (1 - t_end.view(view)) * x0_true) / t_end.view(view)
+    t[chosen] = t_end
+    x_t[chosen] = x
+    return noise, t, x_t
 
 
 class Prefetcher:
@@ -266,6 +312,9 @@ def main(args) -> dict:
         noise = torch.randn(video.shape, generator=gen).to(device)
         t = sample_train_t(video.shape[0], gen).to(device)
         x_t = add_noise(video, noise, t)
+        if args.rollout_share > 0:
+            noise, t, x_t = rollout_states(ema, video, noise, t, x_t, (text.tokens, text.mask, text.pooled, refs, has_ref), gen,
+                                           args.rollout_share, args.rollout_steps)
         lr = learning_rate(args, step - first_step, elapsed)
         for g in opt.param_groups:
             g["lr"] = lr
@@ -314,6 +363,8 @@ def _meta(cfg: DiTConfig, step: int, trained_s: float, history: list, args) -> d
         "mix_level1": args.mix_level1,
         "object_weight": args.object_weight,
         "loss_t_min": args.loss_t_min,
+        "rollout_share": args.rollout_share,
+        "rollout_steps": args.rollout_steps,
         "fps": world.FPS,
         "sizes": world.SIZES_PX,
         "hardware": f"{platform.processor() or platform.machine()}, torch {torch.__version__}, {args.threads} thread(s)",
@@ -342,6 +393,9 @@ def parse_args(argv=None):
                    help="extra loss weight on object and cameo-face pixels (0: plain mean over all pixels)")
     p.add_argument("--loss-t-min", type=float, default=LOSS_T_MIN,
                    help="x-prediction loss divides by max(t, this); larger moves weight to high noise")
+    p.add_argument("--rollout-share", type=float, default=0.0,
+                   help="share of each batch trained on states the default sampler reaches (0: all on the true noisy path)")
+    p.add_argument("--rollout-steps", type=int, default=2, help="those states are 1..this many sampler steps from the true path")
     p.add_argument("--threads", type=int, default=int(os.environ.get("TRAIN_THREADS", "1")))
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--log-every", type=int, default=20)
@@ -352,6 +406,8 @@ def parse_args(argv=None):
     args = p.parse_args(argv)
     if args.minutes is None and args.max_steps is None:
         p.error("give --minutes or --max-steps")
+    if not 0.0 <= args.rollout_share <= 1.0 or not 1 <= args.rollout_steps < DEFAULT_STEPS:
+        p.error(f"--rollout-share must be in [0, 1] and --rollout-steps in [1, {DEFAULT_STEPS - 1}]")
     return args
 
 

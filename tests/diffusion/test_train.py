@@ -108,3 +108,60 @@ def test_curriculum_levels_and_mixing_level_one_back_into_level_two():
     early = [train.curriculum_level(100, schedule, rng, 0.3) for _ in range(50)]
     assert set(early) == {0}  # mixing only touches level 2
     assert train.parse_args(["--minutes", "1"]).mix_level1 == 0.0
+
+
+def test_rollout_states_are_the_default_samplers_own_steps_with_the_true_clip_as_target(tmp_path):
+    import json
+
+    import torch
+
+    from generation.diffusion.sampler import Conditioning, sample_loop, timesteps
+    from generation.diffusion.text import TextEmbedding
+
+    from .helpers import tiny_model
+
+    cfg = tiny_model().cfg
+    video, _, refs, has_ref, _ = train.get_batch(np.random.default_rng(3), 3, 1, cfg)
+    n = video.shape[0]
+    model = tiny_model(1)
+    g = torch.Generator().manual_seed(0)
+    tokens, mask = torch.randn(n, 5, 384, generator=g), torch.ones(n, 5, dtype=torch.bool)
+    pooled = torch.randn(n, 384, generator=g)
+    cond = (tokens, mask, pooled, refs, has_ref & False)
+    noise = torch.randn(video.shape, generator=g)
+    t = torch.full((n,), 0.5)
+    x_t = train.add_noise(video, noise, t)
+
+    same = train.rollout_states(model, video, noise, t, x_t, cond, torch.Generator().manual_seed(1), 0.0, 2)
+    assert all(a is b for a, b in zip(same, (noise, t, x_t)))  # share 0: the batch is untouched
+
+    # eta 0, one step: every clip moves by exactly one step of sample_loop at the same guidance
+    new_noise, new_t, new_x = train.rollout_states(model, video, noise, t, x_t, cond, torch.Generator().manual_seed(1),
+                                                   1.0, 1, text_scale=4.0, eta=0.0)
+    ts = timesteps(12)
+    for i in range(n):
+        j = min(range(len(ts)), key=lambda j: abs(ts[j] - float(new_t[i])))
+        assert abs(ts[j] - float(new_t[i])) < 1e-6 and 1 <= j <= 11  # a schedule time, never t = 0
+        start = train.add_noise(video[i : i + 1], noise[i : i + 1], torch.tensor([ts[j - 1]]))
+        c = Conditioning(TextEmbedding(tokens[i : i + 1], mask[i : i + 1], pooled[i : i + 1]), None)
+        expected = sample_loop(model, start, [ts[j - 1], ts[j]], c, text_scale=4.0)
+        assert torch.allclose(new_x[i : i + 1], expected, atol=1e-5)
+        # the returned noise puts the state on the line from the true clip: the loss target is unchanged
+        assert torch.allclose(train.add_noise(video[i : i + 1], new_noise[i : i + 1], new_t[i : i + 1]),
+                              new_x[i : i + 1], atol=1e-5)
+    assert not torch.allclose(new_x, x_t)
+
+    # a training run with rollouts goes through and records the setting
+    out = tmp_path / "rollout.safetensors"
+    train.main(train.parse_args(["--model", "DiT-T", "--max-steps", "2", "--batch", "2", "--out", str(out), "--fake-text",
+                                 "--no-prefetch", "--rollout-share", "1", "--rollout-steps", "3"]))
+    meta = json.loads(out.with_suffix(".json").read_text())
+    assert meta["step"] == 2 and (meta["rollout_share"], meta["rollout_steps"]) == (1.0, 3)
+    assert train.parse_args(["--minutes", "1"]).rollout_share == 0.0
+    for bad in (["--rollout-share", "1.5"], ["--rollout-steps", "12"], ["--rollout-steps", "0"]):
+        try:
+            train.parse_args(["--minutes", "1", *bad])
+        except SystemExit as exc:
+            assert exc.code == 2
+        else:
+            raise AssertionError(f"{bad} accepted")
