@@ -150,7 +150,6 @@ def rollout_states(ema: DiT, video, noise, t, x_t, cond, gen: torch.Generator, s
     x0_true, eps = video[chosen], noise[chosen]
     x = add_noise(x0_true, eps, ts[idx])
     tokens, mask, pooled, refs, ref_mask = (c[chosen] for c in cond)
-    m = chosen.numel()
     branch_cond = (torch.cat([torch.zeros_like(tokens), tokens]), torch.cat([torch.zeros_like(mask), mask]),
                    torch.cat([torch.zeros_like(pooled), pooled]), refs.repeat(2, 1, 1, 1),
                    torch.cat([torch.zeros_like(ref_mask), ref_mask]))
