@@ -119,6 +119,19 @@ def guided_velocity(model: DiT, x, t: float, cond: Conditioning, text_scale: flo
     return out
 
 
+def euler_step(x, v, t, t_next, eta: float = 0.0, generator: torch.Generator | None = None):
+    """One Euler step from t to t_next (floats, or per-clip tensors shaped to broadcast against x).
+
+    With eta > 0 the step splits x into the predicted clean video and noise
+    and replaces a share of that noise with fresh noise (eta^2 of its variance).
+    """
+    if eta == 0:
+        return x + (t_next - t) * v
+    x0, noise = x - t * v, x + (1 - t) * v  # x = (1 - t) x0 + t noise, v = noise - x0
+    fresh = torch.randn(x.shape, generator=generator).to(x.device)
+    return (1 - t_next) * x0 + t_next * ((1 - eta**2) ** 0.5 * noise + eta * fresh)
+
+
 @torch.no_grad()
 def sample_loop(
     model: DiT,
@@ -165,11 +178,7 @@ def sample_loop(
             raise GenerationCancelled()
         t, t_next = ts[i], ts[i + 1]
         v = v_at(x, t)
-        x_next = x + (t_next - t) * v
-        if eta > 0 and t_next > 0:
-            x0, noise = x - t * v, x + (1 - t) * v  # x = (1 - t) x0 + t noise, v = noise - x0
-            fresh = torch.randn(x.shape, generator=generator).to(x.device)
-            x_next = (1 - t_next) * x0 + t_next * ((1 - eta**2) ** 0.5 * noise + eta * fresh)
+        x_next = euler_step(x, v, t, t_next, eta if t_next > 0 else 0.0, generator)
         if method == "heun" and t_next > 0:
             v2 = v_at(x_next, t_next)
             x_next = x + (t_next - t) * 0.5 * (v + v2)

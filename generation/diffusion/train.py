@@ -25,8 +25,8 @@ import torch
 
 from . import world
 from .model import DIT_CONFIGS, DiT, DiTConfig, count_parameters
-from .sampler import (DEFAULT_CHECKPOINT, DEFAULT_ETA, DEFAULT_STEPS, DEFAULT_TEXT_SCALE, add_noise, frames_to_tensor,
-                      sample_train_t, timesteps, velocity)
+from .sampler import (DEFAULT_CHECKPOINT, DEFAULT_ETA, DEFAULT_STEPS, DEFAULT_TEXT_SCALE, add_noise, euler_step,
+                      frames_to_tensor, sample_train_t, timesteps, velocity)
 from .text import MAX_TOKENS, TEXT_DIM, TextEmbedding, TextEncoder, random_embedding
 
 # ----------------------------------------------------------------------------
@@ -135,8 +135,9 @@ def rollout_states(ema: DiT, video, noise, t, x_t, cond, gen: torch.Generator, s
     default schedule, take k (1..max_steps, one k per batch) steps of the
     default sampler (guided stochastic Euler with the EMA weights; text and
     cameo are guided together at the text scale, one branch fewer than the
-    sampler's separate cameo scale) and train at the t where they end. The target stays the true clean clip,
-    so the noise returned is whatever x_t = (1 - t) x0 + t noise now implies.
+    sampler's separate cameo scale) and train at the t where they end. The
+    target stays the true clean clip, so the noise returned is whatever
+    x_t = (1 - t) x0 + t noise now implies.
     cond = (tokens, mask, pooled, refs, ref_mask) before dropout. Returns (noise, t, x_t).
     """
     if share <= 0:
@@ -158,10 +159,7 @@ def rollout_states(ema: DiT, video, noise, t, x_t, cond, gen: torch.Generator, s
         t_now, t_next = ts[idx + j], ts[idx + j + 1]
         v0, v1 = velocity(ema, x.repeat(2, 1, 1, 1, 1), t_now.repeat(2), *branch_cond).chunk(2)
         v = v0 + text_scale * (v1 - v0)
-        tn, tx = t_now.view(view), t_next.view(view)
-        x0, nz = x - tn * v, x + (1 - tn) * v
-        fresh = torch.randn(x.shape, generator=gen).to(x.device)
-        x = (1 - tx) * x0 + tx * ((1 - eta**2) ** 0.5 * nz + eta * fresh)
+        x = euler_step(x, v, t_now.view(view), t_next.view(view), eta, gen)
     t_end = ts[idx + k]
     noise, t, x_t = noise.clone(), t.clone(), x_t.clone()
     noise[chosen] = (x - (1 - t_end.view(view)) * x0_true) / t_end.view(view)
@@ -312,8 +310,8 @@ def main(args) -> dict:
         t = sample_train_t(video.shape[0], gen).to(device)
         x_t = add_noise(video, noise, t)
         if args.rollout_share > 0:
-            noise, t, x_t = rollout_states(ema, video, noise, t, x_t, (text.tokens, text.mask, text.pooled, refs, has_ref), gen,
-                                           args.rollout_share, args.rollout_steps)
+            cond = (text.tokens, text.mask, text.pooled, refs, has_ref)
+            noise, t, x_t = rollout_states(ema, video, noise, t, x_t, cond, gen, args.rollout_share, args.rollout_steps)
         lr = learning_rate(args, step - first_step, elapsed)
         for g in opt.param_groups:
             g["lr"] = lr
