@@ -168,6 +168,31 @@ def rollout_states(ema: DiT, video, noise, t, x_t, cond, gen: torch.Generator, s
     return noise, t, x_t
 
 
+class BatchSource:
+    """The training data: freshly rendered clips of the step's curriculum level and their text embeddings.
+
+    Picklable before first use, so each render worker holds its own (own rng, own encoder).
+    """
+
+    def __init__(self, args, cfg: DiTConfig, seed: int):
+        self.batch, self.by_tokens, self.object_weight = args.batch, args.batch_by == "tokens", args.object_weight
+        self.schedule, self.mix, self.cfg, self.fake_text = tuple(args.curriculum), args.mix_level1, cfg, args.fake_text
+        self.seed, self.rng, self.encoder = seed, np.random.default_rng(seed), None
+
+    def __call__(self, step: int):
+        level = curriculum_level(step, self.schedule, self.rng, self.mix)
+        video, captions, refs, has_ref, weight = get_batch(self.rng, self.batch, level, self.cfg, self.by_tokens,
+                                                           self.object_weight)
+        return level, video, refs, has_ref, self.embed(captions), weight
+
+    def embed(self, captions: list[str]) -> TextEmbedding:
+        if self.fake_text:
+            return random_embedding(len(captions), seed=sum(map(ord, captions[0])) % 1000)
+        if self.encoder is None:
+            self.encoder = TextEncoder()
+        return self.encoder.encode(captions)
+
+
 class Prefetcher:
     """Renders and encodes the next batches on a second thread while the model trains.
 
@@ -200,6 +225,76 @@ class Prefetcher:
 
     def close(self):
         self.stop = True
+
+
+def _render_worker(source: BatchSource, worker_id: int, step, out, stop) -> None:
+    """One render process: batches at the trainer's current step until told to stop."""
+    import queue
+
+    torch.set_num_threads(1)
+    source.rng = np.random.default_rng([source.seed, worker_id])
+    while not stop.is_set():
+        item = source(step.value)
+        while not stop.is_set():
+            try:
+                out.put(item, timeout=0.5)
+                break
+            except queue.Full:
+                continue
+
+
+class RenderWorkers:
+    """Renders and encodes batches in N processes (one thread each); tensors come back through shared memory.
+
+    A GPU takes a step of this model in milliseconds while one core renders a
+    batch in about 0.5 s, so on a GPU rendering is the bottleneck and needs
+    many cores. Each worker holds its own BatchSource (rng seeded by worker id,
+    its own text encoder) and reads the trainer's step from shared memory for
+    the curriculum; batches arrive in whatever order the workers finish.
+    At close the trainer drains the queue until every worker has exited on its
+    own: a worker whose queue thread is cut off mid-tensor can abort on exit.
+    """
+
+    def __init__(self, source: BatchSource, workers: int, depth: int = 2):
+        import torch.multiprocessing as mp
+
+        ctx = mp.get_context("spawn")  # no fork after torch's thread pools exist
+        self.step, self.stop = ctx.Value("q", 0, lock=False), ctx.Event()
+        self.queue = ctx.Queue(maxsize=depth * workers)
+        self.procs = [ctx.Process(target=_render_worker, args=(source, i, self.step, self.queue, self.stop), daemon=True)
+                      for i in range(workers)]
+        for proc in self.procs:
+            proc.start()
+
+    def next(self, step: int):
+        import queue
+
+        self.step.value = step
+        while True:
+            try:
+                return self.queue.get(timeout=5.0)
+            except (queue.Empty, EOFError, OSError) as exc:  # the latter two: a batch its dead worker never handed over
+                dead = [proc for proc in self.procs if not proc.is_alive()]
+                if dead:
+                    raise RuntimeError(f"a render worker exited with code {dead[0].exitcode}") from None
+                if not isinstance(exc, queue.Empty):
+                    raise
+
+    def close(self, timeout: float = 20.0):
+        """Stop the workers and drain what they still hand over, so each exits on its own; kill stragglers."""
+        import queue
+
+        self.stop.set()
+        deadline = time.time() + timeout
+        while any(proc.is_alive() for proc in self.procs) and time.time() < deadline:
+            try:
+                self.queue.get(timeout=0.1)
+            except (queue.Empty, EOFError, OSError):
+                pass
+        for proc in self.procs:
+            if proc.is_alive():
+                proc.kill()
+            proc.join(timeout=5.0)
 
 
 # ----------------------------------------------------------------------------
@@ -274,24 +369,18 @@ def main(args) -> dict:
     model.to(device)
     ema.to(device)
     print(f"{count_parameters(model) / 1e6:.2f} M parameters, config {cfg.to_dict()}", flush=True)
-    encoder = None if args.fake_text else TextEncoder()
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.0, betas=(0.9, 0.99))
-    rng = np.random.default_rng(args.seed + step)
     gen = torch.Generator().manual_seed(args.seed + step)
-    schedule = tuple(args.curriculum)
-
-    def embed(captions):
-        if encoder is None:
-            return random_embedding(len(captions), seed=hash(captions[0]) % 1000)
-        return encoder.encode(captions)
-
-    def make(at_step):
-        level = curriculum_level(at_step, schedule, rng, args.mix_level1)
-        video, captions, refs, has_ref, weight = get_batch(rng, args.batch, level, cfg, args.batch_by == "tokens",
-                                                           args.object_weight)
-        return level, video, refs, has_ref, embed(captions), weight
-
-    prefetch = Prefetcher(make) if args.prefetch else None
+    source = BatchSource(args, cfg, args.seed + step)
+    workers = args.render_workers
+    if workers is None:  # a GPU outruns one rendering core; on CPU the cores train
+        workers = max(1, (os.cpu_count() or 2) - 2) if device == "cuda" else 0
+    if workers > 0:
+        batches = RenderWorkers(source, workers)
+    else:
+        batches = Prefetcher(source) if args.prefetch else None
+    print(f"batches: {f'{workers} render worker processes' if workers else 'prefetch thread' if batches else 'inline'}",
+          flush=True)
     start = time.time()
     last_save, losses, t_log = start, [], time.time()
     first_step = step
@@ -301,7 +390,7 @@ def main(args) -> dict:
             break
         if args.minutes is not None and elapsed > args.minutes * 60:
             break
-        level, video, refs, has_ref, text, weight = prefetch.next(step) if prefetch else make(step)
+        level, video, refs, has_ref, text, weight = batches.next(step) if batches else source(step)
         video, refs, has_ref = video.to(device), refs.to(device), has_ref.to(device)
         weight = None if weight is None else weight.to(device)
         text = TextEmbedding(text.tokens.to(device), text.mask.to(device), text.pooled.to(device))
@@ -338,8 +427,8 @@ def main(args) -> dict:
             save_checkpoint(out, model, ema, _meta(cfg, step, trained_s + time.time() - start, history, args))
             last_save = time.time()
             print(f"saved {out} at step {step}", flush=True)
-    if prefetch:
-        prefetch.close()
+    if batches:
+        batches.close()
     if step > first_step:
         save_checkpoint(out, model, ema, _meta(cfg, step, trained_s + time.time() - start, history, args))
         print(f"saved {out} at step {step}", flush=True)
@@ -399,6 +488,8 @@ def parse_args(argv=None):
     p.add_argument("--save-minutes", type=float, default=4.0)
     p.add_argument("--cpu", action="store_true", help="train on CPU even when CUDA is available")
     p.add_argument("--no-prefetch", dest="prefetch", action="store_false", help="render batches on the training thread")
+    p.add_argument("--render-workers", type=int, default=None,
+                   help="render batches in N processes (default: all cores but two on a GPU, none on CPU)")
     p.add_argument("--fake-text", action="store_true", help="random text embeddings (tests; no encoder load)")
     args = p.parse_args(argv)
     if args.minutes is None and args.max_steps is None:

@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 
 from generation.diffusion import train
 from generation.diffusion.sampler import load_model
@@ -165,3 +166,34 @@ def test_rollout_states_are_the_default_samplers_own_steps_with_the_true_clip_as
             assert exc.code == 2
         else:
             raise AssertionError(f"{bad} accepted")
+
+
+def test_render_workers_are_separate_processes_with_their_own_data_that_follow_the_trainers_step(tmp_path):
+    import torch
+
+    from generation.diffusion.model import DIT_CONFIGS
+
+    args = train.parse_args(["--minutes", "1", "--batch", "2", "--curriculum", "2", "4", "--fake-text"])
+    pool = train.RenderWorkers(train.BatchSource(args, DIT_CONFIGS["DiT-T"](), seed=7), workers=2)
+    try:
+        level, video, refs, has_ref, text, weight = pool.next(0)
+        assert level == 0  # everything rendered before the step moves is at step 0's level
+        assert video.dim() == 5 and video.shape[1] == 3 and text.tokens.shape[0] == video.shape[0] == refs.shape[0]
+        assert weight is None and has_ref.dtype == torch.bool
+        later = [pool.next(100) for _ in range(12)]
+        assert [b[0] for b in later[-4:]] == [2, 2, 2, 2]  # the workers read the trainer's step
+        seen = [video] + [b[1] for b in later]
+        for i in range(len(seen)):  # each worker has its own random stream: no batch is repeated
+            assert all(seen[i].shape != seen[j].shape or not torch.equal(seen[i], seen[j]) for j in range(i))
+        for proc in pool.procs:  # a dead worker is an error, not a trainer waiting forever
+            proc.kill()
+        with pytest.raises(RuntimeError, match="render worker exited"):
+            for _ in range(10):
+                pool.next(100)
+    finally:
+        pool.close()
+
+    out = tmp_path / "workers.safetensors"  # a training run takes its batches from the workers
+    result = train.main(train.parse_args(["--model", "DiT-T", "--max-steps", "3", "--batch", "2", "--out", str(out),
+                                          "--fake-text", "--render-workers", "2"]))
+    assert result["step"] == 3 and all(np.isfinite(result["losses"]))
