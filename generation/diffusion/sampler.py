@@ -26,6 +26,8 @@ DEFAULT_STEPS = 12
 # committed model (step 36456): text scale 4 / 5 / 6 at eta 0.5 gave shape 0.55 / 0.56 / 0.54,
 # colour 0.97 / 0.95 / 0.94, count 0.97 / 0.96 / 0.93; at eta 0 shape 0.48 / 0.48 / 0.47 (MODEL_CARD).
 DEFAULT_TEXT_SCALE = 4.0
+# the cameo's own guidance on top of the text's (sampler's guided_velocity); chosen with evaluate --choose-cameo-scale
+DEFAULT_CAMEO_SCALE = 2.0
 # share of fresh noise in each Euler step's noise estimate (0: the deterministic ODE)
 DEFAULT_ETA = 0.5
 # guidance only at t <= this (1.0: every step); above it the plain conditional prediction
@@ -140,7 +142,7 @@ def sample_loop(
     cond: Conditioning,
     method: str = "euler",
     text_scale: float = DEFAULT_TEXT_SCALE,
-    cameo_scale: float = 2.0,
+    cameo_scale: float = DEFAULT_CAMEO_SCALE,
     on_step: Callable[[int, int], None] | None = None,
     should_cancel: Callable[[], bool] | None = None,
     eta: float = 0.0,
@@ -252,7 +254,7 @@ class Pipeline:
         steps: int = DEFAULT_STEPS,
         method: str = "euler",
         text_scale: float = DEFAULT_TEXT_SCALE,
-        cameo_scale: float = 2.0,
+        cameo_scale: float = DEFAULT_CAMEO_SCALE,
         eta: float | None = None,
         guidance_t_max: float = DEFAULT_GUIDANCE_T_MAX,
         init_video: np.ndarray | None = None,

@@ -15,6 +15,27 @@ def test_training_items_are_training_distribution_without_cameos():
     assert [i.caption for i in evaluate.training_items(12)] == [i.caption for i in items]
 
 
+def test_training_cameo_items_use_training_faces_and_their_clean_reference():
+    items = evaluate.training_items(6, seed=11, cameo=True)
+    assert len(items) == 6
+    for it in items:
+        assert it.spec.cameo is not None and not world.face_is_held_out(it.spec.cameo.face_id)
+        assert np.array_equal(it.reference, world.face_reference(it.spec.cameo.face_id))
+        assert "@" + it.spec.cameo.handle in it.caption
+        assert not any(world.is_held_out(o, it.spec.background) for o in it.spec.objects)
+
+
+def test_choose_cameo_scale_scores_each_scale_against_the_ceiling(tmp_path):
+    args = evaluate.parse_args(["--choose-cameo-scale", "1", "4", "--n-scenes", "2", "--steps", "2",
+                                "--out-dir", str(tmp_path / "eval")])
+    results = evaluate.main(args)
+    assert list(results) == ["cameo scale 1", "cameo scale 4", "real (ceiling)"]
+    assert results["real (ceiling)"]["cameo"] > 0.9  # the rendered face is the reference
+    assert 0.0 <= results["cameo scale 1"]["cameo"] < results["real (ceiling)"]["cameo"]
+    assert results["cameo scale 1"]["cameo"] != results["cameo scale 4"]["cameo"]  # the scale reaches the sampler
+    assert not (tmp_path / "eval").exists()
+
+
 def test_choose_cfg_scores_each_scale_and_never_reads_held_out(tmp_path):
     args = evaluate.parse_args(["--choose-cfg", "1", "5", "--n-scenes", "2", "--steps", "2",
                                 "--out-dir", str(tmp_path / "eval")])
