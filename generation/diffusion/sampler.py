@@ -26,8 +26,11 @@ DEFAULT_STEPS = 12
 # committed model (step 36456): text scale 4 / 5 / 6 at eta 0.5 gave shape 0.55 / 0.56 / 0.54,
 # colour 0.97 / 0.95 / 0.94, count 0.97 / 0.96 / 0.93; at eta 0 shape 0.48 / 0.48 / 0.47 (MODEL_CARD).
 DEFAULT_TEXT_SCALE = 4.0
-# the cameo's own guidance on top of the text's (sampler's guided_velocity); chosen with evaluate --choose-cameo-scale
-DEFAULT_CAMEO_SCALE = 2.0
+# The cameo's own guidance on top of the text's (guided_velocity). Chosen on 96 training-distribution
+# cameo scenes (training faces; evaluate --choose-cameo-scale) with step 36456: scale 1 / 2 / 3 / 4 gave
+# cameo fidelity 0.60 / 0.62 / 0.64 / 0.65 of the ceiling, at a cost: object count in those scenes
+# 0.87 / 0.87 / 0.84 / 0.77 (stray blobs; MODEL_CARD).
+DEFAULT_CAMEO_SCALE = 4.0
 # share of fresh noise in each Euler step's noise estimate (0: the deterministic ODE)
 DEFAULT_ETA = 0.5
 # guidance only at t <= this (1.0: every step); above it the plain conditional prediction
