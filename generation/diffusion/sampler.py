@@ -29,7 +29,7 @@ DEFAULT_TEXT_SCALE = 4.0
 # The cameo's own guidance on top of the text's (guided_velocity). Chosen on 96 training-distribution
 # cameo scenes (training faces; evaluate --choose-cameo-scale) with step 36456: scale 1 / 2 / 3 / 4 gave
 # cameo fidelity 0.60 / 0.62 / 0.64 / 0.65 of the ceiling, at a cost: object count in those scenes
-# 0.87 / 0.87 / 0.84 / 0.77 (stray blobs; MODEL_CARD).
+# 0.87 / 0.87 / 0.84 / 0.77 (the object merges into the figure; MODEL_CARD).
 DEFAULT_CAMEO_SCALE = 4.0
 # share of fresh noise in each Euler step's noise estimate (0: the deterministic ODE)
 DEFAULT_ETA = 0.5
