@@ -193,6 +193,20 @@ class BatchSource:
         return self.encoder.encode(captions)
 
 
+def _produce(make, current_step, out, stopped) -> None:
+    """Make batches at the trainer's current step and queue them until stopped (a full queue is retried)."""
+    import queue
+
+    while not stopped():
+        item = make(current_step())
+        while not stopped():
+            try:
+                out.put(item, timeout=0.5)
+                break
+            except queue.Full:
+                continue
+
+
 class Prefetcher:
     """Renders and encodes the next batches on a second thread while the model trains.
 
@@ -210,14 +224,7 @@ class Prefetcher:
         self.thread.start()
 
     def _run(self):
-        while not self.stop:
-            item = self.make(self.step)
-            while not self.stop:
-                try:
-                    self.queue.put(item, timeout=0.5)
-                    break
-                except Exception:
-                    continue
+        _produce(self.make, lambda: self.step, self.queue, lambda: self.stop)
 
     def next(self, step: int):
         self.step = step
@@ -229,18 +236,9 @@ class Prefetcher:
 
 def _render_worker(source: BatchSource, worker_id: int, step, out, stop) -> None:
     """One render process: batches at the trainer's current step until told to stop."""
-    import queue
-
     torch.set_num_threads(1)
     source.rng = np.random.default_rng([source.seed, worker_id])
-    while not stop.is_set():
-        item = source(step.value)
-        while not stop.is_set():
-            try:
-                out.put(item, timeout=0.5)
-                break
-            except queue.Full:
-                continue
+    _produce(source, lambda: step.value, out, stop.is_set)
 
 
 class RenderWorkers:
