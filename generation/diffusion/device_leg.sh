@@ -28,6 +28,6 @@ timeout $(( ${minutes%.*} * 60 + 120 )) $python -m generation.diffusion.train --
     --minutes "$minutes" --decay-minutes "$(awk "BEGIN {print $minutes / 4}")" --save-minutes 1 "$@" 2>&1 |
     grep -v "Loading weights" | tee "$out/train.log"
 train_rc=${PIPESTATUS[0]}
-timeout 90 $python bench/bench_sampler.py --repeats 3 --checkpoint "$out/dit.safetensors" 2>&1 |
+timeout 90 $python bench/bench_sampler.py --repeats 3 --batch 64 --checkpoint "$out/dit.safetensors" 2>&1 |
     grep -v "Loading weights" | tee "$out/bench_sampler.txt"
 exit "$train_rc"
