@@ -7,7 +7,7 @@ cached: training repeats captions and the service re-renders remixes.
 `python -m generation.diffusion.text --pack DIR` writes a copy for a machine
 without the package (a lent GPU takes at most 64 MiB of files along; the
 package's weights are 88 MB): fp16 weights and an embedding table cut to the
-word pieces the procedural world's captions use, ~21 MB. The same tokenizer
+word pieces the procedural world's captions use, ~22 MB. The same tokenizer
 runs and ids are mapped onto the cut table, so a caption encodes as with the
 full model (to fp16 rounding); a prompt with any other word piece is an
 error, never a silent [UNK]. SORA_TEXT_ENCODER_DIR=DIR makes every
@@ -127,11 +127,8 @@ def world_captions(n: int, seed: int = 0) -> list[str]:
 
 def pack(out: str | Path, n_captions: int = 20_000, seed: int = 0) -> dict:
     """Write the cut fp16 copy described in the module docstring to `out`; returns what it kept."""
-    from transformers import AutoModel, AutoTokenizer
-
-    src, out = package_dir(), Path(out)
-    tokenizer = AutoTokenizer.from_pretrained(str(src))
-    model = AutoModel.from_pretrained(str(src)).float().eval()
+    full, out = TextEncoder(path=package_dir()), Path(out)
+    tokenizer, model = full.tokenizer, full.model
     ids = tokenizer(world_captions(n_captions, seed), truncation=True, max_length=MAX_TOKENS)["input_ids"]
     kept = sorted(set(tokenizer.all_special_ids) | {i for row in ids for i in row})
     state = model.state_dict()
