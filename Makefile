@@ -7,8 +7,9 @@ PY     := $(VENV)/bin/python
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 STAMP  := $(VENV)/.installed-stamp
+SECRET := var/secret_key
 
-.PHONY: install run migrate test worker smoke schema clean
+.PHONY: install secret-key run migrate test worker smoke schema clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -17,7 +18,15 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# A random signing key of this checkout's own (git ignores var/); the settings
+# read it when SECRET_KEY is unset. Deployments set SECRET_KEY instead.
+$(SECRET):
+	mkdir -p var
+	umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $(SECRET)
+
+secret-key: $(SECRET)
+
+install: $(STAMP) $(SECRET)
 
 migrate: install
 	$(PY) manage.py migrate --noinput

@@ -10,7 +10,9 @@ from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
 from sora_social.openapi import errors, page_of, public_errors
 from sora_social.pagination import paginate
-from sora_social.throttling import AuthRateThrottle
+from rest_framework.exceptions import AuthenticationFailed
+
+from sora_social.throttling import AuthRateThrottle, LoginFailureThrottle, login_failed, username_of
 
 from . import messaging, notifications, selectors, services
 from .serializers import (
@@ -40,7 +42,7 @@ class RegisterApi(APIView):
         responses={
             201: AuthOut,
             **public_errors(
-                400, 403, 429,
+                400, 403, 429, 503,
                 e400="invalid input, username_taken, email_taken, weak_password, "
                 "invite_required or invalid_invite",
                 e403="too_young: under 13",
@@ -58,18 +60,24 @@ class RegisterApi(APIView):
 
 
 class TokenApi(TokenObtainPairView):
-    throttle_classes = [AuthRateThrottle]
+    throttle_classes = [AuthRateThrottle, LoginFailureThrottle]
 
     @extend_schema(
         operation_id="auth_token",
         responses={
             200: inline_serializer("TokenPair", {"access": serializers.CharField(), "refresh": serializers.CharField()}),
-            **public_errors(400, 401, 429, e401="no_active_account: wrong username or password"),
+            **public_errors(400, 401, 429, 503, e401="no_active_account: wrong username or password",
+                            e429="throttled: too many attempts from this address, or too many failed "
+                            "logins for this username (Retry-After says when to try again)"),
         },
         auth=[],
     )
     def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+        try:
+            return super().post(request, *args, **kwargs)
+        except AuthenticationFailed:
+            login_failed(username_of(request))
+            raise
 
 
 class TokenRefreshApi(TokenRefreshView):
@@ -79,7 +87,7 @@ class TokenRefreshApi(TokenRefreshView):
         operation_id="auth_token_refresh",
         responses={
             200: inline_serializer("AccessToken", {"access": serializers.CharField()}),
-            **public_errors(400, 401, 429, e401="token_not_valid: the refresh token is invalid or expired"),
+            **public_errors(400, 401, 429, 503, e401="token_not_valid: the refresh token is invalid or expired"),
         },
         auth=[],
     )

@@ -60,7 +60,7 @@ class MePatchIn(serializers.Serializer):
 
 class InviteOut(serializers.ModelSerializer):
     used = serializers.SerializerMethodField()
-    used_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    used_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = Invite

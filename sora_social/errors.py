@@ -78,9 +78,15 @@ class LimitReached(ApplicationError):
 
 
 class Unavailable(ApplicationError):
+    """A backing service is down: 503 with `Retry-After`, in bounded time, never a 500."""
+
     status_code = 503
     code = "unavailable"
-    default_detail = "A dependency is unavailable."
+    default_detail = "A service we depend on is unavailable; try again shortly."
+
+    def __init__(self, detail: str | None = None, *, retry_after: int = 5, code: str | None = None, **extra):
+        self.retry_after = max(1, int(retry_after))
+        super().__init__(detail, code=code, retry_after=self.retry_after, **extra)
 
 
 # DRF exception class -> our stable code.
@@ -119,7 +125,7 @@ def _flatten(detail) -> str:
 def exception_handler(exc, context):
     if isinstance(exc, ApplicationError):
         response = Response(exc.as_body(), status=exc.status_code)
-        if isinstance(exc, LimitReached):
+        if isinstance(exc, (LimitReached, Unavailable)):
             response["Retry-After"] = str(exc.retry_after)
         return response
     if isinstance(exc, Http404):

@@ -12,7 +12,7 @@ class ErrorSerializer(serializers.Serializer):
         child=serializers.JSONField(),
         help_text="Per-field messages (validation errors only).",
     )
-    retry_after = serializers.IntegerField(required=False, help_text="Seconds to wait (429 only).")
+    retry_after = serializers.IntegerField(required=False, help_text="Seconds to wait (429 and 503), as in the Retry-After header.")
 
 
 _TEXT = {

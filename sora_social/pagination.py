@@ -6,9 +6,13 @@ clients never parse links. Keyset cursors stay stable while new rows arrive.
 
 from urllib.parse import parse_qs, urlsplit
 
+from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
+
+from .errors import Invalid
 
 
 class CursorPage(CursorPagination):
@@ -17,11 +21,39 @@ class CursorPage(CursorPagination):
     page_size_query_param = "limit"
     max_page_size = 100
 
+    # A cursor is client input: its position is checked against the ordering
+    # field before it reaches SQL, or a crafted `p=notadate` fails inside the
+    # query (a 500 on PostgreSQL).
+    MAX_POSITION_CHARS = 64
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self._model = queryset.model
+        return super().paginate_queryset(queryset, request, view)
+
     def decode_cursor(self, request):
         try:
-            return super().decode_cursor(request)
+            cursor = super().decode_cursor(request)
         except Exception:  # DRF answers an unreadable cursor with 404; it is malformed input
-            raise ValidationError({"cursor": ["Invalid cursor."]}, code="invalid_cursor")
+            raise _invalid_cursor()
+        if cursor is not None and cursor.position is not None:
+            self._check_position(cursor.position)
+        return cursor
+
+    def _check_position(self, position: str) -> None:
+        if len(position) > self.MAX_POSITION_CHARS or "\x00" in position:
+            raise _invalid_cursor()
+        ordering = self.ordering if isinstance(self.ordering, str) else self.ordering[0]
+        model = getattr(self, "_model", None)
+        if model is None:
+            return
+        try:
+            field = model._meta.get_field(ordering.lstrip("-"))
+        except FieldDoesNotExist:
+            return  # an annotation: nothing to check it against
+        try:
+            field.to_python(position)
+        except (DjangoValidationError, ValueError, TypeError, OverflowError):
+            raise _invalid_cursor()
 
     def get_page_size(self, request):
         raw = request.query_params.get(self.page_size_query_param)
@@ -51,6 +83,11 @@ class CursorPage(CursorPagination):
                 },
             },
         }
+
+
+def _invalid_cursor() -> Invalid:
+    return Invalid("Invalid cursor: pass back the `next` value of an earlier page unchanged.",
+                   code="invalid_cursor")
 
 
 def paginate(*, request, view, queryset, serializer_class, ordering: str = "-created_at", context=None):

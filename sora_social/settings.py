@@ -6,10 +6,12 @@ and a local-memory cache. Setting `REDIS_URL` switches Celery, Channels and the
 cache to Redis together; `DATABASE_URL` picks the database.
 """
 
+import secrets
 from datetime import timedelta
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -18,8 +20,41 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
-# The embedded default key is for local runs only; deployments set SECRET_KEY.
-SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-change-me-in-every-deployment")
+
+# --- The signing key ----------------------------------------------------------
+# It signs access tokens, media URLs and admin sessions: whoever knows it can
+# act as any user. It comes from SECRET_KEY, else from the file SECRET_KEY_FILE
+# names (default var/secret_key, which `make` writes once per checkout with a
+# random key and git ignores). With DEBUG off the process refuses to start
+# without one, or with a key that was ever published (this repository's
+# history and its old compose fallback) or is too short to resist guessing.
+PUBLISHED_SECRET_KEYS = frozenset({
+    "dev-only-insecure-key-change-me-in-every-deployment",
+    "change-me",
+})
+MIN_SECRET_KEY_CHARS = 32
+SECRET_KEY_FILE = Path(env.str("SECRET_KEY_FILE", default=str(VAR_DIR / "secret_key")))
+
+
+def _signing_key() -> str:
+    key = env.str("SECRET_KEY", default="")
+    if not key and SECRET_KEY_FILE.is_file():
+        key = SECRET_KEY_FILE.read_text().strip()
+    if DEBUG and not key:
+        return secrets.token_urlsafe(50)  # debug only: tokens die with the process
+    how = ("Set SECRET_KEY (or SECRET_KEY_FILE) to a random value of your own, e.g. "
+           "python -c 'import secrets; print(secrets.token_urlsafe(50))'; `make secret-key` writes one "
+           f"to {VAR_DIR / 'secret_key'} for a local run.")
+    if not key:
+        raise ImproperlyConfigured(f"No SECRET_KEY with DEBUG off. {how}")
+    if key in PUBLISHED_SECRET_KEYS:
+        raise ImproperlyConfigured(f"SECRET_KEY is a published key: anyone could sign tokens with it. {how}")
+    if not DEBUG and len(key) < MIN_SECRET_KEY_CHARS:
+        raise ImproperlyConfigured(f"SECRET_KEY is shorter than {MIN_SECRET_KEY_CHARS} characters. {how}")
+    return key
+
+
+SECRET_KEY = _signing_key()
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver", "[::1]"])
 
 INSTALLED_APPS = [
@@ -45,6 +80,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "sora_social.middleware.JsonErrorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -56,6 +92,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "sora_social.urls"
+CSRF_FAILURE_VIEW = "sora_social.middleware.csrf_failure"
 ASGI_APPLICATION = "sora_social.asgi.application"
 WSGI_APPLICATION = "sora_social.wsgi.application"
 
@@ -149,6 +186,12 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 SORA_AUTH_THROTTLE_RATE = env.str("SORA_AUTH_THROTTLE_RATE", default="20/min")
+# Failed logins per username, from any address; the name unlocks when the window ends.
+SORA_LOGIN_FAILURE_RATE = env.str("SORA_LOGIN_FAILURE_RATE", default="10/hour")
+# How many proxies of ours sit in front of the web processes and append to
+# X-Forwarded-For. 0 (the default): the socket peer is the client and the
+# header, which any client can write, is ignored.
+SORA_TRUSTED_PROXIES = env.int("SORA_TRUSTED_PROXIES", default=0)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -157,7 +200,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     # JSON in; upload endpoints name MultiPartParser themselves.
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["sora_social.parsers.BoundedJSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "sora_social.pagination.CursorPage",
     "PAGE_SIZE": 20,
@@ -214,6 +257,19 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 SORA_MEDIA_URL_TTL = env.int("SORA_MEDIA_URL_TTL", default=3600)
+
+# --- HTTPS, for a deployment behind a TLS-terminating proxy (docs/deploy.md) ----
+
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+# Load balancers probe over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
+if env.bool("SECURE_PROXY_SSL_HEADER", default=False):
+    # Only behind a proxy that sets X-Forwarded-Proto itself and strips the client's.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

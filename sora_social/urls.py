@@ -3,6 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from . import health, media
+from .admin_login import admin_login
 
 api_v1 = [
     path("", include("accounts.urls")),
@@ -17,6 +18,8 @@ api_v1 = [
 ]
 
 urlpatterns = [
+    # Before the admin's own URLs, so its login page is throttled like the API's.
+    path("admin/login/", admin_login, name="admin-login"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("healthz", health.healthz, name="healthz"),

@@ -35,6 +35,7 @@ def _isolated(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Auth throttling has its own test; elsewhere it must not get in the way.
     settings.SORA_AUTH_THROTTLE_RATE = "10000/min"
+    settings.SORA_LOGIN_FAILURE_RATE = "10000/hour"
     _clear_cache()
     yield
     _clear_cache()
