@@ -24,6 +24,8 @@ class Comment(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comments")
     text = models.CharField(max_length=1000)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set when a reviewer removes it: hidden everywhere, kept for the decision's record.
+    removed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["video", "-created_at"]), models.Index(fields=["author", "-created_at"])]

@@ -18,8 +18,9 @@ def video_for_interaction(*, viewer: User, video_id) -> Video:
 
 
 def comments_of(*, viewer: User, video: Video) -> QuerySet:
-    """A video's comments, minus those by people on the other side of a block."""
-    return (Comment.objects.filter(video=video).exclude(author_id__in=blocked_ids_for(viewer))
+    """A video's comments, minus removed ones and those by people on the other side of a block."""
+    return (Comment.objects.filter(video=video, removed_at__isnull=True)
+            .exclude(author_id__in=blocked_ids_for(viewer))
             .select_related("author"))
 
 

@@ -65,6 +65,19 @@ def comment_create(*, user: User, video_id, text: str) -> Comment:
     return comment
 
 
+def comment_remove(*, comment: Comment) -> bool:
+    """Hide a comment for everyone (a reviewer's decision); the row stays for the record.
+
+    Idempotent: False when it was already removed, and the count moves once.
+    """
+    with transaction.atomic():
+        hidden = Comment.objects.filter(pk=comment.pk, removed_at__isnull=True).update(removed_at=timezone.now())
+        if hidden:
+            Video.objects.filter(pk=comment.video_id, comment_count__gt=0).update(
+                comment_count=F("comment_count") - 1)
+    return bool(hidden)
+
+
 def view_record(*, user: User, video_id, watch_ms: int) -> View:
     video = video_for_interaction(viewer=user, video_id=video_id)
     return View.objects.create(user=user, video=video, watch_ms=min(watch_ms, WATCH_MS_MAX))

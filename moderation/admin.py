@@ -10,7 +10,7 @@ from sora_social.errors import ApplicationError
 from sora_social.media import signed_url
 
 from . import review
-from .models import Action, Appeal, AppealStatus, Decision, Report, ReviewCase, Strike
+from .models import Action, Appeal, AppealStatus, CaseStatus, Decision, Report, ReviewCase, Strike
 
 CASE_BUTTONS = {
     "_dismiss": Action.DISMISS,
@@ -44,6 +44,12 @@ class ReviewCaseAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(n_reports=Count("reports")).select_related("subject")
+
+    def changelist_view(self, request, extra_context=None):
+        # The queue opens on open cases; "All" in the status filter still shows everything.
+        if not request.GET and request.method == "GET" and self.has_view_or_change_permission(request):
+            return HttpResponseRedirect(f"{request.path}?status__exact={CaseStatus.OPEN}")
+        return super().changelist_view(request, extra_context)
 
     @admin.display(ordering="n_reports", description="reports")
     def report_count(self, obj):
@@ -81,7 +87,11 @@ class ReviewCaseAdmin(admin.ModelAdmin):
         cameos = list(video.appearances.select_related("cameo", "cameo__owner")) if video else []
         history = Decision.objects.filter(subject=case.subject).exclude(case=case).order_by("-created_at")[:20] \
             if case.subject else []
+        comment = None
+        if case.target_type == "comment":
+            comment = review.case_target(case)
         return {
+            "case_comment": comment,
             "case_video": video,
             "case_video_url": signed_url(video.file) if video and video.file else None,
             "case_cameos": cameos,
@@ -91,7 +101,8 @@ class ReviewCaseAdmin(admin.ModelAdmin):
             if case.subject else 0,
             "case_videos_removed": Video.objects.filter(owner=case.subject, state="removed").count()
             if case.subject else 0,
-            "decision_buttons": [(name, action.label) for name, action in CASE_BUTTONS.items()],
+            "decision_buttons": [(name, review.case_actions(case)[action]) for name, action in CASE_BUTTONS.items()
+                                 if action in review.case_actions(case)],
             "case_open": case.status == "open",
         }
 
@@ -101,7 +112,11 @@ class ReviewCaseAdmin(admin.ModelAdmin):
         except ApplicationError as exc:
             self.message_user(request, exc.detail, messages.ERROR)
             return HttpResponseRedirect(request.path)
-        self.message_user(request, f"Decided: {action.label}.", messages.SUCCESS)
+        self.message_user(request, f"Decided: {review.case_actions(case)[action]}.", messages.SUCCESS)
+        upcoming = (ReviewCase.objects.filter(status=CaseStatus.OPEN).exclude(pk=case.pk)
+                    .order_by("priority", "created_at").first())
+        if upcoming is not None:  # decide and go on to the next case in the queue
+            return HttpResponseRedirect(reverse("admin:moderation_reviewcase_change", args=[upcoming.pk]))
         return HttpResponseRedirect(reverse("admin:moderation_reviewcase_changelist"))
 
 

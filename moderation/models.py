@@ -40,7 +40,9 @@ class ReviewCase(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     target_type = models.CharField(max_length=16, choices=TargetType.choices)
     target_id = models.CharField(max_length=64)
-    video = models.ForeignKey("generation.Video", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    video = models.ForeignKey("generation.Video", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                              help_text="The reported video, or the video a reported comment is on (context only: "
+                              "a decision acts on the target, never on this).")
     subject = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                 related_name="+", help_text="The account whose content or conduct is reviewed.")
     category = models.CharField(max_length=32, choices=ReportReason.choices)
@@ -51,7 +53,8 @@ class ReviewCase(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["status", "priority", "created_at"]
+        # Open before decided ("open" > "decided"), urgent first, oldest first.
+        ordering = ["-status", "priority", "created_at"]
         indexes = [models.Index(fields=["status", "priority", "created_at"]),
                    models.Index(fields=["target_type", "target_id", "status"])]
 
@@ -70,11 +73,27 @@ class Report(models.Model):
 
 
 class Action(models.TextChoices):
+    """What a decision does. "remove" acts on the case's target, whatever its kind."""
+
     DISMISS = "dismiss"
-    REMOVE = "remove", "Remove video"
-    REMOVE_STRIKE = "remove_strike", "Remove video + strike"
+    REMOVE = "remove", "Remove"
+    REMOVE_STRIKE = "remove_strike", "Remove + strike"
     SUSPEND = "suspend", "Suspend account"
     RESTORE = "restore", "Restore (appeal upheld)"
+
+
+# The decisions that fit each kind of target, with the words a reviewer sees.
+# A decision outside its target's row is refused, so "remove" on a comment case
+# can only ever remove that comment (never the video it was posted on).
+CASE_ACTIONS: dict[str, dict[str, str]] = {
+    TargetType.VIDEO: {Action.DISMISS: "Dismiss", Action.REMOVE: "Remove video",
+                       Action.REMOVE_STRIKE: "Remove video + strike", Action.SUSPEND: "Suspend account"},
+    TargetType.COMMENT: {Action.DISMISS: "Dismiss", Action.REMOVE: "Remove comment",
+                         Action.REMOVE_STRIKE: "Remove comment + strike", Action.SUSPEND: "Suspend author"},
+    TargetType.USER: {Action.DISMISS: "Dismiss", Action.SUSPEND: "Suspend account"},
+    TargetType.CAMEO: {Action.DISMISS: "Dismiss", Action.REMOVE: "Revoke cameo",
+                       Action.REMOVE_STRIKE: "Revoke cameo + strike", Action.SUSPEND: "Suspend owner"},
+}
 
 
 class Decision(models.Model):
@@ -88,7 +107,11 @@ class Decision(models.Model):
     reason = models.TextField()
     subject = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                 related_name="moderation_decisions")
-    video = models.ForeignKey("generation.Video", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    video = models.ForeignKey("generation.Video", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                              help_text="Set only when the decision acted on a video.")
+    target_type = models.CharField(max_length=16, choices=TargetType.choices, blank=True)
+    target_id = models.CharField(max_length=64, blank=True)
+    evidence = models.TextField(blank=True, help_text="What was acted on, as it was (e.g. a removed comment's text).")
     created_at = models.DateTimeField(auto_now_add=True)
 
 

@@ -15,11 +15,12 @@ from django.utils import timezone
 
 from accounts.models import User
 from sora_social.ids import is_uuid
-from sora_social.errors import Conflict, Forbidden, NotFound
+from sora_social.errors import Conflict, Forbidden, Invalid, NotFound
 from sora_social.events import publish
 
 from . import phash
 from .models import (
+    CASE_ACTIONS,
     Action,
     Appeal,
     AppealStatus,
@@ -77,7 +78,8 @@ def _visible_comment(reporter: User, comment_id: str):
     from accounts.selectors import blocked_ids_for
 
     comment = (
-        Comment.objects.filter(pk=comment_id, video__in=videos_visible_to(reporter).values("pk"))
+        Comment.objects.filter(pk=comment_id, removed_at__isnull=True,
+                               video__in=videos_visible_to(reporter).values("pk"))
         .exclude(author_id__in=blocked_ids_for(reporter))
         .select_related("author", "video", "video__owner").first()
         if is_uuid(comment_id) else None
@@ -112,6 +114,7 @@ def _tell(user: User, decision: Decision, **data) -> None:
     from accounts.notifications import notify
 
     payload = {"decision": str(decision.pk), "action": decision.action, "reason": decision.reason,
+               "target_type": decision.target_type or None, "target_id": decision.target_id or None,
                "video": str(decision.video_id) if decision.video_id else None, **data}
     transaction.on_commit(lambda: publish(user.pk, "moderation.decision", payload))
     notify(recipient=user, kind="moderation_decision", data=payload)
@@ -128,20 +131,65 @@ def _suspend(user: User) -> None:
     User.objects.filter(pk=user.pk).update(is_active=False)
 
 
+def case_target(case: ReviewCase):
+    """The object the case is about, found from its target (never from its context video)."""
+    from django.apps import apps
+
+    from cameos.models import Cameo
+    from generation.models import Video
+
+    if case.target_type == TargetType.VIDEO:
+        return Video.objects.filter(pk=case.target_id).first() if is_uuid(case.target_id) else None
+    if case.target_type == TargetType.COMMENT:
+        Comment = apps.get_model("feed", "Comment")
+        return Comment.objects.filter(pk=case.target_id).first() if is_uuid(case.target_id) else None
+    if case.target_type == TargetType.CAMEO:
+        return Cameo.objects.filter(pk=case.target_id).first() if is_uuid(case.target_id) else None
+    return case.subject
+
+
+def _remove_target(case: ReviewCase, target) -> str:
+    """Take the case's own target down; returns the evidence kept with the decision."""
+    if case.target_type == TargetType.VIDEO:
+        _remove_video(target)
+        return target.prompt
+    if case.target_type == TargetType.COMMENT:
+        from feed.services import comment_remove
+
+        comment_remove(comment=target)
+        return target.text
+    if case.target_type == TargetType.CAMEO:
+        from cameos.services import cameo_revoke
+
+        cameo_revoke(owner=target.owner, cameo_id=target.pk)
+        return f"cameo {target.name!r}"
+    raise Invalid("This case has nothing to remove.", code="action_not_for_target")
+
+
+def case_actions(case: ReviewCase) -> dict[str, str]:
+    """The decisions that fit this case's target, as {action: the words a reviewer sees}."""
+    return CASE_ACTIONS.get(case.target_type, {Action.DISMISS: "Dismiss"})
+
+
 def case_decide(*, case: ReviewCase, reviewer: User, action: str, reason: str) -> Decision:
     if not reason.strip():
-        from sora_social.errors import Invalid
-
         raise Invalid("Say why: the reason is kept with the decision and shown to the user.", code="reason_required")
+    if action not in case_actions(case):
+        raise Invalid(f"“{action}” does not fit a {case.target_type} case.", code="action_not_for_target")
     with transaction.atomic():
         case = ReviewCase.objects.select_for_update().get(pk=case.pk)
         if case.status != CaseStatus.OPEN:
             raise Conflict("This case was already decided.", code="already_decided")
         subject = case.subject
-        decision = Decision.objects.create(case=case, reviewer=reviewer, action=action, reason=reason,
-                                           subject=subject, video=case.video)
-        if action in (Action.REMOVE, Action.REMOVE_STRIKE) and case.video is not None:
-            _remove_video(case.video)
+        target = case_target(case)
+        removes = action in (Action.REMOVE, Action.REMOVE_STRIKE)
+        if removes and target is None:
+            raise Conflict("The reported item no longer exists.", code="target_gone")
+        evidence = _remove_target(case, target) if removes else ""
+        decision = Decision.objects.create(
+            case=case, reviewer=reviewer, action=action, reason=reason, subject=subject,
+            video=target if case.target_type == TargetType.VIDEO and target is not None else None,
+            target_type=case.target_type, target_id=case.target_id, evidence=evidence)
         if action == Action.REMOVE_STRIKE and subject is not None:
             Strike.objects.create(user=subject, decision=decision)
             if Strike.objects.filter(user=subject, revoked_at__isnull=True).count() >= STRIKES_TO_SUSPEND:

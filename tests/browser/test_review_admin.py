@@ -35,7 +35,44 @@ def test_reviewer_removes_a_reported_video(live_server, chromium, eager, fast_re
         page.screenshot(path=str(tmp_path / "case.png"))
         page.fill("#id_note", "Violent content.")
         page.click("input[name=_remove]")
-        page.wait_for_url(f"{live_server.url}/admin/moderation/reviewcase/", timeout=30000)
+        page.wait_for_url(f"{live_server.url}/admin/moderation/reviewcase/?status__exact=open", timeout=30000)
 
     assert client_for(reporter).get(f"/api/v1/videos/{video_id}").status_code == 404
     assert ReviewCase.objects.get().status == "decided"
+
+
+def test_reviewer_removes_a_reported_comment_and_the_video_stays(live_server, chromium, tmp_path):
+    from feed.models import Comment
+    from generation.models import Video
+    from tests.factories import VideoFactory
+
+    creator, commenter, reporter = UserFactory(), UserFactory(), UserFactory()
+    reviewer = UserFactory(username="reviewer2", is_staff=True)
+    reviewer.groups.add(ensure_trust_and_safety_group())
+    video = VideoFactory(owner=creator, published_at="2026-01-01T00:00:00Z")
+    comment_id = client_for(commenter).post(f"/api/v1/videos/{video.pk}/comments",
+                                            {"text": "check out my channel for free followers"},
+                                            format="json").data["id"]
+    client_for(reporter).post("/api/v1/reports", {"target_type": "comment", "target_id": comment_id,
+                                                  "reason": "spam"}, format="json")
+    case = ReviewCase.objects.get()
+
+    with chromium() as page:
+        page.goto(f"{live_server.url}/admin/login/")
+        page.fill("#id_username", "reviewer2")
+        page.fill("#id_password", PASSWORD)
+        page.click("input[type=submit]")
+        page.goto(f"{live_server.url}/admin/moderation/reviewcase/")
+        page.click(f"a[href*=\"{case.pk}\"]")
+        page.wait_for_selector("#case-comment", timeout=30000)
+        assert "free followers" in page.inner_text("#case-comment")
+        assert page.locator("input[name=_remove]").get_attribute("value") == "Remove comment"
+        page.screenshot(path=str(tmp_path / "comment-case.png"))
+        page.fill("#id_note", "Spam.")
+        page.click("input[name=_remove]")
+        page.wait_for_url(f"{live_server.url}/admin/moderation/reviewcase/?status__exact=open", timeout=30000)
+
+    assert Comment.objects.get(pk=comment_id).removed_at is not None
+    assert Video.objects.get(pk=video.pk).state == "published"
+    told = {n.recipient_id for n in commenter.notifications.model.objects.filter(kind="moderation_decision")}
+    assert told == {commenter.pk}

@@ -28,7 +28,7 @@ def case(user, other):
 def test_the_queue_filters_by_category_and_priority(client, reviewer, case):
     client.force_login(reviewer)
 
-    everything = client.get("/admin/moderation/reviewcase/")
+    everything = client.get("/admin/moderation/reviewcase/", follow=True)
     violence = client.get("/admin/moderation/reviewcase/?category__exact=violence&priority__exact=1")
     hate = client.get("/admin/moderation/reviewcase/?category__exact=hate")
 
@@ -66,3 +66,30 @@ def test_reviewers_cannot_delete_or_add(client, reviewer, case):
 def test_staff_outside_the_group_see_no_cases(client, case):
     client.force_login(UserFactory(is_staff=True))
     assert client.get("/admin/moderation/reviewcase/").status_code == 403
+
+
+def test_the_queue_opens_on_open_cases_urgent_first_and_a_decision_moves_to_the_next(client, reviewer, case):
+    from tests.factories import TeenFactory
+
+    reporter = UserFactory()
+    normal = VideoFactory(prompt="an ordinary later case")
+    urgent_owner = TeenFactory()
+    urgent = VideoFactory(owner=urgent_owner, prompt="an urgent later case")
+    for video in (normal, urgent):
+        client_for(reporter).post("/api/v1/reports", {"target_type": "video", "target_id": str(video.pk),
+                                                      "reason": "hate"}, format="json")
+    client.force_login(reviewer)
+
+    first = client.get("/admin/moderation/reviewcase/")
+    assert first.status_code == 302 and first["Location"].endswith("?status__exact=open")
+
+    decided = client.post(f"/admin/moderation/reviewcase/{case.pk}/change/", {"note": "Gore.", "_remove": "1"})
+    urgent_case = ReviewCase.objects.get(target_id=str(urgent.pk))
+    assert decided["Location"] == f"/admin/moderation/reviewcase/{urgent_case.pk}/change/"
+
+    listed = client.get("/admin/moderation/reviewcase/?status__exact=open").content.decode()
+    assert str(case.pk) not in listed
+    everything = client.get("/admin/moderation/reviewcase/?o=").content.decode()
+    order = [everything.index(str(c.target_id)) for c in
+             (urgent_case, ReviewCase.objects.get(target_id=str(normal.pk)), case)]
+    assert order == sorted(order), "open urgent, then open normal, then decided"

@@ -1,0 +1,173 @@
+"""A decision acts on the case's own target, of whatever kind: never on the video a comment is on.
+
+One test per target kind: what was removed, what was left alone, who was told,
+and which decisions the kind refuses.
+"""
+
+import pytest
+
+from accounts.models import Notification
+from cameos.models import Cameo
+from feed.models import Comment
+from generation.models import Video
+from moderation import review
+from moderation.models import Action, RemovedHash, ReviewCase
+from moderation.roles import ensure_trust_and_safety_group
+from sora_social.errors import Conflict, Invalid
+from tests.conftest import client_for
+from tests.factories import CameoFactory, UserFactory, VideoFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def reviewer(db):
+    user = UserFactory(is_staff=True)
+    user.groups.add(ensure_trust_and_safety_group())
+    return user
+
+
+def report(user, target_type, target_id, reason="harassment"):
+    r = client_for(user).post("/api/v1/reports", {"target_type": target_type, "target_id": str(target_id),
+                                                  "reason": reason}, format="json")
+    assert r.status_code == 201, r.content
+    return ReviewCase.objects.get(target_type=target_type, target_id=str(target_id), status="open")
+
+
+def decisions_told_to(user):
+    return list(Notification.objects.filter(recipient=user, kind="moderation_decision"))
+
+
+@pytest.fixture
+def commented():
+    """An innocent creator's video with a spam comment by someone else on it."""
+    creator, commenter = UserFactory(), UserFactory()
+    video = VideoFactory(owner=creator, frame_hashes=[7, 8, 9], published_at="2026-01-01T00:00:00Z")
+    r = client_for(commenter).post(f"/api/v1/videos/{video.pk}/comments", {"text": "check out my channel for free followers"},
+                                   format="json")
+    assert r.status_code == 201, r.content
+    return creator, commenter, video, Comment.objects.get(pk=r.data["id"])
+
+
+@pytest.mark.parametrize("action", [Action.REMOVE, Action.REMOVE_STRIKE])
+def test_removing_on_a_comment_case_removes_the_comment_not_the_video(commented, reviewer, action):
+    creator, commenter, video, comment = commented
+    viewer = UserFactory()
+    case = report(viewer, "comment", comment.pk)
+
+    decision = review.case_decide(case=case, reviewer=reviewer, action=action, reason="Spam.")
+
+    video.refresh_from_db()
+    assert video.state == "published" and video.removed_at is None
+    assert not RemovedHash.objects.exists()
+    assert client_for(viewer).get(f"/api/v1/videos/{video.pk}").status_code == 200
+    listed = client_for(viewer).get(f"/api/v1/videos/{video.pk}/comments").data["results"]
+    assert str(comment.pk) not in {c["id"] for c in listed}
+    assert video.comment_count == 0
+    assert decision.video is None and decision.target_type == "comment"
+    assert decision.target_id == str(comment.pk) and decision.evidence == "check out my channel for free followers"
+    told = decisions_told_to(commenter)
+    assert len(told) == 1 and told[0].data["target_type"] == "comment" and told[0].data["video"] is None
+    assert decisions_told_to(creator) == []
+    assert (commenter.strikes.count() == 1) == (action == Action.REMOVE_STRIKE)
+    assert creator.strikes.count() == 0
+
+
+def test_the_video_owner_has_nothing_to_appeal_after_a_comment_removal(commented, reviewer):
+    creator, _, video, comment = commented
+    review.case_decide(case=report(UserFactory(), "comment", comment.pk), reviewer=reviewer,
+                       action=Action.REMOVE, reason="Spam.")
+    r = client_for(creator).post("/api/v1/appeals", {"video_id": str(video.pk), "text": "why?"}, format="json")
+    assert r.status_code == 404 and r.data["error"] == "nothing_to_appeal"
+
+
+def test_a_removed_comment_cannot_be_reported_again(commented, reviewer):
+    _, _, _, comment = commented
+    review.case_decide(case=report(UserFactory(), "comment", comment.pk), reviewer=reviewer,
+                       action=Action.REMOVE, reason="Spam.")
+    r = client_for(UserFactory()).post("/api/v1/reports", {"target_type": "comment", "target_id": str(comment.pk),
+                                                           "reason": "hate"}, format="json")
+    assert r.status_code == 404
+
+
+def test_removing_on_a_video_case_removes_that_video_and_tells_its_owner(reviewer):
+    owner = UserFactory()
+    video = VideoFactory(owner=owner, frame_hashes=[1, 2])
+    bystander = VideoFactory(owner=owner)
+
+    decision = review.case_decide(case=report(UserFactory(), "video", video.pk), reviewer=reviewer,
+                                  action=Action.REMOVE, reason="Violence.")
+
+    assert Video.objects.get(pk=video.pk).state == "removed"
+    assert Video.objects.get(pk=bystander.pk).state == "published"
+    assert decision.video == video and decision.target_type == "video"
+    assert RemovedHash.objects.filter(video=video).count() == 2
+    assert len(decisions_told_to(owner)) == 1
+
+
+def test_a_user_case_can_be_suspended_but_has_nothing_to_remove(reviewer):
+    subject = UserFactory()
+    their_video = VideoFactory(owner=subject)
+    case = report(UserFactory(), "user", subject.username)
+
+    for action in (Action.REMOVE, Action.REMOVE_STRIKE):
+        with pytest.raises(Invalid) as refused:
+            review.case_decide(case=case, reviewer=reviewer, action=action, reason="No.")
+        assert refused.value.code == "action_not_for_target"
+    review.case_decide(case=case, reviewer=reviewer, action=Action.SUSPEND, reason="Spam account.")
+
+    subject.refresh_from_db()
+    assert subject.is_active is False
+    assert Video.objects.get(pk=their_video.pk).state == "published"
+    assert len(decisions_told_to(subject)) == 1
+
+
+def test_removing_on_a_cameo_case_revokes_that_cameo_only(reviewer):
+    owner = UserFactory()
+    cameo = CameoFactory(owner=owner, permission="everyone")
+    other_cameo = CameoFactory(owner=owner, permission="everyone")
+
+    decision = review.case_decide(case=report(UserFactory(), "cameo", cameo.pk, reason="likeness"),
+                                  reviewer=reviewer, action=Action.REMOVE, reason="Not their face.")
+
+    assert Cameo.objects.get(pk=cameo.pk).revoked_at is not None
+    assert Cameo.objects.get(pk=other_cameo.pk).revoked_at is None
+    assert decision.video is None and decision.target_type == "cameo"
+    assert len(decisions_told_to(owner)) == 1
+
+
+def test_a_target_that_vanished_is_a_conflict_and_nothing_is_decided(commented, reviewer):
+    _, _, video, comment = commented
+    case = report(UserFactory(), "comment", comment.pk)
+    Comment.objects.filter(pk=comment.pk).delete()
+
+    with pytest.raises(Conflict):
+        review.case_decide(case=case, reviewer=reviewer, action=Action.REMOVE, reason="Spam.")
+    case.refresh_from_db()
+    assert case.status == "open" and Video.objects.get(pk=video.pk).state == "published"
+
+
+@pytest.mark.parametrize("target_type, offered", [
+    ("video", ["Dismiss", "Remove video", "Remove video + strike", "Suspend account"]),
+    ("comment", ["Dismiss", "Remove comment", "Remove comment + strike", "Suspend author"]),
+    ("user", ["Dismiss", "Suspend account"]),
+    ("cameo", ["Dismiss", "Revoke cameo", "Revoke cameo + strike", "Suspend owner"]),
+])
+def test_each_kind_offers_only_the_actions_that_fit_it(target_type, offered):
+    assert list(review.case_actions(ReviewCase(target_type=target_type)).values()) == offered
+
+
+def test_the_admin_shows_the_comment_and_comment_buttons_and_acts_on_the_comment(commented, reviewer, client):
+    creator, commenter, video, comment = commented
+    case = report(UserFactory(), "comment", comment.pk)
+    client.force_login(reviewer)
+
+    page = client.get(f"/admin/moderation/reviewcase/{case.pk}/change/").content.decode()
+    assert "check out my channel for free followers" in page and 'value="Remove comment"' in page
+    assert 'value="Remove video"' not in page
+
+    r = client.post(f"/admin/moderation/reviewcase/{case.pk}/change/", {"_remove": "1", "note": "Spam."})
+    assert r.status_code == 302
+    comment.refresh_from_db()
+    video.refresh_from_db()
+    assert comment.removed_at is not None and video.state == "published"
