@@ -141,7 +141,8 @@ class FollowApi(APIView):
     @extend_schema(
         operation_id="users_follow",
         request=None,
-        responses={200: RelationOut, 201: RelationOut, **errors(400, 404, e400="cannot_follow_self")},
+        responses={200: RelationOut, 201: RelationOut, **errors(400, 404, 429, e400="cannot_follow_self",
+                                                                 e429="rate_limited {kind}: too many of these writes for now (Retry-After)")},
     )
     def post(self, request, username: str):
         target = selectors.user_visible_get(viewer=request.user, username=username)
@@ -184,8 +185,8 @@ class MessagesApi(APIView):
 
     @extend_schema(
         operation_id="messages_send", request=MessageIn,
-        responses={201: MessageOut, **errors(400, 403, 404, 422, e403="dm_not_allowed or video_not_shareable",
-                                             e422="prompt_blocked {categories}")},
+        responses={201: MessageOut, **errors(400, 403, 404, 422, 429, e403="dm_not_allowed or video_not_shareable",
+                                             e422="prompt_blocked {categories}", e429="rate_limited {kind}: too many of these writes for now (Retry-After)")},
     )
     def post(self, request, username: str):
         other = selectors.user_visible_get(viewer=request.user, username=username)

@@ -4,6 +4,7 @@ from django.db.models import Q, QuerySet
 
 from sora_social.errors import Forbidden
 from sora_social.events import publish
+from sora_social.limits import user_write_allow
 
 from .models import DM_POLICY_ORDER, DMPolicy, Follow, Message, User
 
@@ -47,6 +48,7 @@ def message_send(*, sender: User, recipient: User, text: str = "", video_id=None
 
     if not dm_allowed(sender=sender, recipient=recipient):
         raise DMNotAllowed()
+    user_write_allow(user=sender, kind="message")
     if text:
         prompt_check(text=text, teen=sender.is_teen or recipient.is_teen)
     video = None

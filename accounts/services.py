@@ -1,6 +1,6 @@
 """Writes to accounts and the social graph."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -9,8 +9,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from sora_social.errors import Forbidden, Invalid
+from sora_social.limits import user_write_allow
 
 from .models import DM_POLICY_ORDER, Block, Follow, Invite, User, age_on
+
+
+FOLLOW_NOTIFY_EVERY = timedelta(days=1)
 
 
 class TooYoung(Forbidden):
@@ -103,11 +107,18 @@ def user_update(*, user: User, display_name: str | None = None, bio: str | None 
 def follow_create(*, follower: User, followee: User) -> tuple[Follow, bool]:
     if follower.pk == followee.pk:
         raise Invalid("You cannot follow yourself.", code="cannot_follow_self")
+    existing = Follow.objects.filter(follower=follower, followee=followee).first()
+    if existing is not None:
+        return existing, False
+    user_write_allow(user=follower, kind="follow")
     follow, created = Follow.objects.get_or_create(follower=follower, followee=followee)
     if created:
         from .notifications import notify
 
-        notify(recipient=followee, kind="follow", actor=follower)
+        # Unfollow-and-follow again tells them once a day, not once a cycle.
+        since = timezone.now() - FOLLOW_NOTIFY_EVERY
+        if not followee.notifications.filter(kind="follow", actor=follower, created_at__gte=since).exists():
+            notify(recipient=followee, kind="follow", actor=follower)
     return follow, created
 
 

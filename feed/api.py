@@ -43,7 +43,7 @@ class VideoCommentsApi(APIView):
 
     @extend_schema(
         operation_id="videos_comment", request=CommentIn,
-        responses={201: CommentOut, **errors(400, 404, 422, e422="prompt_blocked {categories}")},
+        responses={201: CommentOut, **errors(400, 404, 422, 429, e422="prompt_blocked {categories}", e429="rate_limited {kind}: too many of these writes for now (Retry-After)")},
     )
     def post(self, request, video_id: str):
         data = CommentIn(data=request.data)

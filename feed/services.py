@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.models import Follow, User
 from accounts.notifications import notify
+from sora_social.limits import user_write_allow
 from generation.models import Video, VideoState
 
 from . import index as video_index
@@ -56,6 +57,7 @@ def comment_create(*, user: User, video_id, text: str) -> Comment:
     from moderation.services import prompt_check
 
     video = video_for_interaction(viewer=user, video_id=video_id)
+    user_write_allow(user=user, kind="comment")
     prompt_check(text=text, teen=user.is_teen)  # 422 prompt_blocked
     with transaction.atomic():
         comment = Comment.objects.create(video=video, author=user, text=text)

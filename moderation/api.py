@@ -11,7 +11,9 @@ from .serializers import AppealIn, AppealOut, ReportIn, ReportOut
 
 class ReportsApi(APIView):
     @extend_schema(operation_id="reports_create", request=ReportIn,
-                   responses={201: ReportOut, **errors(400, 404, e404="the target is not visible to you")})
+                   responses={201: ReportOut, **errors(400, 404, 409, 429, e404="the target is not visible to you",
+                                                       e409="already_reported: you reported this open case already",
+                                                       e429="rate_limited {kind}: too many of these writes for now (Retry-After)")})
     def post(self, request):
         data = ReportIn(data=request.data)
         data.is_valid(raise_exception=True)

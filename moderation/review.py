@@ -17,6 +17,7 @@ from accounts.models import User
 from sora_social.ids import is_uuid
 from sora_social.errors import Conflict, Forbidden, Invalid, NotFound
 from sora_social.events import publish
+from sora_social.limits import user_write_allow
 
 from . import phash
 from .models import (
@@ -98,6 +99,10 @@ def report_create(*, reporter: User, target_type: str, target_id: str, reason: s
             .filter(target_type=target_type, target_id=str(target_id), status=CaseStatus.OPEN)
             .first()
         )
+        # One report per person per open case: fifty reports by one account weigh as one.
+        if case is not None and case.reports.filter(reporter=reporter).exists():
+            raise Conflict("You already reported this; it is waiting for review.", code="already_reported")
+        user_write_allow(user=reporter, kind="report")
         if case is None:
             case = ReviewCase.objects.create(target_type=target_type, target_id=str(target_id), video=video,
                                              subject=subject, category=reason, priority=priority)

@@ -20,8 +20,8 @@ class LinksApi(APIView):
 
     @extend_schema(
         operation_id="parental_link_request", request=LinkIn,
-        responses={201: LinkOut, **errors(400, 403, 404, 409, e400="not_a_teen", e403="teen_cannot_be_parent",
-                                          e409="too_many_parents or already_linked")},
+        responses={201: LinkOut, **errors(400, 403, 404, 409, 429, e400="not_a_teen", e403="teen_cannot_be_parent",
+                                          e409="too_many_parents or already_linked", e429="rate_limited {kind}: too many of these writes for now (Retry-After)")},
     )
     def post(self, request):
         data = LinkIn(data=request.data)

@@ -6,6 +6,7 @@ from django.utils import timezone
 from accounts.models import DM_POLICY_ORDER, User
 from sora_social.errors import Conflict, Forbidden, Invalid
 from sora_social.events import publish
+from sora_social.limits import user_write_allow
 
 from . import selectors
 from .models import LinkStatus, ParentalControls, ParentLink
@@ -26,6 +27,7 @@ def link_request(*, parent: User, teen: User) -> ParentLink:
         raise Forbidden("A teen account cannot be a parent.", code="teen_cannot_be_parent")
     if not teen.is_teen:
         raise Invalid("Only teen accounts can be linked to a parent.", code="not_a_teen")
+    user_write_allow(user=parent, kind="parental_link")  # each request notifies the teen
     with transaction.atomic():
         User.objects.select_for_update().filter(pk=teen.pk).first()  # one link change per teen at a time
         if ParentLink.objects.filter(teen=teen, status=LinkStatus.ACTIVE).count() >= MAX_PARENTS:

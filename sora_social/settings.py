@@ -188,6 +188,11 @@ AUTH_PASSWORD_VALIDATORS = [
 SORA_AUTH_THROTTLE_RATE = env.str("SORA_AUTH_THROTTLE_RATE", default="20/min")
 # Failed logins per username, from any address; the name unlocks when the window ends.
 SORA_LOGIN_FAILURE_RATE = env.str("SORA_LOGIN_FAILURE_RATE", default="10/hour")
+# Per-user limits on social writes (429 rate_limited beyond them); "kind=count/period", comma-separated.
+SORA_USER_WRITE_RATES = {
+    "comment": "30/min", "report": "30/hour", "follow": "60/hour", "message": "60/min", "parental_link": "10/day",
+    **env.dict("SORA_USER_WRITE_RATES", default={}),
+}
 # How many proxies of ours sit in front of the web processes and append to
 # X-Forwarded-For. 0 (the default): the socket peer is the client and the
 # header, which any client can write, is ignored.
