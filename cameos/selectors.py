@@ -17,6 +17,12 @@ from sora_social.errors import NotFound
 from .models import Appearance, Cameo, CameoApproval, Enrollment, Permission
 
 
+def cameo_media_servable(viewer_id: str | None, cameo_id: str) -> bool:
+    """A cameo's preview is served until the cameo is revoked (asked on every media request)."""
+    return is_uuid(cameo_id) and Cameo.objects.filter(pk=cameo_id, revoked_at__isnull=True,
+                                                      owner__is_active=True).exists()
+
+
 def cameos_available_to(user: User) -> QuerySet:
     approved = Exists(CameoApproval.objects.filter(cameo=OuterRef("pk"), user=user))
     they_follow_me = Exists(Follow.objects.filter(follower=OuterRef("owner_id"), followee=user))

@@ -23,7 +23,7 @@ class CameoOut(serializers.ModelSerializer):
 
     def get_preview_url(self, cameo) -> str | None:
         name = cameo.preview or cameo.reference
-        return signed_url(name, request=self.context.get("request")) if name else None
+        return signed_url(name, request=self.context.get("request"), guard=("cameo", cameo.pk)) if name else None
 
 
 class EnrollmentOut(serializers.ModelSerializer):

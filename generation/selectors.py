@@ -47,6 +47,25 @@ def video_visible_get(*, viewer: User, video_id) -> Video:
     return video
 
 
+def video_media_servable(viewer_id: str | None, video_id: str) -> bool:
+    """May a media URL issued to `viewer_id` for this video still serve it (asked on every request)?
+
+    What the viewer may see now under the visibility rule, or a video that
+    carries the viewer's cameo and was not taken down (the cameo's owner
+    audits those through their appearances). Two indexed queries.
+    """
+    if not (viewer_id and is_uuid(viewer_id) and is_uuid(video_id)):
+        return False
+    viewer = User.objects.filter(pk=viewer_id, is_active=True).first()
+    if viewer is None:
+        return False
+    if videos_visible_to(viewer).filter(pk=video_id).exists():
+        return True
+    return (Appearance.objects.filter(video_id=video_id, cameo__owner=viewer, taken_down_at__isnull=True,
+                                      video__owner__is_active=True)
+            .exclude(video__state=VideoState.REMOVED).exists())
+
+
 def video_for_remix_get(*, viewer: User, video_id) -> Video:
     """The parent of a remix: visible to the viewer (404) and not removed (409)."""
     from .errors import ParentRemoved

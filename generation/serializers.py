@@ -59,8 +59,9 @@ class VideoOut(serializers.ModelSerializer):
     def get_media(self, video) -> MediaOut:
         request = self.context.get("request")
         return {
-            "video_url": signed_url(video.file, request=request),
-            "thumbnail_url": signed_url(video.thumbnail, request=request) if video.thumbnail else None,
+            "video_url": signed_url(video.file, request=request, guard=("video", video.pk)),
+            "thumbnail_url": signed_url(video.thumbnail, request=request, guard=("video", video.pk))
+            if video.thumbnail else None,
         }
 
     def get_cameos(self, video) -> list[str]:

@@ -93,7 +93,8 @@ class ReviewCaseAdmin(admin.ModelAdmin):
         return {
             "case_comment": comment,
             "case_video": video,
-            "case_video_url": signed_url(video.file) if video and video.file else None,
+            "case_video_url": signed_url(video.file, guard=("review", video.pk), viewer=request.user)
+            if video and video.file else None,
             "case_cameos": cameos,
             "case_lineage": lineage,
             "case_history": history,
@@ -142,7 +143,8 @@ class AppealAdmin(admin.ModelAdmin):
         extra = extra_context or {}
         if appeal is not None:
             extra["appeal_open"] = appeal.status == AppealStatus.PENDING
-            extra["appeal_video_url"] = signed_url(appeal.video.file) if appeal.video.file else None
+            extra["appeal_video_url"] = (signed_url(appeal.video.file, guard=("review", appeal.video_id),
+                                                    viewer=request.user) if appeal.video.file else None)
         return super().change_view(request, object_id, form_url, extra_context=extra)
 
     def _decide(self, request, obj):

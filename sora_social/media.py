@@ -5,10 +5,19 @@ e.g. S3, through `STORAGES["default"]`). Clients get URLs signed with the
 secret key that name one stored file and expire; players cannot send bearer
 headers, so the signature is the authorisation. Serving answers Range
 requests with 206 so mobile players can seek.
+
+A signature alone would keep serving a video for the whole TTL after it was
+removed, turned private, its cameo revoked or its owner suspended. So a URL
+also names what the file belongs to and who it was issued to (a *guard*:
+`("video", id)` for the viewer it was made for), and every request asks the
+owning app again through the check it registered (`register_guard`). The
+core knows no app: generation, cameos and moderation register their checks
+when Django starts. A guard whose check is gone refuses.
 """
 
 import mimetypes
 import re
+from typing import Callable
 
 from django.core import signing
 from django.core.files.storage import default_storage
@@ -18,14 +27,31 @@ from django.conf import settings
 from django.views.decorators.http import require_http_methods
 
 _SALT = "sora_social.media"
+# kind -> check(viewer_id or None, object_id) -> may this file still be served?
+_GUARDS: dict[str, Callable[[str | None, str], bool]] = {}
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 CHUNK = 64 * 1024
 
 
-def signed_url(name: str, *, request=None, ttl: int | None = None) -> str:
-    """A URL that serves the stored file `name` for `ttl` seconds."""
+def register_guard(kind: str, check: Callable[[str | None, str], bool]) -> None:
+    """Let the app that owns `kind` decide, on every request, whether its file may still be served."""
+    _GUARDS[kind] = check
+
+
+def signed_url(name: str, *, request=None, ttl: int | None = None, guard: tuple[str, object] | None = None,
+               viewer=None) -> str:
+    """A URL that serves the stored file `name` for `ttl` seconds, while `guard` still allows it.
+
+    The viewer the guard checks is `viewer`, else the request's user.
+    """
     ttl = ttl or settings.SORA_MEDIA_URL_TTL
-    token = signing.dumps({"n": name, "t": ttl}, salt=_SALT, compress=True)
+    payload = {"n": name, "t": ttl}
+    if guard is not None:
+        if viewer is None and request is not None:
+            viewer = getattr(request, "user", None)
+        viewer_id = getattr(viewer, "pk", None)
+        payload["g"] = [guard[0], str(guard[1]), str(viewer_id) if viewer_id else None]
+    token = signing.dumps(payload, salt=_SALT, compress=True)
     path = reverse("media-signed", kwargs={"token": token})
     return request.build_absolute_uri(path) if request is not None else path
 
@@ -34,13 +60,24 @@ def _error(status: int, code: str, detail: str) -> JsonResponse:
     return JsonResponse({"error": code, "detail": detail}, status=status)
 
 
-def _name_from(token: str) -> str | None:
+def _payload_from(token: str) -> dict | None:
     try:
         unsigned = signing.loads(token, salt=_SALT, max_age=None)
         signing.loads(token, salt=_SALT, max_age=int(unsigned["t"]))
-        return unsigned["n"]
-    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return unsigned if isinstance(unsigned.get("n"), str) else None
+    except (signing.BadSignature, KeyError, TypeError, ValueError, AttributeError):
         return None
+
+
+def _still_servable(payload: dict) -> bool:
+    if "g" not in payload:
+        return True
+    try:
+        kind, object_id, viewer_id = payload["g"]
+    except (TypeError, ValueError):
+        return False
+    check = _GUARDS.get(kind)
+    return check is not None and bool(check(viewer_id, object_id))
 
 
 def _iter_range(handle, start: int, length: int):
@@ -59,9 +96,12 @@ def _iter_range(handle, start: int, length: int):
 
 @require_http_methods(["GET", "HEAD"])
 def serve_signed(request, token: str):
-    name = _name_from(token)
-    if name is None:
+    payload = _payload_from(token)
+    if payload is None:
         return _error(403, "bad_signature", "This media link is invalid or expired.")
+    if not _still_servable(payload):
+        return _error(404, "not_found", "This media is no longer available.")
+    name = payload["n"]
     if not default_storage.exists(name):
         return _error(404, "not_found", "Not found.")
     size = default_storage.size(name)
