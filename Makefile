@@ -7,14 +7,22 @@ PY     := $(VENV)/bin/python
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 STAMP  := $(VENV)/.installed-stamp
+TORCH_VERSION := 2.13.0
+# PyTorch's own index of CPU builds (Linux, macOS and Windows wheels).
+TORCH_INDEX ?= https://download.pytorch.org/whl/cpu
 SECRET := var/secret_key
 
-.PHONY: install secret-key run migrate test worker smoke schema clean
+.PHONY: install secret-key run migrate test worker beat smoke schema clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	# torch is pinned in pyproject (2.13.0, CPU wheel); never let a resolver pick a CUDA build.
+	# torch first, as its CPU build: on Linux the default index's torch is the multi-GB
+	# CUDA one. A CPU wheel already on disk (pip's find-links) is taken as it is;
+	# otherwise PyTorch's CPU index. pyproject pins the same version, so the next
+	# step keeps it.
+	$(PY) -m pip install --quiet --no-index --no-deps torch==$(TORCH_VERSION) 2>/dev/null \
+	  || $(PY) -m pip install --quiet --index-url $(TORCH_INDEX) torch==$(TORCH_VERSION)
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
@@ -40,6 +48,10 @@ test: install
 
 worker: install
 	$(VENV)/bin/celery -A sora_social worker -Q default,generation -l info
+
+# The schedule (generation sweep, index rebuild) is CELERY_BEAT_SCHEDULE in settings; run exactly one beat.
+beat: install
+	$(VENV)/bin/celery -A sora_social beat -l info --schedule var/celerybeat-schedule
 
 schema: install
 	$(PY) manage.py spectacular --validate --fail-on-warn --file var/openapi.yaml

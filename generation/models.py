@@ -44,6 +44,12 @@ class GenerationJob(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The outbox: the row is the truth, the broker only a delivery. `enqueued_at`
+    # is when a message for it was last handed to the broker (null: never, e.g. the
+    # broker was down); `heartbeat_at` is the running worker's last sign of life.
+    # The sweep re-sends what was never delivered or whose worker vanished.
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -53,7 +59,8 @@ class GenerationJob(models.Model):
                 name="job_idempotency_key_once",
             )
         ]
-        indexes = [models.Index(fields=["owner", "created_at"]), models.Index(fields=["owner", "status"])]
+        indexes = [models.Index(fields=["owner", "created_at"]), models.Index(fields=["owner", "status"]),
+                   models.Index(fields=["status", "enqueued_at"])]
 
     def __str__(self) -> str:
         return f"{self.id} {self.status}"

@@ -1,9 +1,16 @@
 from celery import shared_task
 
 from .services import generation_run
+from .services.outbox import generation_sweep
 
 
-@shared_task(name="generation.tasks.generation_run_task")
+@shared_task(name="generation.tasks.generation_run_task", ignore_result=True)
 def generation_run_task(job_id: str) -> None:
     """Thin: the job id in, the service does the rest; safe to run twice (acks_late)."""
     generation_run(job_id=job_id)
+
+
+@shared_task(name="generation.sweep")
+def generation_sweep_task() -> dict:
+    """Beat, every SORA_GENERATION_SWEEP_EVERY seconds, on the default queue: re-send stuck jobs (outbox.py)."""
+    return generation_sweep()

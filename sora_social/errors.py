@@ -8,9 +8,16 @@ errors keep their per-field messages under `fields`.
 from __future__ import annotations
 
 import logging
+import sys
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db import InterfaceError as DatabaseInterfaceError
+from django.db import OperationalError as DatabaseOperationalError
 from django.http import Http404, JsonResponse
+from django_redis.exceptions import ConnectionInterrupted
+from kombu.exceptions import OperationalError as BrokerOperationalError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -89,6 +96,18 @@ class Unavailable(ApplicationError):
         super().__init__(detail, code=code, retry_after=self.retry_after, **extra)
 
 
+# A backing service (database, cache, broker) that cannot be reached: the
+# request is not at fault, so it is a 503 with Retry-After, never a 500.
+DEPENDENCY_DOWN = (DatabaseOperationalError, DatabaseInterfaceError, ConnectionInterrupted,
+                   RedisConnectionError, RedisTimeoutError, BrokerOperationalError)
+DEPENDENCY_RETRY_AFTER = 5
+
+
+def dependency_down(exc: Exception) -> Unavailable:
+    log.warning("dependency unavailable: %s: %s", type(exc).__name__, exc)
+    return Unavailable(retry_after=DEPENDENCY_RETRY_AFTER)
+
+
 # DRF exception class -> our stable code.
 _DRF_CODES: list[tuple[type, str]] = [
     (exceptions.ValidationError, "invalid"),
@@ -123,6 +142,8 @@ def _flatten(detail) -> str:
 
 
 def exception_handler(exc, context):
+    if isinstance(exc, DEPENDENCY_DOWN):
+        exc = dependency_down(exc)
     if isinstance(exc, ApplicationError):
         response = Response(exc.as_body(), status=exc.status_code)
         if isinstance(exc, (LimitReached, Unavailable)):
@@ -173,4 +194,20 @@ def json_error_view(status_code: int, code: str, detail: str):
 handler400 = json_error_view(400, "malformed", "Malformed request.")
 handler403 = json_error_view(403, "forbidden", "You are not allowed to do this.")
 handler404 = json_error_view(404, "not_found", "Not found.")
-handler500 = json_error_view(500, "server_error", "Something went wrong on our side.")
+_server_error = json_error_view(500, "server_error", "Something went wrong on our side.")
+
+
+def handler500(request):
+    """Django calls this inside its `except` block: a backing service that is down is a 503, not our bug."""
+    exc = sys.exc_info()[1]
+    if isinstance(exc, DEPENDENCY_DOWN):
+        return unavailable_response(exc)
+    return _server_error(request)
+
+
+def unavailable_response(exc: Exception) -> JsonResponse:
+    """The 503 of a plain (non-DRF) view or middleware whose backing service is down."""
+    error = dependency_down(exc)
+    response = JsonResponse(error.as_body(), status=error.status_code)
+    response["Retry-After"] = str(error.retry_after)
+    return response

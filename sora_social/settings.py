@@ -123,6 +123,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0)
+    # Bounded waits: a database that refuses, or accepts and never answers, costs a
+    # request DB_CONNECT_TIMEOUT seconds and a 503, not a hang; a runaway query is
+    # cancelled by the server after DB_STATEMENT_TIMEOUT_MS (0: no limit).
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "connect_timeout": env.int("DB_CONNECT_TIMEOUT", default=5),
+        "options": f"-c statement_timeout={env.int('DB_STATEMENT_TIMEOUT_MS', default=30000)}",
+    })
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
@@ -166,14 +173,31 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=600)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=660)
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES = {"generation.tasks.*": {"queue": "generation"}}
+CELERY_TASK_ROUTES = {"generation.tasks.*": {"queue": "generation"}, "generation.sweep": {"queue": "default"}}
+# Publishing waits at most this long for the broker; a job it cannot take waits in
+# its table for the sweep (generation/services/outbox.py) instead of failing the request.
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 # Redis redelivers an unacknowledged task after this many seconds; it must
 # exceed the longest task or a slow render would run twice in parallel.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 60)
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 60),
+    "socket_connect_timeout": 2,
+}
+# The generation outbox: a worker beats every quarter of STALE_AFTER; a running job
+# silent longer is re-queued by the sweep (a SIGKILLed worker's job runs again
+# within STALE_AFTER + SWEEP_EVERY); a queued job handed over REDELIVER_AFTER ago and
+# never picked up is sent again (a broker without persistence lost it).
+SORA_GENERATION_SWEEP_EVERY = env.float("SORA_GENERATION_SWEEP_EVERY", default=10.0)
+SORA_GENERATION_STALE_AFTER = env.float("SORA_GENERATION_STALE_AFTER", default=30.0)
+SORA_GENERATION_REDELIVER_AFTER = env.float("SORA_GENERATION_REDELIVER_AFTER", default=300.0)
+SORA_GENERATION_SEND_GRACE = 5.0  # seconds between a job's commit and its first send
+SORA_FEED_INDEX_REBUILD_EVERY = env.float("SORA_FEED_INDEX_REBUILD_EVERY", default=900.0)
+CELERY_BEAT_SCHEDULE = {
+    "generation-sweep": {"task": "generation.sweep", "schedule": SORA_GENERATION_SWEEP_EVERY},
+    "feed-index-rebuild": {"task": "feed.index_rebuild", "schedule": SORA_FEED_INDEX_REBUILD_EVERY},
 }
 
 # --- Auth, API --------------------------------------------------------------

@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts.models import User
 
 from .. import selectors
+from . import outbox
 from ..errors import DailyLimit, IdempotencyConflict, NotCancellable, TooManyActive
 from ..models import ACTIVE_STATUSES, TERMINAL_STATUSES, GenerationJob, JobStatus
 
@@ -45,7 +46,10 @@ def _check_limits(user: User) -> None:
         raise DailyLimit(
             f"You can make {limit} videos a day.", retry_after=int((oldest + DAY - now).total_seconds()) + 1
         )
-    if window.filter(status__in=ACTIVE_STATUSES).count() >= settings.SORA_GENERATION_MAX_ACTIVE:
+    # A job nothing is working on (accepted while the broker was down, or whose
+    # worker died) waits for the sweep; it does not hold one of the user's slots.
+    active = window.filter(status__in=ACTIVE_STATUSES).exclude(outbox.stuck_jobs(now))
+    if active.count() >= settings.SORA_GENERATION_MAX_ACTIVE:
         raise TooManyActive(retry_after=30)
 
 
@@ -103,7 +107,8 @@ def generation_request(
                 idempotency_key=idempotency_key or None,
                 request_hash=request_hash,
             )
-            transaction.on_commit(lambda: _enqueue(job.pk))
+            # After commit, never inside: the job row is the truth (see outbox.py).
+            transaction.on_commit(lambda: outbox.job_enqueue(job.pk))
     except IntegrityError:  # the same key raced in from another request
         existing = _job_for_key(user, idempotency_key, request_hash)
         if existing is None:
@@ -117,12 +122,6 @@ def _job_for_key(user: User, key: str, request_hash: str) -> GenerationJob | Non
     if job is not None and job.request_hash != request_hash:
         raise IdempotencyConflict()
     return job
-
-
-def _enqueue(job_id) -> None:
-    from ..tasks import generation_run_task
-
-    generation_run_task.delay(str(job_id))
 
 
 def generation_cancel(*, user: User, job_id) -> GenerationJob:

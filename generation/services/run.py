@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import tempfile
 import time
 from pathlib import Path
 
@@ -26,6 +25,7 @@ from accounts.notifications import notify
 from sora_social.events import publish
 
 from ..models import TERMINAL_STATUSES, GenerationJob, JobStatus, Video
+from . import outbox
 
 log = logging.getLogger(__name__)
 
@@ -35,14 +35,19 @@ def media_names(job_id) -> tuple[str, str]:
 
 
 def _claim(job_id) -> GenerationJob | None:
+    """Take the job, unless it is finished or another worker is alive on it (a duplicate delivery)."""
     with transaction.atomic():
         job = GenerationJob.objects.select_for_update().filter(pk=job_id).first()
         if job is None or job.status in TERMINAL_STATUSES:
             return None
+        now = timezone.now()
+        if job.status == JobStatus.RUNNING and job.heartbeat_at and job.heartbeat_at > now - outbox.stale_after():
+            return None
         job.status = JobStatus.RUNNING
         job.attempts += 1
-        job.started_at = job.started_at or timezone.now()
-        job.save(update_fields=["status", "attempts", "started_at"])
+        job.started_at = job.started_at or now
+        job.heartbeat_at = now
+        job.save(update_fields=["status", "attempts", "started_at", "heartbeat_at"])
         return job
 
 
@@ -106,12 +111,17 @@ def _store(name: str, path: Path) -> None:
 
 
 def generation_run(*, job_id) -> None:
-    from ..diffusion.sampler import GenerationCancelled
-    from ..pipeline import OutputCheckFailed, render_job
-
     job = _claim(job_id)
     if job is None:
         return
+    outbox.workdirs_clean(job.pk)  # what an earlier, killed attempt left on this machine
+    with outbox.heartbeat(job.pk):
+        _render_and_finish(job)
+
+
+def _render_and_finish(job: GenerationJob) -> None:
+    from ..diffusion.sampler import GenerationCancelled
+    from ..pipeline import OutputCheckFailed, render_job
 
     def on_step(step: int, total: int) -> None:
         GenerationJob.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(progress=round(step / total, 4))
@@ -122,7 +132,7 @@ def generation_run(*, job_id) -> None:
 
     video_name, poster_name = media_names(job.pk)
     try:
-        with tempfile.TemporaryDirectory(prefix="sora-job-") as tmp:
+        with outbox.workdir_for(job.pk) as tmp:
             output = render_job(
                 _spec(job, Path(tmp)), workdir=Path(tmp), on_step=on_step, should_cancel=should_cancel,
                 checkpoint=settings.SORA_MODEL_CHECKPOINT or None,
