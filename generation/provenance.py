@@ -57,16 +57,15 @@ class SigningMaterial:
 
 
 def _cert_dir() -> Path:
-    default = Path(getattr(settings, "BASE_DIR", Path.cwd())) / "var" / "c2pa"
-    return Path(getattr(settings, "C2PA_CERT_DIR", None) or default)
+    return Path(settings.C2PA_CERT_DIR)
 
 
 def _paths(directory: Path | None) -> tuple[Path, Path]:
     if directory is not None:
         return directory / "chain.pem", directory / "signing-key.pem"
     base = _cert_dir()
-    chain = getattr(settings, "C2PA_SIGN_CERT_PATH", None) or base / "chain.pem"
-    key = getattr(settings, "C2PA_PRIVATE_KEY_PATH", None) or base / "signing-key.pem"
+    chain = settings.C2PA_SIGN_CERT_PATH or base / "chain.pem"
+    key = settings.C2PA_PRIVATE_KEY_PATH or base / "signing-key.pem"
     return Path(chain), Path(key)
 
 
@@ -105,7 +104,7 @@ def ensure_signing_cert(
 
 
 def _explicitly_configured() -> bool:
-    return bool(getattr(settings, "C2PA_SIGN_CERT_PATH", None) or getattr(settings, "C2PA_PRIVATE_KEY_PATH", None))
+    return bool(settings.C2PA_SIGN_CERT_PATH or settings.C2PA_PRIVATE_KEY_PATH)
 
 
 def _write_private(path: Path, data: bytes) -> None:
@@ -214,7 +213,7 @@ def _signer():
     import c2pa
 
     material = ensure_signing_cert(create=not _explicitly_configured())
-    tsa_url = getattr(settings, "C2PA_TSA_URL", None)
+    tsa_url = settings.C2PA_TSA_URL
     info = c2pa.C2paSignerInfo(
         alg=b"es256",
         sign_cert=material.chain_path.read_bytes(),

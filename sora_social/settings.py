@@ -287,6 +287,14 @@ STORAGES = {
 }
 SORA_MEDIA_URL_TTL = env.int("SORA_MEDIA_URL_TTL", default=3600)
 
+# C2PA signing. With neither path set, a development CA and leaf are made under
+# C2PA_CERT_DIR on first use (shared by every worker when the directory is).
+# With them set, they are used as they are and never generated.
+C2PA_CERT_DIR = env.str("C2PA_CERT_DIR", default=str(VAR_DIR / "c2pa"))
+C2PA_SIGN_CERT_PATH = env.str("C2PA_SIGN_CERT_PATH", default="")
+C2PA_PRIVATE_KEY_PATH = env.str("C2PA_PRIVATE_KEY_PATH", default="")
+C2PA_TSA_URL = env.str("C2PA_TSA_URL", default="")
+
 # --- HTTPS, for a deployment behind a TLS-terminating proxy (docs/deploy.md) ----
 
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)

@@ -24,6 +24,10 @@ print(json.dumps({
     "media": str(settings.MEDIA_ROOT),
     "hosts": settings.ALLOWED_HOSTS,
     "user_model": settings.AUTH_USER_MODEL,
+    "c2pa_dir": settings.C2PA_CERT_DIR,
+    "c2pa_chain": settings.C2PA_SIGN_CERT_PATH,
+    "beat": sorted(e["task"] for e in settings.CELERY_BEAT_SCHEDULE.values()),
+    "db_options": settings.DATABASES["default"].get("OPTIONS", {}),
 }))
 """
 
@@ -72,3 +76,16 @@ def test_plain_settings_come_from_the_environment(tmp_path):
     assert conf["invites"] is True
     assert conf["media"] == str(tmp_path)
     assert conf["hosts"] == ["a.example", "b.example"]
+
+
+def test_c2pa_paths_come_from_the_environment(tmp_path):
+    conf = configured(C2PA_CERT_DIR=str(tmp_path / "c2pa"), C2PA_SIGN_CERT_PATH=str(tmp_path / "chain.pem"))
+    assert conf["c2pa_dir"] == str(tmp_path / "c2pa") and conf["c2pa_chain"] == str(tmp_path / "chain.pem")
+
+
+def test_beat_has_a_schedule_and_postgres_has_bounded_waits():
+    conf = configured(DATABASE_URL="postgres://postgres@127.0.0.1:5432/x", DB_CONNECT_TIMEOUT="3",
+                      DB_STATEMENT_TIMEOUT_MS="1500")
+    assert conf["beat"] == ["feed.index_rebuild", "generation.sweep"]
+    assert conf["db_options"]["connect_timeout"] == 3
+    assert "statement_timeout=1500" in conf["db_options"]["options"]
