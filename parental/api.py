@@ -47,13 +47,15 @@ class LinkAcceptApi(APIView):
 
 
 class TeenControlsApi(APIView):
-    @extend_schema(operation_id="parental_teen_controls", responses={200: ControlsOut, **errors(404)})
+    @extend_schema(operation_id="parental_teen_controls",
+                   responses={200: ControlsOut, **errors(404, 409, e409="link_pending: the teen has not accepted yet")})
     def get(self, request, username: str):
         teen = selectors.teen_for_parent_get(parent=request.user, username=username)
         return Response(ControlsOut(selectors.controls_of(teen=teen)).data)
 
     @extend_schema(operation_id="parental_teen_controls_update", request=ControlsIn,
-                   responses={200: ControlsOut, **errors(400, 403, 404, e403="a teen cannot change controls")})
+                   responses={200: ControlsOut, **errors(400, 403, 404, 409, e403="a teen cannot change controls",
+                                                         e409="link_pending: the teen has not accepted yet")})
     def patch(self, request, username: str):
         if request.user.is_teen and request.user.username.lower() == username.lower():
             raise Forbidden("Only a linked parent can change these controls.", code="teen_cannot_change_controls")

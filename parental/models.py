@@ -44,6 +44,7 @@ class ParentalControls(models.Model):
     dm_policy = models.CharField(max_length=16, choices=DMCeiling.choices, default=DMCeiling.MUTUALS)
     cameo_permission_max = models.CharField(max_length=16, choices=CameoCeiling.choices,
                                             default=CameoCeiling.MUTUALS)
+    generation_daily_limit = models.PositiveIntegerField(null=True, blank=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
     updated_at = models.DateTimeField(auto_now=True)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import QuerySet
 
-from sora_social.errors import NotFound
+from sora_social.errors import Conflict, NotFound
 from sora_social.ids import is_uuid
 
 from .models import LinkStatus, ParentalControls, ParentLink
@@ -39,7 +39,11 @@ def teen_allowances(*, user) -> TeenAllowances | None:
             else settings.SORA_TEEN_FEED_DAILY_LIMIT
         ),
         personalized_feed=controls.personalized_feed if controls else True,
-        generation_daily_limit=settings.SORA_TEEN_GENERATION_DAILY_LIMIT,
+        generation_daily_limit=(
+            min(controls.generation_daily_limit, settings.SORA_GENERATION_DAILY_LIMIT)  # never above an adult's
+            if controls and controls.generation_daily_limit is not None
+            else settings.SORA_TEEN_GENERATION_DAILY_LIMIT
+        ),
         has_parent=controls is not None,
     )
 
@@ -62,16 +66,22 @@ def link_get(*, user, link_id) -> ParentLink:
 
 
 def teen_for_parent_get(*, parent, username: str):
-    """The teen whose controls `parent` may read: an active link, or 404."""
+    """The teen whose controls `parent` may read: an active link; 409 while the teen has not accepted; else 404."""
     link = (
-        ParentLink.objects.filter(parent=parent, teen__username__iexact=username, status=LinkStatus.ACTIVE)
+        ParentLink.objects.filter(parent=parent, teen__username__iexact=username)
         .select_related("teen")
         .first()
     )
     if link is None:
         raise NotFound("No such teen.", code="teen_not_found")
+    if link.status == LinkStatus.PENDING:
+        raise Conflict(f"{link.teen.username} has not accepted your link yet; controls apply once they do.",
+                       code="link_pending")
     return link.teen
 
 
 def controls_of(*, teen) -> ParentalControls:
+    """The controls that apply now: a linked parent's, or the teen defaults when no parent is linked."""
+    if not has_active_parent(teen=teen):
+        return ParentalControls(teen=teen)
     return ParentalControls.objects.filter(teen=teen).first() or ParentalControls(teen=teen)

@@ -65,7 +65,12 @@ def link_delete(*, user: User, link_id) -> None:
     with transaction.atomic():
         link = selectors.link_get(user=user, link_id=link_id)
         other = link.teen_id if link.parent_id == user.pk else link.parent_id
+        teen_id = link.teen_id
         link.delete()
+        # With no parent left, nobody's controls apply: drop them, so what the teen and a
+        # future parent read is what applies (the teen defaults), not a stale copy.
+        if not ParentLink.objects.filter(teen_id=teen_id, status=LinkStatus.ACTIVE).exists():
+            ParentalControls.objects.filter(teen_id=teen_id).delete()
         _tell(other, "unlinked", None, by=user.username)
 
 

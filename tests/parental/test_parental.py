@@ -24,7 +24,8 @@ def link(parent, teen, accept=True):
 
 def test_parent_links_teen_accepts_and_sets_controls(user, teen):
     link_id = link(user, teen, accept=False)
-    assert client_for(user).get(f"/api/v1/parental/teens/{teen.username}/controls").status_code == 404  # pending
+    pending = client_for(user).get(f"/api/v1/parental/teens/{teen.username}/controls")
+    assert pending.status_code == 409 and pending.data["error"] == "link_pending"
 
     accepted = client_for(teen).post(f"/api/v1/parental/links/{link_id}/accept")
     patched = client_for(user).patch(
@@ -163,3 +164,63 @@ async def test_the_teen_hears_parental_changed_over_the_socket():
     changed = next(e for e in events if e["type"] == "parental.changed")
     assert changed["data"]["change"] == "controls" and changed["data"]["dm_policy"] == "nobody"
     await ws.disconnect()
+
+
+def test_a_pending_link_says_pending_to_the_parents_patch(user, teen):
+    link(user, teen, accept=False)
+    r = client_for(user).patch(f"/api/v1/parental/teens/{teen.username}/controls", {"feed_daily_limit": 5},
+                               format="json")
+    assert r.status_code == 409 and r.data["error"] == "link_pending" and teen.username in r.data["detail"]
+    stranger = client_for(UserFactory()).get(f"/api/v1/parental/teens/{teen.username}/controls")
+    assert stranger.status_code == 404 and stranger.data["error"] == "teen_not_found"
+
+
+def test_when_the_teen_unlinks_the_controls_read_what_applies(user, teen, settings):
+    settings.SORA_TEEN_FEED_DAILY_LIMIT = 100
+    link_id = link(user, teen)
+    client_for(user).patch(f"/api/v1/parental/teens/{teen.username}/controls",
+                           {"feed_daily_limit": 10, "personalized_feed": False}, format="json")
+    assert client_for(teen).get("/api/v1/parental/controls").data["linked"] is True
+
+    assert client_for(teen).delete(f"/api/v1/parental/links/{link_id}").status_code in (200, 204)
+
+    seen = client_for(teen).get("/api/v1/parental/controls").data
+    assert seen["linked"] is False
+    assert seen["feed_daily_limit"] is None and seen["personalized_feed"] is True  # the teen defaults
+    assert teen_allowances(user=teen).feed_daily_limit == 100
+    notes = client_for(user).get("/api/v1/notifications").data["results"]
+    assert any(n["data"].get("change") == "unlinked" or "unlinked" in str(n["data"]) for n in notes)
+    # Linking again starts from the defaults, not from the old, lapsed controls.
+    link(user, teen)
+    assert client_for(user).get(f"/api/v1/parental/teens/{teen.username}/controls").data["feed_daily_limit"] is None
+
+
+def test_a_parent_sets_a_generation_limit_that_applies(user, teen, settings):
+    settings.SORA_TEEN_GENERATION_DAILY_LIMIT = 10
+    link(user, teen)
+    r = client_for(user).patch(f"/api/v1/parental/teens/{teen.username}/controls",
+                               {"generation_daily_limit": 1}, format="json")
+    assert r.status_code == 200 and r.data["generation_daily_limit"] == 1
+    assert teen_allowances(user=teen).generation_daily_limit == 1
+
+    teen_client = client_for(teen)
+    first = teen_client.post("/api/v1/generations", {"prompt": "a red ball bouncing on the beach"}, format="json")
+    second = teen_client.post("/api/v1/generations", {"prompt": "a blue cube sliding left"}, format="json")
+    assert first.status_code == 202
+    assert second.status_code == 429 and second.data["error"] == "daily_limit"
+
+
+def test_a_parent_cannot_raise_a_teen_above_an_adults_generation_limit(user, teen, settings):
+    settings.SORA_GENERATION_DAILY_LIMIT = 30
+    link(user, teen)
+    client_for(user).patch(f"/api/v1/parental/teens/{teen.username}/controls",
+                           {"generation_daily_limit": 500}, format="json")
+    assert teen_allowances(user=teen).generation_daily_limit == 30
+
+
+@pytest.mark.parametrize("value", [-1, 1001, "ten", 2.5])
+def test_a_bad_generation_limit_is_400(user, teen, value):
+    link(user, teen)
+    r = client_for(user).patch(f"/api/v1/parental/teens/{teen.username}/controls",
+                               {"generation_daily_limit": value}, format="json")
+    assert r.status_code == 400 and "generation_daily_limit" in r.data["fields"]
