@@ -1,4 +1,4 @@
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
 from accounts.serializers import UserOut
@@ -70,16 +70,47 @@ class CheckinCardOut(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
-class FeedItemOut(serializers.Serializer):
-    type = serializers.ChoiceField(choices=["video", "checkin", "limit_reached"])
-    video = VideoOut(required=False, help_text="type=video")
-    reason = serializers.CharField(required=False, help_text="type=video: why it is in your feed, in words")
-    checkin = CheckinCardOut(required=False, help_text="type=checkin: answer with POST /feed/checkins/{id}")
-    detail = serializers.CharField(required=False, help_text="type=limit_reached")
+def _kind(value: str) -> serializers.CharField:
+    """The `type` of one feed item variant: a one-value enum, the union's discriminator."""
+
+    @extend_schema_field({"type": "string", "enum": [value]})
+    class Kind(serializers.CharField):
+        pass
+
+    return Kind()
+
+
+class VideoItemOut(serializers.Serializer):
+    type = _kind("video")
+    video = VideoOut()
+    reason = serializers.CharField(help_text="Why it is in your feed, in words.")
+
+
+class CheckinItemOut(serializers.Serializer):
+    type = _kind("checkin")
+    checkin = CheckinCardOut(help_text="Answer with POST /feed/checkins/{id}.")
+
+
+class LimitReachedItemOut(serializers.Serializer):
+    type = _kind("limit_reached")
+    detail = serializers.CharField(help_text="Why the feed stops here today, in words.")
+
+
+FEED_ITEM = PolymorphicProxySerializer(
+    component_name="FeedItem",
+    serializers={"video": VideoItemOut, "checkin": CheckinItemOut, "limit_reached": LimitReachedItemOut},
+    resource_type_field_name="type",
+    many=True,
+)
+
+
+@extend_schema_field(FEED_ITEM)
+class FeedItemsField(serializers.ListField):
+    pass
 
 
 class FeedPageOut(serializers.Serializer):
-    results = FeedItemOut(many=True)
+    results = FeedItemsField(help_text="Feed items, a union keyed on `type`.")
     next = serializers.CharField(allow_null=True, help_text="Cursor of the next page (pass as ?cursor=), or null.")
 
 

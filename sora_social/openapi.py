@@ -1,10 +1,34 @@
 """Shared OpenAPI pieces so every endpoint documents its request and error bodies."""
 
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, inline_serializer
 from rest_framework import serializers
 
 
+class ContractSchema(AutoSchema):
+    """Response fields are required: the server always sends them (null where nullable).
+
+    A serializer whose output may leave a field out names it in
+    `optional_in_response`; request bodies keep DRF's own `required`.
+    """
+
+    def _map_basic_serializer(self, serializer, direction):
+        schema = super()._map_basic_serializer(serializer, direction)
+        if direction == "response":
+            optional = set(getattr(serializer, "optional_in_response", ()))
+            required = [name for name in schema.get("properties", {}) if name not in optional]
+            if required:
+                schema["required"] = required
+            else:
+                schema.pop("required", None)
+        return schema
+
+
 class ErrorSerializer(serializers.Serializer):
+    """The one error body. `error` and `detail` always; the rest only with the codes that carry them."""
+
+    optional_in_response = ("fields", "retry_after", "categories", "cameo", "rule", "kind", "checks")
+
     error = serializers.CharField(help_text="Stable machine-readable code, e.g. `not_found`.")
     detail = serializers.CharField(help_text="Human-readable explanation.")
     fields = serializers.DictField(
@@ -13,6 +37,15 @@ class ErrorSerializer(serializers.Serializer):
         help_text="Per-field messages (validation errors only).",
     )
     retry_after = serializers.IntegerField(required=False, help_text="Seconds to wait (429 and 503), as in the Retry-After header.")
+    categories = serializers.ListField(child=serializers.CharField(), required=False,
+                                       help_text="prompt_blocked: the policy categories the text fell in.")
+    cameo = serializers.CharField(required=False,
+                                  help_text="cameo_not_permitted, cameo_restriction: the cameo's id.")
+    rule = serializers.CharField(required=False, help_text="cameo_restriction: the owner's rule it broke.")
+    kind = serializers.CharField(required=False,
+                                 help_text="rate_limited: which write (comment, report, follow, message, parental_link).")
+    checks = serializers.DictField(child=serializers.CharField(), required=False,
+                                   help_text="not_ready: each dependency and its state.")
 
 
 _TEXT = {
@@ -71,3 +104,108 @@ def page_of(serializer_class: type[serializers.Serializer]) -> type[serializers.
             },
         )
     return _pages[name]
+
+
+# --- The schema as a contract a generated client can live on ------------------------
+
+# One line per operation, in the words a client developer searches for.
+SUMMARIES = {
+    "auth_register": "Create an account (teens 13-17 get a teen account)",
+    "auth_token": "Sign in: exchange username and password for access and refresh tokens",
+    "auth_token_refresh": "Get a new access token from a refresh token",
+    "me_get": "Read your own account",
+    "me_patch": "Change your display name, bio or who may message you",
+    "me_blocks": "List the people you blocked",
+    "me_invites": "List your invite codes and who used them",
+    "users_get": "Read a person's profile",
+    "users_follow": "Follow a person",
+    "users_unfollow": "Stop following a person",
+    "users_block": "Block a person (both of you stop seeing each other)",
+    "users_unblock": "Unblock a person",
+    "users_videos": "List a person's videos that you may see",
+    "messages_list": "Read your conversation with a person",
+    "messages_send": "Send a direct message (text or a video)",
+    "notifications_list": "List your notifications, newest first, with the unread count",
+    "notifications_mark_read": "Mark notifications read",
+    "cameos_enrollment_start": "Start enrolling your likeness: get the challenge to perform on camera",
+    "cameos_enrollment_get": "Read an enrolment's status (pending, verifying, verified, rejected)",
+    "cameos_enrollment_capture": "Upload the challenge clip of an enrolment",
+    "cameos_character_create": "Make a character cameo (a pet or an object) from a picture",
+    "cameos_mine": "List your own cameos",
+    "cameos_available": "List the cameos you may put in a video",
+    "cameos_update": "Change a cameo's name, permission or restrictions",
+    "cameos_revoke": "Revoke a cameo: no new video may carry it",
+    "cameos_approve": "Allow a person to use your cameo",
+    "cameos_unapprove": "Withdraw a person's approval to use your cameo",
+    "cameos_appearances": "List every video that carries your cameo",
+    "cameos_appearance_take_down": "Take down a video that carries your cameo",
+    "generations_create": "Make a video from a prompt (optionally with cameos, or as a remix)",
+    "generations_get": "Read a generation's status, progress and video",
+    "generations_cancel": "Cancel a generation that has not finished",
+    "videos_get": "Read a video and its signed media URLs",
+    "videos_update": "Change a video's caption or visibility",
+    "videos_delete": "Delete your video",
+    "videos_publish": "Publish your draft video",
+    "videos_remixes": "List a video's remixes",
+    "videos_lineage": "List a video's ancestors, nearest first",
+    "videos_provenance": "Read a video's C2PA manifest and its validation state",
+    "videos_like": "Like a video",
+    "videos_unlike": "Take back a like",
+    "videos_comments": "List a video's comments",
+    "videos_comment": "Comment on a video",
+    "videos_view": "Record that you watched a video",
+    "feed": "Read the next page of your feed",
+    "feed_steering_get": "Read how you steer your feed and how it was understood",
+    "feed_steering_set": "Steer your feed in plain words",
+    "feed_steering_clear": "Stop steering your feed",
+    "feed_checkin_answer": "Answer a wellbeing check-in",
+    "parental_links": "List your parent-teen links",
+    "parental_link_request": "Ask to link a teen to you as their parent",
+    "parental_link_accept": "Accept a parent's link (the teen)",
+    "parental_unlink": "Unlink (either side; the other is told)",
+    "parental_teen_controls": "Read a linked teen's controls (the parent)",
+    "parental_teen_controls_update": "Change a linked teen's controls (the parent)",
+    "parental_my_controls": "Read the controls that apply to you (a teen)",
+    "parental_my_controls_update": "Teens cannot change their controls (always 403)",
+    "reports_create": "Report a video, comment, person or cameo",
+    "appeals_create": "Appeal a removal of your video",
+}
+
+PAGE_PARAMETERS = [
+    {"name": "cursor", "in": "query", "required": False, "schema": {"type": "string"},
+     "description": "The `next` value of the previous page; omit for the first page."},
+    {"name": "limit", "in": "query", "required": False,
+     "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20},
+     "description": "Items per page."},
+]
+RETRY_AFTER = {"Retry-After": {"schema": {"type": "integer", "minimum": 1},
+                               "description": "Seconds to wait before trying again."}}
+
+
+def _is_page(schema: dict, components: dict) -> bool:
+    ref = schema.get("$ref", "")
+    target = components.get(ref.rsplit("/", 1)[-1], {}) if ref else schema
+    return {"results", "next"} <= set(target.get("properties", {}))
+
+
+def postprocess(result, generator, request, public):
+    """drf-spectacular hook: pagination parameters on every page, Retry-After on 429/503, summaries."""
+    components = result.get("components", {}).get("schemas", {})
+    for path_item in result.get("paths", {}).values():
+        for method, operation in path_item.items():
+            operation.setdefault("summary", SUMMARIES.get(operation.get("operationId"), ""))
+            ok = operation.get("responses", {}).get("200", {})
+            schema = ok.get("content", {}).get("application/json", {}).get("schema", {})
+            if method == "get" and _is_page(schema, components):
+                declared = {(p.get("in"), p.get("name")) for p in operation.get("parameters", [])}
+                supports_limit = "FeedPage" not in schema.get("$ref", "")  # the feed pages itself
+                for parameter in PAGE_PARAMETERS:
+                    if ("query", parameter["name"]) in declared:
+                        continue
+                    if parameter["name"] == "limit" and not supports_limit:
+                        continue
+                    operation.setdefault("parameters", []).append(dict(parameter))
+            for status in ("429", "503"):
+                if status in operation.get("responses", {}):
+                    operation["responses"][status].setdefault("headers", {}).update(RETRY_AFTER)
+    return result

@@ -230,7 +230,7 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     # JSON in; upload endpoints name MultiPartParser themselves.
     "DEFAULT_PARSER_CLASSES": ["sora_social.parsers.BoundedJSONParser"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "sora_social.openapi.ContractSchema",
     "DEFAULT_PAGINATION_CLASS": "sora_social.pagination.CursorPage",
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "sora_social.errors.exception_handler",
@@ -247,12 +247,17 @@ SIMPLE_JWT = {
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "sora-social API",
-    "DESCRIPTION": "The client contract of sora-social (see shared/API.md). "
-    "Every 4xx body is {error, detail, ...}.",
+    "DESCRIPTION": "The client contract of sora-social (docs/api.md in the repository has the rules, "
+    "the WebSocket events and the error codes). Every 4xx and 5xx body is {error, detail, ...}; "
+    "429 and 503 carry Retry-After.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "sora_social.openapi.postprocess",
+    ],
     # The docs UI's assets ship in a package: nothing is fetched from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
