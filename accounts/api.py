@@ -185,7 +185,8 @@ class MessagesApi(APIView):
 
     @extend_schema(
         operation_id="messages_send", request=MessageIn,
-        responses={201: MessageOut, **errors(400, 403, 404, 422, 429, e403="dm_not_allowed or video_not_shareable",
+        responses={201: MessageOut, **errors(400, 403, 404, 422, 429, e403="dm_not_allowed, teen_dm_not_allowed (an adult and a teen who is not "
+                                             "their linked child) or video_not_shareable",
                                              e422="prompt_blocked {categories}", e429="rate_limited {kind}: too many of these writes for now (Retry-After)")},
     )
     def post(self, request, username: str):

@@ -14,6 +14,21 @@ class DMNotAllowed(Forbidden):
     default_detail = "This person does not accept messages from you."
 
 
+class TeenDMNotAllowed(Forbidden):
+    code = "teen_dm_not_allowed"
+    default_detail = "Adults and teens cannot message each other here, except a teen's linked parent."
+
+
+def _across_ages(a: User, b: User) -> bool:
+    """An adult and a 13-17 account, neither the other's linked parent: no thread either way."""
+    if a.is_teen == b.is_teen:
+        return False
+    from parental.selectors import is_linked_parent
+
+    adult, teen = (b, a) if a.is_teen else (a, b)
+    return not is_linked_parent(parent=adult, teen=teen)
+
+
 def effective_dm_policy(user: User) -> str:
     """The user's own setting, held under a teen's ceiling (parents or teen defaults)."""
     from parental.selectors import teen_allowances
@@ -38,7 +53,10 @@ def _admits(owner: User, other: User) -> bool:
 
 
 def dm_allowed(*, sender: User, recipient: User) -> bool:
-    """Both sides' policies must admit the other, so that a reply is always possible."""
+    """Both sides' policies must admit the other, so that a reply is always possible;
+    never between an adult and a teen unless the adult is the teen's linked parent."""
+    if _across_ages(sender, recipient):
+        return False
     return _admits(recipient, sender) and _admits(sender, recipient)
 
 
@@ -46,6 +64,8 @@ def message_send(*, sender: User, recipient: User, text: str = "", video_id=None
     from generation.selectors import video_visible_get, videos_visible_to
     from moderation.services import prompt_check
 
+    if _across_ages(sender, recipient):
+        raise TeenDMNotAllowed()  # also closes threads from before the rule
     if not dm_allowed(sender=sender, recipient=recipient):
         raise DMNotAllowed()
     user_write_allow(user=sender, kind="message")

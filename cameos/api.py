@@ -115,7 +115,7 @@ class ApprovalApi(APIView):
 class AppearancesApi(APIView):
     @extend_schema(operation_id="cameos_appearances", responses={200: page_of(AppearanceOut), **errors(400, 404)})
     def get(self, request, cameo_id: str):
-        cameo = selectors.cameo_owned_get(owner=request.user, cameo_id=cameo_id)
+        cameo = selectors.cameo_owned_get(owner=request.user, cameo_id=cameo_id, include_revoked=True)
         return paginate(request=request, view=self, queryset=selectors.appearances_of(cameo=cameo),
                         serializer_class=AppearanceOut)
 

@@ -99,6 +99,9 @@ class Appearance(models.Model):
 
     cameo = models.ForeignKey(Cameo, on_delete=models.CASCADE, related_name="appearances")
     video = models.ForeignKey("generation.Video", on_delete=models.CASCADE, related_name="appearances")
+    # Set when the likeness came with the remix parent, not with this video's own request.
+    inherited_from = models.ForeignKey("generation.Video", null=True, blank=True, on_delete=models.SET_NULL,
+                                       related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     taken_down_at = models.DateTimeField(null=True, blank=True)
 

@@ -61,9 +61,16 @@ def cameos_of(*, owner: User) -> QuerySet:
     return Cameo.objects.filter(owner=owner, revoked_at__isnull=True).select_related("owner")
 
 
-def cameo_owned_get(*, owner: User, cameo_id) -> Cameo:
-    """The owner's live cameo; anybody else gets 404, as for one that does not exist."""
-    cameo = cameos_of(owner=owner).filter(pk=cameo_id).first() if is_uuid(cameo_id) else None
+def cameos_carried_by(*, video) -> list[str]:
+    """Every cameo a video carries, its own and those inherited through its remix chain."""
+    return [str(pk) for pk in Appearance.objects.filter(video=video, taken_down_at__isnull=True)
+            .values_list("cameo_id", flat=True)]
+
+
+def cameo_owned_get(*, owner: User, cameo_id, include_revoked: bool = False) -> Cameo:
+    """The owner's live cameo (or revoked too, for its audit); anybody else gets 404."""
+    mine = Cameo.objects.filter(owner=owner) if include_revoked else cameos_of(owner=owner)
+    cameo = mine.filter(pk=cameo_id).first() if is_uuid(cameo_id) else None
     if cameo is None:
         raise NotFound("No such cameo.", code="cameo_not_found")
     return cameo

@@ -220,9 +220,30 @@ def approval_remove(*, owner: User, cameo_id, user: User) -> None:
 
 
 def cameo_revoke(*, owner: User, cameo_id) -> None:
-    """No new video may use it; drafts that use it stop being served (see videos_visible_to)."""
+    """Take the likeness back: no new video or remix may carry it, every video that carries it
+    (directly or through a remix chain) stops being served to anyone but its creator (the
+    visibility rule, media URLs included), and the likeness itself is deleted: the capture
+    clip, the reference crop, the preview, the face embedding and the voice profile. The
+    consent record (the enrollment's ids and dates, the cameo's consent id) stays for audit."""
     cameo = selectors.cameo_owned_get(owner=owner, cameo_id=cameo_id)
-    Cameo.objects.filter(pk=cameo.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    files = [name for name in (cameo.reference, cameo.preview) if name]
+    enrollment = cameo.enrollment
+    if enrollment is not None and enrollment.capture:
+        files.append(enrollment.capture)
+    with transaction.atomic():
+        Cameo.objects.filter(pk=cameo.pk, revoked_at__isnull=True).update(
+            revoked_at=timezone.now(), reference="", preview="", embedding=None, voice_profile=None)
+        if enrollment is not None:
+            Enrollment.objects.filter(pk=enrollment.pk).update(capture="")
+        transaction.on_commit(lambda: _delete_stored(files))
+
+
+def _delete_stored(names: list[str]) -> None:
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except OSError:
+            log.warning("could not delete %s of a revoked cameo", name, exc_info=True)
 
 
 def appearance_take_down(*, owner: User, cameo_id, video_id) -> None:
@@ -270,10 +291,15 @@ def cameos_authorise(*, user: User, cameo_ids: list[str], prompt: str) -> list[C
     return cameos
 
 
-def appearances_record(*, video, cameo_ids: list[str]) -> None:
-    """Called when a video with cameos is made: each owner reviews it and is told."""
+def appearances_record(*, video, cameo_ids: list[str], inherited_from=None) -> None:
+    """Called when a video with cameos is made: each owner reviews it and is told.
+
+    `inherited_from`: the remix parent these likenesses came with (their owners
+    see the remix as theirs to audit, and take down, like a direct use).
+    """
     for cameo in Cameo.objects.filter(pk__in=cameo_ids):
-        _, created = Appearance.objects.get_or_create(cameo=cameo, video=video)
+        _, created = Appearance.objects.get_or_create(cameo=cameo, video=video,
+                                                      defaults={"inherited_from": inherited_from})
         if created and cameo.owner_id != video.owner_id:
             from accounts.notifications import notify
 

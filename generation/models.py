@@ -29,6 +29,9 @@ class GenerationJob(models.Model):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="generation_jobs")
     prompt = models.TextField()
     cameo_ids = models.JSONField(default=list, blank=True)
+    # The cameos the remix parent carries (its own and its ancestors'): authorised like
+    # the requested ones, recorded as inherited appearances, cited in C2PA.
+    inherited_cameo_ids = models.JSONField(default=list, blank=True)
     remix_of = models.ForeignKey("Video", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     seed = models.BigIntegerField()
     duration_s = models.PositiveSmallIntegerField(default=4)

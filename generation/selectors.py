@@ -16,8 +16,9 @@ LINEAGE_MAX_DEPTH = 100
 def videos_visible_to(viewer: User) -> QuerySet:
     """Videos `viewer` may see: never removed ones, nothing across a block; published
     ones by visibility (public; followers when the viewer follows the owner; private to
-    the owner); drafts to their owner and the owners of cameos in them, unless a cameo
-    in the draft was revoked."""
+    the owner); drafts to their owner and the owners of cameos in them. A video that
+    carries a revoked cameo (its own or inherited through a remix) is shown to nobody
+    but its creator, and a draft that does to nobody at all."""
     follows_owner = Exists(Follow.objects.filter(follower=viewer, followee=OuterRef("owner_id")))
     published = Q(state=VideoState.PUBLISHED) & (
         Q(visibility=Visibility.PUBLIC) | Q(visibility=Visibility.FOLLOWERS, follows_owner=True)
@@ -27,13 +28,15 @@ def videos_visible_to(viewer: User) -> QuerySet:
     appears_in = Exists(
         Appearance.objects.filter(video=OuterRef("pk"), cameo__owner=viewer, taken_down_at__isnull=True)
     )
-    # A revoked cameo takes unpublished drafts that use it out of service.
+    # A revoked cameo takes every video that carries it out of service, remixes included
+    # (inherited likenesses have appearances of their own).
     uses_revoked = Exists(Appearance.objects.filter(video=OuterRef("pk"), cameo__revoked_at__isnull=False))
     draft = Q(state=VideoState.DRAFT)
     return (
         Video.objects.annotate(follows_owner=follows_owner, appears_in=appears_in, uses_revoked=uses_revoked)
         .filter(published | own | (draft & Q(appears_in=True)))
         .exclude(draft & Q(uses_revoked=True))
+        .exclude(Q(uses_revoked=True) & ~Q(owner=viewer))
         .filter(owner__is_active=True)
         .exclude(owner_id__in=blocked_ids_for(viewer))
         .select_related("owner", "job")

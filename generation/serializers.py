@@ -65,7 +65,10 @@ class VideoOut(serializers.ModelSerializer):
         }
 
     def get_cameos(self, video) -> list[str]:
-        return [str(c) for c in video.job.cameo_ids] if video.job_id and video.job else []
+        """Every cameo the video carries: those its request named, then those inherited from its parent."""
+        if not (video.job_id and video.job):
+            return []
+        return [str(c) for c in list(video.job.cameo_ids) + list(video.job.inherited_cameo_ids)]
 
     def get_provenance(self, video) -> ProvenanceFlagOut:
         return {"c2pa": video.has_c2pa}

@@ -48,6 +48,10 @@ def teen_allowances(*, user) -> TeenAllowances | None:
     )
 
 
+def is_linked_parent(*, parent, teen) -> bool:
+    return ParentLink.objects.filter(parent=parent, teen=teen, status=LinkStatus.ACTIVE).exists()
+
+
 def has_active_parent(*, teen) -> bool:
     return ParentLink.objects.filter(teen=teen, status=LinkStatus.ACTIVE).exists()
 

@@ -81,10 +81,15 @@ def generation_request(
 
     # A public figure in the video through their own cameo is consented, not impersonated.
     prompt_check(text=prompt, teen=user.is_teen, has_cameo=bool(cameos), cameo_names=cameo_names(cameo_ids=cameos))
+    from cameos.selectors import cameos_carried_by
     from cameos.services import cameos_authorise
 
-    cameos_authorise(user=user, cameo_ids=cameos, prompt=prompt)
     parent = selectors.video_for_remix_get(viewer=user, video_id=remix_of) if remix_of else None
+    # A remix carries its parent's likenesses: each is authorised exactly like a named
+    # cameo (permission, blocks, teen ceilings, revocation, the owner's restrictions
+    # against this prompt), or the remix is refused.
+    inherited = [c for c in (cameos_carried_by(video=parent) if parent else []) if c not in cameos]
+    cameos_authorise(user=user, cameo_ids=cameos + inherited, prompt=prompt)
 
     try:
         with transaction.atomic():
@@ -100,6 +105,7 @@ def generation_request(
                 owner=user,
                 prompt=prompt,
                 cameo_ids=cameos,
+                inherited_cameo_ids=inherited,
                 remix_of=parent,
                 seed=seed if seed is not None else random.randrange(2**31),
                 duration_s=duration_s,

@@ -97,6 +97,9 @@ def _cameo_inputs(job: GenerationJob) -> tuple[tuple, tuple]:
         with default_storage.open(cameo.reference, "rb") as handle:
             references.append(np.asarray(Image.open(handle).convert("RGB")))
         consents.append({"cameo": str(cameo.pk), "consent": str(cameo.consent_id)})
+    # Inherited likenesses are already in the parent's frames: no reference, but cited.
+    for cameo in Cameo.objects.filter(pk__in=job.inherited_cameo_ids, revoked_at__isnull=True):
+        consents.append({"cameo": str(cameo.pk), "consent": str(cameo.consent_id), "inherited": True})
     return tuple(references), tuple(consents)
 
 
@@ -168,6 +171,14 @@ def _finish(job: GenerationJob, output, video_name: str, poster_name: str, diges
         if job.status == JobStatus.CANCELLED:
             transaction.on_commit(lambda: [default_storage.delete(n) for n in (video_name, poster_name)])
             return
+        from cameos.models import Cameo
+
+        carried = list(job.cameo_ids) + list(job.inherited_cameo_ids)
+        if carried and Cameo.objects.filter(pk__in=carried, revoked_at__isnull=False).exists():
+            # Revoked while it rendered: a video with a likeness taken back is never made.
+            transaction.on_commit(lambda: [default_storage.delete(n) for n in (video_name, poster_name)])
+            _fail(job, "a cameo in it was revoked while it rendered", status=JobStatus.BLOCKED)
+            return
         video, created = Video.objects.get_or_create(
             job=job,
             defaults=dict(
@@ -187,10 +198,11 @@ def _finish(job: GenerationJob, output, video_name: str, poster_name: str, diges
         )
         if created and job.remix_of_id:
             Video.objects.filter(pk=job.remix_of_id).update(remix_count=F("remix_count") + 1)
-        if job.cameo_ids:
+        if job.cameo_ids or job.inherited_cameo_ids:
             from cameos.services import appearances_record
 
             appearances_record(video=video, cameo_ids=job.cameo_ids)
+            appearances_record(video=video, cameo_ids=job.inherited_cameo_ids, inherited_from=job.remix_of)
         job.status = JobStatus.SUCCEEDED
         job.progress = 1.0
         job.error = ""

@@ -77,7 +77,7 @@ def test_a_blocked_pair_is_404_not_a_hint(user, other):
 
 def test_a_parent_setting_nobody_closes_the_teens_dms(user):
     teen = TeenFactory()
-    friend = UserFactory(dm_policy="everyone")
+    friend = TeenFactory()  # adults and teens never message (see below); a teen friend
     mutuals(teen, friend)
     assert send(friend, teen, text="hi").status_code == 201
     ParentLink.objects.create(parent=user, teen=teen, status="active")
@@ -89,11 +89,40 @@ def test_a_parent_setting_nobody_closes_the_teens_dms(user):
 
 
 def test_teens_take_messages_from_mutuals_only_by_default(user):
+    teen, other_teen = TeenFactory(dm_policy="mutuals"), TeenFactory(dm_policy="mutuals")
+    Follow.objects.create(follower=other_teen, followee=teen)
+    r = send(other_teen, teen, text="hi")
+    assert r.status_code == 403 and r.data["error"] == "dm_not_allowed"
+    Follow.objects.create(follower=teen, followee=other_teen)
+    assert send(other_teen, teen, text="hi").status_code == 201
+
+
+@pytest.mark.parametrize("direction", ["adult_to_teen", "teen_to_adult"])
+def test_an_adult_and_a_teen_cannot_message_even_as_mutuals(direction):
+    teen, adult = TeenFactory(dm_policy="mutuals"), UserFactory(dm_policy="everyone")
+    mutuals(teen, adult)
+    sender, recipient = (adult, teen) if direction == "adult_to_teen" else (teen, adult)
+    r = send(sender, recipient, text="hi")
+    assert r.status_code == 403 and r.data["error"] == "teen_dm_not_allowed"
+    assert not Message.objects.exists()
+
+
+def test_a_thread_from_before_the_rule_is_closed_to_the_adult():
+    teen, adult = TeenFactory(dm_policy="mutuals"), UserFactory(dm_policy="everyone")
+    mutuals(teen, adult)
+    Message.objects.create(sender=adult, recipient=teen, text="an old message")
+    r = send(adult, teen, text="still there?")
+    assert r.status_code == 403 and r.data["error"] == "teen_dm_not_allowed"
+
+
+def test_a_linked_parent_and_their_teen_can_message(user):
     teen = TeenFactory(dm_policy="mutuals")
     user.dm_policy = "everyone"
     user.save()
-    Follow.objects.create(follower=user, followee=teen)
-    assert send(user, teen, text="hi").status_code == 403
+    mutuals(teen, user)
+    ParentLink.objects.create(parent=user, teen=teen, status="active")
+    assert send(user, teen, text="dinner at 7").status_code == 201
+    assert send(teen, user, text="ok").status_code == 201
 
 
 def test_blocked_text_is_422(user, other):

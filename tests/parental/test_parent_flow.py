@@ -23,7 +23,7 @@ PROMPTS = [f"a calm {thing} in a sunny meadow" for thing in
 
 
 def given_a_teen_with_a_friend_and_a_corpus():
-    teen, parent, friend = TeenFactory(), UserFactory(), UserFactory(dm_policy="everyone")
+    teen, parent, friend = TeenFactory(), UserFactory(), TeenFactory()  # adults never DM teens
     Follow.objects.create(follower=teen, followee=friend)
     Follow.objects.create(follower=friend, followee=teen)
     Steering.objects.create(user=teen, instruction="more dogs", parsed={"boost": ["dogs"], "avoid": [],
