@@ -12,6 +12,16 @@ class UserAdmin(BaseUserAdmin):
     fieldsets = BaseUserAdmin.fieldsets + (
         ("Profile", {"fields": ["birthdate", "display_name", "bio", "dm_policy"]}),
     )
+    # Who may only look (trust-and-safety reviewers) sees the account, never its
+    # credentials: no password hash summary, no reset link, no permissions.
+    view_only_fieldsets = (
+        (None, {"fields": ["username", "display_name", "bio", "birthdate", "is_active", "last_login"]}),
+    )
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is not None and not self.has_change_permission(request, obj):
+            return self.view_only_fieldsets
+        return super().get_fieldsets(request, obj)
 
 
 @admin.register(Invite)

@@ -5,11 +5,13 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.db.models import Count
 from django.http import HttpResponseRedirect
+from django.utils.html import format_html
 
 from sora_social.errors import ApplicationError
 from sora_social.media import signed_url
 
 from . import review
+from .evidence import case_evidence
 from .models import Action, Appeal, AppealStatus, CaseStatus, Decision, Report, ReviewCase, Strike
 
 CASE_BUTTONS = {
@@ -31,25 +33,67 @@ class ReportInline(admin.TabularInline):
         return False
 
 
+# Decisions that cannot be taken back by the person deciding them ask first.
+CONFIRM = {
+    Action.REMOVE: "This takes it down for everyone and tells its author. Continue?",
+    Action.REMOVE_STRIKE: "This takes it down, adds a strike (three suspend the account) and tells its author. Continue?",
+    Action.SUSPEND: "This suspends the account at once: they can no longer sign in. Continue?",
+}
+
+
 @admin.register(ReviewCase)
 class ReviewCaseAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "category", "priority", "status", "report_count", "subject", "created_at"]
-    list_filter = ["status", "category", "priority", ("created_at", admin.DateFieldListFilter)]
+    list_display = ["case_title", "category", "priority", "status", "report_count", "subject_name", "created_at"]
+    list_filter = ["status", "category", "priority", "target_type", ("created_at", admin.DateFieldListFilter)]
     date_hierarchy = "created_at"
     search_fields = ["target_id", "subject__username"]
-    readonly_fields = ["target_type", "target_id", "video", "subject", "category", "priority", "status",
+    # The subject is shown as text: a link would open the full account record
+    # (password hash summary, reset) that reviewers have no business in.
+    readonly_fields = ["target_type", "target_id", "subject_name", "category", "priority", "status",
                        "created_at", "decided_at"]
-    fields = readonly_fields + ["note"]
+    fields = readonly_fields
     inlines = [ReportInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(n_reports=Count("reports")).select_related("subject")
+        return (super().get_queryset(request).annotate(n_reports=Count("reports"))
+                .select_related("subject", "video", "video__owner"))
 
     def changelist_view(self, request, extra_context=None):
         # The queue opens on open cases; "All" in the status filter still shows everything.
         if not request.GET and request.method == "GET" and self.has_view_or_change_permission(request):
             return HttpResponseRedirect(f"{request.path}?status__exact={CaseStatus.OPEN}")
         return super().changelist_view(request, extra_context)
+
+    @admin.display(description="case")
+    def case_title(self, obj):
+        who = obj.subject.username if obj.subject_id else "?"
+        if obj.target_type == "video" and obj.video is not None:
+            return f"Video by {who}: {obj.video.prompt[:60]}"
+        if obj.target_type == "comment":
+            return f"Comment by {who} (on a video by {obj.video.owner.username if obj.video else '?'})"
+        if obj.target_type == "cameo":
+            return f"Cameo of {who}"
+        return f"Account {who}"
+
+    def get_list_display(self, request):
+        # A thumbnail link is signed for the reviewer looking at the list (display methods get no request).
+        @admin.display(description="")
+        def thumbnail(obj):
+            if obj.video is None or not obj.video.thumbnail:
+                return ""
+            url = signed_url(obj.video.thumbnail, guard=("review", obj.video_id), viewer=request.user)
+            return format_html('<img class="case-thumb" src="{}" alt="" width="64" height="64" '
+                               'style="object-fit:cover">', url)
+
+        return ["case_title", thumbnail, *self.list_display[1:]]
+
+    @admin.display(description="subject")
+    def subject_name(self, obj):
+        if obj.subject is None:
+            return "—"
+        flags = [label for flag, label in ((obj.subject.is_teen, "teen"), (not obj.subject.is_active, "suspended"))
+                 if flag]
+        return obj.subject.username + (f" ({', '.join(flags)})" if flags else "")
 
     @admin.display(ordering="n_reports", description="reports")
     def report_count(self, obj):
@@ -71,41 +115,12 @@ class ReviewCaseAdmin(admin.ModelAdmin):
             return self._decide(request, case, action)
         extra = extra_context or {}
         if case is not None:
-            extra.update(self._evidence(request, case))
+            extra.update(case_evidence(case, reviewer=request.user))
+            actions = review.case_actions(case)
+            extra["decision_buttons"] = [(name, actions[action], CONFIRM.get(action, ""))
+                                         for name, action in CASE_BUTTONS.items() if action in actions]
+            extra["case_open"] = case.status == CaseStatus.OPEN
         return super().change_view(request, object_id, form_url, extra_context=extra)
-
-    def _evidence(self, request, case):
-        from generation.models import Video
-
-        video = case.video
-        lineage = []
-        if video is not None:
-            parent = video.remix_of
-            while parent is not None and len(lineage) < 20:
-                lineage.append(parent)
-                parent = parent.remix_of
-        cameos = list(video.appearances.select_related("cameo", "cameo__owner")) if video else []
-        history = Decision.objects.filter(subject=case.subject).exclude(case=case).order_by("-created_at")[:20] \
-            if case.subject else []
-        comment = None
-        if case.target_type == "comment":
-            comment = review.case_target(case)
-        return {
-            "case_comment": comment,
-            "case_video": video,
-            "case_video_url": signed_url(video.file, guard=("review", video.pk), viewer=request.user)
-            if video and video.file else None,
-            "case_cameos": cameos,
-            "case_lineage": lineage,
-            "case_history": history,
-            "case_strikes": Strike.objects.filter(user=case.subject, revoked_at__isnull=True).count()
-            if case.subject else 0,
-            "case_videos_removed": Video.objects.filter(owner=case.subject, state="removed").count()
-            if case.subject else 0,
-            "decision_buttons": [(name, review.case_actions(case)[action]) for name, action in CASE_BUTTONS.items()
-                                 if action in review.case_actions(case)],
-            "case_open": case.status == "open",
-        }
 
     def _decide(self, request, case, action):
         try:
@@ -123,10 +138,27 @@ class ReviewCaseAdmin(admin.ModelAdmin):
 
 @admin.register(Appeal)
 class AppealAdmin(admin.ModelAdmin):
-    list_display = ["video", "user", "status", "created_at"]
+    list_display = ["appeal_title", "status", "created_at"]
     list_filter = ["status", ("created_at", admin.DateFieldListFilter)]
-    readonly_fields = ["user", "video", "original", "text", "status", "created_at", "decided_at"]
+    readonly_fields = ["appellant", "video_prompt", "original", "text", "status", "created_at", "decided_at"]
     fields = readonly_fields + ["note"]
+
+    @admin.display(description="appeal")
+    def appeal_title(self, obj):
+        return f"{obj.user.username} appeals “{obj.original.get_action_display()}” of “{obj.video.prompt[:50]}”"
+
+    @admin.display(description="appellant")
+    def appellant(self, obj):
+        return obj.user.username  # text, not a link into the account record
+
+    @admin.display(description="video")
+    def video_prompt(self, obj):
+        return f"“{obj.video.prompt}” ({obj.video.state})"
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.status != AppealStatus.PENDING:
+            return self.readonly_fields + ["note"]  # decided: the note is the record, not a form
+        return self.readonly_fields
 
     def has_add_permission(self, request):
         return False
@@ -162,7 +194,8 @@ class AppealAdmin(admin.ModelAdmin):
 class DecisionAdmin(admin.ModelAdmin):
     list_display = ["action", "subject", "reviewer", "video", "created_at"]
     list_filter = ["action", ("created_at", admin.DateFieldListFilter)]
-    readonly_fields = ["case", "appeal", "reviewer", "action", "reason", "subject", "video", "created_at"]
+    readonly_fields = ["case", "appeal", "reviewer", "action", "reason", "subject", "target_type", "target_id",
+                       "evidence", "video", "created_at"]
 
     def has_add_permission(self, request):
         return False

@@ -114,6 +114,10 @@ class Decision(models.Model):
     evidence = models.TextField(blank=True, help_text="What was acted on, as it was (e.g. a removed comment's text).")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    def __str__(self) -> str:
+        who = self.reviewer.username if self.reviewer_id else "?"
+        return f"{self.get_action_display()} ({self.target_type or 'case'}) by {who} on {self.created_at:%Y-%m-%d}: {self.reason[:80]}"
+
 
 class Strike(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="strikes")

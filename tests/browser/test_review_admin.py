@@ -33,6 +33,7 @@ def test_reviewer_removes_a_reported_video(live_server, chromium, eager, fast_re
         page.wait_for_selector("#case-video", timeout=30000)
         page.wait_for_function("document.getElementById('case-video').readyState >= 2", timeout=30000)
         page.screenshot(path=str(tmp_path / "case.png"))
+        page.on("dialog", lambda dialog: dialog.accept())  # "Remove video" asks first
         page.fill("#id_note", "Violent content.")
         page.click("input[name=_remove]")
         page.wait_for_url(f"{live_server.url}/admin/moderation/reviewcase/?status__exact=open", timeout=30000)
@@ -68,6 +69,7 @@ def test_reviewer_removes_a_reported_comment_and_the_video_stays(live_server, ch
         assert "free followers" in page.inner_text("#case-comment")
         assert page.locator("input[name=_remove]").get_attribute("value") == "Remove comment"
         page.screenshot(path=str(tmp_path / "comment-case.png"))
+        page.on("dialog", lambda dialog: dialog.accept())
         page.fill("#id_note", "Spam.")
         page.click("input[name=_remove]")
         page.wait_for_url(f"{live_server.url}/admin/moderation/reviewcase/?status__exact=open", timeout=30000)
@@ -76,3 +78,75 @@ def test_reviewer_removes_a_reported_comment_and_the_video_stays(live_server, ch
     assert Video.objects.get(pk=video.pk).state == "published"
     told = {n.recipient_id for n in commenter.notifications.model.objects.filter(kind="moderation_decision")}
     assert told == {commenter.pk}
+
+
+def _sign_in(page, live_server, username):
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+
+
+def test_reviewer_suspends_an_account_from_a_user_case(live_server, chromium):
+    from accounts.models import User
+    from tests.factories import VideoFactory
+
+    subject, reporter = UserFactory(), UserFactory()
+    reviewer = UserFactory(username="reviewer3", is_staff=True)
+    reviewer.groups.add(ensure_trust_and_safety_group())
+    VideoFactory(owner=subject, prompt="spam spam spam buy followers")
+    client_for(reporter).post("/api/v1/reports", {"target_type": "user", "target_id": subject.username,
+                                                  "reason": "spam"}, format="json")
+    case = ReviewCase.objects.get()
+
+    with chromium() as page:
+        _sign_in(page, live_server, "reviewer3")
+        page.goto(f"{live_server.url}/admin/moderation/reviewcase/{case.pk}/change/")
+        page.wait_for_selector("#case-recent", timeout=30000)
+        assert "spam spam spam" in page.inner_text("#case-recent")
+        assert page.locator("input[name=_remove]").count() == 0  # nothing to remove on an account
+        dialogs = []
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))
+        page.fill("#id_note", "A spam account.")
+        page.click("input[name=_suspend]")
+        page.wait_for_url(f"{live_server.url}/admin/moderation/reviewcase/?status__exact=open", timeout=30000)
+
+    assert dialogs and "suspends the account" in dialogs[0]
+    assert User.objects.get(pk=subject.pk).is_active is False
+    assert ReviewCase.objects.get().status == "decided"
+    assert subject.notifications.filter(kind="moderation_decision").count() == 1
+
+
+def test_a_second_reviewer_upholds_an_appeal_and_the_video_is_back(live_server, chromium):
+    from moderation import review
+    from moderation.models import Action, Appeal
+    from tests.factories import VideoFactory
+
+    owner, reporter = UserFactory(), UserFactory()
+    first = UserFactory(username="reviewer4", is_staff=True)
+    second = UserFactory(username="reviewer5", is_staff=True)
+    for r in (first, second):
+        r.groups.add(ensure_trust_and_safety_group())
+    video = VideoFactory(owner=owner, prompt="a stage fight in a school play", published_at="2026-01-01T00:00:00Z")
+    client_for(reporter).post("/api/v1/reports", {"target_type": "video", "target_id": str(video.pk),
+                                                  "reason": "violence"}, format="json")
+    review.case_decide(case=ReviewCase.objects.get(), reviewer=first, action=Action.REMOVE_STRIKE,
+                       reason="Looked like real violence.")
+    client_for(owner).post("/api/v1/appeals", {"video_id": str(video.pk), "text": "It is a school play."},
+                           format="json")
+    appeal = Appeal.objects.get()
+
+    with chromium() as page:
+        _sign_in(page, live_server, "reviewer5")
+        page.goto(f"{live_server.url}/admin/moderation/appeal/{appeal.pk}/change/")
+        body = page.inner_text("body")
+        assert "Decision object" not in body and "Looked like real violence." in body
+        assert "It is a school play." in body
+        page.fill("#id_note", "A play, clearly staged.")
+        page.click("input[name=_uphold]")
+        page.wait_for_url(f"{live_server.url}/admin/moderation/appeal/", timeout=30000)
+
+    assert client_for(reporter).get(f"/api/v1/videos/{video.pk}").status_code == 200
+    assert Appeal.objects.get().status == "upheld"
+    assert owner.strikes.get().revoked_at is not None
+    assert owner.notifications.filter(kind="moderation_decision").count() == 2
