@@ -12,7 +12,7 @@ TORCH_VERSION := 2.13.0
 TORCH_INDEX ?= https://download.pytorch.org/whl/cpu
 SECRET := var/secret_key
 
-.PHONY: install secret-key run migrate test worker beat smoke schema clean
+.PHONY: install secret-key run migrate test lint worker beat smoke schema clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,9 @@ run: migrate
 
 test: install
 	$(PY) -m pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
 
 worker: install
 	$(VENV)/bin/celery -A sora_social worker -Q default,generation -l info

@@ -2,6 +2,7 @@
 
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
+from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -10,8 +11,6 @@ from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
 from sora_social.openapi import errors, page_of, public_errors
 from sora_social.pagination import paginate
-from rest_framework.exceptions import AuthenticationFailed
-
 from sora_social.throttling import AuthRateThrottle, LoginFailureThrottle, login_failed, username_of
 
 from . import messaging, notifications, selectors, services
@@ -21,10 +20,10 @@ from .serializers import (
     InviteOut,
     MarkReadIn,
     MeOut,
+    MePatchIn,
     MessageIn,
     MessageOut,
     NotificationOut,
-    MePatchIn,
     ProfileOut,
     RegisterIn,
     RelationOut,

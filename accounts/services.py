@@ -13,7 +13,6 @@ from sora_social.limits import user_write_allow
 
 from .models import DM_POLICY_ORDER, Block, Follow, Invite, User, age_on
 
-
 FOLLOW_NOTIFY_EVERY = timedelta(days=1)
 
 

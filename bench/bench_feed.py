@@ -88,7 +88,6 @@ def seed(scale: float, rng: random.Random) -> dict:
     from django.db import connection
     from django.utils import timezone
 
-    from bench_index import mixtures, pool_vectors
     from feed import services, topics
 
     timings = {}

@@ -24,9 +24,18 @@ import torch  # noqa: E402
 
 from generation.diffusion import world  # noqa: E402
 from generation.diffusion.model import DIT_CONFIGS, DiT  # noqa: E402
-from generation.diffusion.sampler import (DEFAULT_CAMEO_SCALE, DEFAULT_CHECKPOINT, DEFAULT_ETA, DEFAULT_STEPS,  # noqa: E402
-                                          DEFAULT_TEXT_SCALE, Conditioning, Pipeline, load_model, sample_loop,
-                                          timesteps)
+from generation.diffusion.sampler import (  # noqa: E402
+    DEFAULT_CAMEO_SCALE,
+    DEFAULT_CHECKPOINT,
+    DEFAULT_ETA,
+    DEFAULT_STEPS,
+    DEFAULT_TEXT_SCALE,
+    Conditioning,
+    Pipeline,
+    load_model,
+    sample_loop,
+    timesteps,
+)
 from generation.diffusion.text import TextEmbedding, TextEncoder  # noqa: E402
 
 CASES = [

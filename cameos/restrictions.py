@@ -28,7 +28,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-
 # Cosine similarity (all-MiniLM-L6-v2, L2-normalised) between a prompt clause
 # and the bare topic at or above which the clause is about the topic. Measured
 # on the table in tests/cameos/test_restrictions.py and a few probes: unrelated

@@ -11,8 +11,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts.models import Follow, User
 from accounts.selectors import blocked_ids_for
-from sora_social.ids import is_uuid
 from sora_social.errors import NotFound
+from sora_social.ids import is_uuid
 
 from .models import Appearance, Cameo, CameoApproval, Enrollment, Permission
 

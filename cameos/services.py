@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from sora_social.errors import Invalid
-from sora_social.ids import is_uuid
 from sora_social.events import publish
+from sora_social.ids import is_uuid
 
 from . import selectors
 from .errors import (

@@ -12,8 +12,18 @@ from sora_social.openapi import errors, page_of
 from sora_social.pagination import paginate
 
 from . import selectors, services
-from .serializers import (CheckinIn, CheckinOut, CommentIn, CommentOut, FeedPageOut, LikeOut, SteeringIn,
-                          SteeringOut, ViewIn, ViewOut)
+from .serializers import (
+    CheckinIn,
+    CheckinOut,
+    CommentIn,
+    CommentOut,
+    FeedPageOut,
+    LikeOut,
+    SteeringIn,
+    SteeringOut,
+    ViewIn,
+    ViewOut,
+)
 from .steering import empty
 
 CHECKIN_PROMPT = "You've been scrolling for a while. How are you feeling?"

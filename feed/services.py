@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from accounts.models import Follow, User
 from accounts.notifications import notify
-from sora_social.limits import user_write_allow
 from generation.models import Video, VideoState
+from sora_social.limits import user_write_allow
 
 from . import index as video_index
 from . import topics

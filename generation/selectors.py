@@ -3,10 +3,10 @@
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts.models import Follow, User
-from cameos.models import Appearance
 from accounts.selectors import blocked_ids_for
-from sora_social.ids import is_uuid
+from cameos.models import Appearance
 from sora_social.errors import NotFound
+from sora_social.ids import is_uuid
 
 from .models import GenerationJob, Video, VideoState, Visibility
 

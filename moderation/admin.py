@@ -2,9 +2,9 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.urls import reverse
 from django.db.models import Count
 from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils.html import format_html
 
 from sora_social.errors import ApplicationError

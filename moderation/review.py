@@ -14,9 +14,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from sora_social.ids import is_uuid
 from sora_social.errors import Conflict, Forbidden, Invalid, NotFound
 from sora_social.events import publish
+from sora_social.ids import is_uuid
 from sora_social.limits import user_write_allow
 
 from . import phash
@@ -74,9 +74,8 @@ def _visible_comment(reporter: User, comment_id: str):
         Comment = apps.get_model("feed", "Comment")
     except LookupError:
         raise NotFound("No such comment.", code="comment_not_found")
-    from generation.selectors import videos_visible_to
-
     from accounts.selectors import blocked_ids_for
+    from generation.selectors import videos_visible_to
 
     comment = (
         Comment.objects.filter(pk=comment_id, removed_at__isnull=True,

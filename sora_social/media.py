@@ -17,13 +17,13 @@ when Django starts. A guard whose check is gone refuses.
 
 import mimetypes
 import re
-from typing import Callable
+from collections.abc import Callable
 
+from django.conf import settings
 from django.core import signing
 from django.core.files.storage import default_storage
 from django.http import FileResponse, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.urls import reverse
-from django.conf import settings
 from django.views.decorators.http import require_http_methods
 
 _SALT = "sora_social.media"

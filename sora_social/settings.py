@@ -122,14 +122,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
     )
 else:
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0)
+    DB_CONNECT_TIMEOUT = env.int("DB_CONNECT_TIMEOUT", default=5)
     # Bounded waits: a database that refuses, or accepts and never answers, costs a
     # request DB_CONNECT_TIMEOUT seconds and a 503, not a hang; a runaway query is
     # cancelled by the server after DB_STATEMENT_TIMEOUT_MS (0: no limit).
     DATABASES["default"].setdefault("OPTIONS", {}).update({
-        "connect_timeout": env.int("DB_CONNECT_TIMEOUT", default=5),
+        "connect_timeout": DB_CONNECT_TIMEOUT,
         "options": f"-c statement_timeout={env.int('DB_STATEMENT_TIMEOUT_MS', default=30000)}",
     })
+    # Under ASGI every request runs in a thread of its own, so a connection per thread
+    # is a connection per request (and CONN_MAX_AGE strands them until the server's
+    # limit is hit: measured, 2 processes x 20 clients exhausted 100). A pool shares
+    # DB_POOL_MAX_SIZE connections per process instead; 0 turns it off.
+    DB_POOL_MAX_SIZE = env.int("DB_POOL_MAX_SIZE", default=8)
+    if DB_POOL_MAX_SIZE > 0:
+        DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps them; Django must not
+        DATABASES["default"]["OPTIONS"]["pool"] = {"min_size": 1, "max_size": DB_POOL_MAX_SIZE,
+                                                   "timeout": DB_CONNECT_TIMEOUT}
+    else:
+        DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 

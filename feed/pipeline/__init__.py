@@ -27,7 +27,8 @@ from django.utils import timezone
 from ..conf import feed_settings
 from . import filters as filters_mod
 from . import hydrate as hydrate_mod
-from . import mixing, scoring, side_effects, sources as sources_mod
+from . import mixing, scoring, side_effects
+from . import sources as sources_mod
 from .context import Candidate, FeedContext, Item
 
 log = logging.getLogger(__name__)

@@ -21,8 +21,21 @@ import torch
 
 from . import checker, world
 from .model import DIT_CONFIGS, DiT
-from .sampler import (DEFAULT_CAMEO_SCALE, DEFAULT_CHECKPOINT, DEFAULT_ETA, DEFAULT_GUIDANCE_T_MAX, DEFAULT_STEPS, DEFAULT_TEXT_SCALE,
-                      Conditioning, Pipeline, add_noise, frames_to_tensor, guided_velocity, load_model, tensor_to_frames)
+from .sampler import (
+    DEFAULT_CAMEO_SCALE,
+    DEFAULT_CHECKPOINT,
+    DEFAULT_ETA,
+    DEFAULT_GUIDANCE_T_MAX,
+    DEFAULT_STEPS,
+    DEFAULT_TEXT_SCALE,
+    Conditioning,
+    Pipeline,
+    add_noise,
+    frames_to_tensor,
+    guided_velocity,
+    load_model,
+    tensor_to_frames,
+)
 from .text import TextEncoder
 
 METRICS = ("colour", "shape", "count", "motion", "bounce", "permanence", "cameo", "flicker")
@@ -78,7 +91,7 @@ def eval_items(n_objects: int = 20, n_each: int = 8, seed: int = 1234) -> list[E
         b = world.ObjectSpec(world.SHAPES[int(rng.integers(5))], [c for c in world.COLOUR_NAMES if c != a.colour][int(rng.integers(8))],
                              "small", motion_b)
         add("pairs", world.SceneSpec(objects=(a, b), background=bg, seed=int(rng.integers(2**31))))
-    for i in range(n_each):
+    for _ in range(n_each):
         o, bg = _held_out_object(rng, "bouncing")
         add("bounce", world.SceneSpec(objects=(o,), background=bg, seed=int(rng.integers(2**31))))
     for i in range(n_each):

@@ -56,7 +56,7 @@ class DiTConfig:
         return d
 
     @classmethod
-    def from_dict(cls, d: dict) -> "DiTConfig":
+    def from_dict(cls, d: dict) -> DiTConfig:
         d = dict(d)
         d["patch"] = tuple(d["patch"])
         return cls(**{k: v for k, v in d.items() if k in cls.__dataclass_fields__})
@@ -132,7 +132,7 @@ class Attention(nn.Module):
         self.proj = nn.Linear(width, width)
 
     def forward(self, x, context=None, mask=None):
-        n, l, d = x.shape
+        n, l, d = x.shape  # noqa: E741  (L: tokens, the DiT paper's name)
         context = x if context is None else context
         q = self.q(x).view(n, l, self.heads, d // self.heads).transpose(1, 2)  # (N, h, L, d/h)
         k, v = self.kv(context).view(n, context.shape[1], 2, self.heads, d // self.heads).permute(2, 0, 3, 1, 4)

@@ -39,11 +39,11 @@ class TextEmbedding:
     mask: torch.Tensor  # (N, L) bool, True where a token is real
     pooled: torch.Tensor  # (N, 384)
 
-    def __getitem__(self, idx) -> "TextEmbedding":
+    def __getitem__(self, idx) -> TextEmbedding:
         return TextEmbedding(self.tokens[idx], self.mask[idx], self.pooled[idx])
 
     @staticmethod
-    def stack(items: list["TextEmbedding"]) -> "TextEmbedding":
+    def stack(items: list[TextEmbedding]) -> TextEmbedding:
         return TextEmbedding(
             torch.stack([e.tokens for e in items]),
             torch.stack([e.mask for e in items]),

@@ -13,10 +13,8 @@ from __future__ import annotations
 import argparse
 import copy
 import json
-import math
 import os
 import platform
-import sys
 import time
 from pathlib import Path
 
@@ -25,9 +23,19 @@ import torch
 
 from . import world
 from .model import DIT_CONFIGS, DiT, DiTConfig, count_parameters
-from .sampler import (DEFAULT_CHECKPOINT, DEFAULT_ETA, DEFAULT_STEPS, DEFAULT_TEXT_SCALE, add_noise, euler_step,
-                      frames_to_tensor, sample_train_t, timesteps, velocity)
-from .text import MAX_TOKENS, TEXT_DIM, TextEmbedding, TextEncoder, random_embedding
+from .sampler import (
+    DEFAULT_CHECKPOINT,
+    DEFAULT_ETA,
+    DEFAULT_STEPS,
+    DEFAULT_TEXT_SCALE,
+    add_noise,
+    euler_step,
+    frames_to_tensor,
+    sample_train_t,
+    timesteps,
+    velocity,
+)
+from .text import TextEmbedding, TextEncoder, random_embedding
 
 # ----------------------------------------------------------------------------
 # Data
@@ -272,6 +280,11 @@ class RenderWorkers:
             try:
                 return self.queue.get(timeout=5.0)
             except (queue.Empty, EOFError, OSError) as exc:  # the latter two: a batch its dead worker never handed over
+                if not isinstance(exc, queue.Empty):
+                    # The batch's sender is gone; a killed process may not be reaped yet for a moment.
+                    deadline = time.time() + 2.0
+                    while all(proc.is_alive() for proc in self.procs) and time.time() < deadline:
+                        time.sleep(0.05)
                 dead = [proc for proc in self.procs if not proc.is_alive()]
                 if dead:
                     raise RuntimeError(f"a render worker exited with code {dead[0].exitcode}") from None

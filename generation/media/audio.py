@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 import zlib
-from typing import Any, Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 import numpy as np
 
@@ -72,7 +73,7 @@ def synth_audio(
     bed *= 0.05 / max(_rms(bed), 1e-9)  # ambience ~ -26 dBFS RMS: heard, but ~10 dB under the hits
 
     fx = np.zeros(n, dtype=np.float64)
-    for k, frame in enumerate(impacts):
+    for frame in impacts:
         start = int(round(frame * sample_rate / fps))
         hit = _thump(sample_rate, rng, strength=0.6 + 0.3 * rng.random())
         end = min(n, start + hit.size)

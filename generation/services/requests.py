@@ -15,9 +15,9 @@ from django.utils import timezone
 from accounts.models import User
 
 from .. import selectors
-from . import outbox
 from ..errors import DailyLimit, IdempotencyConflict, NotCancellable, TooManyActive
 from ..models import ACTIVE_STATUSES, TERMINAL_STATUSES, GenerationJob, JobStatus
+from . import outbox
 
 log = logging.getLogger(__name__)
 

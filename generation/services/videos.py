@@ -11,7 +11,6 @@ from ..errors import NotOwner
 from ..models import Video, VideoState
 
 
-
 def _owned(user: User, video_id) -> Video:
     video = selectors.video_visible_get(viewer=user, video_id=video_id)
     if video.owner_id != user.pk:

@@ -88,7 +88,7 @@ class Head:
         )
 
     @classmethod
-    def load(cls, path: Path = HEAD_PATH) -> "Head":
+    def load(cls, path: Path = HEAD_PATH) -> Head:
         from safetensors import safe_open
 
         with safe_open(str(path), framework="numpy") as fh:

@@ -31,10 +31,10 @@ import time
 import numpy as np
 
 from .classifier import RULE_ONLY, Scored, combine, embed_texts
-from .features import BOW_DIM, BOW_WEIGHT, features
-from .normalize import normalize
 from .dataset import CATEGORIES, group_hash, load
+from .features import BOW_DIM, BOW_WEIGHT, features
 from .head import HEAD_PATH, fit
+from .normalize import normalize
 from .rules import rules_apply
 
 HEAD_CATEGORIES = tuple(c for c in CATEGORIES if c not in RULE_ONLY)

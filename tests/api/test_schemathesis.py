@@ -5,11 +5,11 @@ Checks: no 5xx, status codes and bodies match what the schema documents.
 """
 
 import pytest
+import schemathesis
 from django.core.wsgi import get_wsgi_application
 from hypothesis import HealthCheck, settings
 from rest_framework_simplejwt.tokens import AccessToken
-
-import schemathesis
+from schemathesis.checks import not_a_server_error
 from schemathesis.generation import GenerationMode
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -17,7 +17,6 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
-from schemathesis.checks import not_a_server_error
 
 from tests.factories import UserFactory
 

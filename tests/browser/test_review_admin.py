@@ -1,9 +1,9 @@
 """A reviewer in the browser: sign in, open a reported case, the video plays, remove it."""
 
 import pytest
-from moderation.roles import ensure_trust_and_safety_group
 
 from moderation.models import ReviewCase
+from moderation.roles import ensure_trust_and_safety_group
 from tests.conftest import client_for
 from tests.factories import PASSWORD, UserFactory
 

@@ -10,9 +10,9 @@ from django.core.files.storage import default_storage
 
 from accounts.models import Block
 from cameos.models import Appearance, Cameo, Enrollment
-from generation.models import GenerationJob, JobStatus, Video
+from generation.models import GenerationJob, Video
 from tests.conftest import client_for
-from tests.factories import CameoFactory, TeenFactory, UserFactory, VideoFactory
+from tests.factories import CameoFactory, TeenFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -45,7 +45,7 @@ def test_positions_are_distinct_for_every_token_of_any_grid():
 
 
 def test_named_sizes_and_config_round_trip():
-    for name, factory in DIT_CONFIGS.items():
+    for factory in DIT_CONFIGS.values():
         cfg = factory()
         assert DiTConfig.from_dict(cfg.to_dict()) == cfg
     assert 3e6 < count_parameters(DiT(DIT_CONFIGS["DiT-S"]())) < 8e6

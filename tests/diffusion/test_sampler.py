@@ -3,11 +3,9 @@ import pytest
 import torch
 
 from generation.diffusion import world
-from generation.diffusion.sampler import GenerationCancelled, timesteps
-from generation.diffusion.text import random_embedding
-
 from generation.diffusion.model import DiT, DiT_T
-from generation.diffusion.sampler import Pipeline
+from generation.diffusion.sampler import GenerationCancelled, Pipeline, timesteps
+from generation.diffusion.text import random_embedding
 
 from .helpers import tiny_pipeline
 
@@ -111,7 +109,7 @@ def test_guidance_interval_skips_guidance_only_above_its_t():
         cond = Conditioning(e, None if ref is None else reference_to_tensor(ref, 16))
         short = guided_velocity(pipe.model, x, 0.7, cond, 1.0, 1.0)
         calls = []
-        hook = pipe.model.register_forward_hook(lambda m, i, o: calls.append(i[0].shape[0]))
+        hook = pipe.model.register_forward_hook(lambda m, i, o, calls=calls: calls.append(i[0].shape[0]))
         full = guided_velocity(pipe.model, x, 0.7, cond, 1.0 + 1e-12, 1.0)  # not the shortcut
         hook.remove()
         assert calls == [2 if ref is None else 3]

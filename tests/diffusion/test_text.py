@@ -1,4 +1,7 @@
-from generation.diffusion.text import MAX_TOKENS, TEXT_DIM, TextEncoder
+import pytest
+import torch
+
+from generation.diffusion.text import MAX_TOKENS, PACK_ENV, TEXT_DIM, TextEncoder, pack, package_dir, world_captions
 
 
 def test_encoder_gives_tokens_mask_and_pooled_and_caches_per_prompt():
@@ -12,11 +15,6 @@ def test_encoder_gives_tokens_mask_and_pooled_and_caches_per_prompt():
     a, b = enc.encode(["a red ball", "a blue cube"]).pooled
     assert not (a == b).all()
 
-
-import pytest
-import torch
-
-from generation.diffusion.text import PACK_ENV, pack, package_dir, world_captions
 
 
 @pytest.fixture(scope="module")

@@ -92,8 +92,8 @@ def make_corpus(per_topic=12, seed=0):
     import random
 
     rng = random.Random(seed)
-    prompts, engagement = [], []
-    for topic, variants in CORPUS_TOPICS.items():
+    prompts = []
+    for variants in CORPUS_TOPICS.values():
         for i in range(per_topic):
             prompts.append(variants[i % len(variants)])  # repeats: the encoder runs once per text
     order = list(range(len(prompts)))

@@ -1,9 +1,9 @@
 """The reviewers' admin: queue, case page with evidence, decision buttons, permissions."""
 
 import pytest
-from moderation.roles import ensure_trust_and_safety_group
 
 from moderation.models import ReviewCase
+from moderation.roles import ensure_trust_and_safety_group
 from tests.conftest import client_for
 from tests.factories import UserFactory, VideoFactory
 

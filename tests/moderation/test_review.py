@@ -2,11 +2,11 @@
 
 import numpy as np
 import pytest
-from moderation.roles import ensure_trust_and_safety_group
 
 from cameos.models import Appearance
 from moderation import phash, review
 from moderation.models import Action, Appeal, RemovedHash, ReviewCase, Strike
+from moderation.roles import ensure_trust_and_safety_group
 from tests.conftest import client_for
 from tests.factories import CameoFactory, TeenFactory, UserFactory, VideoFactory
 
