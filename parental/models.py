@@ -48,3 +48,7 @@ class ParentalControls(models.Model):
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "parental controls"
+        verbose_name_plural = "parental controls"

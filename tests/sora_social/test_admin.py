@@ -21,3 +21,23 @@ def test_the_admin_refuses_ordinary_users(client):
     client.force_login(UserFactory())
     r = client.get("/admin/accounts/user/")
     assert r.status_code == 302 and "/admin/login/" in r["Location"]
+
+
+def test_videos_and_jobs_are_in_the_admin_read_only_and_the_labels_read_right(client, db):
+    from django.contrib.auth import get_user_model
+
+    from tests.factories import VideoFactory
+
+    admin_user = get_user_model().objects.create_superuser("root", "root@example.com", "a-long-passphrase-7")
+    video = VideoFactory(prompt="a red ball bouncing on the beach")
+    client.force_login(admin_user)
+
+    listed = client.get("/admin/generation/video/").content.decode()
+    page = client.get(f"/admin/generation/video/{video.pk}/change/").content.decode()
+    index = client.get("/admin/").content.decode()
+
+    assert "a red ball bouncing on the beach" in listed
+    assert "a red ball bouncing on the beach" in page and 'name="_save"' not in page
+    assert client.get("/admin/generation/video/add/").status_code == 403
+    assert client.get("/admin/generation/generationjob/").status_code == 200
+    assert "Parental controls" in index and "Parental controlss" not in index

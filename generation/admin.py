@@ -1,0 +1,57 @@
+"""Videos and generation jobs, read-only: the record staff look things up in.
+
+Writes go through the services (publish, remove, restore), never through an
+admin form, so nothing here can change a video's state behind the rules.
+"""
+
+from django.contrib import admin
+
+from .models import GenerationJob, Video
+
+
+class ReadOnly(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Video)
+class VideoAdmin(ReadOnly):
+    list_display = ["prompt_short", "owner_name", "state", "visibility", "has_c2pa", "remix_count", "created_at"]
+    list_filter = ["state", "visibility", "has_c2pa", ("created_at", admin.DateFieldListFilter)]
+    search_fields = ["prompt", "caption", "owner__username"]
+    fields = ["id", "owner_name", "prompt", "caption", "state", "visibility", "remix_of", "remix_count",
+              "like_count", "comment_count", "duration_s", "width", "height", "has_c2pa", "sha256", "model_version",
+              "seed", "created_at", "published_at", "removed_at"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("owner", "job")
+
+    @admin.display(description="prompt")
+    def prompt_short(self, obj):
+        return obj.prompt[:80]
+
+    @admin.display(description="owner")
+    def owner_name(self, obj):
+        return obj.owner.username  # text: the account record is not a reviewer's to open from here
+
+    @admin.display(description="seed")
+    def seed(self, obj):
+        return obj.job.seed if obj.job_id and obj.job else "—"
+
+
+@admin.register(GenerationJob)
+class GenerationJobAdmin(ReadOnly):
+    list_display = ["id", "owner", "status", "progress", "attempts", "created_at", "finished_at"]
+    list_filter = ["status", ("created_at", admin.DateFieldListFilter)]
+    search_fields = ["prompt", "owner__username"]
+    readonly_fields = ["id", "owner", "prompt", "cameo_ids", "inherited_cameo_ids", "remix_of", "seed", "duration_s",
+                       "aspect", "status", "progress", "error", "attempts", "model_version", "timings", "created_at",
+                       "started_at", "finished_at", "enqueued_at", "heartbeat_at"]
+    fields = readonly_fields
