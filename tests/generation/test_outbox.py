@@ -236,3 +236,33 @@ def test_a_whole_worker_killed_mid_render_runs_again_within_the_stale_bound(tmp_
         for proc in (first, second):
             stop_worker(proc)
         _stop(redis)
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_redis_lost_during_a_render_still_finishes_once(tmp_path):
+    """The broker and channel layer vanish while a job renders: the video is made once, the job succeeds."""
+    port = _free_port()
+    broker = f"redis://127.0.0.1:{port}/0"
+    redis = _start_redis(port)
+    user = UserFactory(username="redisgone")
+    worker = None
+    try:
+        worker = _start_worker_on(broker, tmp_path, SORA_GENERATION_STEPS="12")
+        accepted = json.loads(_django(REQUEST.format(username=user.username), REDIS_URL=broker,
+                                      MEDIA_ROOT=str(tmp_path)))
+        job_id = accepted["body"]["id"]
+        _wait_for(lambda: GenerationJob.objects.filter(pk=job_id, progress__gt=0).exists(), 180, "progress")
+
+        _stop(redis)  # mid-render: progress events and the final ack have nowhere to go
+
+        job = _wait_for(lambda: GenerationJob.objects.filter(pk=job_id, status=JobStatus.SUCCEEDED).first(),
+                        240, "the render to finish without Redis")
+        redis = _start_redis(port)  # back, empty (no persistence): nothing left to redeliver
+        time.sleep(3)
+        swept = json.loads(_django(SWEEP, REDIS_URL=broker, MEDIA_ROOT=str(tmp_path)))
+        assert swept["sent"] == 0
+        assert job.attempts == 1 and Video.objects.filter(job_id=job_id).count() == 1
+    finally:
+        stop_worker(worker)
+        _stop(redis)
