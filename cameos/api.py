@@ -11,7 +11,7 @@ from sora_social.openapi import errors, page_of
 from sora_social.pagination import paginate
 
 from . import selectors, services
-from .serializers import AppearanceOut, CameoOut, CameoPatchIn, CaptureIn, CharacterIn, EnrollmentOut
+from .serializers import AppearanceOut, CameoOut, CameoPatchIn, CaptureIn, CharacterIn, EnrollmentOut, RefusalOut
 
 
 class EnrollmentsApi(APIView):
@@ -125,3 +125,11 @@ class AppearanceApi(APIView):
     def delete(self, request, cameo_id: str, video_id: str):
         services.appearance_take_down(owner=request.user, cameo_id=cameo_id, video_id=video_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class RefusalsApi(APIView):
+    @extend_schema(operation_id="cameos_refusals", responses={200: page_of(RefusalOut), **errors(400, 404)})
+    def get(self, request, cameo_id: str):
+        cameo = selectors.cameo_owned_get(owner=request.user, cameo_id=cameo_id, include_revoked=True)
+        return paginate(request=request, view=self, queryset=selectors.refusals_of(cameo=cameo),
+                        serializer_class=RefusalOut)

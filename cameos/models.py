@@ -107,3 +107,24 @@ class Appearance(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["cameo", "video"], name="appear_once")]
+
+
+class RefusalRule(models.TextChoices):
+    NOT_PERMITTED = "not_permitted", "Not permitted (permission, approvals or a teen's ceiling)"
+    BLOCKED = "blocked", "Blocked"
+    REVOKED = "revoked", "Revoked"
+    RESTRICTION = "restriction", "Broke the owner's restrictions"
+
+
+class Refusal(models.Model):
+    """A refused attempt to put a cameo in a video: the owner's log of who tried what."""
+
+    cameo = models.ForeignKey(Cameo, on_delete=models.CASCADE, related_name="refusals")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    rule = models.CharField(max_length=16, choices=RefusalRule.choices)
+    detail = models.CharField(max_length=1000, blank=True, help_text="The owner's rule it broke, as written.")
+    prompt = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["cameo", "-created_at"])]

@@ -83,6 +83,10 @@ def enrollment_get(*, owner: User, enrollment_id) -> Enrollment:
     return found
 
 
+def refusals_of(*, cameo: Cameo) -> QuerySet:
+    return cameo.refusals.select_related("user")
+
+
 def appearances_of(*, cameo: Cameo) -> QuerySet:
     return (
         Appearance.objects.filter(cameo=cameo, taken_down_at__isnull=True)

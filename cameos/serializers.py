@@ -4,7 +4,7 @@ from rest_framework import serializers
 from sora_social.fields import StrictCharField
 from sora_social.media import signed_url
 
-from .models import Cameo, Enrollment, Permission
+from .models import Cameo, Enrollment, Permission, RefusalRule
 
 
 class ChallengeOut(serializers.Serializer):
@@ -72,3 +72,11 @@ class AppearanceOut(serializers.Serializer):
         from generation.serializers import VideoOut
 
         return VideoOut(appearance.video, context=self.context).data
+
+
+class RefusalOut(serializers.Serializer):
+    by = serializers.CharField(source="user.username", help_text="Who tried.")
+    rule = serializers.ChoiceField(choices=RefusalRule.choices)
+    detail = serializers.CharField(help_text="restriction: the owner's rule it broke, as written; else empty.")
+    prompt = serializers.CharField()
+    created_at = serializers.DateTimeField()

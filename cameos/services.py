@@ -27,7 +27,17 @@ from .errors import (
     UnsupportedUpload,
     UploadTooLarge,
 )
-from .models import PERMISSION_ORDER, Appearance, Cameo, CameoApproval, CameoKind, Enrollment, EnrollmentStatus
+from .models import (
+    PERMISSION_ORDER,
+    Appearance,
+    Cameo,
+    CameoApproval,
+    CameoKind,
+    Enrollment,
+    EnrollmentStatus,
+    Refusal,
+    RefusalRule,
+)
 
 log = logging.getLogger(__name__)
 
@@ -271,11 +281,28 @@ def appearance_take_down(*, owner: User, cameo_id, video_id) -> None:
 # --- what generation asks -----------------------------------------------------------
 
 
+def _refusal_rule(user: User, cameo: Cameo) -> str:
+    from accounts.selectors import blocked_between
+
+    if cameo.revoked_at is not None:
+        return RefusalRule.REVOKED
+    if blocked_between(user, cameo.owner):
+        return RefusalRule.BLOCKED
+    return RefusalRule.NOT_PERMITTED
+
+
 def cameos_authorise(*, user: User, cameo_ids: list[str], prompt: str) -> list[Cameo]:
-    """The cameos of a generation request, or the refusal: 403 not permitted, 422 restriction."""
+    """The cameos of a generation request, or the refusal: 403 not permitted, 422 restriction.
+
+    Every refusal involving a real cameo is logged for its owner (`Refusal`), whatever
+    the request's outcome: who tried, which rule, with what prompt.
+    """
     usable = set(selectors.cameos_usable_by(user=user, cameo_ids=cameo_ids))
     refused = [c for c in cameo_ids if c not in usable]
     if refused:
+        real = Cameo.objects.filter(pk__in=[c for c in refused if is_uuid(c)]).select_related("owner")
+        Refusal.objects.bulk_create([Refusal(cameo=c, user=user, rule=_refusal_rule(user, c), prompt=prompt[:2000])
+                                     for c in real if c.owner_id != user.pk])
         raise CameoNotPermitted(cameo=refused[0])
     cameos = list(Cameo.objects.filter(pk__in=cameo_ids).select_related("owner"))
     for cameo in cameos:
@@ -285,6 +312,8 @@ def cameos_authorise(*, user: User, cameo_ids: list[str], prompt: str) -> list[C
 
         rule = restriction_violation(prompt, cameo.restrictions)
         if rule:
+            Refusal.objects.create(cameo=cameo, user=user, rule=RefusalRule.RESTRICTION, detail=rule[:1000],
+                                   prompt=prompt[:2000])
             raise CameoRestriction(
                 f"{cameo.owner.username} does not allow this: “{rule}”", cameo=str(cameo.pk), rule=rule
             )

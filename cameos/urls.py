@@ -12,5 +12,6 @@ urlpatterns = [
     path("cameos/<str:cameo_id>", api.CameoApi.as_view(), name="cameo"),
     path("cameos/<str:cameo_id>/approvals/<username:username>", api.ApprovalApi.as_view(), name="cameo-approval"),
     path("cameos/<str:cameo_id>/appearances", api.AppearancesApi.as_view(), name="cameo-appearances"),
+    path("cameos/<str:cameo_id>/refusals", api.RefusalsApi.as_view(), name="cameo-refusals"),
     path("cameos/<str:cameo_id>/appearances/<str:video_id>", api.AppearanceApi.as_view(), name="cameo-appearance"),
 ]

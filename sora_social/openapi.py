@@ -139,6 +139,7 @@ SUMMARIES = {
     "cameos_unapprove": "Withdraw a person's approval to use your cameo",
     "cameos_appearances": "List every video that carries your cameo",
     "cameos_appearance_take_down": "Take down a video that carries your cameo",
+    "cameos_refusals": "List refused attempts to use your cameo: who, when, which rule, what prompt",
     "generations_create": "Make a video from a prompt (optionally with cameos, or as a remix)",
     "generations_get": "Read a generation's status, progress and video",
     "generations_cancel": "Cancel a generation that has not finished",
