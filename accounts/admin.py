@@ -9,9 +9,7 @@ class UserAdmin(BaseUserAdmin):
     list_display = ["username", "email", "display_name", "birthdate", "is_active", "is_staff", "created_at"]
     search_fields = ["username", "email", "display_name"]
     ordering = ["-created_at"]
-    fieldsets = BaseUserAdmin.fieldsets + (
-        ("Profile", {"fields": ["birthdate", "display_name", "bio", "dm_policy"]}),
-    )
+    fieldsets = BaseUserAdmin.fieldsets + (("Profile", {"fields": ["birthdate", "display_name", "bio", "dm_policy"]}),)
     # Who may only look (trust-and-safety reviewers) sees the account, never its
     # credentials: no password hash summary, no reset link, no permissions.
     view_only_fieldsets = (

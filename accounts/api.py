@@ -41,9 +41,11 @@ class RegisterApi(APIView):
         responses={
             201: AuthOut,
             **public_errors(
-                400, 403, 429, 503,
-                e400="invalid input, username_taken, email_taken, weak_password, "
-                "invite_required or invalid_invite",
+                400,
+                403,
+                429,
+                503,
+                e400="invalid input, username_taken, email_taken, weak_password, invite_required or invalid_invite",
                 e403="too_young: under 13",
             ),
         },
@@ -64,10 +66,18 @@ class TokenApi(TokenObtainPairView):
     @extend_schema(
         operation_id="auth_token",
         responses={
-            200: inline_serializer("TokenPair", {"access": serializers.CharField(), "refresh": serializers.CharField()}),
-            **public_errors(400, 401, 429, 503, e401="no_active_account: wrong username or password",
-                            e429="throttled: too many attempts from this address, or too many failed "
-                            "logins for this username (Retry-After says when to try again)"),
+            200: inline_serializer(
+                "TokenPair", {"access": serializers.CharField(), "refresh": serializers.CharField()}
+            ),
+            **public_errors(
+                400,
+                401,
+                429,
+                503,
+                e401="no_active_account: wrong username or password",
+                e429="throttled: too many attempts from this address, or too many failed "
+                "logins for this username (Retry-After says when to try again)",
+            ),
         },
         auth=[],
     )
@@ -115,7 +125,9 @@ class MyInvitesApi(APIView):
     @extend_schema(operation_id="me_invites", responses={200: page_of(InviteOut), **errors(400)})
     def get(self, request):
         return paginate(
-            request=request, view=self, queryset=selectors.invites_of(user=request.user),
+            request=request,
+            view=self,
+            queryset=selectors.invites_of(user=request.user),
             serializer_class=InviteOut,
         )
 
@@ -124,7 +136,9 @@ class MyBlocksApi(APIView):
     @extend_schema(operation_id="me_blocks", responses={200: page_of(BlockOut), **errors(400)})
     def get(self, request):
         return paginate(
-            request=request, view=self, queryset=selectors.blocks_of(user=request.user),
+            request=request,
+            view=self,
+            queryset=selectors.blocks_of(user=request.user),
             serializer_class=BlockOut,
         )
 
@@ -140,8 +154,17 @@ class FollowApi(APIView):
     @extend_schema(
         operation_id="users_follow",
         request=None,
-        responses={200: RelationOut, 201: RelationOut, **errors(400, 404, 429, e400="cannot_follow_self",
-                                                                 e429="rate_limited {kind}: too many of these writes for now (Retry-After)")},
+        responses={
+            200: RelationOut,
+            201: RelationOut,
+            **errors(
+                400,
+                404,
+                429,
+                e400="cannot_follow_self",
+                e429="rate_limited {kind}: too many of these writes for now (Retry-After)",
+            ),
+        },
     )
     def post(self, request, username: str):
         target = selectors.user_visible_get(viewer=request.user, username=username)
@@ -179,43 +202,76 @@ class MessagesApi(APIView):
     @extend_schema(operation_id="messages_list", responses={200: page_of(MessageOut), **errors(400, 404)})
     def get(self, request, username: str):
         other = selectors.user_visible_get(viewer=request.user, username=username)
-        return paginate(request=request, view=self, queryset=messaging.conversation(user=request.user, other=other),
-                        serializer_class=MessageOut)
+        return paginate(
+            request=request,
+            view=self,
+            queryset=messaging.conversation(user=request.user, other=other),
+            serializer_class=MessageOut,
+        )
 
     @extend_schema(
-        operation_id="messages_send", request=MessageIn,
-        responses={201: MessageOut, **errors(400, 403, 404, 422, 429, e403="dm_not_allowed, teen_dm_not_allowed (an adult and a teen who is not "
-                                             "their linked child) or video_not_shareable",
-                                             e422="prompt_blocked {categories}", e429="rate_limited {kind}: too many of these writes for now (Retry-After)")},
+        operation_id="messages_send",
+        request=MessageIn,
+        responses={
+            201: MessageOut,
+            **errors(
+                400,
+                403,
+                404,
+                422,
+                429,
+                e403="dm_not_allowed, teen_dm_not_allowed (an adult and a teen who is not "
+                "their linked child) or video_not_shareable",
+                e422="prompt_blocked {categories}",
+                e429="rate_limited {kind}: too many of these writes for now (Retry-After)",
+            ),
+        },
     )
     def post(self, request, username: str):
         other = selectors.user_visible_get(viewer=request.user, username=username)
         data = MessageIn(data=request.data)
         data.is_valid(raise_exception=True)
-        message = messaging.message_send(sender=request.user, recipient=other, text=data.validated_data.get("text", ""),
-                                         video_id=data.validated_data.get("video"))
+        message = messaging.message_send(
+            sender=request.user,
+            recipient=other,
+            text=data.validated_data.get("text", ""),
+            video_id=data.validated_data.get("video"),
+        )
         return Response(MessageOut(message).data, status=status.HTTP_201_CREATED)
 
 
 class NotificationsApi(APIView):
     @extend_schema(
         operation_id="notifications_list",
-        responses={200: inline_serializer("NotificationPage", {
-            "results": NotificationOut(many=True), "next": serializers.CharField(allow_null=True),
-            "unread": serializers.IntegerField()}), **errors(400)},
+        responses={
+            200: inline_serializer(
+                "NotificationPage",
+                {
+                    "results": NotificationOut(many=True),
+                    "next": serializers.CharField(allow_null=True),
+                    "unread": serializers.IntegerField(),
+                },
+            ),
+            **errors(400),
+        },
     )
     def get(self, request):
-        response = paginate(request=request, view=self,
-                            queryset=notifications.notifications_for(user=request.user),
-                            serializer_class=NotificationOut)
+        response = paginate(
+            request=request,
+            view=self,
+            queryset=notifications.notifications_for(user=request.user),
+            serializer_class=NotificationOut,
+        )
         response.data["unread"] = notifications.unread_count(user=request.user)
         return response
 
 
 class NotificationsReadApi(APIView):
-    @extend_schema(operation_id="notifications_mark_read", request=MarkReadIn,
-                   responses={200: inline_serializer("MarkedRead", {"marked": serializers.IntegerField()}),
-                              **errors(400)})
+    @extend_schema(
+        operation_id="notifications_mark_read",
+        request=MarkReadIn,
+        responses={200: inline_serializer("MarkedRead", {"marked": serializers.IntegerField()}), **errors(400)},
+    )
     def post(self, request):
         data = MarkReadIn(data=request.data)
         data.is_valid(raise_exception=True)

@@ -75,18 +75,20 @@ def message_send(*, sender: User, recipient: User, text: str = "", video_id=None
     if video_id:
         video = video_visible_get(viewer=sender, video_id=video_id)
         if not videos_visible_to(recipient).filter(pk=video.pk).exists():
-            raise Forbidden("They can't see this video, so it can't be shared with them.",
-                            code="video_not_shareable")
+            raise Forbidden("They can't see this video, so it can't be shared with them.", code="video_not_shareable")
     message = Message.objects.create(sender=sender, recipient=recipient, text=text, video=video)
     payload = {
-        "id": str(message.pk), "from": sender.username, "text": text,
-        "video": str(video.pk) if video else None, "created_at": message.created_at.isoformat(),
+        "id": str(message.pk),
+        "from": sender.username,
+        "text": text,
+        "video": str(video.pk) if video else None,
+        "created_at": message.created_at.isoformat(),
     }
     publish(recipient, "message", payload)
     return message
 
 
 def conversation(*, user: User, other: User) -> QuerySet:
-    return Message.objects.filter(
-        Q(sender=user, recipient=other) | Q(sender=other, recipient=user)
-    ).select_related("sender")
+    return Message.objects.filter(Q(sender=user, recipient=other) | Q(sender=other, recipient=user)).select_related(
+        "sender"
+    )

@@ -57,9 +57,7 @@ def new_invite_code() -> str:
 class Invite(models.Model):
     code = models.CharField(max_length=32, unique=True, default=new_invite_code)
     owner = models.ForeignKey(User, null=True, blank=True, on_delete=models.CASCADE, related_name="invites")
-    used_by = models.OneToOneField(
-        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="invited_with"
-    )
+    used_by = models.OneToOneField(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="invited_with")
     used_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -16,9 +16,7 @@ def blocked_between(a: User, b: User) -> bool:
     """True when either user blocked the other."""
     if a.pk == b.pk:
         return False
-    return Block.objects.filter(
-        Q(blocker=a, blocked=b) | Q(blocker=b, blocked=a)
-    ).exists()
+    return Block.objects.filter(Q(blocker=a, blocked=b) | Q(blocker=b, blocked=a)).exists()
 
 
 def blocked_ids_for(user: User) -> QuerySet:
@@ -50,11 +48,7 @@ def user_block_target_get(*, viewer: User, username: str) -> User:
 
     The viewer's own blocks do not hide the target here, or nobody could undo a block.
     """
-    user = (
-        User.objects.filter(is_active=True, username__iexact=username)
-        .exclude(blocking_set__blocked=viewer)
-        .first()
-    )
+    user = User.objects.filter(is_active=True, username__iexact=username).exclude(blocking_set__blocked=viewer).first()
     if user is None:
         raise NotFound("No such user.", code="user_not_found")
     return user

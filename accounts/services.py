@@ -38,9 +38,7 @@ def _check_birthdate(birthdate: date) -> None:
 
 
 @transaction.atomic
-def user_register(
-    *, username: str, password: str, email: str, birthdate: date, invite_code: str | None = None
-) -> User:
+def user_register(*, username: str, password: str, email: str, birthdate: date, invite_code: str | None = None) -> User:
     _check_birthdate(birthdate)
     if User.objects.filter(username__iexact=username).exists():
         raise Invalid("That username is taken.", code="username_taken")
@@ -78,8 +76,9 @@ def user_register(
     return candidate
 
 
-def user_update(*, user: User, display_name: str | None = None, bio: str | None = None,
-                dm_policy: str | None = None) -> User:
+def user_update(
+    *, user: User, display_name: str | None = None, bio: str | None = None, dm_policy: str | None = None
+) -> User:
     from parental.selectors import teen_allowances  # accounts must not import parental at load
 
     fields = []

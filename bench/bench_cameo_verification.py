@@ -42,7 +42,10 @@ def calibrate() -> None:
     others = np.stack(embeddings)
     pairs = np.linalg.norm(others[:, None] - others[None], axis=-1)[np.triu_indices(len(others), 1)]
     astronaut = face_embedding(data.astronaut())
-    same = [np.linalg.norm(astronaut - face_embedding(captures.photo(f, size=(640, 480)))) for f in ("astronaut", "astronaut_mirror")]
+    same = [
+        np.linalg.norm(astronaut - face_embedding(captures.photo(f, size=(640, 480))))
+        for f in ("astronaut", "astronaut_mirror")
+    ]
     print(f"\nlfw_subset faces with a descriptor: {len(others)} of 100; threshold {LIKENESS_THRESHOLD}")
     print(f"same face (photo vs composite, mirror): {', '.join(f'{d:.3f}' for d in same)}")
     print(f"astronaut vs lfw faces: min {np.linalg.norm(others - astronaut, axis=1).min():.3f}")
@@ -68,17 +71,23 @@ def main(args: argparse.Namespace) -> None:
         cpu.append(time.process_time() - c0)
     assert result.verified, result
 
-    print(f"machine: {os.cpu_count()} logical CPUs ({cpu_model()}), nproc={len(os.sched_getaffinity(0))}, "
-          f"python {platform.python_version()}")
-    print(f"capture: 1280x720, 30 fps, 5.0 s, H.264 + AAC, {len(data) / 1e6:.2f} MB; "
-          f"{result.details['frames_sampled']} frames sampled\n")
+    print(
+        f"machine: {os.cpu_count()} logical CPUs ({cpu_model()}), nproc={len(os.sched_getaffinity(0))}, "
+        f"python {platform.python_version()}"
+    )
+    print(
+        f"capture: 1280x720, 30 fps, 5.0 s, H.264 + AAC, {len(data) / 1e6:.2f} MB; "
+        f"{result.details['frames_sampled']} frames sampled\n"
+    )
     # CPU seconds are printed beside wall seconds: on a shared machine the wall
     # time swings with the neighbours' load, the CPU time much less.
     print("| step | wall s | CPU s |")
     print("|---|---|---|")
     print(f"| load dlib models (once per worker) | {load_s:.2f} | |")
     print(f"| verify, first call | {times[0]:.2f} | {cpu[0]:.2f} |")
-    print(f"| verify, warm (median of {args.runs}) | {statistics.median(times[1:]):.2f} | {statistics.median(cpu[1:]):.2f} |")
+    print(
+        f"| verify, warm (median of {args.runs}) | {statistics.median(times[1:]):.2f} | {statistics.median(cpu[1:]):.2f} |"
+    )
     print(f"| verify, warm (max of {args.runs}) | {max(times[1:]):.2f} | {max(cpu[1:]):.2f} |")
     print(f"\nload average during the run: {os.getloadavg()[0]:.1f}")
     if args.calibrate:

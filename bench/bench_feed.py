@@ -76,8 +76,9 @@ def _copy(model, rows) -> int:
         defaults = {f.attname: f.get_default() for f in fields}
         with cursor.cursor.copy(f"COPY {model._meta.db_table} ({columns}) FROM STDIN") as copy:
             for row in itertools.chain([first], rows):
-                copy.write_row([f.get_db_prep_save(row.get(f.attname, defaults[f.attname]), connection)
-                                for f in fields])
+                copy.write_row(
+                    [f.get_db_prep_save(row.get(f.attname, defaults[f.attname]), connection) for f in fields]
+                )
                 count += 1
     return count
 
@@ -102,9 +103,23 @@ def seed(scale: float, rng: random.Random) -> dict:
     users = [uuid.uuid4() for _ in range(n_users)]
     from accounts.models import Follow, User
 
-    _copy(User, ({"id": u, "password": "!", "username": f"bench_user_{i}", "email": f"u{i}@example.com", "date_joined": now,
-                  "birthdate": "2008-06-01" if i % 10 == 0 else "1995-01-01", "display_name": f"U{i}",
-                  "dm_policy": "followers", "created_at": now} for i, u in enumerate(users)))
+    _copy(
+        User,
+        (
+            {
+                "id": u,
+                "password": "!",
+                "username": f"bench_user_{i}",
+                "email": f"u{i}@example.com",
+                "date_joined": now,
+                "birthdate": "2008-06-01" if i % 10 == 0 else "1995-01-01",
+                "display_name": f"U{i}",
+                "dm_policy": "followers",
+                "created_at": now,
+            }
+            for i, u in enumerate(users)
+        ),
+    )
     # Creators are a minority with most of the videos (a power law, roughly).
     creators = users[: max(1, n_users // 5)]
     weights = [1 / (i + 1) ** 0.8 for i in range(len(creators))]
@@ -120,11 +135,28 @@ def seed(scale: float, rng: random.Random) -> dict:
     published = [now - timedelta(hours=rng.uniform(0, 24 * 20)) for _ in range(n_videos)]
     from generation.models import Video
 
-    _copy(Video, ({"id": v, "owner_id": owners[i], "prompt": texts[i], "state": "published",
-                   "visibility": "public" if i % 20 else "followers", "file": f"videos/b{i}.mp4",
-                   "thumbnail": f"videos/b{i}.jpg", "duration_s": 4.0, "width": 256, "height": 256,
-                   "has_c2pa": True, "model_version": "bench", "created_at": published[i],
-                   "published_at": published[i]} for i, v in enumerate(videos)))
+    _copy(
+        Video,
+        (
+            {
+                "id": v,
+                "owner_id": owners[i],
+                "prompt": texts[i],
+                "state": "published",
+                "visibility": "public" if i % 20 else "followers",
+                "file": f"videos/b{i}.mp4",
+                "thumbnail": f"videos/b{i}.jpg",
+                "duration_s": 4.0,
+                "width": 256,
+                "height": 256,
+                "has_c2pa": True,
+                "model_version": "bench",
+                "created_at": published[i],
+                "published_at": published[i],
+            }
+            for i, v in enumerate(videos)
+        ),
+    )
     # Remix lineage for 5% of videos.
     with connection.cursor() as cursor:
         cursor.execute("""
@@ -150,15 +182,37 @@ def seed(scale: float, rng: random.Random) -> dict:
     n_comments = n_inter - n_views - n_likes
     from feed.models import Comment, Like, VideoFeatures, VideoTopic, View
 
-    _copy(View, ({"user_id": rng.choice(users), "video_id": pick(), "watch_ms": rng.randint(200, 30_000),
-                  "created_at": now - timedelta(days=rng.uniform(0, 20))} for _ in range(n_views)))
+    _copy(
+        View,
+        (
+            {
+                "user_id": rng.choice(users),
+                "video_id": pick(),
+                "watch_ms": rng.randint(200, 30_000),
+                "created_at": now - timedelta(days=rng.uniform(0, 20)),
+            }
+            for _ in range(n_views)
+        ),
+    )
     likes = set()
     while len(likes) < n_likes:
         likes.add((rng.choice(users), pick()))
-    _copy(Like, ({"user_id": u, "video_id": v, "created_at": now - timedelta(days=rng.uniform(0, 20))}
-                 for u, v in likes))
-    _copy(Comment, ({"id": uuid.uuid4(), "video_id": pick(), "author_id": rng.choice(users), "text": "so good",
-                     "created_at": now} for _ in range(n_comments)))
+    _copy(
+        Like, ({"user_id": u, "video_id": v, "created_at": now - timedelta(days=rng.uniform(0, 20))} for u, v in likes)
+    )
+    _copy(
+        Comment,
+        (
+            {
+                "id": uuid.uuid4(),
+                "video_id": pick(),
+                "author_id": rng.choice(users),
+                "text": "so good",
+                "created_at": now,
+            }
+            for _ in range(n_comments)
+        ),
+    )
     with connection.cursor() as cursor:
         cursor.execute("""UPDATE generation_video v SET like_count = c.n
                           FROM (SELECT video_id, count(*) n FROM feed_like GROUP BY video_id) c WHERE v.id = c.video_id""")
@@ -177,28 +231,62 @@ def seed(scale: float, rng: random.Random) -> dict:
     distinct = sorted(set(texts))
     vectors = {}
     for i in range(0, len(distinct), 128):
-        vectors.update(zip(distinct[i:i + 128], embed(distinct[i:i + 128])))
+        vectors.update(zip(distinct[i : i + 128], embed(distinct[i : i + 128])))
     labels = {text: topics.label(text, vectors[text]) for text in distinct}
-    _copy(VideoFeatures, ({"video_id": v, "embedding": np.asarray(vectors[texts[i]], np.float32).tobytes(),
-                           "primary_topic": (labels[texts[i]] or [("", 0)])[0][0],
-                           "topics": " ".join(t for t, _ in labels[texts[i]]),
-                           "teen_safe": topics.is_teen_safe([t for t, _ in labels[texts[i]]]), "removed": False,
-                           "created_at": now} for i, v in enumerate(videos)))
-    _copy(VideoTopic, ({"video_id": v, "topic": topic, "score": score}
-                       for i, v in enumerate(videos) for topic, score in labels[texts[i]]))
+    _copy(
+        VideoFeatures,
+        (
+            {
+                "video_id": v,
+                "embedding": np.asarray(vectors[texts[i]], np.float32).tobytes(),
+                "primary_topic": (labels[texts[i]] or [("", 0)])[0][0],
+                "topics": " ".join(t for t, _ in labels[texts[i]]),
+                "teen_safe": topics.is_teen_safe([t for t, _ in labels[texts[i]]]),
+                "removed": False,
+                "created_at": now,
+            }
+            for i, v in enumerate(videos)
+        ),
+    )
+    _copy(
+        VideoTopic,
+        (
+            {"video_id": v, "topic": topic, "score": score}
+            for i, v in enumerate(videos)
+            for topic, score in labels[texts[i]]
+        ),
+    )
     timings["labels+embeddings"] = time.perf_counter() - t
     t = time.perf_counter()
     services.index_rebuild()
     timings["index"] = time.perf_counter() - t
-    return {"users": n_users, "videos": n_videos, "interactions": n_views + n_likes + n_comments,
-            "follows": len(follows), "distinct_prompts": len(distinct), "timings": timings}
+    return {
+        "users": n_users,
+        "videos": n_videos,
+        "interactions": n_views + n_likes + n_comments,
+        "follows": len(follows),
+        "distinct_prompts": len(distinct),
+        "timings": timings,
+    }
 
 
 def _server(port: int) -> subprocess.Popen:
-    env = dict(os.environ, DATABASE_URL=BENCH_DB, MEDIA_ROOT=MEDIA, DEBUG="False", LOG_LEVEL="WARNING",
-               DB_CONN_MAX_AGE="600", REDIS_URL=os.environ.get("REDIS_URL", ""))
-    proc = subprocess.Popen([sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload",
-                             "--nothreading"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = dict(
+        os.environ,
+        DATABASE_URL=BENCH_DB,
+        MEDIA_ROOT=MEDIA,
+        DEBUG="False",
+        LOG_LEVEL="WARNING",
+        DB_CONN_MAX_AGE="600",
+        REDIS_URL=os.environ.get("REDIS_URL", ""),
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload", "--nothreading"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     for _ in range(120):
         try:
             http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/healthz")
@@ -245,10 +333,16 @@ def main(args) -> None:
     Impression.objects.all().delete()
     FeedDay.objects.all().delete()
     FeedSession.objects.all().delete()
-    adults = list(User.objects.filter(birthdate__lt="2000-01-01").order_by("?").values_list("pk", flat=True)[
-        :args.requests])
-    creator = (Video.objects.filter(visibility="public").values("owner_id").annotate(n=__import__(
-        "django.db.models", fromlist=["Count"]).Count("id")).order_by("-n").first())["owner_id"]
+    adults = list(
+        User.objects.filter(birthdate__lt="2000-01-01").order_by("?").values_list("pk", flat=True)[: args.requests]
+    )
+    creator = (
+        Video.objects.filter(visibility="public")
+        .values("owner_id")
+        .annotate(n=__import__("django.db.models", fromlist=["Count"]).Count("id"))
+        .order_by("-n")
+        .first()
+    )["owner_id"]
     creator_name = User.objects.get(pk=creator).username
     tokens = {pk: str(RefreshToken.for_user(User(pk=pk)).access_token) for pk in adults}
     connection.close()
@@ -277,18 +371,27 @@ def main(args) -> None:
         proc.terminate()
         proc.wait(timeout=10)
 
-    counts = (f"{Video.objects.count():,} videos, {User.objects.count():,} users" if info is None else
-              f"{info['videos']:,} videos, {info['users']:,} users, {info['interactions']:,} interactions, "
-              f"{info['follows']:,} follows (seeded in {info['seed_s']:.0f} s)")
-    print(f"\nGET /feed over HTTP (runserver, 1 thread, PostgreSQL), scale {args.scale}: {counts}; "
-          f"{len(feed_t)} feed requests from {len(feed_t) // 2} viewers, {items / len(feed_t):.1f} items/page\n")
+    counts = (
+        f"{Video.objects.count():,} videos, {User.objects.count():,} users"
+        if info is None
+        else f"{info['videos']:,} videos, {info['users']:,} users, {info['interactions']:,} interactions, "
+        f"{info['follows']:,} follows (seeded in {info['seed_s']:.0f} s)"
+    )
+    print(
+        f"\nGET /feed over HTTP (runserver, 1 thread, PostgreSQL), scale {args.scale}: {counts}; "
+        f"{len(feed_t)} feed requests from {len(feed_t) // 2} viewers, {items / len(feed_t):.1f} items/page\n"
+    )
     print("| endpoint | requests | p50 ms | p90 ms | p99 ms | mean ms |")
     print("|---|---|---|---|---|---|")
     for name, ts in (("GET /feed", feed_t), ("GET /users/{u}/videos?limit=20 (bare DRF list)", list_t)):
-        print(f"| {name} | {len(ts)} | {pct(ts, .5):.1f} | {pct(ts, .9):.1f} | {pct(ts, .99):.1f} | "
-              f"{1000 * sum(ts) / len(ts):.1f} |")
-    print(f"\nratio feed / bare list: p50 {pct(feed_t, .5) / pct(list_t, .5):.2f}x, "
-          f"p99 {pct(feed_t, .99) / pct(list_t, .99):.2f}x")
+        print(
+            f"| {name} | {len(ts)} | {pct(ts, 0.5):.1f} | {pct(ts, 0.9):.1f} | {pct(ts, 0.99):.1f} | "
+            f"{1000 * sum(ts) / len(ts):.1f} |"
+        )
+    print(
+        f"\nratio feed / bare list: p50 {pct(feed_t, 0.5) / pct(list_t, 0.5):.2f}x, "
+        f"p99 {pct(feed_t, 0.99) / pct(list_t, 0.99):.2f}x"
+    )
 
 
 if __name__ == "__main__":

@@ -44,15 +44,35 @@ def main(args) -> None:
 
     user, _ = User.objects.get_or_create(username=f"bench{int(time.time())}", defaults={"email": "b@example.com"})
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "sora_social", "worker", "-Q", "generation,default",
-         "--pool", "solo", "--without-heartbeat", "--without-gossip", "--without-mingle", "-l", "warning"],
-        env={**os.environ}, start_new_session=True,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "sora_social",
+            "worker",
+            "-Q",
+            "generation,default",
+            "--pool",
+            "solo",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            "-l",
+            "warning",
+        ],
+        env={**os.environ},
+        start_new_session=True,
     )
     rows = []
     try:
         for i in range(args.jobs + 1):
             job, _ = generation_request(
-                user=user, prompt=args.prompt, seed=i, duration_s=args.duration, aspect=args.aspect,
+                user=user,
+                prompt=args.prompt,
+                seed=i,
+                duration_s=args.duration,
+                aspect=args.aspect,
             )
             submitted = time.perf_counter()
             while True:
@@ -76,8 +96,10 @@ def main(args) -> None:
 
     med = {k: statistics.median(r.get(k, 0.0) for r in rows) for k in STAGES + ["end_to_end"]}
     overhead = sum(med[k] for k in STAGES if k != "sampling")
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores; "
-          f"{args.jobs} jobs of {args.duration} s {args.aspect}, torch threads default")
+    print(
+        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores; "
+        f"{args.jobs} jobs of {args.duration} s {args.aspect}, torch threads default"
+    )
     print()
     print("| stage | median s |")
     print("|---|---|")

@@ -27,14 +27,68 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-SUBJECTS = ["a cat", "a puppy", "an astronaut", "a dragon", "a chef", "a robot", "a skateboarder", "a whale",
-            "a ghost", "a race car", "a ballerina", "a knight", "a fox", "a guitarist", "a grandmother",
-            "a wizard", "a surfer", "a drone", "a zombie", "a painter", "an owl", "a news reporter", "a gamer",
-            "a toddler", "a penguin", "a scientist", "a model on a runway", "a tourist", "an anime hero"]
-ACTIONS = ["dancing", "running", "cooking pasta", "flying", "sleeping", "painting", "singing", "exploring",
-           "jumping", "laughing", "fighting", "racing", "building a tower", "swimming", "reading"]
-PLACES = ["on the moon", "in a haunted house", "on a beach at sunset", "in a neon city", "in a forest",
-          "under the sea", "in a kitchen", "on a stage", "in a castle", "in the snow", "in a lab", "in Tokyo"]
+SUBJECTS = [
+    "a cat",
+    "a puppy",
+    "an astronaut",
+    "a dragon",
+    "a chef",
+    "a robot",
+    "a skateboarder",
+    "a whale",
+    "a ghost",
+    "a race car",
+    "a ballerina",
+    "a knight",
+    "a fox",
+    "a guitarist",
+    "a grandmother",
+    "a wizard",
+    "a surfer",
+    "a drone",
+    "a zombie",
+    "a painter",
+    "an owl",
+    "a news reporter",
+    "a gamer",
+    "a toddler",
+    "a penguin",
+    "a scientist",
+    "a model on a runway",
+    "a tourist",
+    "an anime hero",
+]
+ACTIONS = [
+    "dancing",
+    "running",
+    "cooking pasta",
+    "flying",
+    "sleeping",
+    "painting",
+    "singing",
+    "exploring",
+    "jumping",
+    "laughing",
+    "fighting",
+    "racing",
+    "building a tower",
+    "swimming",
+    "reading",
+]
+PLACES = [
+    "on the moon",
+    "in a haunted house",
+    "on a beach at sunset",
+    "in a neon city",
+    "in a forest",
+    "under the sea",
+    "in a kitchen",
+    "on a stage",
+    "in a castle",
+    "in the snow",
+    "in a lab",
+    "in Tokyo",
+]
 
 
 def pool_vectors(size: int, seed: int) -> np.ndarray:
@@ -44,7 +98,7 @@ def pool_vectors(size: int, seed: int) -> np.ndarray:
     texts = [" ".join(t) for t in itertools.product(SUBJECTS, ACTIONS, PLACES)]
     rng.shuffle(texts)
     texts = texts[:size]
-    out = [embed(texts[i:i + 128]) for i in range(0, len(texts), 128)]
+    out = [embed(texts[i : i + 128]) for i in range(0, len(texts), 128)]
     return np.concatenate(out)
 
 
@@ -95,9 +149,11 @@ def main(args) -> None:
     hnsw.add(corpus)
     build_s = time.perf_counter() - t
 
-    print(f"\nfeed vector index, n={n:,} vectors x {DIM}d, {args.queries} queries, k={args.k}, "
-          f"{args.threads} thread(s); pool of {len(pool)} real MiniLM prompt embeddings ({embed_s:.1f} s), "
-          f"HNSW M={HNSW_M} efConstruction={HNSW_EF_CONSTRUCTION} built in {build_s:.1f} s\n")
+    print(
+        f"\nfeed vector index, n={n:,} vectors x {DIM}d, {args.queries} queries, k={args.k}, "
+        f"{args.threads} thread(s); pool of {len(pool)} real MiniLM prompt embeddings ({embed_s:.1f} s), "
+        f"HNSW M={HNSW_M} efConstruction={HNSW_EF_CONSTRUCTION} built in {build_s:.1f} s\n"
+    )
     print(f"| index | efSearch | recall@{args.k} | QPS (1 query at a time) | p50 ms | x exact QPS |")
     print("|---|---|---|---|---|---|")
     print(f"| exact (IndexFlatIP) | - | 1.000 | {exact_qps:,.0f} | {exact_p50:.2f} | 1.0 |")

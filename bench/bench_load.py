@@ -58,27 +58,72 @@ def seed(scale: float) -> dict:
 
 
 def _env() -> dict:
-    return dict(os.environ, DATABASE_URL=LOAD_DB, REDIS_URL=LOAD_REDIS, DEBUG="false", LOG_LEVEL="WARNING",
-                MEDIA_ROOT=bench_feed.MEDIA, SORA_GENERATION_STEPS="4",
-                JWT_ACCESS_MINUTES="120")
+    return dict(
+        os.environ,
+        DATABASE_URL=LOAD_DB,
+        REDIS_URL=LOAD_REDIS,
+        DEBUG="false",
+        LOG_LEVEL="WARNING",
+        MEDIA_ROOT=bench_feed.MEDIA,
+        SORA_GENERATION_STEPS="4",
+        JWT_ACCESS_MINUTES="120",
+    )
 
 
 def start_web(n: int) -> list[subprocess.Popen]:
-    procs = [subprocess.Popen([str(ROOT / ".venv/bin/daphne"), "-b", "127.0.0.1", "-p", str(BASE_PORT + i),
-                               "sora_social.asgi:application"], cwd=ROOT, env=_env(), stdout=subprocess.DEVNULL,
-                              stderr=open(f"/tmp/sora-load-web-{i}.log", "w"), start_new_session=True)
-             for i in range(n)]
+    procs = [
+        subprocess.Popen(
+            [
+                str(ROOT / ".venv/bin/daphne"),
+                "-b",
+                "127.0.0.1",
+                "-p",
+                str(BASE_PORT + i),
+                "sora_social.asgi:application",
+            ],
+            cwd=ROOT,
+            env=_env(),
+            stdout=subprocess.DEVNULL,
+            stderr=open(f"/tmp/sora-load-web-{i}.log", "w"),
+            start_new_session=True,
+        )
+        for i in range(n)
+    ]
     return procs
 
 
 def start_workers(n: int = 2) -> list[subprocess.Popen]:
     # Niced: on one machine they stand in for render machines of their own, so renders
     # take the CPU the web processes leave instead of starving them.
-    return [subprocess.Popen(["nice", "-n", "15", sys.executable, "-m", "celery", "-A", "sora_social", "worker",
-                              "-Q", "default,generation",
-                              "--pool", "solo", "-l", "error", "-n", f"load{i}@%h"], cwd=ROOT, env=_env(),
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-            for i in range(n)]
+    return [
+        subprocess.Popen(
+            [
+                "nice",
+                "-n",
+                "15",
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "sora_social",
+                "worker",
+                "-Q",
+                "default,generation",
+                "--pool",
+                "solo",
+                "-l",
+                "error",
+                "-n",
+                f"load{i}@%h",
+            ],
+            cwd=ROOT,
+            env=_env(),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        for i in range(n)
+    ]
 
 
 def stop(procs: list[subprocess.Popen]) -> None:
@@ -107,8 +152,11 @@ async def wait_ready(httpx, ports: list[int], token: str) -> None:
             # Warm each process: the feed's index and the prompt policy's encoder load on first use.
             headers = {"Authorization": f"Bearer {token}"}
             await client.get(f"http://127.0.0.1:{port}/api/v1/feed", headers=headers)
-            await client.post(f"http://127.0.0.1:{port}/api/v1/generations", headers=headers,
-                              json={"prompt": "a red ball bouncing on the beach", "duration_s": 2})
+            await client.post(
+                f"http://127.0.0.1:{port}/api/v1/generations",
+                headers=headers,
+                json={"prompt": "a red ball bouncing on the beach", "duration_s": 2},
+            )
 
 
 async def run_load(httpx, ports: list[int], data: dict, clients: int, seconds: float) -> dict:
@@ -140,8 +188,11 @@ async def run_load(httpx, ports: list[int], data: dict, clients: int, seconds: f
                         r = await client.post(f"{base}/videos/{video}/like", headers=headers)
                         liked.add(video)
                 else:
-                    r = await client.post(f"{base}/generations", headers=headers,
-                                          json={"prompt": "a blue cube sliding left at night", "duration_s": 2})
+                    r = await client.post(
+                        f"{base}/generations",
+                        headers=headers,
+                        json={"prompt": "a blue cube sliding left at night", "duration_s": 2},
+                    )
                 status = r.status_code
                 detail = r.text[:120] if status >= 500 else ""
             except httpx.HTTPError as exc:
@@ -177,8 +228,10 @@ def main(args) -> None:
 
     t = time.perf_counter()
     data = seed(args.scale)
-    print(f"seeded in {time.perf_counter() - t:.0f} s: {json.dumps(data['facts']['videos'])} videos, "
-          f"{len(data['tokens'])} adult users")
+    print(
+        f"seeded in {time.perf_counter() - t:.0f} s: {json.dumps(data['facts']['videos'])} videos, "
+        f"{len(data['tokens'])} adult users"
+    )
     workers = start_workers(2)
     rows = []
     try:
@@ -192,28 +245,41 @@ def main(args) -> None:
                 stop(web)
             everything = [x for values in out["latencies"].values() for x in values]
             total = len(everything) + out["errors"]
-            rows.append({
-                "processes": n, "requests": total, "rps": total / args.seconds,
-                "p50": pct(everything, 0.5), "p99": pct(everything, 0.99),
-                "feed_p50": pct(out["latencies"]["feed"], 0.5), "video_p50": pct(out["latencies"]["video"], 0.5),
-                "errors": out["errors"], "error_rate": out["errors"] / max(1, total), "limited": out["limited"],
-                "samples": out["error_samples"],
-            })
+            rows.append(
+                {
+                    "processes": n,
+                    "requests": total,
+                    "rps": total / args.seconds,
+                    "p50": pct(everything, 0.5),
+                    "p99": pct(everything, 0.99),
+                    "feed_p50": pct(out["latencies"]["feed"], 0.5),
+                    "video_p50": pct(out["latencies"]["video"], 0.5),
+                    "errors": out["errors"],
+                    "error_rate": out["errors"] / max(1, total),
+                    "limited": out["limited"],
+                    "samples": out["error_samples"],
+                }
+            )
     finally:
         stop(workers)
 
-    print(f"\n{args.clients} clients, {args.seconds:.0f} s per row, 2 Celery workers, PostgreSQL + Redis, "
-          f"mix {MIX}")
-    print(f"{'web processes':>13} {'requests':>9} {'req/s':>7} {'p50 ms':>8} {'p99 ms':>8} {'feed p50':>9} "
-          f"{'video p50':>10} {'errors':>7} {'limited 429':>12}")
+    print(f"\n{args.clients} clients, {args.seconds:.0f} s per row, 2 Celery workers, PostgreSQL + Redis, mix {MIX}")
+    print(
+        f"{'web processes':>13} {'requests':>9} {'req/s':>7} {'p50 ms':>8} {'p99 ms':>8} {'feed p50':>9} "
+        f"{'video p50':>10} {'errors':>7} {'limited 429':>12}"
+    )
     for row in rows:
-        print(f"{row['processes']:>13} {row['requests']:>9} {row['rps']:>7.1f} {row['p50']:>8.0f} {row['p99']:>8.0f} "
-              f"{row['feed_p50']:>9.0f} {row['video_p50']:>10.0f} {row['errors']:>7} {row['limited']:>12}")
+        print(
+            f"{row['processes']:>13} {row['requests']:>9} {row['rps']:>7.1f} {row['p50']:>8.0f} {row['p99']:>8.0f} "
+            f"{row['feed_p50']:>9.0f} {row['video_p50']:>10.0f} {row['errors']:>7} {row['limited']:>12}"
+        )
         if row["samples"]:
             print(f"{'':>13} first errors: {row['samples']}")
     if len(rows) >= 2:
-        print(f"\nthroughput {rows[-1]['processes']} vs {rows[0]['processes']} process(es): "
-              f"{rows[-1]['rps'] / rows[0]['rps']:.2f}x")
+        print(
+            f"\nthroughput {rows[-1]['processes']} vs {rows[0]['processes']} process(es): "
+            f"{rows[-1]['rps'] / rows[0]['rps']:.2f}x"
+        )
 
 
 if __name__ == "__main__":

@@ -68,15 +68,19 @@ def main(args) -> None:
     embedder._embed_one.cache_clear()
     total, encoder = run(prompts)
 
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
-          f"embedder threads {os.environ.get('SORA_EMBEDDER_THREADS', '1')}, load average {os.getloadavg()[0]:.2f}")
+    print(
+        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
+        f"embedder threads {os.environ.get('SORA_EMBEDDER_THREADS', '1')}, load average {os.getloadavg()[0]:.2f}"
+    )
     print(f"encoder + head load: {load_s:.2f} s; {len(prompts)} distinct prompts, one at a time")
     print()
     print("| what | n | p50 ms | p95 ms | p99 ms | max ms | mean ms |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     for name, values in (("prompt_verdict (uncached)", total), ("of which: MiniLM encode", encoder)):
-        print(f"| {name} | {len(values)} | {percentile(values, 50):.1f} | {percentile(values, 95):.1f} | "
-              f"{percentile(values, 99):.1f} | {max(values):.1f} | {statistics.fmean(values):.1f} |")
+        print(
+            f"| {name} | {len(values)} | {percentile(values, 50):.1f} | {percentile(values, 95):.1f} | "
+            f"{percentile(values, 99):.1f} | {max(values):.1f} | {statistics.fmean(values):.1f} |"
+        )
     t0 = time.perf_counter()
     for text in prompts[:100]:
         prompt_verdict(text=text)

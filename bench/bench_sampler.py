@@ -62,16 +62,25 @@ def main(args):
     emb = pipe.embed(prompt)
     face = world.face_reference("lfw:90")
     pipe.generate(emb, steps=2)  # warm-up: allocator, kernels
-    print(f"device: {device} ({platform.processor() or platform.machine()}), torch threads: {args.threads}, {what}, "
-          f"{sum(p.numel() for p in model.parameters()) / 1e6:.1f} M parameters")
+    print(
+        f"device: {device} ({platform.processor() or platform.machine()}), torch threads: {args.threads}, {what}, "
+        f"{sum(p.numel() for p in model.parameters()) / 1e6:.1f} M parameters"
+    )
     print("| case | frames (T x H x W) | steps | model evals | median s | clips/s |")
     print("|---|---|---|---|---|---|")
     for label, aspect, dur, steps, method, cameo in CASES:
         times = []
         for r in range(args.repeats):
             t0 = time.perf_counter()
-            res = pipe.generate(emb, cameo_reference=face if cameo else None, seed=r, duration_s=dur, aspect=aspect,
-                                steps=steps, method=method)
+            res = pipe.generate(
+                emb,
+                cameo_reference=face if cameo else None,
+                seed=r,
+                duration_s=dur,
+                aspect=aspect,
+                steps=steps,
+                method=method,
+            )
             times.append(time.perf_counter() - t0)
         branches = 3 if cameo else 2
         evals = branches * (steps if method == "euler" else 2 * steps - 1)
@@ -81,8 +90,10 @@ def main(args):
     if args.batch > 1:
         med = statistics.median(batch_seconds(pipe.model, emb, args.batch, device) for _ in range(args.repeats))
         n_frames = 4 * world.FPS
-        print(f"| 4 s square, batch of {args.batch} | {args.batch} x {n_frames} x 32 x 32 | {DEFAULT_STEPS} | "
-              f"{2 * DEFAULT_STEPS} (batched) | {med:.2f} | {args.batch / med:.2f} |")
+        print(
+            f"| 4 s square, batch of {args.batch} | {args.batch} x {n_frames} x 32 x 32 | {DEFAULT_STEPS} | "
+            f"{2 * DEFAULT_STEPS} (batched) | {med:.2f} | {args.batch / med:.2f} |"
+        )
 
 
 def batch_seconds(model, emb: TextEmbedding, batch: int, device: str) -> float:
@@ -92,8 +103,17 @@ def batch_seconds(model, emb: TextEmbedding, batch: int, device: str) -> float:
     h, w = world.SIZES_PX["square"]
     x = torch.randn((batch, 3, 4 * world.FPS, h, w), generator=gen).to(device)
     t0 = time.perf_counter()
-    out = sample_loop(model, x, timesteps(DEFAULT_STEPS), cond, "euler", DEFAULT_TEXT_SCALE, DEFAULT_CAMEO_SCALE,
-                      eta=DEFAULT_ETA, generator=gen)
+    out = sample_loop(
+        model,
+        x,
+        timesteps(DEFAULT_STEPS),
+        cond,
+        "euler",
+        DEFAULT_TEXT_SCALE,
+        DEFAULT_CAMEO_SCALE,
+        eta=DEFAULT_ETA,
+        generator=gen,
+    )
     out.cpu()  # waits for the device
     return time.perf_counter() - t0
 

@@ -36,8 +36,16 @@ class CaptureApi(APIView):
         request={"multipart/form-data": CaptureIn},
         responses={
             202: EnrollmentOut,
-            **errors(400, 404, 409, 413, 415, e409="challenge_expired or already_submitted",
-                     e413="too_large: over 20 MB", e415="not an mp4, mov or webm video"),
+            **errors(
+                400,
+                404,
+                409,
+                413,
+                415,
+                e409="challenge_expired or already_submitted",
+                e413="too_large: over 20 MB",
+                e415="not an mp4, mov or webm video",
+            ),
         },
     )
     def post(self, request, enrollment_id: str):
@@ -53,15 +61,17 @@ class CaptureApi(APIView):
 class MyCameosApi(APIView):
     @extend_schema(operation_id="cameos_mine", responses={200: page_of(CameoOut), **errors(400)})
     def get(self, request):
-        return paginate(request=request, view=self, queryset=selectors.cameos_of(owner=request.user),
-                        serializer_class=CameoOut)
+        return paginate(
+            request=request, view=self, queryset=selectors.cameos_of(owner=request.user), serializer_class=CameoOut
+        )
 
 
 class AvailableCameosApi(APIView):
     @extend_schema(operation_id="cameos_available", responses={200: page_of(CameoOut), **errors(400)})
     def get(self, request):
-        return paginate(request=request, view=self, queryset=selectors.cameos_available_to(request.user),
-                        serializer_class=CameoOut)
+        return paginate(
+            request=request, view=self, queryset=selectors.cameos_available_to(request.user), serializer_class=CameoOut
+        )
 
 
 class CharactersApi(APIView):
@@ -83,7 +93,8 @@ class CharactersApi(APIView):
 
 class CameoApi(APIView):
     @extend_schema(
-        operation_id="cameos_update", request=CameoPatchIn,
+        operation_id="cameos_update",
+        request=CameoPatchIn,
         responses={200: CameoOut, **errors(400, 403, 404, e403="teen_restricted: above the teen's ceiling")},
     )
     def patch(self, request, cameo_id: str):
@@ -116,8 +127,9 @@ class AppearancesApi(APIView):
     @extend_schema(operation_id="cameos_appearances", responses={200: page_of(AppearanceOut), **errors(400, 404)})
     def get(self, request, cameo_id: str):
         cameo = selectors.cameo_owned_get(owner=request.user, cameo_id=cameo_id, include_revoked=True)
-        return paginate(request=request, view=self, queryset=selectors.appearances_of(cameo=cameo),
-                        serializer_class=AppearanceOut)
+        return paginate(
+            request=request, view=self, queryset=selectors.appearances_of(cameo=cameo), serializer_class=AppearanceOut
+        )
 
 
 class AppearanceApi(APIView):
@@ -131,5 +143,6 @@ class RefusalsApi(APIView):
     @extend_schema(operation_id="cameos_refusals", responses={200: page_of(RefusalOut), **errors(400, 404)})
     def get(self, request, cameo_id: str):
         cameo = selectors.cameo_owned_get(owner=request.user, cameo_id=cameo_id, include_revoked=True)
-        return paginate(request=request, view=self, queryset=selectors.refusals_of(cameo=cameo),
-                        serializer_class=RefusalOut)
+        return paginate(
+            request=request, view=self, queryset=selectors.refusals_of(cameo=cameo), serializer_class=RefusalOut
+        )

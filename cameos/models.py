@@ -63,8 +63,9 @@ class CameoKind(models.TextChoices):
 class Cameo(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cameos")
-    enrollment = models.OneToOneField(Enrollment, null=True, blank=True, on_delete=models.SET_NULL,
-                                      related_name="cameo")
+    enrollment = models.OneToOneField(
+        Enrollment, null=True, blank=True, on_delete=models.SET_NULL, related_name="cameo"
+    )
     name = models.CharField(max_length=50)
     kind = models.CharField(max_length=16, choices=CameoKind.choices, default=CameoKind.PERSON)
     permission = models.CharField(max_length=16, choices=Permission.choices, default=Permission.ONLY_ME)
@@ -73,8 +74,9 @@ class Cameo(models.Model):
     preview = models.CharField(max_length=255, blank=True)
     embedding = models.JSONField(null=True, blank=True, help_text="Face embedding: one likeness, one owner.")
     voice_profile = models.JSONField(null=True, blank=True)
-    consent_id = models.UUIDField(default=uuid.uuid4, editable=False,
-                                  help_text="The consent record cited in C2PA manifests.")
+    consent_id = models.UUIDField(
+        default=uuid.uuid4, editable=False, help_text="The consent record cited in C2PA manifests."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
@@ -100,8 +102,9 @@ class Appearance(models.Model):
     cameo = models.ForeignKey(Cameo, on_delete=models.CASCADE, related_name="appearances")
     video = models.ForeignKey("generation.Video", on_delete=models.CASCADE, related_name="appearances")
     # Set when the likeness came with the remix parent, not with this video's own request.
-    inherited_from = models.ForeignKey("generation.Video", null=True, blank=True, on_delete=models.SET_NULL,
-                                       related_name="+")
+    inherited_from = models.ForeignKey(
+        "generation.Video", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     taken_down_at = models.DateTimeField(null=True, blank=True)
 

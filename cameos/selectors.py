@@ -19,8 +19,9 @@ from .models import Appearance, Cameo, CameoApproval, Enrollment, Permission
 
 def cameo_media_servable(viewer_id: str | None, cameo_id: str) -> bool:
     """A cameo's preview is served until the cameo is revoked (asked on every media request)."""
-    return is_uuid(cameo_id) and Cameo.objects.filter(pk=cameo_id, revoked_at__isnull=True,
-                                                      owner__is_active=True).exists()
+    return (
+        is_uuid(cameo_id) and Cameo.objects.filter(pk=cameo_id, revoked_at__isnull=True, owner__is_active=True).exists()
+    )
 
 
 def cameos_available_to(user: User) -> QuerySet:
@@ -63,8 +64,10 @@ def cameos_of(*, owner: User) -> QuerySet:
 
 def cameos_carried_by(*, video) -> list[str]:
     """Every cameo a video carries, its own and those inherited through its remix chain."""
-    return [str(pk) for pk in Appearance.objects.filter(video=video, taken_down_at__isnull=True)
-            .values_list("cameo_id", flat=True)]
+    return [
+        str(pk)
+        for pk in Appearance.objects.filter(video=video, taken_down_at__isnull=True).values_list("cameo_id", flat=True)
+    ]
 
 
 def cameo_owned_get(*, owner: User, cameo_id, include_revoked: bool = False) -> Cameo:

@@ -63,8 +63,10 @@ class CameoPatchIn(serializers.Serializer):
 class AppearanceOut(serializers.Serializer):
     video = serializers.SerializerMethodField()
     inherited_from = serializers.CharField(
-        source="inherited_from_id", allow_null=True,
-        help_text="The remix parent the likeness came with; null when this video's own request named it.")
+        source="inherited_from_id",
+        allow_null=True,
+        help_text="The remix parent the likeness came with; null when this video's own request named it.",
+    )
     created_at = serializers.DateTimeField()
 
     @extend_schema_field(__import__("generation.serializers", fromlist=["VideoOut"]).VideoOut)

@@ -42,8 +42,13 @@ from .models import (
 log = logging.getLogger(__name__)
 
 CAPTURE_TYPES = {
-    "video/mp4": "mp4", "video/quicktime": "mov", "video/webm": "webm",
-    ".mp4": "mp4", ".mov": "mov", ".webm": "webm", ".m4v": "mp4",
+    "video/mp4": "mp4",
+    "video/quicktime": "mov",
+    "video/webm": "webm",
+    ".mp4": "mp4",
+    ".mov": "mov",
+    ".webm": "webm",
+    ".m4v": "mp4",
 }
 IMAGE_TYPES = {"image/jpeg", "image/png", "image/webp"}
 
@@ -129,7 +134,8 @@ def enrollment_verify(*, enrollment_id) -> None:
     except Exception:  # a bug in verification must not leave the person waiting forever
         log.exception("verifying enrollment %s failed", enrollment.pk)
         Enrollment.objects.filter(pk=enrollment.pk, status=EnrollmentStatus.VERIFYING).update(
-            status=EnrollmentStatus.REJECTED, reason="We couldn't process this video. Please try again.",
+            status=EnrollmentStatus.REJECTED,
+            reason="We couldn't process this video. Please try again.",
             reason_code="error",
         )
         return
@@ -191,8 +197,9 @@ def _ceiling_for(owner: User) -> str | None:
     return allowances.cameo_permission_max if allowances else None
 
 
-def cameo_update(*, owner: User, cameo_id, name: str | None = None, permission: str | None = None,
-                 restrictions: str | None = None) -> Cameo:
+def cameo_update(
+    *, owner: User, cameo_id, name: str | None = None, permission: str | None = None, restrictions: str | None = None
+) -> Cameo:
     cameo = selectors.cameo_owned_get(owner=owner, cameo_id=cameo_id)
     if permission is not None:
         ceiling = _ceiling_for(owner)
@@ -212,7 +219,7 @@ def cameos_apply_ceiling(*, owner: User) -> int:
     ceiling = _ceiling_for(owner)
     if not ceiling:
         return 0
-    above = PERMISSION_ORDER[PERMISSION_ORDER.index(ceiling) + 1:]
+    above = PERMISSION_ORDER[PERMISSION_ORDER.index(ceiling) + 1 :]
     return Cameo.objects.filter(owner=owner, permission__in=above).update(permission=ceiling)
 
 
@@ -242,7 +249,8 @@ def cameo_revoke(*, owner: User, cameo_id) -> None:
         files.append(enrollment.capture)
     with transaction.atomic():
         Cameo.objects.filter(pk=cameo.pk, revoked_at__isnull=True).update(
-            revoked_at=timezone.now(), reference="", preview="", embedding=None, voice_profile=None)
+            revoked_at=timezone.now(), reference="", preview="", embedding=None, voice_profile=None
+        )
         if enrollment is not None:
             Enrollment.objects.filter(pk=enrollment.pk).update(capture="")
         transaction.on_commit(lambda: _delete_stored(files))
@@ -261,8 +269,7 @@ def appearance_take_down(*, owner: User, cameo_id, video_id) -> None:
     from generation.services import video_remove
 
     cameo = selectors.cameo_owned_get(owner=owner, cameo_id=cameo_id)
-    appearance = selectors.appearances_of(cameo=cameo).filter(video_id=video_id).first() \
-        if is_uuid(video_id) else None
+    appearance = selectors.appearances_of(cameo=cameo).filter(video_id=video_id).first() if is_uuid(video_id) else None
     if appearance is None:
         from sora_social.errors import NotFound
 
@@ -274,8 +281,12 @@ def appearance_take_down(*, owner: User, cameo_id, video_id) -> None:
             from accounts.notifications import notify
 
             # The video itself is gone for its creator too: name it in the data, not as a link.
-            notify(recipient=appearance.video.owner_id, kind="cameo_taken_down", actor=owner,
-                   data={"video": str(appearance.video.pk), "cameo": str(cameo.pk), "cameo_name": cameo.name})
+            notify(
+                recipient=appearance.video.owner_id,
+                kind="cameo_taken_down",
+                actor=owner,
+                data={"video": str(appearance.video.pk), "cameo": str(cameo.pk), "cameo_name": cameo.name},
+            )
 
 
 # --- what generation asks -----------------------------------------------------------
@@ -301,8 +312,13 @@ def cameos_authorise(*, user: User, cameo_ids: list[str], prompt: str) -> list[C
     refused = [c for c in cameo_ids if c not in usable]
     if refused:
         real = Cameo.objects.filter(pk__in=[c for c in refused if is_uuid(c)]).select_related("owner")
-        Refusal.objects.bulk_create([Refusal(cameo=c, user=user, rule=_refusal_rule(user, c), prompt=prompt[:2000])
-                                     for c in real if c.owner_id != user.pk])
+        Refusal.objects.bulk_create(
+            [
+                Refusal(cameo=c, user=user, rule=_refusal_rule(user, c), prompt=prompt[:2000])
+                for c in real
+                if c.owner_id != user.pk
+            ]
+        )
         raise CameoNotPermitted(cameo=refused[0])
     cameos = list(Cameo.objects.filter(pk__in=cameo_ids).select_related("owner"))
     for cameo in cameos:
@@ -312,8 +328,9 @@ def cameos_authorise(*, user: User, cameo_ids: list[str], prompt: str) -> list[C
 
         rule = restriction_violation(prompt, cameo.restrictions)
         if rule:
-            Refusal.objects.create(cameo=cameo, user=user, rule=RefusalRule.RESTRICTION, detail=rule[:1000],
-                                   prompt=prompt[:2000])
+            Refusal.objects.create(
+                cameo=cameo, user=user, rule=RefusalRule.RESTRICTION, detail=rule[:1000], prompt=prompt[:2000]
+            )
             raise CameoRestriction(
                 f"{cameo.owner.username} does not allow this: “{rule}”", cameo=str(cameo.pk), rule=rule
             )
@@ -327,8 +344,9 @@ def appearances_record(*, video, cameo_ids: list[str], inherited_from=None) -> N
     see the remix as theirs to audit, and take down, like a direct use).
     """
     for cameo in Cameo.objects.filter(pk__in=cameo_ids):
-        _, created = Appearance.objects.get_or_create(cameo=cameo, video=video,
-                                                      defaults={"inherited_from": inherited_from})
+        _, created = Appearance.objects.get_or_create(
+            cameo=cameo, video=video, defaults={"inherited_from": inherited_from}
+        )
         if created and cameo.owner_id != video.owner_id:
             from accounts.notifications import notify
 

@@ -48,12 +48,27 @@ class VideoCommentsApi(APIView):
     @extend_schema(operation_id="videos_comments", responses={200: page_of(CommentOut), **errors(400, 404)})
     def get(self, request, video_id: str):
         video = selectors.video_for_interaction(viewer=request.user, video_id=video_id)
-        return paginate(request=request, view=self, queryset=selectors.comments_of(viewer=request.user, video=video),
-                        serializer_class=CommentOut)
+        return paginate(
+            request=request,
+            view=self,
+            queryset=selectors.comments_of(viewer=request.user, video=video),
+            serializer_class=CommentOut,
+        )
 
     @extend_schema(
-        operation_id="videos_comment", request=CommentIn,
-        responses={201: CommentOut, **errors(400, 404, 422, 429, e422="prompt_blocked {categories}", e429="rate_limited {kind}: too many of these writes for now (Retry-After)")},
+        operation_id="videos_comment",
+        request=CommentIn,
+        responses={
+            201: CommentOut,
+            **errors(
+                400,
+                404,
+                422,
+                429,
+                e422="prompt_blocked {categories}",
+                e429="rate_limited {kind}: too many of these writes for now (Retry-After)",
+            ),
+        },
     )
     def post(self, request, video_id: str):
         data = CommentIn(data=request.data)
@@ -68,8 +83,9 @@ class VideoViewsApi(APIView):
         data = ViewIn(data=request.data)
         data.is_valid(raise_exception=True)
         view = services.view_record(user=request.user, video_id=video_id, **data.validated_data)
-        return Response(ViewOut({"video": str(view.video_id), "watch_ms": view.watch_ms}).data,
-                        status=status.HTTP_201_CREATED)
+        return Response(
+            ViewOut({"video": str(view.video_id), "watch_ms": view.watch_ms}).data, status=status.HTTP_201_CREATED
+        )
 
 
 def _page_number(cursor: str | None) -> int:
@@ -84,15 +100,26 @@ def _page_number(cursor: str | None) -> int:
 def _items_out(items, request) -> list[dict]:
     # One VideoOut for the whole page: building a serializer's fields costs more
     # than serialising a row, so never one serializer per item.
-    videos = iter(VideoOut([i.candidate.page_video for i in items if i.type == "video"], many=True,
-                           context={"request": request}).data)
+    videos = iter(
+        VideoOut(
+            [i.candidate.page_video for i in items if i.type == "video"], many=True, context={"request": request}
+        ).data
+    )
     out = []
     for item in items:
         if item.type == "video":
             out.append({"type": "video", "video": next(videos), "reason": item.candidate.reason})
         elif item.type == "checkin":
-            out.append({"type": "checkin", "checkin": {"id": str(item.checkin.pk), "prompt": CHECKIN_PROMPT,
-                                                       "created_at": item.checkin.created_at}})
+            out.append(
+                {
+                    "type": "checkin",
+                    "checkin": {
+                        "id": str(item.checkin.pk),
+                        "prompt": CHECKIN_PROMPT,
+                        "created_at": item.checkin.created_at,
+                    },
+                }
+            )
         else:
             out.append({"type": item.type, "detail": item.detail})
     return out
@@ -115,8 +142,12 @@ class FeedApi(APIView):
 def _steering_out(steering) -> dict:
     if steering is None:
         return {"instruction": None, "parsed": empty(), "parser": None, "updated_at": None}
-    return {"instruction": steering.instruction, "parsed": steering.parsed, "parser": steering.parser,
-            "updated_at": steering.updated_at}
+    return {
+        "instruction": steering.instruction,
+        "parsed": steering.parsed,
+        "parser": steering.parser,
+        "updated_at": steering.updated_at,
+    }
 
 
 class SteeringApi(APIView):
@@ -125,7 +156,8 @@ class SteeringApi(APIView):
         return Response(SteeringOut(_steering_out(selectors.steering_of(user=request.user))).data)
 
     @extend_schema(
-        operation_id="feed_steering_set", request=SteeringIn,
+        operation_id="feed_steering_set",
+        request=SteeringIn,
         responses={200: SteeringOut, **errors(400, 422, e422="prompt_blocked {categories}")},
     )
     def put(self, request):
@@ -142,7 +174,8 @@ class SteeringApi(APIView):
 
 class CheckinApi(APIView):
     @extend_schema(
-        operation_id="feed_checkin_answer", request=CheckinIn,
+        operation_id="feed_checkin_answer",
+        request=CheckinIn,
         responses={200: CheckinOut, **errors(400, 404, 409, e409="checkin_answered")},
     )
     def post(self, request, checkin_id: str):

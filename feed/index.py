@@ -191,8 +191,7 @@ def load(version: int | None = None) -> VideoIndex | None:
         log.warning("feed index v%s is missing or unreadable", version)
         return None
     watermark = int(meta.get("watermark") or (int(pks.max()) if len(pks) else 0))
-    return VideoIndex(version=version, index=raw, uuids=dict(zip(pks.tolist(), uuids.tolist())),
-                      watermark=watermark)
+    return VideoIndex(version=version, index=raw, uuids=dict(zip(pks.tolist(), uuids.tolist())), watermark=watermark)
 
 
 # --- the process-wide index ----------------------------------------------------
@@ -222,8 +221,13 @@ def get_index() -> VideoIndex:
             version = current_version()
             if _current is None or version != _current.version:
                 loaded = load() if version else None
-                _current = loaded or _current or VideoIndex(version=0, index=build(
-                    np.zeros((0, DIM), np.float32), np.zeros(0, np.int64), exact=True))
+                _current = (
+                    loaded
+                    or _current
+                    or VideoIndex(
+                        version=0, index=build(np.zeros((0, DIM), np.float32), np.zeros(0, np.int64), exact=True)
+                    )
+                )
                 _synced_at = 0.0
         index = _current
         if now - _synced_at >= cfg.index_check_s:
@@ -242,7 +246,8 @@ def sync(index: VideoIndex) -> int:
 
     rows = list(
         VideoFeatures.objects.filter(id__gt=index.watermark, removed=False)
-        .order_by("id").values_list("id", "video_id", "embedding")[:50_000]
+        .order_by("id")
+        .values_list("id", "video_id", "embedding")[:50_000]
     )
     index.add([(pk, str(video_id), np.frombuffer(bytes(vec), np.float32)) for pk, video_id, vec in rows])
     return len(rows)
@@ -260,8 +265,12 @@ def rebuild() -> VideoIndex:
         vectors.append(np.frombuffer(bytes(vec), np.float32))
     matrix = np.stack(vectors) if vectors else np.zeros((0, DIM), np.float32)
     exact = len(pks) < feed_settings().hnsw_min
-    index = VideoIndex(version=0, index=build(matrix, np.array(pks, np.int64), exact=exact),
-                       uuids=dict(zip(pks, uuids)), watermark=max(pks) if pks else 0)
+    index = VideoIndex(
+        version=0,
+        index=build(matrix, np.array(pks, np.int64), exact=exact),
+        uuids=dict(zip(pks, uuids)),
+        watermark=max(pks) if pks else 0,
+    )
     save(index)
     reset()
     return index

@@ -79,8 +79,9 @@ class VideoTopic(models.Model):
 
 
 class Steering(models.Model):
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True,
-                                related_name="steering")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="steering"
+    )
     instruction = models.CharField(max_length=500)
     parsed = models.JSONField()
     parser = models.CharField(max_length=16, default="embedded")
@@ -102,8 +103,9 @@ class Checkin(models.Model):
 class FeedSession(models.Model):
     """The viewer's current stretch of continuous scrolling (for check-ins)."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True,
-                                related_name="feed_session")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="feed_session"
+    )
     started_at = models.DateTimeField()
     last_served_at = models.DateTimeField()
     items_since_checkin = models.PositiveIntegerField(default=0)

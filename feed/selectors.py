@@ -19,9 +19,11 @@ def video_for_interaction(*, viewer: User, video_id) -> Video:
 
 def comments_of(*, viewer: User, video: Video) -> QuerySet:
     """A video's comments, minus removed ones and those by people on the other side of a block."""
-    return (Comment.objects.filter(video=video, removed_at__isnull=True)
-            .exclude(author_id__in=blocked_ids_for(viewer))
-            .select_related("author"))
+    return (
+        Comment.objects.filter(video=video, removed_at__isnull=True)
+        .exclude(author_id__in=blocked_ids_for(viewer))
+        .select_related("author")
+    )
 
 
 def steering_of(*, user: User) -> Steering | None:

@@ -62,8 +62,13 @@ def comment_create(*, user: User, video_id, text: str) -> Comment:
     with transaction.atomic():
         comment = Comment.objects.create(video=video, author=user, text=text)
         Video.objects.filter(pk=video.pk).update(comment_count=F("comment_count") + 1)
-        notify(recipient=video.owner_id, kind="comment", actor=user, video=video,
-               data={"comment": str(comment.pk), "text": text[:140]})
+        notify(
+            recipient=video.owner_id,
+            kind="comment",
+            actor=user,
+            video=video,
+            data={"comment": str(comment.pk), "text": text[:140]},
+        )
     return comment
 
 
@@ -75,8 +80,7 @@ def comment_remove(*, comment: Comment) -> bool:
     with transaction.atomic():
         hidden = Comment.objects.filter(pk=comment.pk, removed_at__isnull=True).update(removed_at=timezone.now())
         if hidden:
-            Video.objects.filter(pk=comment.video_id, comment_count__gt=0).update(
-                comment_count=F("comment_count") - 1)
+            Video.objects.filter(pk=comment.video_id, comment_count__gt=0).update(comment_count=F("comment_count") - 1)
     return bool(hidden)
 
 
@@ -97,7 +101,8 @@ def steering_set(*, user: User, instruction: str) -> Steering:
 
     parsed, parser = parse(instruction)
     steering, _ = Steering.objects.update_or_create(
-        user=user, defaults={"instruction": instruction, "parsed": parsed, "parser": parser})
+        user=user, defaults={"instruction": instruction, "parsed": parsed, "parser": parser}
+    )
     return steering
 
 
@@ -131,13 +136,17 @@ def checkin_answer(*, user: User, checkin_id, mood: int, note: str = "") -> list
 
 
 def checkin_suggestions(*, user: User, mood: int) -> list[dict]:
-    make = {"type": "create", "detail": "Make something: turn a happy memory into a short video.",
-            "prompt": "a cozy cabin by a calm lake at sunrise"}
+    make = {
+        "type": "create",
+        "detail": "Make something: turn a happy memory into a short video.",
+        "prompt": "a cozy cabin by a calm lake at sunrise",
+    }
     if mood > LOW_MOOD:
         return [make, {"type": "break", "detail": "Nice. Remember to take a break now and then."}]
     friends = list(
         Follow.objects.filter(follower=user, followee__in=Follow.objects.filter(followee=user).values("follower"))
-        .order_by("-created_at").values_list("followee__username", flat=True)[:3]
+        .order_by("-created_at")
+        .values_list("followee__username", flat=True)[:3]
     )
     out = [{"type": "calm", "detail": "We'll keep your feed calm for a while."}, make]
     if friends:
@@ -159,9 +168,15 @@ def video_features_save(*, video: Video, vector: np.ndarray) -> VideoFeatures:
     names = [t for t, _ in labels]
     with transaction.atomic():
         features, _ = VideoFeatures.objects.update_or_create(
-            video=video, defaults={"embedding": np.asarray(vector, np.float32).tobytes(),
-                                   "primary_topic": names[0] if names else "", "topics": " ".join(names),
-                                   "teen_safe": topics.is_teen_safe(names), "removed": False})
+            video=video,
+            defaults={
+                "embedding": np.asarray(vector, np.float32).tobytes(),
+                "primary_topic": names[0] if names else "",
+                "topics": " ".join(names),
+                "teen_safe": topics.is_teen_safe(names),
+                "removed": False,
+            },
+        )
         VideoTopic.objects.filter(video=video).delete()
         VideoTopic.objects.bulk_create([VideoTopic(video=video, topic=t, score=s) for t, s in labels])
     return features
@@ -173,9 +188,15 @@ def videos_features_create(*, videos: list[Video], vectors: np.ndarray) -> None:
     for video, vector in zip(videos, vectors):
         found = topics.label(video_text(video), vector)
         names = [t for t, _ in found]
-        features.append(VideoFeatures(video=video, embedding=np.asarray(vector, np.float32).tobytes(),
-                                      primary_topic=names[0] if names else "", topics=" ".join(names),
-                                      teen_safe=topics.is_teen_safe(names)))
+        features.append(
+            VideoFeatures(
+                video=video,
+                embedding=np.asarray(vector, np.float32).tobytes(),
+                primary_topic=names[0] if names else "",
+                topics=" ".join(names),
+                teen_safe=topics.is_teen_safe(names),
+            )
+        )
         labels += [VideoTopic(video=video, topic=t, score=sc) for t, sc in found]
     with transaction.atomic():
         VideoFeatures.objects.bulk_create(features, batch_size=1000)

@@ -25,9 +25,28 @@ class VideoAdmin(ReadOnly):
     list_display = ["prompt_short", "owner_name", "state", "visibility", "has_c2pa", "remix_count", "created_at"]
     list_filter = ["state", "visibility", "has_c2pa", ("created_at", admin.DateFieldListFilter)]
     search_fields = ["prompt", "caption", "owner__username"]
-    fields = ["id", "owner_name", "prompt", "caption", "state", "visibility", "remix_of", "remix_count",
-              "like_count", "comment_count", "duration_s", "width", "height", "has_c2pa", "sha256", "model_version",
-              "seed", "created_at", "published_at", "removed_at"]
+    fields = [
+        "id",
+        "owner_name",
+        "prompt",
+        "caption",
+        "state",
+        "visibility",
+        "remix_of",
+        "remix_count",
+        "like_count",
+        "comment_count",
+        "duration_s",
+        "width",
+        "height",
+        "has_c2pa",
+        "sha256",
+        "model_version",
+        "seed",
+        "created_at",
+        "published_at",
+        "removed_at",
+    ]
     readonly_fields = fields
 
     def get_queryset(self, request):
@@ -51,7 +70,26 @@ class GenerationJobAdmin(ReadOnly):
     list_display = ["id", "owner", "status", "progress", "attempts", "created_at", "finished_at"]
     list_filter = ["status", ("created_at", admin.DateFieldListFilter)]
     search_fields = ["prompt", "owner__username"]
-    readonly_fields = ["id", "owner", "prompt", "cameo_ids", "inherited_cameo_ids", "remix_of", "seed", "duration_s",
-                       "aspect", "status", "progress", "error", "attempts", "model_version", "timings", "created_at",
-                       "started_at", "finished_at", "enqueued_at", "heartbeat_at"]
+    readonly_fields = [
+        "id",
+        "owner",
+        "prompt",
+        "cameo_ids",
+        "inherited_cameo_ids",
+        "remix_of",
+        "seed",
+        "duration_s",
+        "aspect",
+        "status",
+        "progress",
+        "error",
+        "attempts",
+        "model_version",
+        "timings",
+        "created_at",
+        "started_at",
+        "finished_at",
+        "enqueued_at",
+        "heartbeat_at",
+    ]
     fields = readonly_fields

@@ -15,7 +15,10 @@ from . import selectors, services
 from .serializers import GenerationIn, GenerationOut, ProvenanceOut, PublishIn, VideoOut
 
 IDEMPOTENCY = OpenApiParameter(
-    "Idempotency-Key", str, OpenApiParameter.HEADER, required=False,
+    "Idempotency-Key",
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
     description="Same key and same body: the same job again. Same key, other body: 409.",
 )
 
@@ -32,8 +35,14 @@ class GenerationsApi(APIView):
         responses={
             202: GenerationOut,
             **errors(
-                400, 403, 404, 409, 422, 429,
-                e403="cameo_not_permitted", e404="video_not_found: remix_of is not visible",
+                400,
+                403,
+                404,
+                409,
+                422,
+                429,
+                e403="cameo_not_permitted",
+                e404="video_not_found: remix_of is not visible",
                 e409="idempotency_conflict or parent_removed",
                 e422="prompt_blocked {categories} or cameo_restriction {cameo, rule}",
                 e429="daily_limit or too_many_active, with Retry-After",
@@ -71,7 +80,8 @@ class VideoApi(APIView):
         return Response(VideoOut(video, context={"request": request}).data)
 
     @extend_schema(
-        operation_id="videos_update", request=PublishIn,
+        operation_id="videos_update",
+        request=PublishIn,
         responses={200: VideoOut, **errors(400, 403, 404, e403="not_owner")},
     )
     def patch(self, request, video_id: str):
@@ -88,7 +98,8 @@ class VideoApi(APIView):
 
 class VideoPublishApi(APIView):
     @extend_schema(
-        operation_id="videos_publish", request=PublishIn,
+        operation_id="videos_publish",
+        request=PublishIn,
         responses={200: VideoOut, **errors(400, 403, 404, e403="not_owner")},
     )
     def post(self, request, video_id: str):
@@ -103,7 +114,9 @@ class VideoRemixesApi(APIView):
     def get(self, request, video_id: str):
         video = selectors.video_visible_get(viewer=request.user, video_id=video_id)
         return paginate(
-            request=request, view=self, queryset=selectors.video_remixes(viewer=request.user, video=video),
+            request=request,
+            view=self,
+            queryset=selectors.video_remixes(viewer=request.user, video=video),
             serializer_class=VideoOut,
         )
 
@@ -133,6 +146,8 @@ class UserVideosApi(APIView):
     def get(self, request, username: str):
         owner = account_selectors.user_visible_get(viewer=request.user, username=username)
         return paginate(
-            request=request, view=self, queryset=selectors.videos_of(viewer=request.user, owner=owner),
+            request=request,
+            view=self,
+            queryset=selectors.videos_of(viewer=request.user, owner=owner),
             serializer_class=VideoOut,
         )

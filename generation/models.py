@@ -62,8 +62,11 @@ class GenerationJob(models.Model):
                 name="job_idempotency_key_once",
             )
         ]
-        indexes = [models.Index(fields=["owner", "created_at"]), models.Index(fields=["owner", "status"]),
-                   models.Index(fields=["status", "enqueued_at"])]
+        indexes = [
+            models.Index(fields=["owner", "created_at"]),
+            models.Index(fields=["owner", "status"]),
+            models.Index(fields=["status", "enqueued_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.id} {self.status}"

@@ -134,8 +134,11 @@ def render_job(
     frames = burn_watermark(frames)
     t = lap("watermark", t)
     audio = synth_audio(
-        n_frames=len(sample.frames), fps=sample.fps, impacts=list(sample.impacts),
-        scene=scene_from_prompt(spec.prompt), sample_rate=SAMPLE_RATE,
+        n_frames=len(sample.frames),
+        fps=sample.fps,
+        impacts=list(sample.impacts),
+        scene=scene_from_prompt(spec.prompt),
+        sample_rate=SAMPLE_RATE,
     )
     t = lap("audio", t)
     raw = workdir / "raw.mp4"
@@ -145,7 +148,8 @@ def render_job(
     t = lap("encode", t)
     signed = workdir / "video.mp4"
     sign_mp4(
-        raw, signed,
+        raw,
+        signed,
         title=f"{spec.job_id}.mp4",
         model_version=version,
         parent=(spec.parent_path, spec.parent_title) if spec.parent_path else None,

@@ -190,9 +190,7 @@ def _make_dev_chain() -> tuple[bytes, bytes, bytes]:
         )
         .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]), critical=False)
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(leaf_key.public_key()), critical=False)
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False
-        )
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
         .sign(ca_key, hashes.SHA256())
     )
 
@@ -307,7 +305,7 @@ def sign_mp4(
     src_path, dst_path = Path(src_path), Path(dst_path)
     if src_path.resolve() == dst_path.resolve():
         raise ValueError("sign_mp4 writes a new file: dst_path must differ from src_path")
-    parent_path, parent_title = (parent if parent is not None else (None, None))
+    parent_path, parent_title = parent if parent is not None else (None, None)
     definition = build_manifest(
         title=title,
         model_version=model_version,

@@ -64,9 +64,13 @@ def video_media_servable(viewer_id: str | None, video_id: str) -> bool:
         return False
     if videos_visible_to(viewer).filter(pk=video_id).exists():
         return True
-    return (Appearance.objects.filter(video_id=video_id, cameo__owner=viewer, taken_down_at__isnull=True,
-                                      video__owner__is_active=True)
-            .exclude(video__state=VideoState.REMOVED).exists())
+    return (
+        Appearance.objects.filter(
+            video_id=video_id, cameo__owner=viewer, taken_down_at__isnull=True, video__owner__is_active=True
+        )
+        .exclude(video__state=VideoState.REMOVED)
+        .exists()
+    )
 
 
 def video_for_remix_get(*, viewer: User, video_id) -> Video:

@@ -25,8 +25,21 @@ class GenerationOut(serializers.ModelSerializer):
 
     class Meta:
         model = GenerationJob
-        fields = ["id", "status", "progress", "error", "video", "prompt", "cameos", "remix_of", "seed",
-                  "duration_s", "aspect", "created_at", "finished_at"]
+        fields = [
+            "id",
+            "status",
+            "progress",
+            "error",
+            "video",
+            "prompt",
+            "cameos",
+            "remix_of",
+            "seed",
+            "duration_s",
+            "aspect",
+            "created_at",
+            "finished_at",
+        ]
 
     def get_video(self, job) -> str | None:
         video = getattr(job, "video", None)
@@ -52,16 +65,35 @@ class VideoOut(serializers.ModelSerializer):
 
     class Meta:
         model = Video
-        fields = ["id", "owner", "prompt", "caption", "state", "visibility", "media", "remix_of",
-                  "remix_count", "like_count", "comment_count", "cameos", "provenance", "duration_s",
-                  "width", "height", "model_version", "created_at", "published_at"]
+        fields = [
+            "id",
+            "owner",
+            "prompt",
+            "caption",
+            "state",
+            "visibility",
+            "media",
+            "remix_of",
+            "remix_count",
+            "like_count",
+            "comment_count",
+            "cameos",
+            "provenance",
+            "duration_s",
+            "width",
+            "height",
+            "model_version",
+            "created_at",
+            "published_at",
+        ]
 
     def get_media(self, video) -> MediaOut:
         request = self.context.get("request")
         return {
             "video_url": signed_url(video.file, request=request, guard=("video", video.pk)),
             "thumbnail_url": signed_url(video.thumbnail, request=request, guard=("video", video.pk))
-            if video.thumbnail else None,
+            if video.thumbnail
+            else None,
         }
 
     def get_cameos(self, video) -> list[str]:

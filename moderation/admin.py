@@ -49,14 +49,26 @@ class ReviewCaseAdmin(admin.ModelAdmin):
     search_fields = ["target_id", "subject__username"]
     # The subject is shown as text: a link would open the full account record
     # (password hash summary, reset) that reviewers have no business in.
-    readonly_fields = ["target_type", "target_id", "subject_name", "category", "priority", "status",
-                       "created_at", "decided_at"]
+    readonly_fields = [
+        "target_type",
+        "target_id",
+        "subject_name",
+        "category",
+        "priority",
+        "status",
+        "created_at",
+        "decided_at",
+    ]
     fields = readonly_fields
     inlines = [ReportInline]
 
     def get_queryset(self, request):
-        return (super().get_queryset(request).annotate(n_reports=Count("reports"))
-                .select_related("subject", "video", "video__owner"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(n_reports=Count("reports"))
+            .select_related("subject", "video", "video__owner")
+        )
 
     def changelist_view(self, request, extra_context=None):
         # The queue opens on open cases; "All" in the status filter still shows everything.
@@ -82,8 +94,9 @@ class ReviewCaseAdmin(admin.ModelAdmin):
             if obj.video is None or not obj.video.thumbnail:
                 return ""
             url = signed_url(obj.video.thumbnail, guard=("review", obj.video_id), viewer=request.user)
-            return format_html('<img class="case-thumb" src="{}" alt="" width="64" height="64" '
-                               'style="object-fit:cover">', url)
+            return format_html(
+                '<img class="case-thumb" src="{}" alt="" width="64" height="64" style="object-fit:cover">', url
+            )
 
         return ["case_title", thumbnail, *self.list_display[1:]]
 
@@ -91,8 +104,9 @@ class ReviewCaseAdmin(admin.ModelAdmin):
     def subject_name(self, obj):
         if obj.subject is None:
             return "—"
-        flags = [label for flag, label in ((obj.subject.is_teen, "teen"), (not obj.subject.is_active, "suspended"))
-                 if flag]
+        flags = [
+            label for flag, label in ((obj.subject.is_teen, "teen"), (not obj.subject.is_active, "suspended")) if flag
+        ]
         return obj.subject.username + (f" ({', '.join(flags)})" if flags else "")
 
     @admin.display(ordering="n_reports", description="reports")
@@ -117,8 +131,11 @@ class ReviewCaseAdmin(admin.ModelAdmin):
         if case is not None:
             extra.update(case_evidence(case, reviewer=request.user))
             actions = review.case_actions(case)
-            extra["decision_buttons"] = [(name, actions[action], CONFIRM.get(action, ""))
-                                         for name, action in CASE_BUTTONS.items() if action in actions]
+            extra["decision_buttons"] = [
+                (name, actions[action], CONFIRM.get(action, ""))
+                for name, action in CASE_BUTTONS.items()
+                if action in actions
+            ]
             extra["case_open"] = case.status == CaseStatus.OPEN
         return super().change_view(request, object_id, form_url, extra_context=extra)
 
@@ -129,8 +146,12 @@ class ReviewCaseAdmin(admin.ModelAdmin):
             self.message_user(request, exc.detail, messages.ERROR)
             return HttpResponseRedirect(request.path)
         self.message_user(request, f"Decided: {review.case_actions(case)[action]}.", messages.SUCCESS)
-        upcoming = (ReviewCase.objects.filter(status=CaseStatus.OPEN).exclude(pk=case.pk)
-                    .order_by("priority", "created_at").first())
+        upcoming = (
+            ReviewCase.objects.filter(status=CaseStatus.OPEN)
+            .exclude(pk=case.pk)
+            .order_by("priority", "created_at")
+            .first()
+        )
         if upcoming is not None:  # decide and go on to the next case in the queue
             return HttpResponseRedirect(reverse("admin:moderation_reviewcase_change", args=[upcoming.pk]))
         return HttpResponseRedirect(reverse("admin:moderation_reviewcase_changelist"))
@@ -175,14 +196,21 @@ class AppealAdmin(admin.ModelAdmin):
         extra = extra_context or {}
         if appeal is not None:
             extra["appeal_open"] = appeal.status == AppealStatus.PENDING
-            extra["appeal_video_url"] = (signed_url(appeal.video.file, guard=("review", appeal.video_id),
-                                                    viewer=request.user) if appeal.video.file else None)
+            extra["appeal_video_url"] = (
+                signed_url(appeal.video.file, guard=("review", appeal.video_id), viewer=request.user)
+                if appeal.video.file
+                else None
+            )
         return super().change_view(request, object_id, form_url, extra_context=extra)
 
     def _decide(self, request, obj):
         try:
-            review.appeal_decide(appeal=obj, reviewer=request.user, uphold="_uphold" in request.POST,
-                                 reason=request.POST.get("note", "") or "Appeal reviewed.")
+            review.appeal_decide(
+                appeal=obj,
+                reviewer=request.user,
+                uphold="_uphold" in request.POST,
+                reason=request.POST.get("note", "") or "Appeal reviewed.",
+            )
         except ApplicationError as exc:
             self.message_user(request, exc.detail, messages.ERROR)
             return HttpResponseRedirect(request.path)
@@ -194,8 +222,19 @@ class AppealAdmin(admin.ModelAdmin):
 class DecisionAdmin(admin.ModelAdmin):
     list_display = ["action", "subject", "reviewer", "video", "created_at"]
     list_filter = ["action", ("created_at", admin.DateFieldListFilter)]
-    readonly_fields = ["case", "appeal", "reviewer", "action", "reason", "subject", "target_type", "target_id",
-                       "evidence", "video", "created_at"]
+    readonly_fields = [
+        "case",
+        "appeal",
+        "reviewer",
+        "action",
+        "reason",
+        "subject",
+        "target_type",
+        "target_id",
+        "evidence",
+        "video",
+        "created_at",
+    ]
 
     def has_add_permission(self, request):
         return False

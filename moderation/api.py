@@ -10,10 +10,22 @@ from .serializers import AppealIn, AppealOut, ReportIn, ReportOut
 
 
 class ReportsApi(APIView):
-    @extend_schema(operation_id="reports_create", request=ReportIn,
-                   responses={201: ReportOut, **errors(400, 404, 409, 429, e404="the target is not visible to you",
-                                                       e409="already_reported: you reported this open case already",
-                                                       e429="rate_limited {kind}: too many of these writes for now (Retry-After)")})
+    @extend_schema(
+        operation_id="reports_create",
+        request=ReportIn,
+        responses={
+            201: ReportOut,
+            **errors(
+                400,
+                404,
+                409,
+                429,
+                e404="the target is not visible to you",
+                e409="already_reported: you reported this open case already",
+                e429="rate_limited {kind}: too many of these writes for now (Retry-After)",
+            ),
+        },
+    )
     def post(self, request):
         data = ReportIn(data=request.data)
         data.is_valid(raise_exception=True)
@@ -22,9 +34,11 @@ class ReportsApi(APIView):
 
 
 class AppealsApi(APIView):
-    @extend_schema(operation_id="appeals_create", request=AppealIn,
-                   responses={201: AppealOut, **errors(400, 404, 409, e404="nothing_to_appeal",
-                                                       e409="already_appealed")})
+    @extend_schema(
+        operation_id="appeals_create",
+        request=AppealIn,
+        responses={201: AppealOut, **errors(400, 404, 409, e404="nothing_to_appeal", e409="already_appealed")},
+    )
     def post(self, request):
         data = AppealIn(data=request.data)
         data.is_valid(raise_exception=True)

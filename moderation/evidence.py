@@ -28,7 +28,8 @@ def _media(video: Video | None, reviewer: User) -> dict | None:
         "video": video,
         "url": signed_url(video.file, guard=("review", video.pk), viewer=reviewer),
         "thumbnail": signed_url(video.thumbnail, guard=("review", video.pk), viewer=reviewer)
-        if video.thumbnail else None,
+        if video.thumbnail
+        else None,
         "seed": video.job.seed if video.job_id and video.job else None,
     }
 
@@ -60,9 +61,14 @@ def urgency_reasons(case: ReviewCase) -> list[str]:
 def reporters_record(case: ReviewCase) -> list[dict]:
     """Each reporter on this case: how many reports they made, and how many were upheld."""
     reporter_ids = list(case.reports.values_list("reporter_id", flat=True).distinct())
-    rows = (Report.objects.filter(reporter_id__in=reporter_ids).values("reporter__username")
-            .annotate(made=Count("case", distinct=True),
-                      upheld=Count("case", filter=Q(case__decisions__action__in=UPHELD), distinct=True)))
+    rows = (
+        Report.objects.filter(reporter_id__in=reporter_ids)
+        .values("reporter__username")
+        .annotate(
+            made=Count("case", distinct=True),
+            upheld=Count("case", filter=Q(case__decisions__action__in=UPHELD), distinct=True),
+        )
+    )
     return sorted(rows, key=lambda row: row["reporter__username"])
 
 
@@ -75,10 +81,12 @@ def account_record(subject: User | None) -> dict:
         "videos_removed": Video.objects.filter(owner=subject, state=VideoState.REMOVED).count(),
         "recent_videos": list(Video.objects.filter(owner=subject).order_by("-created_at")[:RECENT]),
         "recent_comments": list(subject.comments.select_related("video").order_by("-created_at")[:RECENT]),
-        "recent_messages": list(Message.objects.filter(sender=subject).select_related("recipient")
-                                .order_by("-created_at")[:RECENT]),
-        "decisions": list(Decision.objects.filter(subject=subject).select_related("reviewer")
-                          .order_by("-created_at")[:20]),
+        "recent_messages": list(
+            Message.objects.filter(sender=subject).select_related("recipient").order_by("-created_at")[:RECENT]
+        ),
+        "decisions": list(
+            Decision.objects.filter(subject=subject).select_related("reviewer").order_by("-created_at")[:20]
+        ),
     }
 
 
@@ -99,7 +107,8 @@ def case_evidence(case: ReviewCase, *, reviewer: User) -> dict:
         "case_video": video,
         "case_parent": _media(video.remix_of, reviewer) if video is not None and video.remix_of_id else None,
         "case_cameos": list(video.appearances.select_related("cameo", "cameo__owner", "inherited_from"))
-        if video is not None else [],
+        if video is not None
+        else [],
         "case_lineage": lineage,
         "case_scores": policy_scores(text),
         "case_urgency": urgency_reasons(case),

@@ -40,11 +40,23 @@ class ReviewCase(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     target_type = models.CharField(max_length=16, choices=TargetType.choices)
     target_id = models.CharField(max_length=64)
-    video = models.ForeignKey("generation.Video", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                              help_text="The reported video, or the video a reported comment is on (context only: "
-                              "a decision acts on the target, never on this).")
-    subject = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="+", help_text="The account whose content or conduct is reviewed.")
+    video = models.ForeignKey(
+        "generation.Video",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The reported video, or the video a reported comment is on (context only: "
+        "a decision acts on the target, never on this).",
+    )
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The account whose content or conduct is reviewed.",
+    )
     category = models.CharField(max_length=32, choices=ReportReason.choices)
     priority = models.IntegerField(choices=Priority.choices, default=Priority.NORMAL)
     status = models.CharField(max_length=16, choices=CaseStatus.choices, default=CaseStatus.OPEN)
@@ -55,8 +67,10 @@ class ReviewCase(models.Model):
     class Meta:
         # Open before decided ("open" > "decided"), urgent first, oldest first.
         ordering = ["-status", "priority", "created_at"]
-        indexes = [models.Index(fields=["status", "priority", "created_at"]),
-                   models.Index(fields=["target_type", "target_id", "status"])]
+        indexes = [
+            models.Index(fields=["status", "priority", "created_at"]),
+            models.Index(fields=["target_type", "target_id", "status"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.target_type} {self.target_id} ({self.category})"
@@ -86,13 +100,25 @@ class Action(models.TextChoices):
 # A decision outside its target's row is refused, so "remove" on a comment case
 # can only ever remove that comment (never the video it was posted on).
 CASE_ACTIONS: dict[str, dict[str, str]] = {
-    TargetType.VIDEO: {Action.DISMISS: "Dismiss", Action.REMOVE: "Remove video",
-                       Action.REMOVE_STRIKE: "Remove video + strike", Action.SUSPEND: "Suspend account"},
-    TargetType.COMMENT: {Action.DISMISS: "Dismiss", Action.REMOVE: "Remove comment",
-                         Action.REMOVE_STRIKE: "Remove comment + strike", Action.SUSPEND: "Suspend author"},
+    TargetType.VIDEO: {
+        Action.DISMISS: "Dismiss",
+        Action.REMOVE: "Remove video",
+        Action.REMOVE_STRIKE: "Remove video + strike",
+        Action.SUSPEND: "Suspend account",
+    },
+    TargetType.COMMENT: {
+        Action.DISMISS: "Dismiss",
+        Action.REMOVE: "Remove comment",
+        Action.REMOVE_STRIKE: "Remove comment + strike",
+        Action.SUSPEND: "Suspend author",
+    },
     TargetType.USER: {Action.DISMISS: "Dismiss", Action.SUSPEND: "Suspend account"},
-    TargetType.CAMEO: {Action.DISMISS: "Dismiss", Action.REMOVE: "Revoke cameo",
-                       Action.REMOVE_STRIKE: "Revoke cameo + strike", Action.SUSPEND: "Suspend owner"},
+    TargetType.CAMEO: {
+        Action.DISMISS: "Dismiss",
+        Action.REMOVE: "Revoke cameo",
+        Action.REMOVE_STRIKE: "Revoke cameo + strike",
+        Action.SUSPEND: "Suspend owner",
+    },
 }
 
 
@@ -105,10 +131,17 @@ class Decision(models.Model):
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     action = models.CharField(max_length=16, choices=Action.choices)
     reason = models.TextField()
-    subject = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="moderation_decisions")
-    video = models.ForeignKey("generation.Video", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                              help_text="Set only when the decision acted on a video.")
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="moderation_decisions"
+    )
+    video = models.ForeignKey(
+        "generation.Video",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Set only when the decision acted on a video.",
+    )
     target_type = models.CharField(max_length=16, choices=TargetType.choices, blank=True)
     target_id = models.CharField(max_length=64, blank=True)
     evidence = models.TextField(blank=True, help_text="What was acted on, as it was (e.g. a removed comment's text).")

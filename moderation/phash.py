@@ -41,8 +41,14 @@ def distance(a: list[int], b: list[int]) -> float:
     n = min(len(a), len(b))
     if n == 0:
         return 64.0
-    return float(np.median([hamming(a[round(i * (len(a) - 1) / max(n - 1, 1))],
-                                    b[round(i * (len(b) - 1) / max(n - 1, 1))]) for i in range(n)]))
+    return float(
+        np.median(
+            [
+                hamming(a[round(i * (len(a) - 1) / max(n - 1, 1))], b[round(i * (len(b) - 1) / max(n - 1, 1))])
+                for i in range(n)
+            ]
+        )
+    )
 
 
 def matches(a: list[int], b: list[int], threshold: int = MATCH_DISTANCE) -> bool:

@@ -78,11 +78,14 @@ def _visible_comment(reporter: User, comment_id: str):
     from generation.selectors import videos_visible_to
 
     comment = (
-        Comment.objects.filter(pk=comment_id, removed_at__isnull=True,
-                               video__in=videos_visible_to(reporter).values("pk"))
+        Comment.objects.filter(
+            pk=comment_id, removed_at__isnull=True, video__in=videos_visible_to(reporter).values("pk")
+        )
         .exclude(author_id__in=blocked_ids_for(reporter))
-        .select_related("author", "video", "video__owner").first()
-        if is_uuid(comment_id) else None
+        .select_related("author", "video", "video__owner")
+        .first()
+        if is_uuid(comment_id)
+        else None
     )
     if comment is None:
         raise NotFound("No such comment.", code="comment_not_found")
@@ -103,8 +106,14 @@ def report_create(*, reporter: User, target_type: str, target_id: str, reason: s
             raise Conflict("You already reported this; it is waiting for review.", code="already_reported")
         user_write_allow(user=reporter, kind="report")
         if case is None:
-            case = ReviewCase.objects.create(target_type=target_type, target_id=str(target_id), video=video,
-                                             subject=subject, category=reason, priority=priority)
+            case = ReviewCase.objects.create(
+                target_type=target_type,
+                target_id=str(target_id),
+                video=video,
+                subject=subject,
+                category=reason,
+                priority=priority,
+            )
         elif priority < case.priority:
             case.priority = priority
             case.save(update_fields=["priority"])
@@ -117,9 +126,15 @@ def report_create(*, reporter: User, target_type: str, target_id: str, reason: s
 def _tell(user: User, decision: Decision, **data) -> None:
     from accounts.notifications import notify
 
-    payload = {"decision": str(decision.pk), "action": decision.action, "reason": decision.reason,
-               "target_type": decision.target_type or None, "target_id": decision.target_id or None,
-               "video": str(decision.video_id) if decision.video_id else None, **data}
+    payload = {
+        "decision": str(decision.pk),
+        "action": decision.action,
+        "reason": decision.reason,
+        "target_type": decision.target_type or None,
+        "target_id": decision.target_id or None,
+        "video": str(decision.video_id) if decision.video_id else None,
+        **data,
+    }
     transaction.on_commit(lambda: publish(user.pk, "moderation.decision", payload))
     notify(recipient=user, kind="moderation_decision", data=payload)
 
@@ -191,9 +206,16 @@ def case_decide(*, case: ReviewCase, reviewer: User, action: str, reason: str) -
             raise Conflict("The reported item no longer exists.", code="target_gone")
         evidence = _remove_target(case, target) if removes else ""
         decision = Decision.objects.create(
-            case=case, reviewer=reviewer, action=action, reason=reason, subject=subject,
+            case=case,
+            reviewer=reviewer,
+            action=action,
+            reason=reason,
+            subject=subject,
             video=target if case.target_type == TargetType.VIDEO and target is not None else None,
-            target_type=case.target_type, target_id=case.target_id, evidence=evidence)
+            target_type=case.target_type,
+            target_id=case.target_id,
+            evidence=evidence,
+        )
         if action == Action.REMOVE_STRIKE and subject is not None:
             Strike.objects.create(user=subject, decision=decision)
             if Strike.objects.filter(user=subject, revoked_at__isnull=True).count() >= STRIKES_TO_SUSPEND:
@@ -214,10 +236,11 @@ def case_decide(*, case: ReviewCase, reviewer: User, action: str, reason: str) -
 
 def appeal_create(*, user: User, video_id: str, text: str) -> Appeal:
     decision = (
-        Decision.objects.filter(video_id=video_id, subject=user,
-                                action__in=[Action.REMOVE, Action.REMOVE_STRIKE])
-        .order_by("-created_at").first()
-        if is_uuid(video_id) else None
+        Decision.objects.filter(video_id=video_id, subject=user, action__in=[Action.REMOVE, Action.REMOVE_STRIKE])
+        .order_by("-created_at")
+        .first()
+        if is_uuid(video_id)
+        else None
     )
     if decision is None:
         raise NotFound("No removal of yours to appeal for that video.", code="nothing_to_appeal")
@@ -233,11 +256,15 @@ def appeal_decide(*, appeal: Appeal, reviewer: User, uphold: bool, reason: str) 
         if appeal.status != AppealStatus.PENDING:
             raise Conflict("This appeal was already decided.", code="already_decided")
         if appeal.original.reviewer_id == reviewer.pk:
-            raise Forbidden("An appeal goes to a different reviewer than the one who decided.",
-                            code="same_reviewer")
-        decision = Decision.objects.create(appeal=appeal, reviewer=reviewer,
-                                           action=Action.RESTORE if uphold else Action.DISMISS,
-                                           reason=reason, subject=appeal.user, video=appeal.video)
+            raise Forbidden("An appeal goes to a different reviewer than the one who decided.", code="same_reviewer")
+        decision = Decision.objects.create(
+            appeal=appeal,
+            reviewer=reviewer,
+            action=Action.RESTORE if uphold else Action.DISMISS,
+            reason=reason,
+            subject=appeal.user,
+            video=appeal.video,
+        )
         if uphold:
             from generation.models import Video, VideoState
 

@@ -1,11 +1,16 @@
 """The reviewers' group and exactly the permissions it needs: see the queue and decide."""
 
 PERMISSIONS = [
-    ("moderation", "view_reviewcase"), ("moderation", "change_reviewcase"),
+    ("moderation", "view_reviewcase"),
+    ("moderation", "change_reviewcase"),
     ("moderation", "view_report"),
-    ("moderation", "view_appeal"), ("moderation", "change_appeal"),
-    ("moderation", "view_decision"), ("moderation", "view_strike"),
-    ("generation", "view_video"), ("cameos", "view_cameo"), ("accounts", "view_user"),
+    ("moderation", "view_appeal"),
+    ("moderation", "change_appeal"),
+    ("moderation", "view_decision"),
+    ("moderation", "view_strike"),
+    ("generation", "view_video"),
+    ("cameos", "view_cameo"),
+    ("accounts", "view_user"),
 ]
 GROUP = "trust_and_safety"
 

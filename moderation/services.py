@@ -26,8 +26,9 @@ class PromptVerdict:
     scores: dict[str, float] = field(default_factory=dict)  # every category, 0..1
 
 
-def prompt_verdict(*, text: str, teen: bool = False, has_cameo: bool = False,
-                   cameo_names: Sequence[str] = ()) -> PromptVerdict:
+def prompt_verdict(
+    *, text: str, teen: bool = False, has_cameo: bool = False, cameo_names: Sequence[str] = ()
+) -> PromptVerdict:
     """Is this prompt allowed for this account?
 
     `teen`: the author is a teen account (stricter thresholds).
@@ -48,8 +49,9 @@ def prompt_verdict(*, text: str, teen: bool = False, has_cameo: bool = False,
     )
 
 
-def prompt_check(*, text: str, teen: bool = False, has_cameo: bool = False,
-                 cameo_names: Sequence[str] = ()) -> PromptVerdict:
+def prompt_check(
+    *, text: str, teen: bool = False, has_cameo: bool = False, cameo_names: Sequence[str] = ()
+) -> PromptVerdict:
     """`prompt_verdict`, raising PromptBlocked (422 `prompt_blocked`, `categories`) when not allowed."""
     verdict = prompt_verdict(text=text, teen=teen, has_cameo=has_cameo, cameo_names=cameo_names)
     if not verdict.allowed:

@@ -15,13 +15,27 @@ from .serializers import ControlsIn, ControlsOut, LinkIn, LinkOut
 class LinksApi(APIView):
     @extend_schema(operation_id="parental_links", responses={200: page_of(LinkOut), **errors(400)})
     def get(self, request):
-        return paginate(request=request, view=self, queryset=selectors.links_of(user=request.user),
-                        serializer_class=LinkOut)
+        return paginate(
+            request=request, view=self, queryset=selectors.links_of(user=request.user), serializer_class=LinkOut
+        )
 
     @extend_schema(
-        operation_id="parental_link_request", request=LinkIn,
-        responses={201: LinkOut, **errors(400, 403, 404, 409, 429, e400="not_a_teen", e403="teen_cannot_be_parent",
-                                          e409="too_many_parents or already_linked", e429="rate_limited {kind}: too many of these writes for now (Retry-After)")},
+        operation_id="parental_link_request",
+        request=LinkIn,
+        responses={
+            201: LinkOut,
+            **errors(
+                400,
+                403,
+                404,
+                409,
+                429,
+                e400="not_a_teen",
+                e403="teen_cannot_be_parent",
+                e409="too_many_parents or already_linked",
+                e429="rate_limited {kind}: too many of these writes for now (Retry-After)",
+            ),
+        },
     )
     def post(self, request):
         data = LinkIn(data=request.data)
@@ -39,23 +53,40 @@ class LinkApi(APIView):
 
 
 class LinkAcceptApi(APIView):
-    @extend_schema(operation_id="parental_link_accept", request=None,
-                   responses={200: LinkOut, **errors(403, 404, 409, e403="not_the_teen")})
+    @extend_schema(
+        operation_id="parental_link_accept",
+        request=None,
+        responses={200: LinkOut, **errors(403, 404, 409, e403="not_the_teen")},
+    )
     def post(self, request, link_id: str):
         link = services.link_accept(teen=request.user, link_id=link_id)
         return Response(LinkOut(link).data)
 
 
 class TeenControlsApi(APIView):
-    @extend_schema(operation_id="parental_teen_controls",
-                   responses={200: ControlsOut, **errors(404, 409, e409="link_pending: the teen has not accepted yet")})
+    @extend_schema(
+        operation_id="parental_teen_controls",
+        responses={200: ControlsOut, **errors(404, 409, e409="link_pending: the teen has not accepted yet")},
+    )
     def get(self, request, username: str):
         teen = selectors.teen_for_parent_get(parent=request.user, username=username)
         return Response(ControlsOut(selectors.controls_of(teen=teen)).data)
 
-    @extend_schema(operation_id="parental_teen_controls_update", request=ControlsIn,
-                   responses={200: ControlsOut, **errors(400, 403, 404, 409, e403="a teen cannot change controls",
-                                                         e409="link_pending: the teen has not accepted yet")})
+    @extend_schema(
+        operation_id="parental_teen_controls_update",
+        request=ControlsIn,
+        responses={
+            200: ControlsOut,
+            **errors(
+                400,
+                403,
+                404,
+                409,
+                e403="a teen cannot change controls",
+                e409="link_pending: the teen has not accepted yet",
+            ),
+        },
+    )
     def patch(self, request, username: str):
         if request.user.is_teen and request.user.username.lower() == username.lower():
             raise Forbidden("Only a linked parent can change these controls.", code="teen_cannot_change_controls")
@@ -73,7 +104,6 @@ class MyControlsApi(APIView):
             raise NotFound("Only teen accounts have parental controls.", code="not_a_teen")
         return Response(ControlsOut(selectors.controls_of(teen=request.user)).data)
 
-    @extend_schema(operation_id="parental_my_controls_update", request=ControlsIn,
-                   responses=errors(403))
+    @extend_schema(operation_id="parental_my_controls_update", request=ControlsIn, responses=errors(403))
     def patch(self, request):
         raise Forbidden("Only a linked parent can change these controls.", code="teen_cannot_change_controls")

@@ -42,11 +42,11 @@ class ParentalControls(models.Model):
     feed_daily_limit = models.PositiveIntegerField(null=True, blank=True)
     personalized_feed = models.BooleanField(default=True)
     dm_policy = models.CharField(max_length=16, choices=DMCeiling.choices, default=DMCeiling.MUTUALS)
-    cameo_permission_max = models.CharField(max_length=16, choices=CameoCeiling.choices,
-                                            default=CameoCeiling.MUTUALS)
+    cameo_permission_max = models.CharField(max_length=16, choices=CameoCeiling.choices, default=CameoCeiling.MUTUALS)
     generation_daily_limit = models.PositiveIntegerField(null=True, blank=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

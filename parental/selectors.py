@@ -71,16 +71,13 @@ def link_get(*, user, link_id) -> ParentLink:
 
 def teen_for_parent_get(*, parent, username: str):
     """The teen whose controls `parent` may read: an active link; 409 while the teen has not accepted; else 404."""
-    link = (
-        ParentLink.objects.filter(parent=parent, teen__username__iexact=username)
-        .select_related("teen")
-        .first()
-    )
+    link = ParentLink.objects.filter(parent=parent, teen__username__iexact=username).select_related("teen").first()
     if link is None:
         raise NotFound("No such teen.", code="teen_not_found")
     if link.status == LinkStatus.PENDING:
-        raise Conflict(f"{link.teen.username} has not accepted your link yet; controls apply once they do.",
-                       code="link_pending")
+        raise Conflict(
+            f"{link.teen.username} has not accepted your link yet; controls apply once they do.", code="link_pending"
+        )
     return link.teen
 
 

@@ -23,15 +23,24 @@ class LinkOut(serializers.ModelSerializer):
 class ControlsOut(serializers.ModelSerializer):
     feed_daily_limit = serializers.IntegerField(allow_null=True, help_text="Items per day; null: the teen default.")
     generation_daily_limit = serializers.IntegerField(
-        allow_null=True, help_text="Videos per rolling 24 h; null: the teen default.")
+        allow_null=True, help_text="Videos per rolling 24 h; null: the teen default."
+    )
     linked = serializers.SerializerMethodField(
-        help_text="Whether a parent is linked. False: nobody's controls apply and these are the teen defaults.")
+        help_text="Whether a parent is linked. False: nobody's controls apply and these are the teen defaults."
+    )
     updated_at = serializers.DateTimeField(allow_null=True, read_only=True)
 
     class Meta:
         model = ParentalControls
-        fields = ["linked", "feed_daily_limit", "personalized_feed", "dm_policy", "cameo_permission_max",
-                  "generation_daily_limit", "updated_at"]
+        fields = [
+            "linked",
+            "feed_daily_limit",
+            "personalized_feed",
+            "dm_policy",
+            "cameo_permission_max",
+            "generation_daily_limit",
+            "updated_at",
+        ]
 
     def get_linked(self, controls) -> bool:
         return has_active_parent(teen=controls.teen)

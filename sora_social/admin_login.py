@@ -27,8 +27,11 @@ def admin_login(request, extra_context=None):
             if not window.hit():
                 return _refuse(429, window.wait(), f"Too many sign-in attempts. Try again in {window.wait()} s.")
             if username and (failures := login_failures_window(username)).full():
-                return _refuse(429, failures.wait(),
-                               f"Too many failed sign-ins for this account. Try again in {failures.wait()} s.")
+                return _refuse(
+                    429,
+                    failures.wait(),
+                    f"Too many failed sign-ins for this account. Try again in {failures.wait()} s.",
+                )
         except Unavailable as exc:
             return _refuse(503, exc.retry_after, "Sign-in is briefly unavailable; try again shortly.")
     response = admin.site.login(request, extra_context)

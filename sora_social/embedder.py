@@ -86,10 +86,14 @@ def _onnx_graph(path: Path, tokenizer) -> bytes:
     with warnings.catch_warnings(), torch.inference_mode():
         warnings.simplefilter("ignore")  # the TorchScript exporter's deprecation and tracer notes
         torch.onnx.export(
-            Pooled(model), (example["input_ids"], example["attention_mask"]), graph,
-            input_names=["input_ids", "attention_mask"], output_names=["embedding"],
+            Pooled(model),
+            (example["input_ids"], example["attention_mask"]),
+            graph,
+            input_names=["input_ids", "attention_mask"],
+            output_names=["embedding"],
             dynamic_axes={"input_ids": {0: "n", 1: "tokens"}, "attention_mask": {0: "n", 1: "tokens"}},
-            opset_version=17, dynamo=False,
+            opset_version=17,
+            dynamo=False,
         )
     return graph.getvalue()
 
@@ -115,9 +119,13 @@ def _encode(texts: list[str]) -> np.ndarray:
     tokenizer, session = _load()
     out = np.empty((len(texts), DIM), dtype=np.float32)
     for start in range(0, len(texts), 64):  # bounded padding and memory for long lists
-        batch = tokenizer(texts[start : start + 64], padding=True, truncation=True, max_length=MAX_TOKENS,
-                          return_tensors="np")
-        feeds = {"input_ids": batch["input_ids"].astype(np.int64), "attention_mask": batch["attention_mask"].astype(np.int64)}
+        batch = tokenizer(
+            texts[start : start + 64], padding=True, truncation=True, max_length=MAX_TOKENS, return_tensors="np"
+        )
+        feeds = {
+            "input_ids": batch["input_ids"].astype(np.int64),
+            "attention_mask": batch["attention_mask"].astype(np.int64),
+        }
         out[start : start + len(feeds["input_ids"])] = session.run(None, feeds)[0]
     return out
 

@@ -98,8 +98,14 @@ class Unavailable(ApplicationError):
 
 # A backing service (database, cache, broker) that cannot be reached: the
 # request is not at fault, so it is a 503 with Retry-After, never a 500.
-DEPENDENCY_DOWN = (DatabaseOperationalError, DatabaseInterfaceError, ConnectionInterrupted,
-                   RedisConnectionError, RedisTimeoutError, BrokerOperationalError)
+DEPENDENCY_DOWN = (
+    DatabaseOperationalError,
+    DatabaseInterfaceError,
+    ConnectionInterrupted,
+    RedisConnectionError,
+    RedisTimeoutError,
+    BrokerOperationalError,
+)
 DEPENDENCY_RETRY_AFTER = 5
 
 

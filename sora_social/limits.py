@@ -35,5 +35,9 @@ def user_write_allow(*, user, kind: str) -> None:
         log.warning("write limit %s not counted: the cache is unreachable", kind)
         return
     if not allowed:
-        raise LimitReached(f"Too many {kind.replace('_', ' ')}s for now; try again later.", code="rate_limited",
-                           retry_after=window.wait(), kind=kind)
+        raise LimitReached(
+            f"Too many {kind.replace('_', ' ')}s for now; try again later.",
+            code="rate_limited",
+            retry_after=window.wait(),
+            kind=kind,
+        )

@@ -38,8 +38,9 @@ def register_guard(kind: str, check: Callable[[str | None, str], bool]) -> None:
     _GUARDS[kind] = check
 
 
-def signed_url(name: str, *, request=None, ttl: int | None = None, guard: tuple[str, object] | None = None,
-               viewer=None) -> str:
+def signed_url(
+    name: str, *, request=None, ttl: int | None = None, guard: tuple[str, object] | None = None, viewer=None
+) -> str:
     """A URL that serves the stored file `name` for `ttl` seconds, while `guard` still allows it.
 
     The viewer the guard checks is `viewer`, else the request's user.

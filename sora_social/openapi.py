@@ -36,16 +36,22 @@ class ErrorSerializer(serializers.Serializer):
         child=serializers.JSONField(),
         help_text="Per-field messages (validation errors only).",
     )
-    retry_after = serializers.IntegerField(required=False, help_text="Seconds to wait (429 and 503), as in the Retry-After header.")
-    categories = serializers.ListField(child=serializers.CharField(), required=False,
-                                       help_text="prompt_blocked: the policy categories the text fell in.")
-    cameo = serializers.CharField(required=False,
-                                  help_text="cameo_not_permitted, cameo_restriction: the cameo's id.")
+    retry_after = serializers.IntegerField(
+        required=False, help_text="Seconds to wait (429 and 503), as in the Retry-After header."
+    )
+    categories = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="prompt_blocked: the policy categories the text fell in.",
+    )
+    cameo = serializers.CharField(required=False, help_text="cameo_not_permitted, cameo_restriction: the cameo's id.")
     rule = serializers.CharField(required=False, help_text="cameo_restriction: the owner's rule it broke.")
-    kind = serializers.CharField(required=False,
-                                 help_text="rate_limited: which write (comment, report, follow, message, parental_link).")
-    checks = serializers.DictField(child=serializers.CharField(), required=False,
-                                   help_text="not_ready: each dependency and its state.")
+    kind = serializers.CharField(
+        required=False, help_text="rate_limited: which write (comment, report, follow, message, parental_link)."
+    )
+    checks = serializers.DictField(
+        child=serializers.CharField(), required=False, help_text="not_ready: each dependency and its state."
+    )
 
 
 _TEXT = {
@@ -173,14 +179,24 @@ SUMMARIES = {
 }
 
 PAGE_PARAMETERS = [
-    {"name": "cursor", "in": "query", "required": False, "schema": {"type": "string"},
-     "description": "The `next` value of the previous page; omit for the first page."},
-    {"name": "limit", "in": "query", "required": False,
-     "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20},
-     "description": "Items per page."},
+    {
+        "name": "cursor",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "string"},
+        "description": "The `next` value of the previous page; omit for the first page.",
+    },
+    {
+        "name": "limit",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20},
+        "description": "Items per page.",
+    },
 ]
-RETRY_AFTER = {"Retry-After": {"schema": {"type": "integer", "minimum": 1},
-                               "description": "Seconds to wait before trying again."}}
+RETRY_AFTER = {
+    "Retry-After": {"schema": {"type": "integer", "minimum": 1}, "description": "Seconds to wait before trying again."}
+}
 
 
 def _is_page(schema: dict, components: dict) -> bool:

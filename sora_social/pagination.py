@@ -86,8 +86,7 @@ class CursorPage(CursorPagination):
 
 
 def _invalid_cursor() -> Invalid:
-    return Invalid("Invalid cursor: pass back the `next` value of an earlier page unchanged.",
-                   code="invalid_cursor")
+    return Invalid("Invalid cursor: pass back the `next` value of an earlier page unchanged.", code="invalid_cursor")
 
 
 def paginate(*, request, view, queryset, serializer_class, ordering: str = "-created_at", context=None):

@@ -28,10 +28,12 @@ DEBUG = env.bool("DEBUG", default=False)
 # random key and git ignores). With DEBUG off the process refuses to start
 # without one, or with a key that was ever published (this repository's
 # history and its old compose fallback) or is too short to resist guessing.
-PUBLISHED_SECRET_KEYS = frozenset({
-    "dev-only-insecure-key-change-me-in-every-deployment",
-    "change-me",
-})
+PUBLISHED_SECRET_KEYS = frozenset(
+    {
+        "dev-only-insecure-key-change-me-in-every-deployment",
+        "change-me",
+    }
+)
 MIN_SECRET_KEY_CHARS = 32
 SECRET_KEY_FILE = Path(env.str("SECRET_KEY_FILE", default=str(VAR_DIR / "secret_key")))
 
@@ -42,9 +44,11 @@ def _signing_key() -> str:
         key = SECRET_KEY_FILE.read_text().strip()
     if DEBUG and not key:
         return secrets.token_urlsafe(50)  # debug only: tokens die with the process
-    how = ("Set SECRET_KEY (or SECRET_KEY_FILE) to a random value of your own, e.g. "
-           "python -c 'import secrets; print(secrets.token_urlsafe(50))'; `make secret-key` writes one "
-           f"to {VAR_DIR / 'secret_key'} for a local run.")
+    how = (
+        "Set SECRET_KEY (or SECRET_KEY_FILE) to a random value of your own, e.g. "
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))'; `make secret-key` writes one "
+        f"to {VAR_DIR / 'secret_key'} for a local run."
+    )
     if not key:
         raise ImproperlyConfigured(f"No SECRET_KEY with DEBUG off. {how}")
     if key in PUBLISHED_SECRET_KEYS:
@@ -118,18 +122,18 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'd
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Eager Celery and daphne's threads write from several threads at once;
     # WAL plus a busy timeout keeps SQLite from answering "database is locked".
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
-    )
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"})
 else:
     DB_CONNECT_TIMEOUT = env.int("DB_CONNECT_TIMEOUT", default=5)
     # Bounded waits: a database that refuses, or accepts and never answers, costs a
     # request DB_CONNECT_TIMEOUT seconds and a 503, not a hang; a runaway query is
     # cancelled by the server after DB_STATEMENT_TIMEOUT_MS (0: no limit).
-    DATABASES["default"].setdefault("OPTIONS", {}).update({
-        "connect_timeout": DB_CONNECT_TIMEOUT,
-        "options": f"-c statement_timeout={env.int('DB_STATEMENT_TIMEOUT_MS', default=30000)}",
-    })
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "connect_timeout": DB_CONNECT_TIMEOUT,
+            "options": f"-c statement_timeout={env.int('DB_STATEMENT_TIMEOUT_MS', default=30000)}",
+        }
+    )
     # Under ASGI every request runs in a thread of its own, so a connection per thread
     # is a connection per request (and CONN_MAX_AGE strands them until the server's
     # limit is hit: measured, 2 processes x 20 clients exhausted 100). A pool shares
@@ -137,8 +141,11 @@ else:
     DB_POOL_MAX_SIZE = env.int("DB_POOL_MAX_SIZE", default=8)
     if DB_POOL_MAX_SIZE > 0:
         DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps them; Django must not
-        DATABASES["default"]["OPTIONS"]["pool"] = {"min_size": 1, "max_size": DB_POOL_MAX_SIZE,
-                                                   "timeout": DB_CONNECT_TIMEOUT}
+        DATABASES["default"]["OPTIONS"]["pool"] = {
+            "min_size": 1,
+            "max_size": DB_POOL_MAX_SIZE,
+            "timeout": DB_CONNECT_TIMEOUT,
+        }
     else:
         DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -225,7 +232,11 @@ SORA_AUTH_THROTTLE_RATE = env.str("SORA_AUTH_THROTTLE_RATE", default="20/min")
 SORA_LOGIN_FAILURE_RATE = env.str("SORA_LOGIN_FAILURE_RATE", default="10/hour")
 # Per-user limits on social writes (429 rate_limited beyond them); "kind=count/period", comma-separated.
 SORA_USER_WRITE_RATES = {
-    "comment": "30/min", "report": "30/hour", "follow": "60/hour", "message": "60/min", "parental_link": "10/day",
+    "comment": "30/min",
+    "report": "30/hour",
+    "follow": "60/hour",
+    "message": "60/min",
+    "parental_link": "10/day",
     **env.dict("SORA_USER_WRITE_RATES", default={}),
 }
 # How many proxies of ours sit in front of the web processes and append to

@@ -52,7 +52,7 @@ def client_address(request) -> str:
 
 
 def parse_rate(rate: str) -> tuple[int, int]:
-    """"20/min" -> (20, 60). Periods: s, m(in), h(our), d(ay)."""
+    """ "20/min" -> (20, 60). Periods: s, m(in), h(our), d(ay)."""
     count, period = rate.split("/")
     return int(count), PERIODS[period.strip()[0]]
 
@@ -90,8 +90,9 @@ class Window:
 
 
 def _cache_down() -> Unavailable:
-    return Unavailable("Sign-in is briefly unavailable; try again shortly.", code="unavailable",
-                       retry_after=CACHE_DOWN_RETRY_AFTER)
+    return Unavailable(
+        "Sign-in is briefly unavailable; try again shortly.", code="unavailable", retry_after=CACHE_DOWN_RETRY_AFTER
+    )
 
 
 def username_of(request) -> str | None:

@@ -131,7 +131,9 @@ def verify_capture(
         return rejected("digits_missing", digest, moves_seen=live.moves_seen, **stats)
 
     # 7. the likeness: descriptor and reference crop from the most frontal frames
-    frontal = sorted(one, key=lambda i: abs(per_frame[i][0].yaw) + abs(per_frame[i][0].pitch) - 0.001 * per_frame[i][0].size)
+    frontal = sorted(
+        one, key=lambda i: abs(per_frame[i][0].yaw) + abs(per_frame[i][0].pitch) - 0.001 * per_frame[i][0].size
+    )
     embeddings, chip = [], None
     for i in frontal[:EMBED_FRAMES]:
         image = full_rgb(clip.full_frames[i], clip.rotation)
@@ -144,7 +146,9 @@ def verify_capture(
     for owner_id, other in known_faces:
         d = facelib.distance(embedding, other)
         if d < LIKENESS_THRESHOLD:
-            return rejected("likeness_taken", digest, moves_seen=live.moves_seen, owner_id=owner_id, distance=round(d, 3), **stats)
+            return rejected(
+                "likeness_taken", digest, moves_seen=live.moves_seen, owner_id=owner_id, distance=round(d, 3), **stats
+            )
 
     return VerificationResult(
         verified=True,

@@ -53,7 +53,9 @@ def verify_character_image(path_or_bytes: Any) -> CharacterResult:
 
     side = min(width, height)  # the subject is usually centred in a pet/object photo
     top, left = (height - side) // 2, (width - side) // 2
-    crop = Image.fromarray(image[top : top + side, left : left + side]).resize((CROP_SIZE, CROP_SIZE), Image.Resampling.LANCZOS)
+    crop = Image.fromarray(image[top : top + side, left : left + side]).resize(
+        (CROP_SIZE, CROP_SIZE), Image.Resampling.LANCZOS
+    )
     crop_arr = np.asarray(crop, dtype=np.uint8).copy()
     return CharacterResult(
         verified=True,

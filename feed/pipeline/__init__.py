@@ -58,34 +58,59 @@ def load_context(*, viewer, page: int = 0) -> FeedContext:
     personalized = allowances.personalized_feed if allowances is not None else True
     daily_limit = allowances.feed_daily_limit if allowances is not None else cfg.adult_daily_limit
     served = FeedDay.objects.filter(user=viewer, day=now.date()).values_list("served", flat=True).first() or 0
-    ctx = FeedContext(viewer=viewer, now=now, cfg=cfg, personalized=personalized, teen=viewer.is_teen,
-                      daily_limit=daily_limit, served_today=served, steering=None, calm_until=None, page=page)
+    ctx = FeedContext(
+        viewer=viewer,
+        now=now,
+        cfg=cfg,
+        personalized=personalized,
+        teen=viewer.is_teen,
+        daily_limit=daily_limit,
+        served_today=served,
+        steering=None,
+        calm_until=None,
+        page=page,
+    )
     if daily_limit and served >= daily_limit:
         return ctx  # nothing else is needed to say "come back tomorrow"
     ctx.following = set(Follow.objects.filter(follower=viewer).values_list("followee_id", flat=True))
     ctx.blocked = set(blocked_ids_for(viewer).values_list("pk", flat=True))
     since_seen = now - timedelta(days=cfg.seen_days)
-    ctx.seen = {str(v) for v in Impression.objects.filter(user=viewer, served_at__gte=since_seen).values_list(
-        "video_id", flat=True).union(View.objects.filter(user=viewer, created_at__gte=since_seen).values_list(
-            "video_id", flat=True))}
+    ctx.seen = {
+        str(v)
+        for v in Impression.objects.filter(user=viewer, served_at__gte=since_seen)
+        .values_list("video_id", flat=True)
+        .union(View.objects.filter(user=viewer, created_at__gte=since_seen).values_list("video_id", flat=True))
+    }
     session = FeedSession.objects.filter(user=viewer).first()
     if session and (now - session.last_served_at).total_seconds() < cfg.session_gap_s:
         ctx.items_since_checkin = session.items_since_checkin
-    low = (Checkin.objects.filter(user=viewer, mood__lte=2, answered_at__gte=now - timedelta(hours=cfg.calm_hours))
-           .order_by("-answered_at").values_list("answered_at", flat=True).first())
+    low = (
+        Checkin.objects.filter(user=viewer, mood__lte=2, answered_at__gte=now - timedelta(hours=cfg.calm_hours))
+        .order_by("-answered_at")
+        .values_list("answered_at", flat=True)
+        .first()
+    )
     if low:
         ctx.calm_until = low + timedelta(hours=cfg.calm_hours)
     if personalized:
         steering = Steering.objects.filter(user=viewer).values_list("parsed", flat=True).first()
         ctx.steering = steering or None
-        ctx.liked = [str(v) for v in Like.objects.filter(user=viewer).order_by("-created_at").values_list(
-            "video_id", flat=True)[:100]]
+        ctx.liked = [
+            str(v)
+            for v in Like.objects.filter(user=viewer).order_by("-created_at").values_list("video_id", flat=True)[:100]
+        ]
         weights = {v: 1.0 for v in ctx.liked[:50]}
-        for v in View.objects.filter(user=viewer, watch_ms__gte=sources_mod.LONG_WATCH_MS).order_by(
-                "-created_at").values_list("video_id", flat=True)[:50]:
+        for v in (
+            View.objects.filter(user=viewer, watch_ms__gte=sources_mod.LONG_WATCH_MS)
+            .order_by("-created_at")
+            .values_list("video_id", flat=True)[:50]
+        ):
             weights.setdefault(str(v), 0.5)
-        for v in Video.objects.filter(owner=viewer, remix_of__isnull=False).order_by("-created_at").values_list(
-                "remix_of_id", flat=True)[:20]:
+        for v in (
+            Video.objects.filter(owner=viewer, remix_of__isnull=False)
+            .order_by("-created_at")
+            .values_list("remix_of_id", flat=True)[:20]
+        ):
             weights[str(v)] = 2.0  # remixing something is the strongest "more like this"
         ctx.positive = list(weights.items())
     return ctx

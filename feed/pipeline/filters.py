@@ -107,8 +107,12 @@ class VisibleToViewer(_Filter):
     def apply(self, ctx, items):
         if not items:
             return [], []
-        visible = {str(pk) for pk in videos_visible_to(ctx.viewer).filter(
-            pk__in=[c.video_id for c in items]).values_list("pk", flat=True)}
+        visible = {
+            str(pk)
+            for pk in videos_visible_to(ctx.viewer)
+            .filter(pk__in=[c.video_id for c in items])
+            .values_list("pk", flat=True)
+        }
         kept = [c for c in items if c.video_id in visible]
         removed = [c for c in items if c.video_id not in visible]
         return kept, removed

@@ -8,9 +8,21 @@ from generation.models import Video
 
 from .context import Candidate, FeedContext
 
-VIDEO_FIELDS = ("id", "owner_id", "owner__username", "state", "visibility", "remix_of_id", "like_count",
-                "comment_count", "remix_count", "published_at", "features__primary_topic", "features__topics",
-                "features__teen_safe")
+VIDEO_FIELDS = (
+    "id",
+    "owner_id",
+    "owner__username",
+    "state",
+    "visibility",
+    "remix_of_id",
+    "like_count",
+    "comment_count",
+    "remix_count",
+    "published_at",
+    "features__primary_topic",
+    "features__topics",
+    "features__teen_safe",
+)
 
 
 def merge(candidates: list[Candidate]) -> list[Candidate]:
@@ -33,9 +45,9 @@ def hydrate(ctx: FeedContext, candidates: list[Candidate]) -> list[Candidate]:
     rows = {str(r["id"]): r for r in Video.objects.filter(pk__in=ids).values(*VIDEO_FIELDS)}
     friends: dict[str, list[str]] = {}
     hidden: set[str] = set()
-    for vid, owner_id, username, revoked_at, taken_down_at in Appearance.objects.filter(
-            video_id__in=ids).values_list("video_id", "cameo__owner_id", "cameo__owner__username",
-                                          "cameo__revoked_at", "taken_down_at"):
+    for vid, owner_id, username, revoked_at, taken_down_at in Appearance.objects.filter(video_id__in=ids).values_list(
+        "video_id", "cameo__owner_id", "cameo__owner__username", "cameo__revoked_at", "taken_down_at"
+    ):
         if revoked_at or taken_down_at:
             hidden.add(str(vid))
         elif owner_id in ctx.following:

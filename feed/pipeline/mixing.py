@@ -125,6 +125,9 @@ def daily_cap(ctx: FeedContext, items: list[Item]) -> tuple[list[Item], bool]:
         out.append(item)
     if videos < remaining and len(out) == len(items):
         return out, False
-    detail = ("You reached today's feed limit. Come back tomorrow, or make something of your own."
-              if ctx.teen else "You reached your daily feed limit.")
+    detail = (
+        "You reached today's feed limit. Come back tomorrow, or make something of your own."
+        if ctx.teen
+        else "You reached your daily feed limit."
+    )
     return out + [Item("limit_reached", detail=detail)], True

@@ -48,8 +48,9 @@ class Following:
         if not ctx.following:
             return []
         qs = _unseen(ctx, _published(ctx).filter(owner_id__in=ctx.following)).order_by("-published_at")
-        return [Candidate(str(pk), self.name, via=str(owner)) for pk, owner in qs.values_list("pk", "owner_id")[
-            :PER_SOURCE]]
+        return [
+            Candidate(str(pk), self.name, via=str(owner)) for pk, owner in qs.values_list("pk", "owner_id")[:PER_SOURCE]
+        ]
 
 
 class InteractedCreators:
@@ -67,10 +68,15 @@ class InteractedCreators:
         # created_at lets PostgreSQL use the (owner, created_at) index instead of
         # scanning every recent video of prolific creators (57 -> ~5 ms at 100k videos).
         owners = Video.objects.filter(pk__in=[v for v, _ in ctx.positive[:20]]).values("owner_id")
-        qs = (_unseen(ctx, _published(ctx).filter(owner_id__in=owners))
-              .exclude(owner=ctx.viewer).exclude(owner_id__in=ctx.following).order_by("-created_at"))
-        return [Candidate(str(pk), self.name, via=str(owner)) for pk, owner in qs.values_list("pk", "owner_id")[
-            :PER_SOURCE]]
+        qs = (
+            _unseen(ctx, _published(ctx).filter(owner_id__in=owners))
+            .exclude(owner=ctx.viewer)
+            .exclude(owner_id__in=ctx.following)
+            .order_by("-created_at")
+        )
+        return [
+            Candidate(str(pk), self.name, via=str(owner)) for pk, owner in qs.values_list("pk", "owner_id")[:PER_SOURCE]
+        ]
 
 
 class RemixesOfLiked:
@@ -83,8 +89,10 @@ class RemixesOfLiked:
         if not ctx.liked:
             return []
         qs = _unseen(ctx, _published(ctx).filter(remix_of_id__in=ctx.liked[:200])).order_by("-published_at")
-        return [Candidate(str(pk), self.name, via=str(parent)) for pk, parent in qs.values_list(
-            "pk", "remix_of_id")[:PER_SOURCE]]
+        return [
+            Candidate(str(pk), self.name, via=str(parent))
+            for pk, parent in qs.values_list("pk", "remix_of_id")[:PER_SOURCE]
+        ]
 
 
 def viewer_vector(ctx: FeedContext) -> np.ndarray | None:
@@ -114,8 +122,10 @@ class Similar:
         if vector is None:
             return []
         exclude = ctx.seen | {v for v, _ in ctx.positive}
-        return [Candidate(vid, self.name, similarity=sim) for vid, sim in get_index().search(
-            vector, PER_SOURCE, exclude=exclude)]
+        return [
+            Candidate(vid, self.name, similarity=sim)
+            for vid, sim in get_index().search(vector, PER_SOURCE, exclude=exclude)
+        ]
 
 
 class SteeringMatches:
@@ -129,11 +139,17 @@ class SteeringMatches:
         if not boost:
             return []
         since = ctx.now - timedelta(days=ctx.cfg.fresh_days)
-        qs = _unseen(ctx, VideoTopic.objects.filter(
-            topic__in=boost, video__state=VideoState.PUBLISHED, video__published_at__gte=since,
-        ), field="video_id").order_by("-video__published_at")
+        qs = _unseen(
+            ctx,
+            VideoTopic.objects.filter(
+                topic__in=boost,
+                video__state=VideoState.PUBLISHED,
+                video__published_at__gte=since,
+            ),
+            field="video_id",
+        ).order_by("-video__published_at")
         out, taken = [], set()
-        for vid, topic in qs.values_list("video_id", "topic")[:PER_SOURCE * 2]:
+        for vid, topic in qs.values_list("video_id", "topic")[: PER_SOURCE * 2]:
             if str(vid) not in taken:
                 taken.add(str(vid))
                 out.append(Candidate(str(vid), self.name, via=topic))
@@ -146,9 +162,11 @@ def popular_pool(now) -> list[str]:
     ids = cache.get("feed:popular")
     if ids is None:
         since = now - timedelta(days=14)
-        qs = (Video.objects.filter(state=VideoState.PUBLISHED, visibility=Visibility.PUBLIC, published_at__gte=since)
-              .annotate(engagement=F("like_count") + 2 * F("comment_count") + 3 * F("remix_count"))
-              .order_by("-engagement", "-published_at"))
+        qs = (
+            Video.objects.filter(state=VideoState.PUBLISHED, visibility=Visibility.PUBLIC, published_at__gte=since)
+            .annotate(engagement=F("like_count") + 2 * F("comment_count") + 3 * F("remix_count"))
+            .order_by("-engagement", "-published_at")
+        )
         ids = [str(pk) for pk in qs.values_list("pk", flat=True)[:POPULAR_POOL]]
         cache.set("feed:popular", ids, POPULAR_CACHE_S)
     return ids

@@ -31,17 +31,26 @@ _FOLLOWING_HEAVY = re.compile(
     r"\bmore\b.{0,30}\b(people|accounts|creators|friends)\b.{0,12}\bi\s+follow\b|\bmostly\b.{0,20}\bfollow|"
     r"\bmore\b.{0,10}\bfrom\b.{0,10}\bfriends\b|\bmy friends\b"
 )
-_FOLLOW_PHRASE = re.compile(r"\b(from\s+)?(the\s+)?(people|accounts|creators|friends|users|those|ones)\s+i\s+follow\b"
-                            r"|\bfollow(ing|s)?\b|\bmy friends\b")
+_FOLLOW_PHRASE = re.compile(
+    r"\b(from\s+)?(the\s+)?(people|accounts|creators|friends|users|those|ones)\s+i\s+follow\b"
+    r"|\bfollow(ing|s)?\b|\bmy friends\b"
+)
 _OBJECTIVES = [
-    ("calm", re.compile(r"\b(calm|calmer|relax|relaxing|chill|soothing|peaceful|gentle|cozy|cosy|quiet|"
-                        r"wholesome|less intense|slow down|unwind)\b")),
+    (
+        "calm",
+        re.compile(
+            r"\b(calm|calmer|relax|relaxing|chill|soothing|peaceful|gentle|cozy|cosy|quiet|"
+            r"wholesome|less intense|slow down|unwind)\b"
+        ),
+    ),
     ("remixable", re.compile(r"\b(remix|remixes|remixable|inspire|inspiring|make something|create|ideas?)\b")),
     ("fresh", re.compile(r"\b(fresh|new|newest|latest|recent|today)\b")),
 ]
-_FILLER = re.compile(r"\b(please|me|my|i|the|a|an|of|in|on|feed|videos?|content|stuff|things|show|see|seeing|"
-                     r"showing|want|more|less|no|not|stop|some|any|about|with|from|for|to|it|just|really|very|"
-                     r"lots|fewer|only|people|follow|like|love|hate|don'?t|do|be|is|are|so|much|many)\b")
+_FILLER = re.compile(
+    r"\b(please|me|my|i|the|a|an|of|in|on|feed|videos?|content|stuff|things|show|see|seeing|"
+    r"showing|want|more|less|no|not|stop|some|any|about|with|from|for|to|it|just|really|very|"
+    r"lots|fewer|only|people|follow|like|love|hate|don'?t|do|be|is|are|so|much|many)\b"
+)
 # A clause needs this similarity to a topic description when no keyword named one.
 CLAUSE_SIMILARITY_MIN = 0.42
 
@@ -67,7 +76,7 @@ def parse(instruction: str) -> dict:
         parsed["sources"] = "following_heavy"
     for objective, pattern in _OBJECTIVES:
         match = pattern.search(text)
-        if match and not _NEGATIVE.search(text[max(0, match.start() - 12):match.start()]):
+        if match and not _NEGATIVE.search(text[max(0, match.start() - 12) : match.start()]):
             parsed["objective"] = objective
             break
     topic_text = _FOLLOW_PHRASE.sub(" ", text)
@@ -103,6 +112,7 @@ def describe(parsed: dict) -> str:
     elif parsed["sources"] == "following_heavy":
         parts.append("mostly people you follow")
     if parsed["objective"] != "default":
-        parts.append({"remixable": "things to remix", "fresh": "the newest videos", "calm": "calmer videos"}[
-            parsed["objective"]])
+        parts.append(
+            {"remixable": "things to remix", "fresh": "the newest videos", "calm": "calmer videos"}[parsed["objective"]]
+        )
     return ("Showing " + "; ".join(parts) + ".") if parts else "Nothing to change understood; showing your usual feed."

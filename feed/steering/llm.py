@@ -123,8 +123,9 @@ class LlmParser:
                 chosen: list[str] = []
                 taken = set(result.get("boost", []))
                 while len(chosen) < MAX_TOPICS:
-                    options = [("" if not chosen else ", ") + f'"{t}"' for t in TOPICS if t not in chosen
-                               and t not in taken]
+                    options = [
+                        ("" if not chosen else ", ") + f'"{t}"' for t in TOPICS if t not in chosen and t not in taken
+                    ]
                     pick = self.choose(text, options + ["]"])
                     if pick == "]":
                         break

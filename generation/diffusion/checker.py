@@ -64,8 +64,13 @@ def track(labels: np.ndarray, colour: str, min_area: float) -> tuple[np.ndarray,
 # Shape by template IoU
 # ----------------------------------------------------------------------------
 
-_ANGLES = {"ball": (0.0,), "ring": (0.0,), "cube": tuple(np.deg2rad(range(0, 90, 15))),
-           "triangle": tuple(np.deg2rad(range(0, 120, 15))), "star": tuple(np.deg2rad(range(0, 72, 12)))}
+_ANGLES = {
+    "ball": (0.0,),
+    "ring": (0.0,),
+    "cube": tuple(np.deg2rad(range(0, 90, 15))),
+    "triangle": tuple(np.deg2rad(range(0, 120, 15))),
+    "star": tuple(np.deg2rad(range(0, 72, 12))),
+}
 
 
 @functools.lru_cache(maxsize=2048)
@@ -163,8 +168,13 @@ def _near_figure(truth, f, x, r):
     return x0 - r - 5 < x < x1 + r + 5
 
 
-def score_clip(frames: np.ndarray, spec: world.SceneSpec, truth: world.GroundTruth, reference: np.ndarray | None = None,
-               real_frames: np.ndarray | None = None) -> dict[str, float]:
+def score_clip(
+    frames: np.ndarray,
+    spec: world.SceneSpec,
+    truth: world.GroundTruth,
+    reference: np.ndarray | None = None,
+    real_frames: np.ndarray | None = None,
+) -> dict[str, float]:
     """Verdicts in [0, 1] for what the spec asks; a key is absent where the scene does not test it."""
     labels = colour_labels(frames)
     out: dict[str, float] = {}
@@ -180,8 +190,10 @@ def score_clip(frames: np.ndarray, spec: world.SceneSpec, truth: world.GroundTru
             colour_ok.append(np.mean([0.35 * area_exp <= area[f] <= 2.5 * area_exp for f in clear]) >= 0.6)
             sample = clear[:: max(1, len(clear) // 5)][:5]
             k_lab = world.COLOUR_NAMES.index(o.colour)
-            votes = [area[f] >= 0.35 * area_exp and classify_shape(_largest(labels[f] == k_lab), r)[0] == o.shape
-                     for f in sample]
+            votes = [
+                area[f] >= 0.35 * area_exp and classify_shape(_largest(labels[f] == k_lab), r)[0] == o.shape
+                for f in sample
+            ]
             shape_ok.append(np.mean(votes) > 0.5)
         if o.motion == "bouncing" and not _rebounds(truth.centres[k, :, 1], truth, k):
             continue  # too short (or too tall a frame) to show a rebound: not tested
@@ -251,7 +263,7 @@ def _rebounds(ys, truth, k) -> bool:
     low = np.nonzero(y >= floor - 3)[0]
     if len(low) == 0:
         return False
-    return bool((y[low[0]:] < floor - 3).any() and y[0] < floor - 5)
+    return bool((y[low[0] :] < floor - 3).any() and y[0] < floor - 5)
 
 
 def _bounce_ok(ys, truth, k) -> bool:

@@ -39,8 +39,16 @@ from .sampler import (
 from .text import TextEncoder
 
 METRICS = ("colour", "shape", "count", "motion", "bounce", "permanence", "cameo", "flicker")
-GOALS = {"colour": 0.95, "shape": 0.85, "count": 0.9, "motion": 0.9, "bounce": 0.8, "permanence": 0.8,
-         "cameo": "0.8 x ceiling", "flicker": "-"}
+GOALS = {
+    "colour": 0.95,
+    "shape": 0.85,
+    "count": 0.9,
+    "motion": 0.9,
+    "bounce": 0.8,
+    "permanence": 0.8,
+    "cameo": "0.8 x ceiling",
+    "flicker": "-",
+}
 OUT_DIR = Path(__file__).parent / "eval"
 
 
@@ -88,8 +96,12 @@ def eval_items(n_objects: int = 20, n_each: int = 8, seed: int = 1234) -> list[E
     for i in range(n_each):
         a, bg = _held_out_object(rng, "colliding" if i % 2 == 0 else simple[i % len(simple)])
         motion_b = "colliding" if i % 2 == 0 else ("up", "down")[i % 2]
-        b = world.ObjectSpec(world.SHAPES[int(rng.integers(5))], [c for c in world.COLOUR_NAMES if c != a.colour][int(rng.integers(8))],
-                             "small", motion_b)
+        b = world.ObjectSpec(
+            world.SHAPES[int(rng.integers(5))],
+            [c for c in world.COLOUR_NAMES if c != a.colour][int(rng.integers(8))],
+            "small",
+            motion_b,
+        )
         add("pairs", world.SceneSpec(objects=(a, b), background=bg, seed=int(rng.integers(2**31))))
     for _ in range(n_each):
         o, bg = _held_out_object(rng, "bouncing")
@@ -99,10 +111,15 @@ def eval_items(n_objects: int = 20, n_each: int = 8, seed: int = 1234) -> list[E
         add("occluder", world.SceneSpec(objects=(o,), background=bg, occluder=True, seed=int(rng.integers(2**31))))
     for i in range(n_each):
         face_id = f"lfw:{80 + i}" if i % 2 == 0 else f"synth:{100_000 + i}"
-        cameo = world.CameoSpec(world.HANDLES[i % len(world.HANDLES)], world.ACTIONS[i % 3], face_id, ("left", "right")[i % 2])
+        cameo = world.CameoSpec(
+            world.HANDLES[i % len(world.HANDLES)], world.ACTIONS[i % 3], face_id, ("left", "right")[i % 2]
+        )
         bg = world.BACKGROUNDS[i % len(world.BACKGROUNDS)]
-        add("cameo", world.SceneSpec(objects=(), background=bg, cameo=cameo, seed=int(rng.integers(2**31))),
-            world.face_reference(face_id))
+        add(
+            "cameo",
+            world.SceneSpec(objects=(), background=bg, cameo=cameo, seed=int(rng.integers(2**31))),
+            world.face_reference(face_id),
+        )
     return items
 
 
@@ -133,18 +150,36 @@ def training_items(n: int = 48, seed: int = 7, cameo: bool = False) -> list[Eval
         spec = world.random_spec(rng, level=1, held_out=False, aspect="square", duration_s=4)
         if (spec.cameo is not None) == cameo:
             reference = world.face_reference(spec.cameo.face_id) if cameo else None
-            items.append(EvalItem("train", spec, world.caption(spec, np.random.default_rng(100 + len(items))), reference))
+            items.append(
+                EvalItem("train", spec, world.caption(spec, np.random.default_rng(100 + len(items))), reference)
+            )
     return items
 
 
-def sample_all(pipe: Pipeline, items: list[EvalItem], steps: int, seed: int,
-               text_scale: float = DEFAULT_TEXT_SCALE, eta: float | None = None,
-               guidance_t_max: float = DEFAULT_GUIDANCE_T_MAX, cameo_scale: float = DEFAULT_CAMEO_SCALE) -> list[np.ndarray]:
+def sample_all(
+    pipe: Pipeline,
+    items: list[EvalItem],
+    steps: int,
+    seed: int,
+    text_scale: float = DEFAULT_TEXT_SCALE,
+    eta: float | None = None,
+    guidance_t_max: float = DEFAULT_GUIDANCE_T_MAX,
+    cameo_scale: float = DEFAULT_CAMEO_SCALE,
+) -> list[np.ndarray]:
     out = []
     for i, item in enumerate(items):
-        res = pipe.generate(item.caption, cameo_reference=item.reference, seed=seed + i, text_scale=text_scale,
-                            cameo_scale=cameo_scale, duration_s=item.spec.duration_s, aspect=item.spec.aspect,
-                            steps=steps, eta=eta, guidance_t_max=guidance_t_max)
+        res = pipe.generate(
+            item.caption,
+            cameo_reference=item.reference,
+            seed=seed + i,
+            text_scale=text_scale,
+            cameo_scale=cameo_scale,
+            duration_s=item.spec.duration_s,
+            aspect=item.spec.aspect,
+            steps=steps,
+            eta=eta,
+            guidance_t_max=guidance_t_max,
+        )
         out.append(res.frames)
     return out
 
@@ -162,7 +197,9 @@ def format_table(results: dict[str, dict[str, float]]) -> str:
     return "\n".join(lines)
 
 
-def contact_sheet(items: list[EvalItem], real: list[np.ndarray], model: list[np.ndarray], path: Path, n: int = 12, scale: int = 3):
+def contact_sheet(
+    items: list[EvalItem], real: list[np.ndarray], model: list[np.ndarray], path: Path, n: int = 12, scale: int = 3
+):
     """Rows of (real above, model below), every other frame, with the caption."""
     from PIL import Image, ImageDraw
 
@@ -205,11 +242,17 @@ def choose_cfg(args) -> dict[float, dict[str, float]]:
     """Score each text scale on training-distribution scenes (never the held-out set) and print the table."""
     model, meta = load_model(args.checkpoint)
     pipe, items = Pipeline(model, TextEncoder(), meta), training_items(args.n_scenes)
-    results = {s: score_frames(items, sample_all(pipe, items, args.steps, 100, text_scale=s, eta=args.eta,
-                                                 guidance_t_max=args.guidance_t_max))
-               for s in args.choose_cfg}
-    print(f"training-distribution scenes: {len(items)}; checkpoint step {meta.get('step')}; {args.steps} Euler steps, "
-          f"eta {args.eta:g}, guidance at t <= {args.guidance_t_max:g}")
+    results = {
+        s: score_frames(
+            items,
+            sample_all(pipe, items, args.steps, 100, text_scale=s, eta=args.eta, guidance_t_max=args.guidance_t_max),
+        )
+        for s in args.choose_cfg
+    }
+    print(
+        f"training-distribution scenes: {len(items)}; checkpoint step {meta.get('step')}; {args.steps} Euler steps, "
+        f"eta {args.eta:g}, guidance at t <= {args.guidance_t_max:g}"
+    )
     print(format_table({f"text scale {s:g}": r for s, r in results.items()}))
     return results
 
@@ -218,12 +261,18 @@ def choose_cameo_scale(args) -> dict[str, dict[str, float]]:
     """Score each cameo scale on training-distribution cameo scenes (training faces, never the held-out ones)."""
     model, meta = load_model(args.checkpoint)
     pipe, items = Pipeline(model, TextEncoder(), meta), training_items(args.n_scenes, seed=11, cameo=True)
-    results = {f"cameo scale {s:g}": score_frames(items, sample_all(pipe, items, args.steps, 100, eta=args.eta,
-                                                                    guidance_t_max=args.guidance_t_max, cameo_scale=s))
-               for s in args.choose_cameo_scale}
+    results = {
+        f"cameo scale {s:g}": score_frames(
+            items,
+            sample_all(pipe, items, args.steps, 100, eta=args.eta, guidance_t_max=args.guidance_t_max, cameo_scale=s),
+        )
+        for s in args.choose_cameo_scale
+    }
     results["real (ceiling)"] = score_frames(items, [world.render(item.spec)[0] for item in items])
-    print(f"training-distribution cameo scenes: {len(items)}; checkpoint step {meta.get('step')}; {args.steps} Euler "
-          f"steps, eta {args.eta:g}, text scale {DEFAULT_TEXT_SCALE:g}")
+    print(
+        f"training-distribution cameo scenes: {len(items)}; checkpoint step {meta.get('step')}; {args.steps} Euler "
+        f"steps, eta {args.eta:g}, text scale {DEFAULT_TEXT_SCALE:g}"
+    )
     print(format_table(results))
     return results
 
@@ -255,8 +304,10 @@ def denoise_check(args) -> dict[str, dict[float, float]]:
                         scores[m].append(verdict[m])
             for m, v in scores.items():
                 results[f"{m}, text scale {scale:g}"][t] = float(np.mean(v)) if v else float("nan")
-    print(f"one-step clean prediction from real clips noised to t; {len(items)} training-distribution scenes; "
-          f"checkpoint step {meta.get('step')}")
+    print(
+        f"one-step clean prediction from real clips noised to t; {len(items)} training-distribution scenes; "
+        f"checkpoint step {meta.get('step')}"
+    )
     ts = list(args.denoise_check)
     print("| | " + " | ".join(f"t = {t:g}" for t in ts) + " |")
     print("|---" * (len(ts) + 1) + "|")
@@ -281,8 +332,14 @@ def main(args) -> dict:
     samples = {}
     if Path(args.checkpoint).exists():
         model, meta = load_model(args.checkpoint)
-        samples["model"] = sample_all(Pipeline(model, encoder, meta), items, args.steps, args.seed, eta=args.eta,
-                                      guidance_t_max=args.guidance_t_max)
+        samples["model"] = sample_all(
+            Pipeline(model, encoder, meta),
+            items,
+            args.steps,
+            args.seed,
+            eta=args.eta,
+            guidance_t_max=args.guidance_t_max,
+        )
         results["model"] = score_frames(items, samples["model"])
         step = meta.get("step")
     else:
@@ -290,17 +347,22 @@ def main(args) -> dict:
         step = None
     results["real (ceiling)"] = score_frames(items, real)
     untrained = untrained_model(args.floor_model)
-    samples["untrained"] = sample_all(Pipeline(untrained, encoder), items, args.steps, args.seed, eta=args.eta,
-                                      guidance_t_max=args.guidance_t_max)
+    samples["untrained"] = sample_all(
+        Pipeline(untrained, encoder), items, args.steps, args.seed, eta=args.eta, guidance_t_max=args.guidance_t_max
+    )
     results["untrained (floor)"] = score_frames(items, samples["untrained"])
     table = format_table(results)
-    header = (f"held-out prompts: {len(items)} ({', '.join(sorted({i.group for i in items}))}); "
-              f"checkpoint step {step}; {args.steps} Euler steps; {time.time() - t0:.0f} s")
+    header = (
+        f"held-out prompts: {len(items)} ({', '.join(sorted({i.group for i in items}))}); "
+        f"checkpoint step {step}; {args.steps} Euler steps; {time.time() - t0:.0f} s"
+    )
     print(header)
     print(table)
     out = Path(args.out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    (out / "results.json").write_text(json.dumps({"step": step, "steps": args.steps, "n_prompts": len(items), "results": results}, indent=2))
+    (out / "results.json").write_text(
+        json.dumps({"step": step, "steps": args.steps, "n_prompts": len(items), "results": results}, indent=2)
+    )
     (out / "results.md").write_text(header + "\n\n" + table + "\n")
     if "model" in samples:
         contact_sheet(items, real, samples["model"], out / "contact_sheet.png")
@@ -318,18 +380,41 @@ def parse_args(argv=None):
     p.add_argument("--floor-model", default="DiT-S", choices=sorted(DIT_CONFIGS))
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--out-dir", default=str(OUT_DIR))
-    p.add_argument("--choose-cfg", type=float, nargs="+", metavar="SCALE",
-                   help="instead: score these text scales on training-distribution scenes (how DEFAULT_TEXT_SCALE is chosen)")
-    p.add_argument("--choose-cameo-scale", type=float, nargs="+", metavar="SCALE",
-                   help="instead: score these cameo scales on training-distribution cameo scenes (DEFAULT_CAMEO_SCALE)")
-    p.add_argument("--n-scenes", type=int, default=192,
-                   help="training-distribution scenes for --choose-cfg / --choose-cameo-scale / --denoise-check "
-                        "(48 left ~0.1 of seed noise on shape)")
+    p.add_argument(
+        "--choose-cfg",
+        type=float,
+        nargs="+",
+        metavar="SCALE",
+        help="instead: score these text scales on training-distribution scenes (how DEFAULT_TEXT_SCALE is chosen)",
+    )
+    p.add_argument(
+        "--choose-cameo-scale",
+        type=float,
+        nargs="+",
+        metavar="SCALE",
+        help="instead: score these cameo scales on training-distribution cameo scenes (DEFAULT_CAMEO_SCALE)",
+    )
+    p.add_argument(
+        "--n-scenes",
+        type=int,
+        default=192,
+        help="training-distribution scenes for --choose-cfg / --choose-cameo-scale / --denoise-check "
+        "(48 left ~0.1 of seed noise on shape)",
+    )
     p.add_argument("--eta", type=float, default=DEFAULT_ETA, help="fresh-noise share of the Euler sampler (sampler.py)")
-    p.add_argument("--guidance-t-max", type=float, default=DEFAULT_GUIDANCE_T_MAX,
-                   help="guide only at t <= this (sampler.py); 1 guides every step")
-    p.add_argument("--denoise-check", type=float, nargs="+", metavar="T",
-                   help="instead: score the one-step clean prediction from real clips noised to these t")
+    p.add_argument(
+        "--guidance-t-max",
+        type=float,
+        default=DEFAULT_GUIDANCE_T_MAX,
+        help="guide only at t <= this (sampler.py); 1 guides every step",
+    )
+    p.add_argument(
+        "--denoise-check",
+        type=float,
+        nargs="+",
+        metavar="T",
+        help="instead: score the one-step clean prediction from real clips noised to these t",
+    )
     return p.parse_args(argv)
 
 

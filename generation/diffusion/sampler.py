@@ -95,7 +95,11 @@ def guided_velocity(model: DiT, x, t: float, cond: Conditioning, text_scale: flo
     e = cond.text
     zeros_tok = torch.zeros_like(e.tokens)
     no_mask = torch.zeros_like(e.mask)
-    ref = cond.reference if cond.reference is not None else torch.zeros(1, 3, model.cfg.ref_px, model.cfg.ref_px, device=x.device)
+    ref = (
+        cond.reference
+        if cond.reference is not None
+        else torch.zeros(1, 3, model.cfg.ref_px, model.cfg.ref_px, device=x.device)
+    )
     branches = [(zeros_tok, no_mask, torch.zeros_like(e.pooled), False), (e.tokens, e.mask, e.pooled, False)]
     if cond.reference is not None:
         branches.append((e.tokens, e.mask, e.pooled, True))
@@ -221,7 +225,9 @@ def reference_to_tensor(reference: np.ndarray, ref_px: int) -> torch.Tensor:
     """Any (h, w, 3) uint8 face crop -> (1, 3, ref_px, ref_px) in [-1, 1]."""
     from PIL import Image
 
-    img = np.asarray(Image.fromarray(np.asarray(reference, np.uint8)).convert("RGB").resize((ref_px, ref_px), Image.BILINEAR))
+    img = np.asarray(
+        Image.fromarray(np.asarray(reference, np.uint8)).convert("RGB").resize((ref_px, ref_px), Image.BILINEAR)
+    )
     return torch.from_numpy(img.copy()).float().permute(2, 0, 1)[None] / 127.5 - 1.0
 
 
@@ -276,7 +282,9 @@ class Pipeline:
         device = next(self.model.parameters()).device
         text = self.embed(prompt) if isinstance(prompt, str) else prompt
         text = TextEmbedding(text.tokens.to(device), text.mask.to(device), text.pooled.to(device))
-        ref = None if cameo_reference is None else reference_to_tensor(cameo_reference, self.model.cfg.ref_px).to(device)
+        ref = (
+            None if cameo_reference is None else reference_to_tensor(cameo_reference, self.model.cfg.ref_px).to(device)
+        )
         cond = Conditioning(text=text, reference=ref)
         gen = torch.Generator().manual_seed(int(seed))  # CPU generator: the same noise on every device
         noise = torch.randn((1, 3, n_frames, h, w), generator=gen).to(device)
@@ -292,12 +300,26 @@ class Pipeline:
         if eta is None:  # the default is stochastic Euler; Heun is the deterministic ODE
             eta = DEFAULT_ETA if method == "euler" else 0.0
         with self.lock:
-            x = sample_loop(self.model, x, ts, cond, method, text_scale, cameo_scale, on_step, should_cancel, eta, gen,
-                            guidance_t_max)
+            x = sample_loop(
+                self.model,
+                x,
+                ts,
+                cond,
+                method,
+                text_scale,
+                cameo_scale,
+                on_step,
+                should_cancel,
+                eta,
+                gen,
+                guidance_t_max,
+            )
         frames = tensor_to_frames(x[0].cpu())
         from .checker import detect_impacts
 
-        return SampleResult(frames=frames, fps=world.FPS, impacts=detect_impacts(frames), seed=int(seed), steps=len(ts) - 1)
+        return SampleResult(
+            frames=frames, fps=world.FPS, impacts=detect_impacts(frames), seed=int(seed), steps=len(ts) - 1
+        )
 
 
 def load_model(checkpoint_path: str | Path, device: str = "cpu") -> tuple[DiT, dict]:
@@ -312,8 +334,9 @@ def load_model(checkpoint_path: str | Path, device: str = "cpu") -> tuple[DiT, d
     return model.to(device).eval(), meta
 
 
-def load_pipeline(checkpoint_path: str | Path | None = None, text_encoder: TextEncoder | None = None,
-                  device: str | None = None) -> Pipeline:
+def load_pipeline(
+    checkpoint_path: str | Path | None = None, text_encoder: TextEncoder | None = None, device: str | None = None
+) -> Pipeline:
     """Load once per process (model about 0.1 s, text encoder about 2 s); device defaults to cuda when present."""
     device = device or ("cuda" if torch.cuda.is_available() else "cpu")
     model, meta = load_model(checkpoint_path or DEFAULT_CHECKPOINT, device)

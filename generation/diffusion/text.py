@@ -83,13 +83,17 @@ class TextEncoder:
 
     @torch.no_grad()
     def _encode_uncached(self, prompts: list[str]) -> list[TextEmbedding]:
-        batch = self.tokenizer(prompts, padding="max_length", truncation=True, max_length=MAX_TOKENS, return_tensors="pt")
+        batch = self.tokenizer(
+            prompts, padding="max_length", truncation=True, max_length=MAX_TOKENS, return_tensors="pt"
+        )
         if self.remap is not None:
             ids = self.remap[batch["input_ids"]]
             if (ids < 0).any():
                 missing = sorted(set(self.tokenizer.convert_ids_to_tokens(batch["input_ids"][ids < 0].tolist())))
-                raise ValueError(f"the packed text encoder has no embedding for {missing}: it only knows the "
-                                 "word pieces of the procedural world's captions (use the package's encoder)")
+                raise ValueError(
+                    f"the packed text encoder has no embedding for {missing}: it only knows the "
+                    "word pieces of the procedural world's captions (use the package's encoder)"
+                )
             batch["input_ids"] = ids
         states = self.model(**batch).last_hidden_state  # (N, L, 384)
         mask = batch["attention_mask"].bool()  # (N, L)

@@ -42,7 +42,9 @@ from .text import TextEmbedding, TextEncoder, random_embedding
 # ----------------------------------------------------------------------------
 
 
-def curriculum_level(step: int, schedule: tuple[int, int], rng: np.random.Generator | None = None, mix: float = 0.0) -> int:
+def curriculum_level(
+    step: int, schedule: tuple[int, int], rng: np.random.Generator | None = None, mix: float = 0.0
+) -> int:
     """Level 0 (one object, few backgrounds) until schedule[0], level 1 until schedule[1], then everything.
 
     With mix > 0, that share of level-2 batches is drawn from level 1 again: short
@@ -61,8 +63,14 @@ def bucket_tokens(aspect: str, duration_s: int, model_cfg: DiTConfig) -> int:
     return max(1, duration_s * world.FPS // pt) * (h // ph) * (w // pw)
 
 
-def get_batch(rng: np.random.Generator, batch_size: int, level: int, model_cfg: DiTConfig, by_tokens: bool = False,
-              object_weight: float = 0.0):
+def get_batch(
+    rng: np.random.Generator,
+    batch_size: int,
+    level: int,
+    model_cfg: DiTConfig,
+    by_tokens: bool = False,
+    object_weight: float = 0.0,
+):
     """Clips of one bucket (aspect, duration) so they stack; returns video, captions, references, ref mask, pixel weights.
 
     The weights (N, 1, T, H, W) are 1 + object_weight on the objects and the
@@ -83,7 +91,10 @@ def get_batch(rng: np.random.Generator, batch_size: int, level: int, model_cfg: 
         budget = batch_size * bucket_tokens("square", 4, model_cfg)
         batch_size = max(2, round(budget / bucket_tokens(aspect, duration, model_cfg)))
     pt = model_cfg.patch[0]
-    clips = [world.make_clip(world.random_spec(rng, level, aspect=aspect, duration_s=duration), rng) for _ in range(batch_size)]
+    clips = [
+        world.make_clip(world.random_spec(rng, level, aspect=aspect, duration_s=duration), rng)
+        for _ in range(batch_size)
+    ]
     n = max(pt, clips[0].frames.shape[0] // pt * pt)
     video = torch.stack([frames_to_tensor(c.frames[:n]) for c in clips])  # (B, 3, T, H, W)
     refs = torch.zeros(batch_size, 3, model_cfg.ref_px, model_cfg.ref_px)
@@ -104,8 +115,9 @@ def get_batch(rng: np.random.Generator, batch_size: int, level: int, model_cfg: 
 LOSS_T_MIN = 0.2  # x-prediction's v-loss weighs x errors by 1/t^2; clipped here (400x at t=0.05 swamped the batch)
 
 
-def flow_loss(model: DiT, video, noise, t, x_t, *cond, weight: torch.Tensor | None = None,
-              t_min: float = LOSS_T_MIN) -> torch.Tensor:
+def flow_loss(
+    model: DiT, video, noise, t, x_t, *cond, weight: torch.Tensor | None = None, t_min: float = LOSS_T_MIN
+) -> torch.Tensor:
     """Velocity MSE; for x-prediction, (x0_hat - x0) / max(t, t_min) so low-noise samples do not dominate.
 
     A larger t_min moves weight towards high noise, where shapes are decided
@@ -135,8 +147,20 @@ def drop_conditioning(text: TextEmbedding, has_ref: torch.Tensor, cfg: DiTConfig
 
 
 @torch.no_grad()
-def rollout_states(ema: DiT, video, noise, t, x_t, cond, gen: torch.Generator, share: float, max_steps: int,
-                   text_scale: float = DEFAULT_TEXT_SCALE, eta: float = DEFAULT_ETA, n_steps: int = DEFAULT_STEPS):
+def rollout_states(
+    ema: DiT,
+    video,
+    noise,
+    t,
+    x_t,
+    cond,
+    gen: torch.Generator,
+    share: float,
+    max_steps: int,
+    text_scale: float = DEFAULT_TEXT_SCALE,
+    eta: float = DEFAULT_ETA,
+    n_steps: int = DEFAULT_STEPS,
+):
     """Replace a share of the batch with states the sampler itself reaches: the model learns to repair its own steps.
 
     For each chosen clip: start on the true noisy path at a step t_i of the
@@ -159,9 +183,13 @@ def rollout_states(ema: DiT, video, noise, t, x_t, cond, gen: torch.Generator, s
     x0_true, eps = video[chosen], noise[chosen]
     x = add_noise(x0_true, eps, ts[idx])
     tokens, mask, pooled, refs, ref_mask = (c[chosen] for c in cond)
-    branch_cond = (torch.cat([torch.zeros_like(tokens), tokens]), torch.cat([torch.zeros_like(mask), mask]),
-                   torch.cat([torch.zeros_like(pooled), pooled]), refs.repeat(2, 1, 1, 1),
-                   torch.cat([torch.zeros_like(ref_mask), ref_mask]))
+    branch_cond = (
+        torch.cat([torch.zeros_like(tokens), tokens]),
+        torch.cat([torch.zeros_like(mask), mask]),
+        torch.cat([torch.zeros_like(pooled), pooled]),
+        refs.repeat(2, 1, 1, 1),
+        torch.cat([torch.zeros_like(ref_mask), ref_mask]),
+    )
     view = (-1,) + (1,) * (video.dim() - 1)
     for j in range(k):
         t_now, t_next = ts[idx + j], ts[idx + j + 1]
@@ -189,8 +217,9 @@ class BatchSource:
 
     def __call__(self, step: int):
         level = curriculum_level(step, self.schedule, self.rng, self.mix)
-        video, captions, refs, has_ref, weight = get_batch(self.rng, self.batch, level, self.cfg, self.by_tokens,
-                                                           self.object_weight)
+        video, captions, refs, has_ref, weight = get_batch(
+            self.rng, self.batch, level, self.cfg, self.by_tokens, self.object_weight
+        )
         return level, video, refs, has_ref, self.embed(captions), weight
 
     def embed(self, captions: list[str]) -> TextEmbedding:
@@ -267,8 +296,10 @@ class RenderWorkers:
         ctx = mp.get_context("spawn")  # no fork after torch's thread pools exist
         self.step, self.stop = ctx.Value("q", 0, lock=False), ctx.Event()
         self.queue = ctx.Queue(maxsize=depth * workers)
-        self.procs = [ctx.Process(target=_render_worker, args=(source, i, self.step, self.queue, self.stop), daemon=True)
-                      for i in range(workers)]
+        self.procs = [
+            ctx.Process(target=_render_worker, args=(source, i, self.step, self.queue, self.stop), daemon=True)
+            for i in range(workers)
+        ]
         for proc in self.procs:
             proc.start()
 
@@ -390,8 +421,10 @@ def main(args) -> dict:
         batches = RenderWorkers(source, workers)
     else:
         batches = Prefetcher(source) if args.prefetch else None
-    print(f"batches: {f'{workers} render worker processes' if workers else 'prefetch thread' if batches else 'inline'}",
-          flush=True)
+    print(
+        f"batches: {f'{workers} render worker processes' if workers else 'prefetch thread' if batches else 'inline'}",
+        flush=True,
+    )
     start = time.time()
     last_save, losses, t_log = start, [], time.time()
     first_step = step
@@ -415,8 +448,9 @@ def main(args) -> dict:
         lr = learning_rate(args, step - first_step, elapsed)
         for g in opt.param_groups:
             g["lr"] = lr
-        loss = flow_loss(model, video, noise, t, x_t, tokens, mask, pooled, refs, ref_mask, weight=weight,
-                         t_min=args.loss_t_min)
+        loss = flow_loss(
+            model, video, noise, t, x_t, tokens, mask, pooled, refs, ref_mask, weight=weight, t_min=args.loss_t_min
+        )
         opt.zero_grad(set_to_none=True)
         loss.backward()
         grad_norm = torch.nn.utils.clip_grad_norm_(model.parameters(), args.clip)
@@ -477,30 +511,54 @@ def parse_args(argv=None):
     p.add_argument("--model", default="DiT-S", choices=sorted(DIT_CONFIGS))
     p.add_argument("--out", default=str(DEFAULT_CHECKPOINT))
     p.add_argument("--batch", type=int, default=16)
-    p.add_argument("--batch-by", choices=("clips", "tokens"), default="tokens",
-                   help="tokens: --batch counts 4 s square clips and every bucket gets that token budget; clips: --batch clips of any bucket")
+    p.add_argument(
+        "--batch-by",
+        choices=("clips", "tokens"),
+        default="tokens",
+        help="tokens: --batch counts 4 s square clips and every bucket gets that token budget; clips: --batch clips of any bucket",
+    )
     p.add_argument("--lr", type=float, default=3e-4)
     p.add_argument("--warmup", type=int, default=200)
-    p.add_argument("--decay-minutes", type=float, default=0.0, help="decay lr linearly to 0 over the last M minutes of --minutes")
+    p.add_argument(
+        "--decay-minutes", type=float, default=0.0, help="decay lr linearly to 0 over the last M minutes of --minutes"
+    )
     p.add_argument("--clip", type=float, default=1.0)
     p.add_argument("--ema", type=float, default=0.998)
     p.add_argument("--curriculum", type=int, nargs=2, default=(1500, 4000), help="steps at which levels 1 and 2 begin")
     p.add_argument("--mix-level1", type=float, default=0.0, help="share of level-2 batches drawn from level 1 instead")
-    p.add_argument("--object-weight", type=float, default=0.0,
-                   help="extra loss weight on object and cameo-face pixels (0: plain mean over all pixels)")
-    p.add_argument("--loss-t-min", type=float, default=LOSS_T_MIN,
-                   help="x-prediction loss divides by max(t, this); larger moves weight to high noise")
-    p.add_argument("--rollout-share", type=float, default=0.0,
-                   help="share of each batch trained on states the default sampler reaches (0: all on the true noisy path)")
-    p.add_argument("--rollout-steps", type=int, default=2, help="those states are 1..this many sampler steps from the true path")
+    p.add_argument(
+        "--object-weight",
+        type=float,
+        default=0.0,
+        help="extra loss weight on object and cameo-face pixels (0: plain mean over all pixels)",
+    )
+    p.add_argument(
+        "--loss-t-min",
+        type=float,
+        default=LOSS_T_MIN,
+        help="x-prediction loss divides by max(t, this); larger moves weight to high noise",
+    )
+    p.add_argument(
+        "--rollout-share",
+        type=float,
+        default=0.0,
+        help="share of each batch trained on states the default sampler reaches (0: all on the true noisy path)",
+    )
+    p.add_argument(
+        "--rollout-steps", type=int, default=2, help="those states are 1..this many sampler steps from the true path"
+    )
     p.add_argument("--threads", type=int, default=int(os.environ.get("TRAIN_THREADS", "1")))
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--log-every", type=int, default=20)
     p.add_argument("--save-minutes", type=float, default=4.0)
     p.add_argument("--cpu", action="store_true", help="train on CPU even when CUDA is available")
     p.add_argument("--no-prefetch", dest="prefetch", action="store_false", help="render batches on the training thread")
-    p.add_argument("--render-workers", type=int, default=None,
-                   help="render batches in N processes (default: all cores but two on a GPU, none on CPU)")
+    p.add_argument(
+        "--render-workers",
+        type=int,
+        default=None,
+        help="render batches in N processes (default: all cores but two on a GPU, none on CPU)",
+    )
     p.add_argument("--fake-text", action="store_true", help="random text embeddings (tests; no encoder load)")
     args = p.parse_args(argv)
     if args.minutes is None and args.max_steps is None:

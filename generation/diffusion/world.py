@@ -105,7 +105,9 @@ class GroundTruth:
     occluder_x: tuple[float, float] | None  # screen x range of the occluder at frame 0
     face_boxes: np.ndarray | None  # (T, 4) y0, x0, y1, x1 of the cameo's face
     face: np.ndarray | None  # (FACE_PX, FACE_PX, 3) uint8, what was drawn
-    mask: np.ndarray | None = None  # (T, H, W) float32 coverage of the objects and the cameo's face, before the occluder
+    mask: np.ndarray | None = (
+        None  # (T, H, W) float32 coverage of the objects and the cameo's face, before the occluder
+    )
 
 
 @dataclass
@@ -549,7 +551,10 @@ def caption(spec: SceneSpec, rng: np.random.Generator | None = None) -> str:
     objs = list(spec.objects)
     if objs and objs[0].motion == "colliding":
         a, b = objs[:2]
-        parts.append(f"{_a(_noun(a, rng))} and {_a(_noun(b, rng))} " + pick(("collide", "crash into each other", "bump together")))
+        parts.append(
+            f"{_a(_noun(a, rng))} and {_a(_noun(b, rng))} "
+            + pick(("collide", "crash into each other", "bump together"))
+        )
         objs = objs[2:]
     for o in objs:
         phrase = pick(_MOTION_PHRASES[o.motion]).format(d=o.direction or "right")
@@ -609,7 +614,7 @@ def _random_spec_once(rng, level, aspect, duration_s) -> SceneSpec:
     if use_cameo:
         n_objects = int(rng.choice((0, 0, 1)))
     collide = n_objects >= 2 and not occluder and rng.random() < 0.3
-    colours = rng.permutation(len(COLOUR_NAMES))[:max(n_objects, 1)]
+    colours = rng.permutation(len(COLOUR_NAMES))[: max(n_objects, 1)]
     objects = []
     simple = ("left", "right", "up", "down", "falling", "bouncing", "rolling")
     for i in range(n_objects):
@@ -619,7 +624,11 @@ def _random_spec_once(rng, level, aspect, duration_s) -> SceneSpec:
             motion = ("left", "right")[int(rng.integers(2))]
         else:
             # extra objects stay out of the way of collisions and occluders
-            motion = simple[int(rng.integers(len(simple)))] if not (collide or occluder) else ("up", "down")[int(rng.integers(2))]
+            motion = (
+                simple[int(rng.integers(len(simple)))]
+                if not (collide or occluder)
+                else ("up", "down")[int(rng.integers(2))]
+            )
         direction = ("left", "right")[int(rng.integers(2))] if motion in ("rolling", "colliding") and i == 0 else ""
         if motion in ("rolling",):
             direction = ("left", "right")[int(rng.integers(2))]

@@ -20,13 +20,60 @@ SCENES = ("night", "grass", "beach", "underwater", "plain")
 # Order matters: the first scene whose words appear wins ("a fish at night
 # under the sea" is underwater, not night).
 _SCENE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("underwater", ("underwater", "under water", "under the sea", "undersea", "ocean floor", "seabed",
-                    "reef", "fish", "submarine", "diver", "diving", "aquarium", "coral", "scuba")),
+    (
+        "underwater",
+        (
+            "underwater",
+            "under water",
+            "under the sea",
+            "undersea",
+            "ocean floor",
+            "seabed",
+            "reef",
+            "fish",
+            "submarine",
+            "diver",
+            "diving",
+            "aquarium",
+            "coral",
+            "scuba",
+        ),
+    ),
     ("beach", ("beach", "seaside", "shore", "coast", "sand", "sandy", "surf", "waves", "ocean", "sea", "tide")),
-    ("night", ("night", "nighttime", "midnight", "moon", "moonlit", "stars", "starry", "dark", "evening",
-               "dusk", "nocturnal")),
-    ("grass", ("grass", "grassy", "meadow", "field", "lawn", "park", "garden", "forest", "prairie", "pasture",
-               "hill", "outdoors", "countryside")),
+    (
+        "night",
+        (
+            "night",
+            "nighttime",
+            "midnight",
+            "moon",
+            "moonlit",
+            "stars",
+            "starry",
+            "dark",
+            "evening",
+            "dusk",
+            "nocturnal",
+        ),
+    ),
+    (
+        "grass",
+        (
+            "grass",
+            "grassy",
+            "meadow",
+            "field",
+            "lawn",
+            "park",
+            "garden",
+            "forest",
+            "prairie",
+            "pasture",
+            "hill",
+            "outdoors",
+            "countryside",
+        ),
+    ),
 )
 
 

@@ -99,7 +99,5 @@ def decode_frames(path: str | Path) -> np.ndarray:
     """
     reformatter = VideoReformatter()
     with av.open(str(path)) as container:
-        frames = [
-            reformatter.reformat(f, format="rgb24", threads=1).to_ndarray() for f in container.decode(video=0)
-        ]
+        frames = [reformatter.reformat(f, format="rgb24", threads=1).to_ndarray() for f in container.decode(video=0)]
     return np.stack(frames) if frames else np.zeros((0, 0, 0, 3), dtype=np.uint8)

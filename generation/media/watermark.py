@@ -134,9 +134,7 @@ def watermark_score(frames: np.ndarray, *, text: str = "sora-social", fps: int =
     fill_w /= max(fill_w.sum(), 1.0)
     out_w /= max(out_w.sum(), 1.0)
     picks = np.unique(np.linspace(0, n - 1, min(samples, n)).round().astype(int))
-    luma = {
-        int(i): frames[i, ..., 0] * 0.299 + frames[i, ..., 1] * 0.587 + frames[i, ..., 2] * 0.114 for i in picks
-    }
+    luma = {int(i): frames[i, ..., 0] * 0.299 + frames[i, ..., 1] * 0.587 + frames[i, ..., 2] * 0.114 for i in picks}
     best = -np.inf
     for start in range(len(WAYPOINTS)):
         scores = []

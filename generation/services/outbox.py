@@ -67,10 +67,14 @@ def job_enqueue(job_id) -> bool:
 def stuck_jobs(now=None) -> Q:
     """Active jobs that nothing is working on: they do not count against a user's active limit."""
     now = now or timezone.now()
-    never_sent = Q(status=JobStatus.QUEUED, enqueued_at__isnull=True,
-                   created_at__lt=now - timedelta(seconds=settings.SORA_GENERATION_SEND_GRACE))
-    vanished = Q(status=JobStatus.RUNNING) & (Q(heartbeat_at__lt=now - stale_after())
-                                              | Q(heartbeat_at__isnull=True, started_at__lt=now - stale_after()))
+    never_sent = Q(
+        status=JobStatus.QUEUED,
+        enqueued_at__isnull=True,
+        created_at__lt=now - timedelta(seconds=settings.SORA_GENERATION_SEND_GRACE),
+    )
+    vanished = Q(status=JobStatus.RUNNING) & (
+        Q(heartbeat_at__lt=now - stale_after()) | Q(heartbeat_at__isnull=True, started_at__lt=now - stale_after())
+    )
     return never_sent | vanished
 
 
@@ -81,8 +85,9 @@ def generation_sweep(*, now=None) -> dict[str, int]:
     redeliver = timedelta(seconds=settings.SORA_GENERATION_REDELIVER_AFTER)
     counts = {"never_sent": 0, "lost": 0, "vanished": 0, "sent": 0}
 
-    vanished_q = Q(status=JobStatus.RUNNING) & (Q(heartbeat_at__lt=now - stale_after())
-                                                | Q(heartbeat_at__isnull=True, started_at__lt=now - stale_after()))
+    vanished_q = Q(status=JobStatus.RUNNING) & (
+        Q(heartbeat_at__lt=now - stale_after()) | Q(heartbeat_at__isnull=True, started_at__lt=now - stale_after())
+    )
     broker_up = True
     for job_id in GenerationJob.objects.filter(vanished_q).values_list("pk", flat=True)[:SWEEP_BATCH]:
         # Conditional: a worker that beat in the meantime keeps its job.
@@ -96,10 +101,14 @@ def generation_sweep(*, now=None) -> dict[str, int]:
         counts["workdirs_removed"] = workdirs_clean()
         return counts
 
-    due = GenerationJob.objects.filter(
-        Q(status=JobStatus.QUEUED, enqueued_at__isnull=True, created_at__lt=now - grace)
-        | Q(status=JobStatus.QUEUED, enqueued_at__lt=now - redeliver)
-    ).values_list("pk", "enqueued_at").order_by("created_at")[:SWEEP_BATCH]
+    due = (
+        GenerationJob.objects.filter(
+            Q(status=JobStatus.QUEUED, enqueued_at__isnull=True, created_at__lt=now - grace)
+            | Q(status=JobStatus.QUEUED, enqueued_at__lt=now - redeliver)
+        )
+        .values_list("pk", "enqueued_at")
+        .order_by("created_at")[:SWEEP_BATCH]
+    )
     for job_id, enqueued_at in due:
         counts["never_sent" if enqueued_at is None else "lost"] += 1
         if job_enqueue(job_id):
@@ -127,8 +136,7 @@ def heartbeat(job_id):
     def beat():
         try:
             while not stop.wait(every):
-                GenerationJob.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(
-                    heartbeat_at=timezone.now())
+                GenerationJob.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(heartbeat_at=timezone.now())
         except Exception:  # a database blip: the next beat (or the sweep) sorts it out
             log.warning("heartbeat of generation %s failed", job_id, exc_info=True)
         finally:

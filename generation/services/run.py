@@ -52,8 +52,10 @@ def _claim(job_id) -> GenerationJob | None:
 
 
 def _fail(job: GenerationJob, reason: str, status: str = JobStatus.FAILED) -> None:
-    updated = GenerationJob.objects.filter(pk=job.pk).exclude(status__in=TERMINAL_STATUSES).update(
-        status=status, error=reason[:500], finished_at=timezone.now()
+    updated = (
+        GenerationJob.objects.filter(pk=job.pk)
+        .exclude(status__in=TERMINAL_STATUSES)
+        .update(status=status, error=reason[:500], finished_at=timezone.now())
     )
     if updated:
         publish(job.owner_id, "generation.finished", {"generation": str(job.pk), "status": status, "error": reason})
@@ -137,7 +139,10 @@ def _render_and_finish(job: GenerationJob) -> None:
     try:
         with outbox.workdir_for(job.pk) as tmp:
             output = render_job(
-                _spec(job, Path(tmp)), workdir=Path(tmp), on_step=on_step, should_cancel=should_cancel,
+                _spec(job, Path(tmp)),
+                workdir=Path(tmp),
+                on_step=on_step,
+                should_cancel=should_cancel,
                 checkpoint=settings.SORA_MODEL_CHECKPOINT or None,
             )
             if should_cancel():

@@ -56,8 +56,10 @@ def video_update(*, user: User, video_id, caption: str | None = None, visibility
 def video_remove(*, video: Video) -> None:
     """Removed videos stay stored (for appeals and review) but are never served."""
     with transaction.atomic():
-        updated = Video.objects.filter(pk=video.pk).exclude(state=VideoState.REMOVED).update(
-            state=VideoState.REMOVED, removed_at=timezone.now()
+        updated = (
+            Video.objects.filter(pk=video.pk)
+            .exclude(state=VideoState.REMOVED)
+            .update(state=VideoState.REMOVED, removed_at=timezone.now())
         )
         if updated and video.remix_of_id:
             Video.objects.filter(pk=video.remix_of_id, remix_count__gt=0).update(remix_count=F("remix_count") - 1)

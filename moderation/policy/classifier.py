@@ -109,8 +109,14 @@ def thresholds_for(*, teen: bool, has_cameo: bool, base: dict[str, float] | None
     return {c: min(t, RULE_SCORE) for c, t in out.items()}
 
 
-def blocked_categories(scored: Scored, *, teen: bool, has_cameo: bool,
-                       cameo_names: tuple[str, ...] = (), base: dict[str, float] | None = None) -> list[str]:
+def blocked_categories(
+    scored: Scored,
+    *,
+    teen: bool,
+    has_cameo: bool,
+    cameo_names: tuple[str, ...] = (),
+    base: dict[str, float] | None = None,
+) -> list[str]:
     limits = thresholds_for(teen=teen, has_cameo=has_cameo, base=base)
     found = [c for c in CATEGORIES if scored.scores[c] >= limits[c]]
     if has_cameo and scored.rules.humiliation and "harassment" not in found:
@@ -131,5 +137,5 @@ def embed_texts(texts: list[str]) -> np.ndarray:
 
     out = []
     for i in range(0, len(texts), 64):
-        out.append(embed([normalize(t) for t in texts[i:i + 64]]))
+        out.append(embed([normalize(t) for t in texts[i : i + 64]]))
     return np.concatenate(out) if out else np.zeros((0, 384), dtype=np.float32)

@@ -32,8 +32,15 @@ DATA_PATH = DATA_DIR / "prompts.jsonl"
 HELD_OUT_PATH = DATA_DIR / "heldout.jsonl"
 
 CATEGORIES: tuple[str, ...] = (
-    "sexual", "sexual_minors", "violence", "self_harm", "extremism", "hate", "harassment",
-    "public_figure", "voice_imitation",
+    "sexual",
+    "sexual_minors",
+    "violence",
+    "self_harm",
+    "extremism",
+    "hate",
+    "harassment",
+    "public_figure",
+    "voice_imitation",
 )
 
 
@@ -70,8 +77,14 @@ def read(path: Path, *, default_source: str) -> list[Example]:
             unknown = set(raw["categories"]) - set(CATEGORIES)
             if unknown:
                 raise ValueError(f"unknown categories {unknown} in {raw['text']!r}")
-            rows.append(Example(text=raw["text"], categories=tuple(raw["categories"]),
-                                group=raw.get("group", raw["text"]), source=raw.get("source", default_source)))
+            rows.append(
+                Example(
+                    text=raw["text"],
+                    categories=tuple(raw["categories"]),
+                    group=raw.get("group", raw["text"]),
+                    source=raw.get("source", default_source),
+                )
+            )
     return rows
 
 
@@ -81,7 +94,7 @@ def _held_out_keys(path: Path) -> frozenset[str]:
 
 
 def load(split: str | None = None, *, path: Path = DATA_PATH, held_out_path: Path = HELD_OUT_PATH) -> list[Example]:
-    """"train" (prompts.jsonl less any held-out text), "test" (heldout.jsonl), or None for both."""
+    """ "train" (prompts.jsonl less any held-out text), "test" (heldout.jsonl), or None for both."""
     if split not in (None, "train", "test"):
         raise ValueError(f"split must be 'train', 'test' or None, not {split!r}")
     rows: list[Example] = []

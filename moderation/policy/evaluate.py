@@ -55,23 +55,32 @@ class Report:
 def evaluate(split: str = "test", *, teen: bool = False, has_cameo: bool = False) -> Report:
     rows = load(split)
     vectors = embed_texts([r.text for r in rows])
-    predictions = [blocked_categories(score(r.text, embedding=v), teen=teen, has_cameo=has_cameo)
-                   for r, v in zip(rows, vectors)]
+    predictions = [
+        blocked_categories(score(r.text, embedding=v), teen=teen, has_cameo=has_cameo) for r, v in zip(rows, vectors)
+    ]
     per_category = []
     for c in CATEGORIES:
-        per_category.append(CategoryMetrics(
-            category=c,
-            support=sum(c in r.categories for r in rows),
-            predicted=sum(c in p for p in predictions),
-            true_positives=sum(c in r.categories and c in p for r, p in zip(rows, predictions)),
-        ))
+        per_category.append(
+            CategoryMetrics(
+                category=c,
+                support=sum(c in r.categories for r in rows),
+                predicted=sum(c in p for p in predictions),
+                true_positives=sum(c in r.categories and c in p for r, p in zip(rows, predictions)),
+            )
+        )
     harmful = [bool(p) for r, p in zip(rows, predictions) if r.harmful]
     benign = [bool(p) for r, p in zip(rows, predictions) if not r.harmful]
     mistakes = [(r.text, r.categories, p) for r, p in zip(rows, predictions) if bool(p) != r.harmful]
-    return Report(split=split, rows=len(rows), harmful=len(harmful), benign=len(benign),
-                  harmful_recall=sum(harmful) / max(1, len(harmful)),
-                  benign_false_block=sum(benign) / max(1, len(benign)),
-                  per_category=per_category, mistakes=mistakes)
+    return Report(
+        split=split,
+        rows=len(rows),
+        harmful=len(harmful),
+        benign=len(benign),
+        harmful_recall=sum(harmful) / max(1, len(harmful)),
+        benign_false_block=sum(benign) / max(1, len(benign)),
+        per_category=per_category,
+        mistakes=mistakes,
+    )
 
 
 def markdown(report: Report) -> str:
@@ -95,11 +104,15 @@ def main(args) -> None:
     report = evaluate(args.split)
     print(markdown(report))
     print()
-    print(f"goals (recall >= {GOAL_RECALL}, false-block <= {GOAL_FALSE_BLOCK}):",
-          "met" if report.meets_goals else "NOT met")
+    print(
+        f"goals (recall >= {GOAL_RECALL}, false-block <= {GOAL_FALSE_BLOCK}):",
+        "met" if report.meets_goals else "NOT met",
+    )
     teen = evaluate(args.split, teen=True)
-    print(f"teen account, same split: harmful recall {teen.harmful_recall:.3f}, "
-          f"benign false-block {teen.benign_false_block:.3f} (stricter on purpose)")
+    print(
+        f"teen account, same split: harmful recall {teen.harmful_recall:.3f}, "
+        f"benign false-block {teen.benign_false_block:.3f} (stricter on purpose)"
+    )
     if args.mistakes:
         for text, labels, got in report.mistakes:
             print(f"  {'MISS' if labels else 'FP  '} {text!r} labels={list(labels)} got={got}")

@@ -78,13 +78,20 @@ class Head:
         from safetensors.numpy import save_file
 
         save_file(
-            {"weight": self.weight.astype(np.float32), "bias": self.bias.astype(np.float32),
-             "gate_weight": self.gate_weight.astype(np.float32),
-             "gate_bias": np.array([self.gate_bias], dtype=np.float32),
-             "memory": self.memory.astype(np.float16), "memory_labels": self.memory_labels.astype(np.uint8)},
+            {
+                "weight": self.weight.astype(np.float32),
+                "bias": self.bias.astype(np.float32),
+                "gate_weight": self.gate_weight.astype(np.float32),
+                "gate_bias": np.array([self.gate_bias], dtype=np.float32),
+                "memory": self.memory.astype(np.float16),
+                "memory_labels": self.memory_labels.astype(np.uint8),
+            },
             str(path),
-            metadata={"categories": json.dumps(list(self.categories)),
-                      "thresholds": json.dumps(self.thresholds), "meta": json.dumps(self.meta)},
+            metadata={
+                "categories": json.dumps(list(self.categories)),
+                "thresholds": json.dumps(self.thresholds),
+                "meta": json.dumps(self.meta),
+            },
         )
 
     @classmethod
@@ -94,13 +101,22 @@ class Head:
         with safe_open(str(path), framework="numpy") as fh:
             md = fh.metadata()
             t = {name: fh.get_tensor(name) for name in fh.keys()}
-        return cls(categories=tuple(json.loads(md["categories"])), weight=t["weight"], bias=t["bias"],
-                   gate_weight=t["gate_weight"], gate_bias=float(t["gate_bias"][0]),
-                   memory=t["memory"].astype(np.float32), memory_labels=t["memory_labels"].astype(np.float32),
-                   thresholds=json.loads(md["thresholds"]), meta=json.loads(md.get("meta", "{}")))
+        return cls(
+            categories=tuple(json.loads(md["categories"])),
+            weight=t["weight"],
+            bias=t["bias"],
+            gate_weight=t["gate_weight"],
+            gate_bias=float(t["gate_bias"][0]),
+            memory=t["memory"].astype(np.float32),
+            memory_labels=t["memory_labels"].astype(np.float32),
+            thresholds=json.loads(md["thresholds"]),
+            meta=json.loads(md.get("meta", "{}")),
+        )
 
 
-def _logistic(x: np.ndarray, y: np.ndarray, *, l2: float, steps: int, lr: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+def _logistic(
+    x: np.ndarray, y: np.ndarray, *, l2: float, steps: int, lr: float, seed: int
+) -> tuple[np.ndarray, np.ndarray]:
     """x (N, D), y (N, C) in {0, 1} -> weight (D, C), bias (C,). Positives are up-weighted per column."""
     rng = np.random.default_rng(seed)
     n, d = x.shape
@@ -128,8 +144,17 @@ def _logistic(x: np.ndarray, y: np.ndarray, *, l2: float, steps: int, lr: float,
     return w.astype(np.float32), b.astype(np.float32)
 
 
-def fit(x: np.ndarray, y: np.ndarray, *, categories: tuple[str, ...], harmful: np.ndarray | None = None,
-        l2: float = 1e-3, steps: int = 600, lr: float = 0.05, seed: int = 0) -> Head:
+def fit(
+    x: np.ndarray,
+    y: np.ndarray,
+    *,
+    categories: tuple[str, ...],
+    harmful: np.ndarray | None = None,
+    l2: float = 1e-3,
+    steps: int = 600,
+    lr: float = 0.05,
+    seed: int = 0,
+) -> Head:
     """x (N, D) features, y (N, C) in {0, 1}: the logistic heads, the gate and the memory.
 
     `harmful` (N,): the gate's label, harmful under any category including the
@@ -137,8 +162,15 @@ def fit(x: np.ndarray, y: np.ndarray, *, categories: tuple[str, ...], harmful: n
     """
     weight, bias = _logistic(x, y, l2=l2, steps=steps, lr=lr, seed=seed)
     harmful = (y.sum(1) > 0) if harmful is None else np.asarray(harmful)
-    gate_weight, gate_bias = _logistic(x, harmful.astype(np.float64)[:, None], l2=GATE_L2, steps=steps, lr=lr,
-                                       seed=seed)
-    return Head(categories=categories, weight=weight, bias=bias, gate_weight=gate_weight[:, 0],
-                gate_bias=float(gate_bias[0]), memory=np.asarray(x[:, :EMBED_DIM], dtype=np.float32),
-                memory_labels=np.asarray(y, dtype=np.float32))
+    gate_weight, gate_bias = _logistic(
+        x, harmful.astype(np.float64)[:, None], l2=GATE_L2, steps=steps, lr=lr, seed=seed
+    )
+    return Head(
+        categories=categories,
+        weight=weight,
+        bias=bias,
+        gate_weight=gate_weight[:, 0],
+        gate_bias=float(gate_bias[0]),
+        memory=np.asarray(x[:, :EMBED_DIM], dtype=np.float32),
+        memory_labels=np.asarray(y, dtype=np.float32),
+    )

@@ -73,7 +73,9 @@ _GROUP = _alt(r"""jews|jewish people|muslims|black people|blacks|gays|gay people
 _DEHUMANISE = _alt(r"""vermin|subhuman|sub-human|animals|parasites|rats|cockroaches|inferior|filth|a disease|
     a plague|apes|monkeys|savages|should be exterminated|should be gassed|should die|deserve to die|
     don't deserve rights|should be wiped out""")
-_HATE_ACT = _alt(r"exterminate|exterminating|gas|gassing|wipe out|wiping out|kill all|lynch|lynching|ethnic cleansing of|purge")
+_HATE_ACT = _alt(
+    r"exterminate|exterminating|gas|gassing|wipe out|wiping out|kill all|lynch|lynching|ethnic cleansing of|purge"
+)
 _HARASS = _alt(r"""doxx\w*|dox|home address of|leak (?:her|his|their) address|revenge porn|
     i(?:'m| am|'ll| will)? ?(?:going to|gonna|will|shall) (?:kill|murder|stab|shoot|strangle|hurt|find and kill) (?:you|u)\b|
     you(?:'re| are) (?:going to|gonna) die|go (?:and )?kill yourself|kys\b|
@@ -83,15 +85,21 @@ _HARASS = _alt(r"""doxx\w*|dox|home address of|leak (?:her|his|their) address|re
 # Humiliation of the person in the video: only counted when a cameo (a real
 # person's likeness) is in the prompt; "a clown getting a pie in the face" is fine.
 _TARGET = r"(?:him|her|them|me|us|@\w+|my cameo|his|their)"
-_HUMILIATION = _alt(r"""(?:laugh\w*|point\w* and laugh\w*|jeer\w*|sneer\w*|spit\w*) at """ + _TARGET + r"""|
+_HUMILIATION = _alt(
+    r"""(?:laugh\w*|point\w* and laugh\w*|jeer\w*|sneer\w*|spit\w*) at """
+    + _TARGET
+    + r"""|
     everyone (?:laugh\w*|point\w*)|people (?:laugh\w*|jeer\w*)|whole (?:class|school) laugh\w*|
     mak\w* fun of|mock\w*|ridicul\w*|humiliat\w*|embarrass\w*|roast\w* (?:him|her|them|me|@\w+)|getting roasted|
     (?:look\w*|as|is|so) (?:\w+ )?(?:fat|ugly|stupid|disgusting|dumb|worthless|pathetic|gross|smelly|an idiot|a loser|a creep|a freak)|
-    (?:punch\w*|slap\w*|kick\w*|beat\w* up|spit\w* on|trip\w*) """ + _TARGET + r"""|
+    (?:punch\w*|slap\w*|kick\w*|beat\w* up|spit\w* on|trip\w*) """
+    + _TARGET
+    + r"""|
     get\w* (?:punched|slapped|kicked|beaten|beat up|spat on|tripped|pantsed|dunked on|shoved)|
     pie\w* in (?:the|his|her|their) face|because of (?:his|her|their) (?:weight|looks|face|body|acne|teeth|nose|hair)|
     pee\w* (?:his|her|their) pants|wet\w* (?:himself|herself|themselves|his pants|her pants)|
-    (?:crying|sobbing) (?:while|as) (?:everyone|people)""")
+    (?:crying|sobbing) (?:while|as) (?:everyone|people)"""
+)
 
 # ---------------------------------------------------------------- voices
 
@@ -100,12 +108,17 @@ _RELATION = _alt(r"""(?:(?:late|dead|old|best|school|new|former) )?(?:mom|mum|mo
     grandma|grandpa|grandmother|grandfather|sister|brother|wife|husband|girlfriend|boyfriend|partner|fiance|fiancee|
     coworker|co-worker|colleague|neighbou?r|friend|principal|uncle|aunt|cousin|son|daughter|classmate|roommate|coach|
     pastor|landlord|stepmom|stepdad|professor|doctor|ceo)""")
-_VOICE_GENERIC = _alt(r"""clone (?:(?:the|my|his|her|their|our|someone's|somebody's|a real person's|\w+'s|\w+) ){0,3}voice|
+_VOICE_GENERIC = _alt(
+    r"""clone (?:(?:the|my|his|her|their|our|someone's|somebody's|a real person's|\w+'s|\w+) ){0,3}voice|
     voice clone|voice cloning|cloned voice|deepfake (?:voice|audio)|fake (?:voice|audio) of|
     (?:copy|mimic|replicate|imitate|clone) (?:the )?(?:exact )?(?:voice|speech) of (?:my|our|his|her|a real|the real|real)|
-    (?:my|our|his|her) (?:\w+ )?""" + _RELATION + r"""(?: \w+){0,2}'s
+    (?:my|our|his|her) (?:\w+ )?"""
+    + _RELATION
+    + r"""(?: \w+){0,2}'s
     (?: (?:real|exact|actual|own|old))? voice|
-    sound\w* (?:exactly |just )?like (?:my|our|his|her) """ + _RELATION)
+    sound\w* (?:exactly |just )?like (?:my|our|his|her) """
+    + _RELATION
+)
 # Said of a named figure elsewhere in the prompt: "Joe Rogan ... with his real voice".
 _VOICE_PRONOUN = _alt(r"""(?:in|with|using) (?:his|her|their) voices?|(?:his|her|their) (?:own|real|actual|exact|original) voices?|
     sound\w* (?:exactly |just )?like (?:him|her|them)""")
@@ -125,16 +138,34 @@ def _rx(pattern: str) -> re.Pattern:
 
 _RX = {
     "sexual": _rx(_SEXUAL),
-    "nudity": re.compile(r"(?<!\w)" + _NUDITY + r"(?!\w)(?:\W+\w+){0,4}?\W+" + _PERSON + r"(?!\w)|(?<!\w)"
-                         + _PERSON + r"(?!\w)(?:\W+\w+){0,3}?\W+" + _NUDITY + r"(?!\w)"),
+    "nudity": re.compile(
+        r"(?<!\w)"
+        + _NUDITY
+        + r"(?!\w)(?:\W+\w+){0,4}?\W+"
+        + _PERSON
+        + r"(?!\w)|(?<!\w)"
+        + _PERSON
+        + r"(?!\w)(?:\W+\w+){0,3}?\W+"
+        + _NUDITY
+        + r"(?!\w)"
+    ),
     "minor": _rx(_MINOR),
     "sexualising": _rx(_SEXUALISING),
     "csam": _rx(_CSAM),
     "self_harm": _rx(_SELF_HARM),
     "violence": _rx(_VIOLENCE),
     "extremism": _rx(_EXTREMISM),
-    "hate": re.compile(r"(?<!\w)(?:" + _GROUP + r")(?!\w)(?:\W+\w+){0,2}?\W+(?:are|is|r)\W+(?:\w+\W+){0,2}?"
-                       + _DEHUMANISE + r"|(?<!\w)" + _HATE_ACT + r"(?:\W+\w+){0,2}?\W+" + _GROUP + r"(?!\w)"),
+    "hate": re.compile(
+        r"(?<!\w)(?:"
+        + _GROUP
+        + r")(?!\w)(?:\W+\w+){0,2}?\W+(?:are|is|r)\W+(?:\w+\W+){0,2}?"
+        + _DEHUMANISE
+        + r"|(?<!\w)"
+        + _HATE_ACT
+        + r"(?:\W+\w+){0,2}?\W+"
+        + _GROUP
+        + r"(?!\w)"
+    ),
     "slur": _rx(_SLUR),
     "harassment": _rx(_HARASS),
     "voice_generic": _rx(_VOICE_GENERIC),
@@ -148,6 +179,7 @@ def _any(key: str, forms: list[str]) -> bool:
 
 
 # ---------------------------------------------------------------- figures
+
 
 @dataclass(frozen=True)
 class Figure:
@@ -180,14 +212,16 @@ def _figure_rx() -> tuple[re.Pattern, dict[str, str]]:
 
 
 # "my cat Taylor", "a goldfish named Obama", "my dog Messi": a pet's name, not a person.
-_PET_BEFORE_RX = re.compile(r"(?:cat|dog|pet|pupy|kiten|kity|hamster|gerbil|mouse|rat|rabit|buny|parot|parakeet|budgie|"
-                            r"cockatiel|goldfish|fish|horse|pony|donkey|turtle|tortoise|lizard|iguana|gecko|snake|bird|"
-                            r"guinea pig|feret|cow|calf|goat|sheep|lamb|pig|chicken|hen|roster|duck|gose|alpaca|lama|"
-                            r"pug|corgi|poodle|beagle|husky|labrador|retriever|terier|buldog|chihuahua|dachshund|"
-                            r"tedy bear|plushie|dol|robot|"
-                            # a private person who shares the name: "my friend Rihanna (she's a nurse)"
-                            r"friend|buddy|cousin|neighbou?r|clasmate|coworker|sister|brother|niece|nephew|aunt|uncle)"
-                            r"(?:\W+(?:(?:who|which|that)\W+)?(?:(?:we|i)\W+)?(?:named|caled|called|cal|name))?\W+$")
+_PET_BEFORE_RX = re.compile(
+    r"(?:cat|dog|pet|pupy|kiten|kity|hamster|gerbil|mouse|rat|rabit|buny|parot|parakeet|budgie|"
+    r"cockatiel|goldfish|fish|horse|pony|donkey|turtle|tortoise|lizard|iguana|gecko|snake|bird|"
+    r"guinea pig|feret|cow|calf|goat|sheep|lamb|pig|chicken|hen|roster|duck|gose|alpaca|lama|"
+    r"pug|corgi|poodle|beagle|husky|labrador|retriever|terier|buldog|chihuahua|dachshund|"
+    r"tedy bear|plushie|dol|robot|"
+    # a private person who shares the name: "my friend Rihanna (she's a nurse)"
+    r"friend|buddy|cousin|neighbou?r|clasmate|coworker|sister|brother|niece|nephew|aunt|uncle)"
+    r"(?:\W+(?:(?:who|which|that)\W+)?(?:(?:we|i)\W+)?(?:named|caled|called|cal|name))?\W+$"
+)
 _VOICE_BEFORE_RX = re.compile(_VOICE_BEFORE + r"\W+(?:\w+\W+){0,1}$")
 _VOICE_AFTER_RX = re.compile(r"^\W*(?:" + _VOICE_AFTER + r")(?!\w)")
 
@@ -208,9 +242,9 @@ def figure_hits(forms: list[str]) -> list[FigureHit]:
             name = owner[m.group(1)]
             if k and name in judged:
                 continue
-            if _PET_BEFORE_RX.search(squeeze(form[max(0, m.start() - 30):m.start()])):
+            if _PET_BEFORE_RX.search(squeeze(form[max(0, m.start() - 30) : m.start()])):
                 continue
-            before, after = form[max(0, m.start() - 40):m.start()], form[m.end():m.end() + 40]
+            before, after = form[max(0, m.start() - 40) : m.start()], form[m.end() : m.end() + 40]
             voice = bool(_VOICE_BEFORE_RX.search(before) or _VOICE_AFTER_RX.search(after))
             was_voice, was_person = hits.get(name, (False, False))
             hits[name] = (was_voice or voice, was_person or not voice)
@@ -218,6 +252,7 @@ def figure_hits(forms: list[str]) -> list[FigureHit]:
 
 
 # ---------------------------------------------------------------- the rules
+
 
 @dataclass(frozen=True)
 class RuleResult:
@@ -241,10 +276,10 @@ def rules_apply(text: str) -> RuleResult:
     if _any("slur", forms):
         found.add("hate")
     hits = figure_hits(forms)
-    if (any(h.voice for h in hits) or _any("voice_generic", forms)
-            or (hits and _any("voice_pronoun", forms))):
+    if any(h.voice for h in hits) or _any("voice_generic", forms) or (hits and _any("voice_pronoun", forms)):
         found.add("voice_imitation")
     if any(h.person for h in hits):
         found.add("public_figure")
-    return RuleResult(categories=frozenset(found), figures=tuple(hits), minor_mentioned=minor,
-                      humiliation=_any("humiliation", forms))
+    return RuleResult(
+        categories=frozenset(found), figures=tuple(hits), minor_mentioned=minor, humiliation=_any("humiliation", forms)
+    )

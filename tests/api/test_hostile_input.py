@@ -104,7 +104,7 @@ def test_reasonable_nesting_still_parses():
     [
         b"--XyZ--\r\n",
         b"",
-        b"--XyZ\r\nContent-Disposition: form-data; name=\"video\"; filename=\"a.mp4\"\r\n\r\n",
+        b'--XyZ\r\nContent-Disposition: form-data; name="video"; filename="a.mp4"\r\n\r\n',
         b"garbage without any boundary",
     ],
     ids=["closing-boundary-only", "empty", "truncated-part", "no-boundary"],
@@ -113,15 +113,18 @@ def test_a_broken_multipart_body_is_a_400_in_the_error_shape(body):
     user = UserFactory()
     client = client_for(user)
     r = client.generic(
-        "POST", "/api/v1/cameos/characters", data=body,
+        "POST",
+        "/api/v1/cameos/characters",
+        data=body,
         content_type="multipart/form-data; boundary=XyZ",
     )
     _assert_error_shape(r, 400)
 
 
 def test_multipart_without_a_boundary_is_a_400():
-    r = client_for(UserFactory()).generic("POST", "/api/v1/cameos/characters", data=b"x",
-                                          content_type="multipart/form-data")
+    r = client_for(UserFactory()).generic(
+        "POST", "/api/v1/cameos/characters", data=b"x", content_type="multipart/form-data"
+    )
     _assert_error_shape(r, 400)
 
 

@@ -25,8 +25,7 @@ MAX_EXAMPLES = 15
 schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", get_wsgi_application())
 # Unknown query parameters are ignored by design (docs/api.md: clients may send more), so
 # a request with one is not "negative data" the server must refuse.
-schema.config.generation.update(modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE],
-                                allow_extra_parameters=False)
+schema.config.generation.update(modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE], allow_extra_parameters=False)
 
 CHECKS = [
     not_a_server_error,

@@ -9,8 +9,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def test_generated_video_plays_with_audio_in_chromium(live_server, chromium, user, eager, fast_render, tmp_path):
     client = client_for(user)
-    job = client.post("/api/v1/generations", {"prompt": "a purple ring rolling right on grass", "duration_s": 2},
-                      format="json").data
+    job = client.post(
+        "/api/v1/generations", {"prompt": "a purple ring rolling right on grass", "duration_s": 2}, format="json"
+    ).data
     job = client.get(f"/api/v1/generations/{job['id']}").data
     assert job["status"] == "succeeded", job
     media = client.get(f"/api/v1/videos/{job['video']}").data["media"]

@@ -15,12 +15,14 @@ def test_reviewer_removes_a_reported_video(live_server, chromium, eager, fast_re
     reviewer = UserFactory(username="reviewer1", is_staff=True)
     reviewer.groups.add(ensure_trust_and_safety_group())  # transactional tests flush migration data
     client = client_for(owner)
-    job = client.post("/api/v1/generations", {"prompt": "a white star bouncing under the sea", "duration_s": 2},
-                      format="json").data
+    job = client.post(
+        "/api/v1/generations", {"prompt": "a white star bouncing under the sea", "duration_s": 2}, format="json"
+    ).data
     video_id = client.get(f"/api/v1/generations/{job['id']}").data["video"]
     client.post(f"/api/v1/videos/{video_id}/publish", {}, format="json")
-    client_for(reporter).post("/api/v1/reports", {"target_type": "video", "target_id": video_id,
-                                                  "reason": "violence"}, format="json")
+    client_for(reporter).post(
+        "/api/v1/reports", {"target_type": "video", "target_id": video_id, "reason": "violence"}, format="json"
+    )
     case = ReviewCase.objects.get()
 
     with chromium() as page:
@@ -29,7 +31,7 @@ def test_reviewer_removes_a_reported_video(live_server, chromium, eager, fast_re
         page.fill("#id_password", PASSWORD)
         page.click("input[type=submit]")
         page.goto(f"{live_server.url}/admin/moderation/reviewcase/")
-        page.click(f"a[href*=\"{case.pk}\"]")
+        page.click(f'a[href*="{case.pk}"]')
         page.wait_for_selector("#case-video", timeout=30000)
         page.wait_for_function("document.getElementById('case-video').readyState >= 2", timeout=30000)
         page.screenshot(path=str(tmp_path / "case.png"))
@@ -51,11 +53,14 @@ def test_reviewer_removes_a_reported_comment_and_the_video_stays(live_server, ch
     reviewer = UserFactory(username="reviewer2", is_staff=True)
     reviewer.groups.add(ensure_trust_and_safety_group())
     video = VideoFactory(owner=creator, published_at="2026-01-01T00:00:00Z")
-    comment_id = client_for(commenter).post(f"/api/v1/videos/{video.pk}/comments",
-                                            {"text": "check out my channel for free followers"},
-                                            format="json").data["id"]
-    client_for(reporter).post("/api/v1/reports", {"target_type": "comment", "target_id": comment_id,
-                                                  "reason": "spam"}, format="json")
+    comment_id = (
+        client_for(commenter)
+        .post(f"/api/v1/videos/{video.pk}/comments", {"text": "check out my channel for free followers"}, format="json")
+        .data["id"]
+    )
+    client_for(reporter).post(
+        "/api/v1/reports", {"target_type": "comment", "target_id": comment_id, "reason": "spam"}, format="json"
+    )
     case = ReviewCase.objects.get()
 
     with chromium() as page:
@@ -64,7 +69,7 @@ def test_reviewer_removes_a_reported_comment_and_the_video_stays(live_server, ch
         page.fill("#id_password", PASSWORD)
         page.click("input[type=submit]")
         page.goto(f"{live_server.url}/admin/moderation/reviewcase/")
-        page.click(f"a[href*=\"{case.pk}\"]")
+        page.click(f'a[href*="{case.pk}"]')
         page.wait_for_selector("#case-comment", timeout=30000)
         assert "free followers" in page.inner_text("#case-comment")
         assert page.locator("input[name=_remove]").get_attribute("value") == "Remove comment"
@@ -95,8 +100,9 @@ def test_reviewer_suspends_an_account_from_a_user_case(live_server, chromium):
     reviewer = UserFactory(username="reviewer3", is_staff=True)
     reviewer.groups.add(ensure_trust_and_safety_group())
     VideoFactory(owner=subject, prompt="spam spam spam buy followers")
-    client_for(reporter).post("/api/v1/reports", {"target_type": "user", "target_id": subject.username,
-                                                  "reason": "spam"}, format="json")
+    client_for(reporter).post(
+        "/api/v1/reports", {"target_type": "user", "target_id": subject.username, "reason": "spam"}, format="json"
+    )
     case = ReviewCase.objects.get()
 
     with chromium() as page:
@@ -128,12 +134,15 @@ def test_a_second_reviewer_upholds_an_appeal_and_the_video_is_back(live_server, 
     for r in (first, second):
         r.groups.add(ensure_trust_and_safety_group())
     video = VideoFactory(owner=owner, prompt="a stage fight in a school play", published_at="2026-01-01T00:00:00Z")
-    client_for(reporter).post("/api/v1/reports", {"target_type": "video", "target_id": str(video.pk),
-                                                  "reason": "violence"}, format="json")
-    review.case_decide(case=ReviewCase.objects.get(), reviewer=first, action=Action.REMOVE_STRIKE,
-                       reason="Looked like real violence.")
-    client_for(owner).post("/api/v1/appeals", {"video_id": str(video.pk), "text": "It is a school play."},
-                           format="json")
+    client_for(reporter).post(
+        "/api/v1/reports", {"target_type": "video", "target_id": str(video.pk), "reason": "violence"}, format="json"
+    )
+    review.case_decide(
+        case=ReviewCase.objects.get(), reviewer=first, action=Action.REMOVE_STRIKE, reason="Looked like real violence."
+    )
+    client_for(owner).post(
+        "/api/v1/appeals", {"video_id": str(video.pk), "text": "It is a school play."}, format="json"
+    )
     appeal = Appeal.objects.get()
 
     with chromium() as page:

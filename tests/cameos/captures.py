@@ -141,7 +141,9 @@ def _speech(digits: str, duration_s: float, rate: int) -> np.ndarray | None:
     binary = shutil.which("espeak-ng")
     if binary is None:
         return None
-    words = ". ".join(["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"][int(d)] for d in digits)
+    words = ". ".join(
+        ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"][int(d)] for d in digits
+    )
     with tempfile.TemporaryDirectory() as tmp:
         wav = os.path.join(tmp, "speech.wav")
         subprocess.run([binary, "-s", "130", "-g", "12", "-w", wav, words], check=True, capture_output=True)
@@ -210,7 +212,9 @@ def make_capture(
     if container == "mp4":
         vs = out.add_stream("libx264", rate=fps, options={"preset": "veryfast", "crf": "23"})
     else:
-        vs = out.add_stream("libvpx-vp9", rate=fps, options={"deadline": "realtime", "cpu-used": "8", "crf": "34", "b": "0"})
+        vs = out.add_stream(
+            "libvpx-vp9", rate=fps, options={"deadline": "realtime", "cpu-used": "8", "crf": "34", "b": "0"}
+        )
     sideways = rotation % 180 == 90
     vs.width, vs.height = (h, w) if sideways else (w, h)
     vs.pix_fmt = "yuv420p"
@@ -234,10 +238,26 @@ def make_capture(
             sx = 1.0 - (0.15 * amount if turning else 0.0)
             sy = 1.0 - (0.06 * amount if not turning and amount else 0.0)
             if two_faces:
-                _paste(canvas, face_px, w * 0.28 + dx * face_size + jitter[0], h / 2 + dy * face_size + jitter[1], height, sx, sy)
+                _paste(
+                    canvas,
+                    face_px,
+                    w * 0.28 + dx * face_size + jitter[0],
+                    h / 2 + dy * face_size + jitter[1],
+                    height,
+                    sx,
+                    sy,
+                )
                 _paste(canvas, other_px, w * 0.72, h / 2, height, 1.0, 1.0)
             else:
-                _paste(canvas, face_px, w / 2 + dx * face_size + jitter[0], h / 2 + dy * face_size + jitter[1], height, sx, sy)
+                _paste(
+                    canvas,
+                    face_px,
+                    w / 2 + dx * face_size + jitter[0],
+                    h / 2 + dy * face_size + jitter[1],
+                    height,
+                    sx,
+                    sy,
+                )
         if rotation:  # stored = upright turned clockwise by `rotation`; display turns it back
             canvas = np.ascontiguousarray(np.rot90(canvas, k=-(rotation // 90)))
         frame = av.VideoFrame.from_ndarray(canvas, format="rgb24")
@@ -272,7 +292,10 @@ def make_capture(
 def corrupt_bytes(seed: int = 0) -> bytes:
     """An MP4 header followed by noise: it claims to be a video and is not one."""
     rng = np.random.default_rng(seed)
-    return b"\x00\x00\x00\x20ftypisom\x00\x00\x02\x00isomiso2avc1mp41" + rng.integers(0, 256, 60_000, dtype=np.uint8).tobytes()
+    return (
+        b"\x00\x00\x00\x20ftypisom\x00\x00\x02\x00isomiso2avc1mp41"
+        + rng.integers(0, 256, 60_000, dtype=np.uint8).tobytes()
+    )
 
 
 def truncated_bytes(capture: bytes) -> bytes:

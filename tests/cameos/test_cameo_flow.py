@@ -35,8 +35,11 @@ def test_enrol_share_generate_take_down_revoke(eager, fast_render):
     assert as_owner.post(f"/api/v1/cameos/{cameo_id}/approvals/{friend.username}").status_code == 204
     assert [c["id"] for c in as_friend.get("/api/v1/cameos/available").data["results"]] == [cameo_id]
 
-    job = as_friend.post("/api/v1/generations", {"prompt": "my friend waving on the beach", "duration_s": 2,
-                                                 "cameos": [cameo_id], "seed": 4}, format="json").data
+    job = as_friend.post(
+        "/api/v1/generations",
+        {"prompt": "my friend waving on the beach", "duration_s": 2, "cameos": [cameo_id], "seed": 4},
+        format="json",
+    ).data
     job = as_friend.get(f"/api/v1/generations/{job['id']}").data
     assert job["status"] == "succeeded", job
     video = as_friend.get(f"/api/v1/videos/{job['video']}").data
@@ -54,8 +57,9 @@ def test_enrol_share_generate_take_down_revoke(eager, fast_render):
     assert "cameo_taken_down" in kinds
 
     assert as_owner.delete(f"/api/v1/cameos/{cameo_id}").status_code == 204
-    refused = as_friend.post("/api/v1/generations", {"prompt": "my friend waving again", "cameos": [cameo_id]},
-                             format="json")
+    refused = as_friend.post(
+        "/api/v1/generations", {"prompt": "my friend waving again", "cameos": [cameo_id]}, format="json"
+    )
     assert refused.status_code == 403 and refused.data["error"] == "cameo_not_permitted"
 
 
@@ -88,8 +92,12 @@ def test_a_second_capture_for_one_challenge_is_409(eager):
 def test_the_likeness_reference_reaches_the_model(tmp_path):
     from generation.pipeline import JobSpec, render_job
 
-    face = np.asarray(__import__("PIL.Image", fromlist=["Image"]).open(
-        __import__("io").BytesIO(cat_png())).convert("RGB").resize((64, 64)))
+    face = np.asarray(
+        __import__("PIL.Image", fromlist=["Image"])
+        .open(__import__("io").BytesIO(cat_png()))
+        .convert("RGB")
+        .resize((64, 64))
+    )
     base = dict(job_id="c", prompt="@pet waving on grass", seed=2, duration_s=2, aspect="square", steps=4)
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()

@@ -68,8 +68,9 @@ def test_owner_sets_permission_approves_and_unapproves(user, other):
     cameo = CameoFactory(owner=user)
     client = client_for(user)
 
-    patched = client.patch(f"/api/v1/cameos/{cameo.pk}", {"permission": "approved",
-                                                          "restrictions": "never in horror"}, format="json")
+    patched = client.patch(
+        f"/api/v1/cameos/{cameo.pk}", {"permission": "approved", "restrictions": "never in horror"}, format="json"
+    )
     approved = client.post(f"/api/v1/cameos/{cameo.pk}/approvals/{other.username}")
     usable_then = cameo_usable_by(user=other, cameo=cameo)
     unapproved = client.delete(f"/api/v1/cameos/{cameo.pk}/approvals/{other.username}")
@@ -90,8 +91,15 @@ def test_someone_elses_cameo_cannot_be_changed(user, other):
     assert client.get(f"/api/v1/cameos/{cameo.pk}/appearances").status_code == 404
 
 
-@pytest.mark.parametrize("body, field", [({"permission": "friends"}, "permission"), ({"name": ""}, "name"),
-                                         ({"restrictions": "x" * 1001}, "restrictions"), ({"name": 3}, "name")])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"permission": "friends"}, "permission"),
+        ({"name": ""}, "name"),
+        ({"restrictions": "x" * 1001}, "restrictions"),
+        ({"name": 3}, "name"),
+    ],
+)
 def test_bad_cameo_patch_is_400(user, body, field):
     cameo = CameoFactory(owner=user)
     r = client_for(user).patch(f"/api/v1/cameos/{cameo.pk}", body, format="json")
@@ -164,14 +172,18 @@ def test_revoking_stops_serving_drafts_that_use_it(user, other):
 
 def test_generation_with_a_cameo_you_may_not_use_is_403(user, other):
     cameo = CameoFactory(owner=other, permission="approved")
-    r = client_for(user).post("/api/v1/generations", {"prompt": "me and my friend on a beach",
-                                                      "cameos": [str(cameo.pk)]}, format="json")
+    r = client_for(user).post(
+        "/api/v1/generations", {"prompt": "me and my friend on a beach", "cameos": [str(cameo.pk)]}, format="json"
+    )
     assert r.status_code == 403 and r.data["error"] == "cameo_not_permitted" and r.data["cameo"] == str(cameo.pk)
 
 
 def test_generation_against_a_restriction_is_422_quoting_the_rule(user, other):
     cameo = CameoFactory(owner=other, permission="everyone", restrictions="Never in horror movies.")
-    r = client_for(user).post("/api/v1/generations", {"prompt": "a terrifying zombie horror film scene",
-                                                      "cameos": [str(cameo.pk)]}, format="json")
+    r = client_for(user).post(
+        "/api/v1/generations",
+        {"prompt": "a terrifying zombie horror film scene", "cameos": [str(cameo.pk)]},
+        format="json",
+    )
     assert r.status_code == 422 and r.data["error"] == "cameo_restriction"
     assert r.data["cameo"] == str(cameo.pk) and "horror" in r.data["rule"]

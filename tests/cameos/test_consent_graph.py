@@ -57,8 +57,10 @@ def test_a_remix_carries_and_records_its_parents_cameo(chain):
     assert appearance.inherited_from == root
     assert client_for(bo).get(f"/api/v1/videos/{remix.pk}").data["cameos"] == [str(cameo.pk)]
     audit = client_for(ana).get(f"/api/v1/cameos/{cameo.pk}/appearances").data["results"]
-    assert {(a["video"]["id"], a["inherited_from"]) for a in audit} == {(str(root.pk), None),
-                                                                       (str(remix.pk), str(root.pk))}
+    assert {(a["video"]["id"], a["inherited_from"]) for a in audit} == {
+        (str(root.pk), None),
+        (str(remix.pk), str(root.pk)),
+    }
     told = [n for n in client_for(ana).get("/api/v1/notifications").data["results"] if n["kind"] == "cameo_used"]
     assert any(n["data"]["video"] == str(remix.pk) for n in told)
     provenance = client_for(bo).get(f"/api/v1/videos/{remix.pk}/provenance").data
@@ -119,8 +121,9 @@ def test_revoke_hides_every_video_that_carries_it_but_from_its_creator(chain):
         assert client_for(viewer).get(f"/api/v1/videos/{video.pk}").status_code == 404
     assert client_for(bo).get(f"/api/v1/videos/{remix.pk}").status_code == 200  # its creator
     assert client_for(viewer).get(urls["video_url"].replace("http://testserver", "")).status_code == 404
-    feed_ids = {i["video"]["id"] for i in client_for(viewer).get("/api/v1/feed").data["results"]
-                if i["type"] == "video"}
+    feed_ids = {
+        i["video"]["id"] for i in client_for(viewer).get("/api/v1/feed").data["results"] if i["type"] == "video"
+    }
     assert str(root.pk) not in feed_ids and str(remix.pk) not in feed_ids
     r, _ = generate(client_for(bo), prompt="a person waving again", remix_of=str(remix.pk))
     attempt_refused(r, 403, "cameo_not_permitted")
@@ -133,8 +136,9 @@ def test_revoke_deletes_the_likeness_and_keeps_the_consent_record(eager):
     cameo = CameoFactory(owner=owner, permission="everyone", embedding=[0.1] * 128, voice_profile={"f0": 120})
     preview = default_storage.save("cameos/preview.png", default_storage.open(cameo.reference))
     capture = default_storage.save("cameos/capture.mp4", default_storage.open(cameo.reference))
-    enrollment = Enrollment.objects.create(owner=owner, expires_at="2030-01-01T00:00:00Z", status="verified",
-                                           capture=capture)
+    enrollment = Enrollment.objects.create(
+        owner=owner, expires_at="2030-01-01T00:00:00Z", status="verified", capture=capture
+    )
     Cameo.objects.filter(pk=cameo.pk).update(preview=preview, enrollment=enrollment)
     reference, consent_id = cameo.reference, cameo.consent_id
 

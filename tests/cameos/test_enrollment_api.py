@@ -39,8 +39,9 @@ def test_oversized_capture_is_413(as_user, settings):
     assert Enrollment.objects.get(pk=enrollment["id"]).status == "pending"
 
 
-@pytest.mark.parametrize("name, content_type", [("me.png", "image/png"), ("me.txt", "text/plain"),
-                                                ("me.avi", "video/x-msvideo")])
+@pytest.mark.parametrize(
+    "name, content_type", [("me.png", "image/png"), ("me.txt", "text/plain"), ("me.avi", "video/x-msvideo")]
+)
 def test_other_types_are_415(as_user, name, content_type):
     enrollment = start(as_user)
     upload = SimpleUploadedFile(name, b"data", content_type=content_type)

@@ -20,12 +20,19 @@ def refusals(owner, cameo):
     return r.data["results"]
 
 
-@pytest.mark.parametrize("setup, rule, status", [
-    (lambda owner, other, cameo: None, "not_permitted", 403),
-    (lambda owner, other, cameo: Block.objects.create(blocker=owner, blocked=other), "blocked", 403),
-    (lambda owner, other, cameo: Cameo.objects.filter(pk=cameo.pk).update(revoked_at="2026-12-01T00:00:00Z"),
-     "revoked", 403),
-], ids=["not-permitted", "blocked", "revoked"])
+@pytest.mark.parametrize(
+    "setup, rule, status",
+    [
+        (lambda owner, other, cameo: None, "not_permitted", 403),
+        (lambda owner, other, cameo: Block.objects.create(blocker=owner, blocked=other), "blocked", 403),
+        (
+            lambda owner, other, cameo: Cameo.objects.filter(pk=cameo.pk).update(revoked_at="2026-12-01T00:00:00Z"),
+            "revoked",
+            403,
+        ),
+    ],
+    ids=["not-permitted", "blocked", "revoked"],
+)
 def test_each_refusal_is_logged_for_the_owner(setup, rule, status):
     owner, other = UserFactory(), UserFactory()
     cameo = CameoFactory(owner=owner, permission="only_me")
@@ -35,8 +42,9 @@ def test_each_refusal_is_logged_for_the_owner(setup, rule, status):
 
     assert r.status_code == status and r.data["error"] == "cameo_not_permitted"
     logged = refusals(owner, cameo)
-    assert [(x["by"], x["rule"], x["prompt"]) for x in logged] == [(other.username, rule,
-                                                                     "my friend waving on the beach")]
+    assert [(x["by"], x["rule"], x["prompt"]) for x in logged] == [
+        (other.username, rule, "my friend waving on the beach")
+    ]
 
 
 def test_a_restriction_refusal_quotes_the_rule():

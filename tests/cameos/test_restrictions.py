@@ -8,7 +8,11 @@ from cameos.restrictions import parse_rules, restriction_violation
 
 VIOLATING = [
     ("me giving a speech at a presidential campaign rally", "never in political content", "never in political content"),
-    ("a senator and me debating immigration policy on TV", "Never in political content.", "Never in political content."),
+    (
+        "a senator and me debating immigration policy on TV",
+        "Never in political content.",
+        "Never in political content.",
+    ),
     ("me eating a giant burger at a diner", "no videos where I'm eating", "no videos where I'm eating"),
     ("me devouring a plate of spaghetti", "No videos where I\u2019m eating", "No videos where I\u2019m eating"),
     ("me running from a zombie horde in an abandoned hospital", "don't put me in horror", "don't put me in horror"),
@@ -19,11 +23,19 @@ VIOLATING = [
     ("me doing shots of tequila at a party", "I love cooking.\nNo alcohol please.", "No alcohol please."),
     ("me casting my ballot in the election", "- no sports\n- never anything political", "never anything political"),
     ("me kissing a stranger on a beach at sunset", "no romance", "no romance"),
-    ("me in a soda commercial holding the can", "never in ads or sponsored content", "never in ads or sponsored content"),
+    (
+        "me in a soda commercial holding the can",
+        "never in ads or sponsored content",
+        "never in ads or sponsored content",
+    ),
     ("me smoking a cigarette in an alley", "keep it family friendly", "keep it family friendly"),
     # the prompt negates politics, not the dinner
     ("a calm dinner with friends and no politics", "no videos where I'm eating", "no videos where I'm eating"),
-    ("me at a protest holding a sign", "only wholesome stuff, never political", "only wholesome stuff, never political"),
+    (
+        "me at a protest holding a sign",
+        "only wholesome stuff, never political",
+        "only wholesome stuff, never political",
+    ),
     ("me getting pranked and humiliated on stage", "nothing embarrassing", "nothing embarrassing"),
     ("me praying in a church", "no religious content", "no religious content"),
     ("me dancing at a wedding", "no dancing!", "no dancing!"),
@@ -71,11 +83,16 @@ def test_prompt_within_the_rules_passes(prompt, restrictions):
 def test_the_first_broken_rule_in_the_owners_order_is_quoted():
     restrictions = "Never in political content.\nNo videos where I'm eating."
 
-    assert restriction_violation("me eating popcorn at a presidential debate", restrictions) == "Never in political content."
+    assert (
+        restriction_violation("me eating popcorn at a presidential debate", restrictions)
+        == "Never in political content."
+    )
 
 
 def test_rules_are_read_with_their_topics():
-    rules = parse_rules("Never in political content. No videos where I'm eating\n- don't put me in horror\nonly wholesome stuff\nThanks!")
+    rules = parse_rules(
+        "Never in political content. No videos where I'm eating\n- don't put me in horror\nonly wholesome stuff\nThanks!"
+    )
 
     assert [(r.kind, r.topic) for r in rules] == [
         ("never", "political"),

@@ -26,8 +26,9 @@ def test_training_cameo_items_use_training_faces_and_their_clean_reference():
 
 
 def test_choose_cameo_scale_scores_each_scale_against_the_ceiling(tmp_path):
-    args = evaluate.parse_args(["--choose-cameo-scale", "1", "4", "--n-scenes", "2", "--steps", "2",
-                                "--out-dir", str(tmp_path / "eval")])
+    args = evaluate.parse_args(
+        ["--choose-cameo-scale", "1", "4", "--n-scenes", "2", "--steps", "2", "--out-dir", str(tmp_path / "eval")]
+    )
     results = evaluate.main(args)
     assert list(results) == ["cameo scale 1", "cameo scale 4", "real (ceiling)"]
     assert results["real (ceiling)"]["cameo"] > 0.9  # the rendered face is the reference
@@ -37,8 +38,9 @@ def test_choose_cameo_scale_scores_each_scale_against_the_ceiling(tmp_path):
 
 
 def test_choose_cfg_scores_each_scale_and_never_reads_held_out(tmp_path):
-    args = evaluate.parse_args(["--choose-cfg", "1", "5", "--n-scenes", "2", "--steps", "2",
-                                "--out-dir", str(tmp_path / "eval")])
+    args = evaluate.parse_args(
+        ["--choose-cfg", "1", "5", "--n-scenes", "2", "--steps", "2", "--out-dir", str(tmp_path / "eval")]
+    )
     results = evaluate.main(args)
     assert sorted(results) == [1.0, 5.0]
     for scores in results.values():
@@ -49,11 +51,14 @@ def test_choose_cfg_scores_each_scale_and_never_reads_held_out(tmp_path):
 
 
 def test_denoise_check_scores_one_step_predictions_by_noise_level(tmp_path):
-    args = evaluate.parse_args(["--denoise-check", "0.05", "0.95", "--n-scenes", "4", "--out-dir", str(tmp_path / "eval")])
+    args = evaluate.parse_args(
+        ["--denoise-check", "0.05", "0.95", "--n-scenes", "4", "--out-dir", str(tmp_path / "eval")]
+    )
     results = evaluate.main(args)
-    assert set(results) == {f"{m}, text scale {s:g}" for m in ("shape", "colour") for s in (1.0, evaluate.DEFAULT_TEXT_SCALE)}
+    assert set(results) == {
+        f"{m}, text scale {s:g}" for m in ("shape", "colour") for s in (1.0, evaluate.DEFAULT_TEXT_SCALE)
+    }
     # from a nearly clean clip the committed network gives the colours back; from nearly pure noise it cannot
     assert results["colour, text scale 1"][0.05] == 1.0
     assert results["colour, text scale 1"][0.95] < results["colour, text scale 1"][0.05]
     assert not (tmp_path / "eval").exists()
-

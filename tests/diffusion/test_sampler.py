@@ -29,15 +29,18 @@ def test_aspects_and_durations(aspect, duration):
 
 def test_progress_callback_and_heun():
     calls = []
-    res = tiny_pipeline().generate(random_embedding(1), steps=5, method="heun", on_step=lambda i, n: calls.append((i, n)))
+    res = tiny_pipeline().generate(
+        random_embedding(1), steps=5, method="heun", on_step=lambda i, n: calls.append((i, n))
+    )
     assert calls == [(i, 5) for i in range(1, 6)] and res.steps == 5
 
 
 def test_cancel_stops_between_steps():
     calls = []
     with pytest.raises(GenerationCancelled):
-        tiny_pipeline().generate(random_embedding(1), steps=6, on_step=lambda i, n: calls.append(i),
-                                 should_cancel=lambda: len(calls) >= 2)
+        tiny_pipeline().generate(
+            random_embedding(1), steps=6, on_step=lambda i, n: calls.append(i), should_cancel=lambda: len(calls) >= 2
+        )
     assert calls == [1, 2]
 
 
@@ -53,7 +56,9 @@ def test_cameo_reference_of_any_size_is_accepted_and_changes_the_result():
 def test_video_to_video_starts_from_the_noised_source():
     # a zero-initialised v-prediction network moves nothing, so the output is exactly the noised start
     pipe, e = Pipeline(DiT(DiT_T(prediction="v")), encoder=None), random_embedding(1)
-    src, _ = world.render(world.SceneSpec(objects=(world.ObjectSpec("star", "yellow", "big", "left"),), background="grass"))
+    src, _ = world.render(
+        world.SceneSpec(objects=(world.ObjectSpec("star", "yellow", "big", "left"),), background="grass")
+    )
     src = np.concatenate([src, src[:4]])  # any length and size is resampled onto the grid
     low = pipe.generate(e, init_video=src, strength=0.2, steps=10, seed=3)
     high = pipe.generate(e, init_video=src, strength=1.0, steps=10, seed=3)
@@ -79,7 +84,9 @@ def test_stochastic_euler_is_seeded_and_eta_zero_is_the_plain_ode():
     # the stochastic step with (almost) no fresh noise is the Euler step, written the other way round
     tiny = pipe.generate(e, seed=3, steps=4, eta=1e-6)
     assert np.abs(tiny.frames.astype(int) - plain.frames).max() <= 1
-    assert np.array_equal(pipe.generate(e, seed=3, steps=4).frames, pipe.generate(e, seed=3, steps=4, eta=DEFAULT_ETA).frames)
+    assert np.array_equal(
+        pipe.generate(e, seed=3, steps=4).frames, pipe.generate(e, seed=3, steps=4, eta=DEFAULT_ETA).frames
+    )
     a = pipe.generate(e, seed=3, steps=4, eta=0.5)
     b = pipe.generate(e, seed=3, steps=4, eta=0.5)
     assert np.array_equal(a.frames, b.frames)  # the fresh noise comes from the seeded generator
@@ -115,7 +122,9 @@ def test_guidance_interval_skips_guidance_only_above_its_t():
         assert calls == [2 if ref is None else 3]
         assert torch.allclose(short, full, atol=1e-5)
     everywhere = pipe.generate(e, seed=2, steps=4, text_scale=4.0)
-    assert np.array_equal(pipe.generate(e, seed=2, steps=4, text_scale=4.0, guidance_t_max=1.0).frames, everywhere.frames)
+    assert np.array_equal(
+        pipe.generate(e, seed=2, steps=4, text_scale=4.0, guidance_t_max=1.0).frames, everywhere.frames
+    )
     unguided = pipe.generate(e, seed=2, steps=4, text_scale=1.0)
     assert np.array_equal(pipe.generate(e, seed=2, steps=4, text_scale=4.0, guidance_t_max=0.0).frames, unguided.frames)
     between = pipe.generate(e, seed=2, steps=4, text_scale=4.0, guidance_t_max=0.8)

@@ -16,7 +16,6 @@ def test_encoder_gives_tokens_mask_and_pooled_and_caches_per_prompt():
     assert not (a == b).all()
 
 
-
 @pytest.fixture(scope="module")
 def packed(tmp_path_factory):
     out = tmp_path_factory.mktemp("enc") / "text-encoder"

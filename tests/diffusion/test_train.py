@@ -7,16 +7,37 @@ from generation.diffusion.sampler import load_model
 
 def test_a_tiny_training_run_lowers_the_loss_and_checkpoints_resume(tmp_path):
     out = tmp_path / "tiny.safetensors"
-    args = train.parse_args(["--model", "DiT-T", "--max-steps", "30", "--batch", "4", "--lr", "3e-3", "--warmup", "5",
-                             "--out", str(out), "--fake-text", "--log-every", "10", "--no-prefetch"])
+    args = train.parse_args(
+        [
+            "--model",
+            "DiT-T",
+            "--max-steps",
+            "30",
+            "--batch",
+            "4",
+            "--lr",
+            "3e-3",
+            "--warmup",
+            "5",
+            "--out",
+            str(out),
+            "--fake-text",
+            "--log-every",
+            "10",
+            "--no-prefetch",
+        ]
+    )
     result = train.main(args)
     losses = result["losses"]
     print(f"first 5: {np.mean(losses[:5]):.3f}, last 10: {np.mean(losses[-10:]):.3f}")
     assert np.mean(losses[-10:]) < 0.7 * np.mean(losses[:5])
     model, meta = load_model(out)
     assert meta["step"] == 30 and out.stat().st_size < 40e6
-    resumed = train.main(train.parse_args(["--max-steps", "2", "--resume", "--out", str(out), "--fake-text", "--batch", "2",
-                                           "--no-prefetch"]))
+    resumed = train.main(
+        train.parse_args(
+            ["--max-steps", "2", "--resume", "--out", str(out), "--fake-text", "--batch", "2", "--no-prefetch"]
+        )
+    )
     assert resumed["step"] == 32
 
 
@@ -137,8 +158,9 @@ def test_rollout_states_are_the_default_samplers_own_steps_with_the_true_clip_as
     assert all(a is b for a, b in zip(same, (noise, t, x_t)))  # share 0: the batch is untouched
 
     # eta 0, one step: every clip moves by exactly one step of sample_loop at the same guidance
-    new_noise, new_t, new_x = train.rollout_states(model, video, noise, t, x_t, cond, torch.Generator().manual_seed(1),
-                                                   1.0, 1, text_scale=4.0, eta=0.0)
+    new_noise, new_t, new_x = train.rollout_states(
+        model, video, noise, t, x_t, cond, torch.Generator().manual_seed(1), 1.0, 1, text_scale=4.0, eta=0.0
+    )
     ts = timesteps(12)
     for i in range(n):
         j = min(range(len(ts)), key=lambda j: abs(ts[j] - float(new_t[i])))
@@ -148,14 +170,33 @@ def test_rollout_states_are_the_default_samplers_own_steps_with_the_true_clip_as
         expected = sample_loop(model, start, [ts[j - 1], ts[j]], c, text_scale=4.0)
         assert torch.allclose(new_x[i : i + 1], expected, atol=1e-5)
         # the returned noise puts the state on the line from the true clip: the loss target is unchanged
-        assert torch.allclose(train.add_noise(video[i : i + 1], new_noise[i : i + 1], new_t[i : i + 1]),
-                              new_x[i : i + 1], atol=1e-5)
+        assert torch.allclose(
+            train.add_noise(video[i : i + 1], new_noise[i : i + 1], new_t[i : i + 1]), new_x[i : i + 1], atol=1e-5
+        )
     assert not torch.allclose(new_x, x_t)
 
     # a training run with rollouts goes through and records the setting
     out = tmp_path / "rollout.safetensors"
-    train.main(train.parse_args(["--model", "DiT-T", "--max-steps", "2", "--batch", "2", "--out", str(out), "--fake-text",
-                                 "--no-prefetch", "--rollout-share", "1", "--rollout-steps", "3"]))
+    train.main(
+        train.parse_args(
+            [
+                "--model",
+                "DiT-T",
+                "--max-steps",
+                "2",
+                "--batch",
+                "2",
+                "--out",
+                str(out),
+                "--fake-text",
+                "--no-prefetch",
+                "--rollout-share",
+                "1",
+                "--rollout-steps",
+                "3",
+            ]
+        )
+    )
     meta = json.loads(out.with_suffix(".json").read_text())
     assert meta["step"] == 2 and (meta["rollout_share"], meta["rollout_steps"]) == (1.0, 3)
     assert train.parse_args(["--minutes", "1"]).rollout_share == 0.0
@@ -194,6 +235,21 @@ def test_render_workers_are_separate_processes_with_their_own_data_that_follow_t
         pool.close()
 
     out = tmp_path / "workers.safetensors"  # a training run takes its batches from the workers
-    result = train.main(train.parse_args(["--model", "DiT-T", "--max-steps", "3", "--batch", "2", "--out", str(out),
-                                          "--fake-text", "--render-workers", "2"]))
+    result = train.main(
+        train.parse_args(
+            [
+                "--model",
+                "DiT-T",
+                "--max-steps",
+                "3",
+                "--batch",
+                "2",
+                "--out",
+                str(out),
+                "--fake-text",
+                "--render-workers",
+                "2",
+            ]
+        )
+    )
     assert result["step"] == 3 and all(np.isfinite(result["losses"]))

@@ -47,7 +47,10 @@ def test_linear_motions_move_the_way_they_say(motion, axis, sign):
 def test_rolling_rotates_with_distance_and_collision_reverses_the_pair():
     _, truth = world.render(_spec("rolling", direction="right"))
     assert truth.angles[0, -1] > 1.0
-    pair = (world.ObjectSpec("cube", "red", "big", "colliding", "right"), world.ObjectSpec("star", "blue", "big", "colliding"))
+    pair = (
+        world.ObjectSpec("cube", "red", "big", "colliding", "right"),
+        world.ObjectSpec("star", "blue", "big", "colliding"),
+    )
     _, truth = world.render(world.SceneSpec(objects=pair, background="grass"))
     gap = np.abs(truth.centres[0, :, 0] - truth.centres[1, :, 0])
     i = int(gap.argmin())
@@ -107,7 +110,9 @@ def test_training_never_sees_held_out_combinations_or_faces():
 
 
 def test_every_value_still_appears_in_training():
-    pairs = {(s, c, m, b) for s in world.SHAPES for c in world.COLOUR_NAMES for m in world.MOTIONS for b in world.BACKGROUNDS}
+    pairs = {
+        (s, c, m, b) for s in world.SHAPES for c in world.COLOUR_NAMES for m in world.MOTIONS for b in world.BACKGROUNDS
+    }
     seen = [t for t in pairs if not world.is_held_out(world.ObjectSpec(t[0], t[1], "big", t[2]), t[3])]
     for i, values in enumerate((world.SHAPES, world.COLOUR_NAMES, world.MOTIONS, world.BACKGROUNDS)):
         assert {t[i] for t in seen} == set(values)

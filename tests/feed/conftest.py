@@ -45,8 +45,10 @@ def creators(n):
     start = next(_n)
     for _ in range(n):
         next(_n)
-    users = [User(username=f"creator{start}_{i}", email=f"c{start}_{i}@example.com", birthdate="1990-01-01")
-             for i in range(n)]
+    users = [
+        User(username=f"creator{start}_{i}", email=f"c{start}_{i}@example.com", birthdate="1990-01-01")
+        for i in range(n)
+    ]
     User.objects.bulk_create(users)
     return users
 
@@ -62,10 +64,19 @@ def make_videos(prompts, *, owners=None, hours_ago=1.0, **fields):
     for i, prompt in enumerate(prompts):
         owner = owners[i % len(owners)]
         n = next(_n)
-        rows.append(Video(owner=owner, prompt=prompt, state=fields.get("state", "published"),
-                          visibility=fields.get("visibility", "public"), file=f"videos/f{n}.mp4",
-                          thumbnail=f"videos/f{n}.jpg", published_at=now - timedelta(hours=hours_ago + i * 0.01),
-                          like_count=fields.get("like_count", 0), remix_count=fields.get("remix_count", 0)))
+        rows.append(
+            Video(
+                owner=owner,
+                prompt=prompt,
+                state=fields.get("state", "published"),
+                visibility=fields.get("visibility", "public"),
+                file=f"videos/f{n}.mp4",
+                thumbnail=f"videos/f{n}.jpg",
+                published_at=now - timedelta(hours=hours_ago + i * 0.01),
+                like_count=fields.get("like_count", 0),
+                remix_count=fields.get("remix_count", 0),
+            )
+        )
     Video.objects.bulk_create(rows)
     publish(rows)
     return rows

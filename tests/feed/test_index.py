@@ -20,8 +20,9 @@ def _unit(rng, n):
 def test_search_returns_the_nearest_first(exact):
     rng = np.random.default_rng(0)
     vectors = _unit(rng, 300)
-    built = index.VideoIndex(version=1, index=index.build(vectors, np.arange(1, 301), exact=exact),
-                             uuids={i: f"v{i}" for i in range(1, 301)})
+    built = index.VideoIndex(
+        version=1, index=index.build(vectors, np.arange(1, 301), exact=exact), uuids={i: f"v{i}" for i in range(1, 301)}
+    )
 
     hits = built.search(vectors[41], 5)
 
@@ -54,7 +55,8 @@ def test_rebuild_persists_a_new_version_that_every_process_reloads(settings):
     files = sorted(p.name for p in (index._dir()).glob("v*.faiss"))
     assert files == [f"v{first}.faiss", f"v{second}.faiss"]
     assert {vid for vid, _ in loaded.search(VideoFeatures.objects.get(video=videos[0]).vector(), 1)} == {
-        str(videos[0].pk)}
+        str(videos[0].pk)
+    }
 
 
 def test_publishes_between_rebuilds_are_added_in_place_in_every_process():

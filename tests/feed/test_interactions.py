@@ -33,8 +33,7 @@ def test_like_is_idempotent_and_unlike_undoes_it(user, other):
     assert not Like.objects.exists()
 
 
-@pytest.fixture(params=["missing", "not_a_uuid", "private", "followers", "draft", "removed", "blocked",
-                        "blocked_by"])
+@pytest.fixture(params=["missing", "not_a_uuid", "private", "followers", "draft", "removed", "blocked", "blocked_by"])
 def invisible(request, user, other):
     case = request.param
     if case == "missing":
@@ -53,8 +52,13 @@ def invisible(request, user, other):
 def test_interactions_with_a_video_the_caller_may_not_see_are_404(user, invisible):
     client = client_for(user)
 
-    for method, suffix, body in [("post", "like", None), ("delete", "like", None), ("get", "comments", None),
-                                 ("post", "comments", {"text": "nice"}), ("post", "views", {"watch_ms": 1200})]:
+    for method, suffix, body in [
+        ("post", "like", None),
+        ("delete", "like", None),
+        ("get", "comments", None),
+        ("post", "comments", {"text": "nice"}),
+        ("post", "views", {"watch_ms": 1200}),
+    ]:
         response = getattr(client, method)(url(invisible, suffix), body, format="json")
         assert response.status_code == 404, (method, suffix)
         assert response.json()["error"] == "video_not_found"
@@ -126,8 +130,7 @@ def test_views_record_watch_time(user, other):
     assert View.objects.get().watch_ms == 4200
 
 
-@pytest.mark.parametrize("body", [{}, {"watch_ms": -1}, {"watch_ms": "100"}, {"watch_ms": True},
-                                  {"watch_ms": 1.5}])
+@pytest.mark.parametrize("body", [{}, {"watch_ms": -1}, {"watch_ms": "100"}, {"watch_ms": True}, {"watch_ms": 1.5}])
 def test_malformed_views_are_400(user, other, body):
     video = VideoFactory(owner=other)
 

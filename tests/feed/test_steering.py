@@ -13,26 +13,33 @@ pytestmark = pytest.mark.django_db
 STEERING = "/api/v1/feed/steering"
 
 
-@pytest.mark.parametrize("instruction, boost, avoid, sources, objective", [
-    ("more cats please", ["cats"], [], "everything", "default"),
-    ("no horror", [], ["horror"], "everything", "default"),
-    ("stop showing me horror", [], ["horror"], "everything", "default"),
-    ("less cats, more dogs", ["dogs"], ["cats"], "everything", "default"),
-    ("less cats and dogs", [], ["cats", "dogs"], "everything", "default"),
-    ("no horror but lots of space", ["space"], ["horror"], "everything", "default"),
-    ("I don't like anime, I love cooking", ["cooking"], ["anime"], "everything", "default"),
-    ("show me more kittens", ["cats"], [], "everything", "default"),
-    ("only from people I follow", [], [], "following_only", "default"),
-    ("more from people I follow, and music", ["music"], [], "following_heavy", "default"),
-    ("something calm and relaxing please", [], [], "everything", "calm"),
-    ("give me ideas I can remix", [], [], "everything", "remixable"),
-    ("the latest videos about the ocean", ["ocean"], [], "everything", "fresh"),
-])
+@pytest.mark.parametrize(
+    "instruction, boost, avoid, sources, objective",
+    [
+        ("more cats please", ["cats"], [], "everything", "default"),
+        ("no horror", [], ["horror"], "everything", "default"),
+        ("stop showing me horror", [], ["horror"], "everything", "default"),
+        ("less cats, more dogs", ["dogs"], ["cats"], "everything", "default"),
+        ("less cats and dogs", [], ["cats", "dogs"], "everything", "default"),
+        ("no horror but lots of space", ["space"], ["horror"], "everything", "default"),
+        ("I don't like anime, I love cooking", ["cooking"], ["anime"], "everything", "default"),
+        ("show me more kittens", ["cats"], [], "everything", "default"),
+        ("only from people I follow", [], [], "following_only", "default"),
+        ("more from people I follow, and music", ["music"], [], "following_heavy", "default"),
+        ("something calm and relaxing please", [], [], "everything", "calm"),
+        ("give me ideas I can remix", [], [], "everything", "remixable"),
+        ("the latest videos about the ocean", ["ocean"], [], "everything", "fresh"),
+    ],
+)
 def test_the_embedded_parser_understands_negation_and_contrast(instruction, boost, avoid, sources, objective):
     parsed = validate(embedded.parse(instruction))
 
     assert (parsed["boost"], parsed["avoid"], parsed["sources"], parsed["objective"]) == (
-        boost, avoid, sources, objective)
+        boost,
+        avoid,
+        sources,
+        objective,
+    )
     assert parsed["notes"]
 
 
@@ -45,8 +52,13 @@ def test_put_get_delete_steering(user):
 
     assert put.status_code == 200
     assert put.json()["instruction"] == "less cats, more dogs"
-    assert put.json()["parsed"] == {"boost": ["dogs"], "avoid": ["cats"], "sources": "everything",
-                                    "objective": "default", "notes": "Showing more dogs; no cats."}
+    assert put.json()["parsed"] == {
+        "boost": ["dogs"],
+        "avoid": ["cats"],
+        "sources": "everything",
+        "objective": "default",
+        "notes": "Showing more dogs; no cats.",
+    }
     assert put.json()["parser"] == "embedded"
     assert got.json()["parsed"] == put.json()["parsed"]
     assert deleted.status_code == 204
@@ -131,8 +143,7 @@ def tiny_lm(tmp_path_factory):
     path = tmp_path_factory.mktemp("tiny-lm")
     tokenizer = AutoTokenizer.from_pretrained(model_dir(), local_files_only=True)
     torch.manual_seed(0)
-    model = GPT2LMHeadModel(GPT2Config(vocab_size=len(tokenizer), n_positions=512, n_embd=32, n_layer=1,
-                                       n_head=2))
+    model = GPT2LMHeadModel(GPT2Config(vocab_size=len(tokenizer), n_positions=512, n_embd=32, n_layer=1, n_head=2))
     model.save_pretrained(path)
     tokenizer.save_pretrained(path)
     return str(path)

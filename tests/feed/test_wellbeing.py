@@ -85,8 +85,7 @@ def test_a_good_mood_changes_nothing_but_says_so(user):
     assert "calm" not in [s["type"] for s in answer.json()["suggestions"]]
 
 
-@pytest.mark.parametrize("body", [{}, {"mood": 0}, {"mood": 6}, {"mood": "3"}, {"mood": True},
-                                  {"mood": 3, "note": 5}])
+@pytest.mark.parametrize("body", [{}, {"mood": 0}, {"mood": 6}, {"mood": "3"}, {"mood": True}, {"mood": 3, "note": 5}])
 def test_malformed_checkin_answers_are_400(user, body):
     checkin = Checkin.objects.create(user=user)
 

@@ -22,8 +22,12 @@ def register(username: str) -> tuple[APIClient, str]:
     client = APIClient()
     r = client.post(
         "/api/v1/auth/register",
-        {"username": username, "password": PASSWORD, "email": f"{username}@example.com",
-         "birthdate": birthdate_for_age(30).isoformat()},
+        {
+            "username": username,
+            "password": PASSWORD,
+            "email": f"{username}@example.com",
+            "birthdate": birthdate_for_age(30).isoformat(),
+        },
         format="json",
     )
     assert r.status_code == 201, r.data
@@ -83,8 +87,10 @@ async def test_generate_publish_remix_lineage(runner, fast_render):
 
     # ana generates; progress and the result arrive over the socket
     accepted = await sync_to_async(ana.post)(
-        "/api/v1/generations", {"prompt": "a red ball bouncing on the beach", "duration_s": 2, "seed": 3},
-        format="json", HTTP_IDEMPOTENCY_KEY="first",
+        "/api/v1/generations",
+        {"prompt": "a red ball bouncing on the beach", "duration_s": 2, "seed": 3},
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="first",
     )
     assert accepted.status_code == 202
     events = await events_until(ws, "generation.finished")
@@ -111,11 +117,14 @@ async def test_generate_publish_remix_lineage(runner, fast_render):
 
     # a draft is nobody else's business; published, bo remixes it
     assert (await sync_to_async(bo.get)(f"/api/v1/videos/{job['video']}")).status_code == 404
-    published = await sync_to_async(ana.post)(f"/api/v1/videos/{job['video']}/publish", {"caption": "boing"}, format="json")
+    published = await sync_to_async(ana.post)(
+        f"/api/v1/videos/{job['video']}/publish", {"caption": "boing"}, format="json"
+    )
     assert published.status_code == 200 and published.data["state"] == "published"
     remix = await sync_to_async(bo.post)(
-        "/api/v1/generations", {"prompt": "a blue ball bouncing on the beach", "duration_s": 2,
-                                "remix_of": job["video"]}, format="json",
+        "/api/v1/generations",
+        {"prompt": "a blue ball bouncing on the beach", "duration_s": 2, "remix_of": job["video"]},
+        format="json",
     )
     assert remix.status_code == 202
     remixed = await events_until(ws, "video.remixed")
@@ -141,8 +150,9 @@ def _flip_one_byte(name: str) -> None:
 
 async def test_a_flipped_byte_makes_provenance_invalid(eager, fast_render):
     ana, _ = await sync_to_async(register)("cyd")
-    accepted = await sync_to_async(ana.post)("/api/v1/generations", {"prompt": "a green star falling", "duration_s": 2},
-                                             format="json")
+    accepted = await sync_to_async(ana.post)(
+        "/api/v1/generations", {"prompt": "a green star falling", "duration_s": 2}, format="json"
+    )
     job = (await sync_to_async(ana.get)(f"/api/v1/generations/{accepted.data['id']}")).data
     video = await sync_to_async(Video.objects.get)(pk=job["video"])
 

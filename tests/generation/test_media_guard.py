@@ -97,8 +97,9 @@ def test_a_draft_stops_serving_when_its_cameo_is_revoked(client):
 def test_a_revoked_cameos_preview_stops_serving(client):
     owner = UserFactory()
     cameo = CameoFactory(owner=owner)
-    preview = next(c for c in client_for(owner).get("/api/v1/cameos/mine").data["results"]
-                   if c["id"] == str(cameo.pk))["preview_url"]
+    preview = next(c for c in client_for(owner).get("/api/v1/cameos/mine").data["results"] if c["id"] == str(cameo.pk))[
+        "preview_url"
+    ]
     assert fetch(client, preview).status_code == 200
 
     client_for(owner).delete(f"/api/v1/cameos/{cameo.pk}")
@@ -111,8 +112,9 @@ def test_a_reviewer_still_plays_a_removed_video_in_the_admin_and_a_stranger_does
     reviewer = UserFactory(is_staff=True)
     reviewer.groups.add(ensure_trust_and_safety_group())
     stranger_media = media_of(UserFactory(), video)
-    client_for(UserFactory()).post("/api/v1/reports", {"target_type": "video", "target_id": str(video.pk),
-                                                       "reason": "violence"}, format="json")
+    client_for(UserFactory()).post(
+        "/api/v1/reports", {"target_type": "video", "target_id": str(video.pk), "reason": "violence"}, format="json"
+    )
     case = ReviewCase.objects.get()
     review.case_decide(case=case, reviewer=reviewer, action=Action.REMOVE, reason="Gore.")
 

@@ -44,8 +44,12 @@ def test_stuck_jobs_do_not_hold_the_users_active_slots(settings):
     user = UserFactory()
     never_sent = _job(user)
     _age(never_sent, minutes=10)
-    vanished = _job(user, status=JobStatus.RUNNING, started_at=timezone.now() - timedelta(minutes=5),
-                    heartbeat_at=timezone.now() - timedelta(minutes=5))
+    vanished = _job(
+        user,
+        status=JobStatus.RUNNING,
+        started_at=timezone.now() - timedelta(minutes=5),
+        heartbeat_at=timezone.now() - timedelta(minutes=5),
+    )
 
     stuck = set(GenerationJob.objects.filter(outbox.stuck_jobs()).values_list("pk", flat=True))
     assert stuck == {never_sent.pk, vanished.pk}
@@ -108,8 +112,11 @@ def _wait_for(predicate, timeout: float, what: str):
 
 
 def _start_redis(port: int) -> subprocess.Popen:
-    proc = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                             "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         with socket.socket() as s:
@@ -130,10 +137,15 @@ def _stop(proc: subprocess.Popen | None) -> None:
 
 
 def _django(script: str, **env_vars) -> str:
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "sora_social.settings", "DATABASE_URL": database_url(),
-           **env_vars}
-    out = subprocess.run([sys.executable, "-c", "import django; django.setup()\n" + script], env=env, cwd=BASE,
-                         capture_output=True, text=True, timeout=180)
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "sora_social.settings", "DATABASE_URL": database_url(), **env_vars}
+    out = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()\n" + script],
+        env=env,
+        cwd=BASE,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert out.returncode == 0, out.stderr[-3000:]
     return out.stdout.strip().splitlines()[-1]
 
@@ -173,8 +185,11 @@ def test_a_request_while_the_broker_is_down_is_kept_and_runs_once_when_it_return
         GenerationJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(seconds=30))
         swept = json.loads(_django(SWEEP, REDIS_URL=broker, MEDIA_ROOT=str(tmp_path)))
         assert swept["never_sent"] == 1 and swept["sent"] == 1, swept
-        done = _wait_for(lambda: GenerationJob.objects.filter(pk=job.pk, status=JobStatus.SUCCEEDED).first(),
-                         240, "the kept job to finish")
+        done = _wait_for(
+            lambda: GenerationJob.objects.filter(pk=job.pk, status=JobStatus.SUCCEEDED).first(),
+            240,
+            "the kept job to finish",
+        )
         again = json.loads(_django(SWEEP, REDIS_URL=broker, MEDIA_ROOT=str(tmp_path)))
         assert again["sent"] == 0
         assert done.attempts == 1 and Video.objects.filter(job=done).count() == 1
@@ -184,12 +199,37 @@ def test_a_request_while_the_broker_is_down_is_kept_and_runs_once_when_it_return
 
 
 def _start_worker_on(broker: str, media_root, **env_vars) -> subprocess.Popen:
-    env = {**os.environ, "DATABASE_URL": database_url(), "MEDIA_ROOT": str(media_root), "REDIS_URL": broker,
-           "SORA_GENERATION_STEPS": "4", **env_vars}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "MEDIA_ROOT": str(media_root),
+        "REDIS_URL": broker,
+        "SORA_GENERATION_STEPS": "4",
+        **env_vars,
+    }
     return subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "sora_social", "worker", "-Q", "generation,default",
-         "--pool", "solo", "--without-heartbeat", "--without-gossip", "--without-mingle", "-l", "warning"],
-        env=env, cwd=BASE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "sora_social",
+            "worker",
+            "-Q",
+            "generation,default",
+            "--pool",
+            "solo",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            "-l",
+            "warning",
+        ],
+        env=env,
+        cwd=BASE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
 
 
@@ -205,8 +245,9 @@ def test_a_whole_worker_killed_mid_render_runs_again_within_the_stale_bound(tmp_
     try:
         # Visibility timeout left at its default (12 min): recovery must not wait for it.
         first = _start_worker_on(broker, tmp_path, SORA_GENERATION_STALE_AFTER=str(stale_s), SORA_GENERATION_STEPS="12")
-        accepted = json.loads(_django(REQUEST.format(username=user.username), REDIS_URL=broker,
-                                      MEDIA_ROOT=str(tmp_path)))
+        accepted = json.loads(
+            _django(REQUEST.format(username=user.username), REDIS_URL=broker, MEDIA_ROOT=str(tmp_path))
+        )
         assert accepted["status"] == 202, accepted
         job_id = accepted["body"]["id"]
         _wait_for(lambda: GenerationJob.objects.filter(pk=job_id, progress__gt=0).exists(), 180, "progress")
@@ -217,16 +258,21 @@ def test_a_whole_worker_killed_mid_render_runs_again_within_the_stale_bound(tmp_
         second = _start_worker_on(broker, tmp_path, SORA_GENERATION_STALE_AFTER=str(stale_s))
 
         def swept_back():
-            result = json.loads(_django(SWEEP, REDIS_URL=broker, MEDIA_ROOT=str(tmp_path),
-                                        SORA_GENERATION_STALE_AFTER=str(stale_s)))
+            result = json.loads(
+                _django(SWEEP, REDIS_URL=broker, MEDIA_ROOT=str(tmp_path), SORA_GENERATION_STALE_AFTER=str(stale_s))
+            )
             return result["vanished"] == 1
 
         _wait_for(swept_back, 60, "the sweep to re-queue the dead worker's job")
-        _wait_for(lambda: GenerationJob.objects.filter(pk=job_id, status=JobStatus.RUNNING, attempts=2).exists(),
-                  60, "the job running again")
+        _wait_for(
+            lambda: GenerationJob.objects.filter(pk=job_id, status=JobStatus.RUNNING, attempts=2).exists(),
+            60,
+            "the job running again",
+        )
         running_again_s = time.monotonic() - killed_at
-        job = _wait_for(lambda: GenerationJob.objects.filter(pk=job_id, status=JobStatus.SUCCEEDED).first(),
-                        240, "success")
+        job = _wait_for(
+            lambda: GenerationJob.objects.filter(pk=job_id, status=JobStatus.SUCCEEDED).first(), 240, "success"
+        )
 
         assert running_again_s <= 60, running_again_s
         assert job.attempts == 2 and Video.objects.filter(job_id=job_id).count() == 1
@@ -249,15 +295,19 @@ def test_redis_lost_during_a_render_still_finishes_once(tmp_path):
     worker = None
     try:
         worker = _start_worker_on(broker, tmp_path, SORA_GENERATION_STEPS="12")
-        accepted = json.loads(_django(REQUEST.format(username=user.username), REDIS_URL=broker,
-                                      MEDIA_ROOT=str(tmp_path)))
+        accepted = json.loads(
+            _django(REQUEST.format(username=user.username), REDIS_URL=broker, MEDIA_ROOT=str(tmp_path))
+        )
         job_id = accepted["body"]["id"]
         _wait_for(lambda: GenerationJob.objects.filter(pk=job_id, progress__gt=0).exists(), 180, "progress")
 
         _stop(redis)  # mid-render: progress events and the final ack have nowhere to go
 
-        job = _wait_for(lambda: GenerationJob.objects.filter(pk=job_id, status=JobStatus.SUCCEEDED).first(),
-                        240, "the render to finish without Redis")
+        job = _wait_for(
+            lambda: GenerationJob.objects.filter(pk=job_id, status=JobStatus.SUCCEEDED).first(),
+            240,
+            "the render to finish without Redis",
+        )
         redis = _start_redis(port)  # back, empty (no persistence): nothing left to redeliver
         time.sleep(3)
         swept = json.loads(_django(SWEEP, REDIS_URL=broker, MEDIA_ROOT=str(tmp_path)))

@@ -11,8 +11,9 @@ from generation.provenance import manifest_actions, read_manifest
 @pytest.fixture(scope="module")
 def parent(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("parent")
-    spec = JobSpec(job_id="parent", prompt="a red ball bouncing on the beach", seed=11, duration_s=2,
-                   aspect="landscape", steps=4)
+    spec = JobSpec(
+        job_id="parent", prompt="a red ball bouncing on the beach", seed=11, duration_s=2, aspect="landscape", steps=4
+    )
     return render_job(spec, workdir=workdir)
 
 
@@ -40,11 +41,20 @@ def test_progress_reports_every_step_and_cancel_stops(tmp_path):
 
 def test_a_remix_keeps_the_parents_composition(parent, tmp_path):
     parent_frames = decode_frames(parent.video_path).astype(np.float32)
-    remix_spec = JobSpec(job_id="remix", prompt="a blue ball bouncing on the beach", seed=12, duration_s=2,
-                         aspect="landscape", steps=4, parent_path=parent.video_path, parent_title="parent.mp4",
-                         remix_strength=0.5)
-    fresh_spec = JobSpec(job_id="fresh", prompt="a blue ball bouncing on the beach", seed=12, duration_s=2,
-                         aspect="landscape", steps=4)
+    remix_spec = JobSpec(
+        job_id="remix",
+        prompt="a blue ball bouncing on the beach",
+        seed=12,
+        duration_s=2,
+        aspect="landscape",
+        steps=4,
+        parent_path=parent.video_path,
+        parent_title="parent.mp4",
+        remix_strength=0.5,
+    )
+    fresh_spec = JobSpec(
+        job_id="fresh", prompt="a blue ball bouncing on the beach", seed=12, duration_s=2, aspect="landscape", steps=4
+    )
 
     (tmp_path / "r").mkdir()
     (tmp_path / "f").mkdir()

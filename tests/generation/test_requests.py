@@ -200,12 +200,17 @@ def test_someone_elses_job_is_404(as_user, other):
 
 @pytest.mark.django_db(transaction=True)
 def test_with_the_channel_layer_down_a_generation_completes_and_polling_tells(eager, fast_render, settings):
-    dead = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer",
-                        "CONFIG": {"hosts": [{"address": "redis://127.0.0.1:1/0", "socket_connect_timeout": 0.5}]}}}
+    dead = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [{"address": "redis://127.0.0.1:1/0", "socket_connect_timeout": 0.5}]},
+        }
+    }
     client = client_for(UserFactory())
     with override_settings(CHANNEL_LAYERS=dead):
-        accepted = client.post("/api/v1/generations", {"prompt": "a red ball bouncing on the beach", "duration_s": 2},
-                               format="json")
+        accepted = client.post(
+            "/api/v1/generations", {"prompt": "a red ball bouncing on the beach", "duration_s": 2}, format="json"
+        )
         polled = client.get(f"/api/v1/generations/{accepted.data['id']}")
     assert accepted.status_code == 202
     assert polled.data["status"] == "succeeded" and polled.data["video"]

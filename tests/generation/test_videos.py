@@ -94,8 +94,10 @@ def test_only_the_owner_publishes_or_edits(user, other):
     assert client.post(url(draft, "/publish"), {}, format="json").status_code == 404
 
 
-@pytest.mark.parametrize("body, field", [({"visibility": "world"}, "visibility"), ({"caption": "x" * 501}, "caption"),
-                                         ({"caption": 5}, "caption")])
+@pytest.mark.parametrize(
+    "body, field",
+    [({"visibility": "world"}, "visibility"), ({"caption": "x" * 501}, "caption"), ({"caption": 5}, "caption")],
+)
 def test_bad_publish_input_is_400(user, body, field):
     video = VideoFactory(owner=user, state="draft")
     r = client_for(user).post(url(video, "/publish"), body, format="json")
@@ -158,15 +160,19 @@ def test_signed_url_serves_the_file_without_auth(client, stored):
 
 @pytest.mark.parametrize(
     "header, status, start, end",
-    [("bytes=0-99", 206, 0, 99), ("bytes=100-", 206, 100, 10239), ("bytes=-50", 206, 10190, 10239),
-     ("bytes=10000-20000", 206, 10000, 10239)],
+    [
+        ("bytes=0-99", 206, 0, 99),
+        ("bytes=100-", 206, 100, 10239),
+        ("bytes=-50", 206, 10190, 10239),
+        ("bytes=10000-20000", 206, 10000, 10239),
+    ],
 )
 def test_range_requests_get_206(client, stored, header, status, start, end):
     r = client.get(signed_url(stored), HTTP_RANGE=header)
 
     assert r.status_code == status
     assert r["Content-Range"] == f"bytes {start}-{end}/{len(BLOB)}"
-    assert b"".join(r.streaming_content) == BLOB[start:end + 1]
+    assert b"".join(r.streaming_content) == BLOB[start : end + 1]
 
 
 def test_unsatisfiable_range_is_416(client, stored):

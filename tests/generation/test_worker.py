@@ -53,8 +53,9 @@ def test_killed_worker_job_finishes_once(user, media_root, settings):
     first = start_worker(media_root=str(media_root), visibility_s=VISIBILITY_S, steps=8)
     second = None
     try:
-        r = client.post("/api/v1/generations", {"prompt": "a yellow ball falling on grass", "duration_s": 4},
-                        format="json")
+        r = client.post(
+            "/api/v1/generations", {"prompt": "a yellow ball falling on grass", "duration_s": 4}, format="json"
+        )
         assert r.status_code == 202
         job_id = r.data["id"]
 
@@ -73,8 +74,9 @@ def test_killed_worker_job_finishes_once(user, media_root, settings):
         assert Video.objects.filter(job_id=job_id).count() == 1
         files = sorted(p.name for p in Path(media_root, "videos").iterdir())
         assert files == [f"{job_id}.jpg", f"{job_id}.mp4"]
-        body = APIClient().get(client.get(f"/api/v1/videos/{job.video.pk}").data["media"]["video_url"]
-                               .replace("http://testserver", ""))
+        body = APIClient().get(
+            client.get(f"/api/v1/videos/{job.video.pk}").data["media"]["video_url"].replace("http://testserver", "")
+        )
         assert body.status_code == 200
     finally:
         stop_worker(first)

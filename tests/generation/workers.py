@@ -29,9 +29,27 @@ def start_worker(*, media_root: str | None = None, visibility_s: int | None = No
         # A redelivered task takes over only from a worker whose heartbeat went stale.
         env["SORA_GENERATION_STALE_AFTER"] = str(visibility_s / 4)
     return subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "sora_social", "worker", "-Q", "generation,default",
-         "--pool", "solo", "--without-heartbeat", "--without-gossip", "--without-mingle", "-l", "warning"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "sora_social",
+            "worker",
+            "-Q",
+            "generation,default",
+            "--pool",
+            "solo",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            "-l",
+            "warning",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
 
 

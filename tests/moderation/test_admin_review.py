@@ -20,8 +20,11 @@ def reviewer(db):
 @pytest.fixture
 def case(user, other):
     video = VideoFactory(owner=other, prompt="a knight duels a dragon")
-    client_for(user).post("/api/v1/reports", {"target_type": "video", "target_id": str(video.pk),
-                                              "reason": "violence", "details": "too gory"}, format="json")
+    client_for(user).post(
+        "/api/v1/reports",
+        {"target_type": "video", "target_id": str(video.pk), "reason": "violence", "details": "too gory"},
+        format="json",
+    )
     return ReviewCase.objects.get()
 
 
@@ -76,8 +79,9 @@ def test_the_queue_opens_on_open_cases_urgent_first_and_a_decision_moves_to_the_
     urgent_owner = TeenFactory()
     urgent = VideoFactory(owner=urgent_owner, prompt="an urgent later case")
     for video in (normal, urgent):
-        client_for(reporter).post("/api/v1/reports", {"target_type": "video", "target_id": str(video.pk),
-                                                      "reason": "hate"}, format="json")
+        client_for(reporter).post(
+            "/api/v1/reports", {"target_type": "video", "target_id": str(video.pk), "reason": "hate"}, format="json"
+        )
     client.force_login(reviewer)
 
     first = client.get("/admin/moderation/reviewcase/")
@@ -90,8 +94,10 @@ def test_the_queue_opens_on_open_cases_urgent_first_and_a_decision_moves_to_the_
     listed = client.get("/admin/moderation/reviewcase/?status__exact=open").content.decode()
     assert "a knight duels a dragon" not in listed and "an urgent later case" in listed
     everything = client.get("/admin/moderation/reviewcase/?o=").content.decode()
-    order = [everything.index(prompt) for prompt in
-             ("an urgent later case", "an ordinary later case", "a knight duels a dragon")]
+    order = [
+        everything.index(prompt)
+        for prompt in ("an urgent later case", "an ordinary later case", "a knight duels a dragon")
+    ]
     assert order == sorted(order), "open urgent, then open normal, then decided"
 
 
@@ -128,8 +134,9 @@ def test_a_decided_case_shows_the_decision_instead_of_a_form(client, reviewer, c
 
 def test_a_user_case_shows_the_accounts_recent_content(client, reviewer, user, other):
     VideoFactory(owner=other, prompt="a very recent upload")
-    client_for(user).post("/api/v1/reports", {"target_type": "user", "target_id": other.username,
-                                              "reason": "spam"}, format="json")
+    client_for(user).post(
+        "/api/v1/reports", {"target_type": "user", "target_id": other.username, "reason": "spam"}, format="json"
+    )
     case = ReviewCase.objects.get(target_type="user")
     client.force_login(reviewer)
     page = client.get(f"/admin/moderation/reviewcase/{case.pk}/change/").content.decode()
@@ -141,8 +148,11 @@ def test_urgent_cases_say_which_rule_fired(client, reviewer):
     from tests.factories import TeenFactory
 
     teen_video = VideoFactory(owner=TeenFactory(), prompt="a teen's video")
-    client_for(UserFactory()).post("/api/v1/reports", {"target_type": "video", "target_id": str(teen_video.pk),
-                                                       "reason": "harassment"}, format="json")
+    client_for(UserFactory()).post(
+        "/api/v1/reports",
+        {"target_type": "video", "target_id": str(teen_video.pk), "reason": "harassment"},
+        format="json",
+    )
     case = ReviewCase.objects.get()
     client.force_login(reviewer)
     page = client.get(f"/admin/moderation/reviewcase/{case.pk}/change/").content.decode()
@@ -154,8 +164,9 @@ def test_the_appeal_page_names_the_decision(client, reviewer, case, other):
     from moderation.models import Action
 
     review.case_decide(case=case, reviewer=reviewer, action=Action.REMOVE, reason="Too gory for the feed.")
-    client_for(other).post("/api/v1/appeals", {"video_id": str(case.video_id), "text": "It is a cartoon."},
-                           format="json")
+    client_for(other).post(
+        "/api/v1/appeals", {"video_id": str(case.video_id), "text": "It is a cartoon."}, format="json"
+    )
     second = UserFactory(is_staff=True)
     second.groups.add(ensure_trust_and_safety_group())
     client.force_login(second)

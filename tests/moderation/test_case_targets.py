@@ -28,8 +28,9 @@ def reviewer(db):
 
 
 def report(user, target_type, target_id, reason="harassment"):
-    r = client_for(user).post("/api/v1/reports", {"target_type": target_type, "target_id": str(target_id),
-                                                  "reason": reason}, format="json")
+    r = client_for(user).post(
+        "/api/v1/reports", {"target_type": target_type, "target_id": str(target_id), "reason": reason}, format="json"
+    )
     assert r.status_code == 201, r.content
     return ReviewCase.objects.get(target_type=target_type, target_id=str(target_id), status="open")
 
@@ -43,8 +44,9 @@ def commented():
     """An innocent creator's video with a spam comment by someone else on it."""
     creator, commenter = UserFactory(), UserFactory()
     video = VideoFactory(owner=creator, frame_hashes=[7, 8, 9], published_at="2026-01-01T00:00:00Z")
-    r = client_for(commenter).post(f"/api/v1/videos/{video.pk}/comments", {"text": "check out my channel for free followers"},
-                                   format="json")
+    r = client_for(commenter).post(
+        f"/api/v1/videos/{video.pk}/comments", {"text": "check out my channel for free followers"}, format="json"
+    )
     assert r.status_code == 201, r.content
     return creator, commenter, video, Comment.objects.get(pk=r.data["id"])
 
@@ -75,18 +77,21 @@ def test_removing_on_a_comment_case_removes_the_comment_not_the_video(commented,
 
 def test_the_video_owner_has_nothing_to_appeal_after_a_comment_removal(commented, reviewer):
     creator, _, video, comment = commented
-    review.case_decide(case=report(UserFactory(), "comment", comment.pk), reviewer=reviewer,
-                       action=Action.REMOVE, reason="Spam.")
+    review.case_decide(
+        case=report(UserFactory(), "comment", comment.pk), reviewer=reviewer, action=Action.REMOVE, reason="Spam."
+    )
     r = client_for(creator).post("/api/v1/appeals", {"video_id": str(video.pk), "text": "why?"}, format="json")
     assert r.status_code == 404 and r.data["error"] == "nothing_to_appeal"
 
 
 def test_a_removed_comment_cannot_be_reported_again(commented, reviewer):
     _, _, _, comment = commented
-    review.case_decide(case=report(UserFactory(), "comment", comment.pk), reviewer=reviewer,
-                       action=Action.REMOVE, reason="Spam.")
-    r = client_for(UserFactory()).post("/api/v1/reports", {"target_type": "comment", "target_id": str(comment.pk),
-                                                           "reason": "hate"}, format="json")
+    review.case_decide(
+        case=report(UserFactory(), "comment", comment.pk), reviewer=reviewer, action=Action.REMOVE, reason="Spam."
+    )
+    r = client_for(UserFactory()).post(
+        "/api/v1/reports", {"target_type": "comment", "target_id": str(comment.pk), "reason": "hate"}, format="json"
+    )
     assert r.status_code == 404
 
 
@@ -95,8 +100,9 @@ def test_removing_on_a_video_case_removes_that_video_and_tells_its_owner(reviewe
     video = VideoFactory(owner=owner, frame_hashes=[1, 2])
     bystander = VideoFactory(owner=owner)
 
-    decision = review.case_decide(case=report(UserFactory(), "video", video.pk), reviewer=reviewer,
-                                  action=Action.REMOVE, reason="Violence.")
+    decision = review.case_decide(
+        case=report(UserFactory(), "video", video.pk), reviewer=reviewer, action=Action.REMOVE, reason="Violence."
+    )
 
     assert Video.objects.get(pk=video.pk).state == "removed"
     assert Video.objects.get(pk=bystander.pk).state == "published"
@@ -127,8 +133,12 @@ def test_removing_on_a_cameo_case_revokes_that_cameo_only(reviewer):
     cameo = CameoFactory(owner=owner, permission="everyone")
     other_cameo = CameoFactory(owner=owner, permission="everyone")
 
-    decision = review.case_decide(case=report(UserFactory(), "cameo", cameo.pk, reason="likeness"),
-                                  reviewer=reviewer, action=Action.REMOVE, reason="Not their face.")
+    decision = review.case_decide(
+        case=report(UserFactory(), "cameo", cameo.pk, reason="likeness"),
+        reviewer=reviewer,
+        action=Action.REMOVE,
+        reason="Not their face.",
+    )
 
     assert Cameo.objects.get(pk=cameo.pk).revoked_at is not None
     assert Cameo.objects.get(pk=other_cameo.pk).revoked_at is None
@@ -147,12 +157,15 @@ def test_a_target_that_vanished_is_a_conflict_and_nothing_is_decided(commented, 
     assert case.status == "open" and Video.objects.get(pk=video.pk).state == "published"
 
 
-@pytest.mark.parametrize("target_type, offered", [
-    ("video", ["Dismiss", "Remove video", "Remove video + strike", "Suspend account"]),
-    ("comment", ["Dismiss", "Remove comment", "Remove comment + strike", "Suspend author"]),
-    ("user", ["Dismiss", "Suspend account"]),
-    ("cameo", ["Dismiss", "Revoke cameo", "Revoke cameo + strike", "Suspend owner"]),
-])
+@pytest.mark.parametrize(
+    "target_type, offered",
+    [
+        ("video", ["Dismiss", "Remove video", "Remove video + strike", "Suspend account"]),
+        ("comment", ["Dismiss", "Remove comment", "Remove comment + strike", "Suspend author"]),
+        ("user", ["Dismiss", "Suspend account"]),
+        ("cameo", ["Dismiss", "Revoke cameo", "Revoke cameo + strike", "Suspend owner"]),
+    ],
+)
 def test_each_kind_offers_only_the_actions_that_fit_it(target_type, offered):
     assert list(review.case_actions(ReviewCase(target_type=target_type)).values()) == offered
 

@@ -14,11 +14,13 @@ def run(lines: list[str]) -> list[dict]:
 
 
 def test_one_verdict_line_per_input_line():
-    results = run([
-        json.dumps({"prompt": "a horror movie zombie"}),
-        json.dumps({"prompt": "p0rn video", "teen": False}),
-        json.dumps({"prompt": "a couple kissing passionately on a bed", "teen": True}),
-    ])
+    results = run(
+        [
+            json.dumps({"prompt": "a horror movie zombie"}),
+            json.dumps({"prompt": "p0rn video", "teen": False}),
+            json.dumps({"prompt": "a couple kissing passionately on a bed", "teen": True}),
+        ]
+    )
 
     assert [r["allowed"] for r in results] == [True, False, False]
     assert results[0]["categories"] == []
@@ -29,13 +31,15 @@ def test_one_verdict_line_per_input_line():
 
 
 def test_malformed_lines_get_an_error_and_the_command_goes_on():
-    results = run([
-        "not json",
-        json.dumps(["a", "list"]),
-        json.dumps({"text": "wrong key"}),
-        json.dumps({"prompt": "a cat", "teen": "yes"}),
-        json.dumps({"prompt": "a beach volleyball game"}),
-    ])
+    results = run(
+        [
+            "not json",
+            json.dumps(["a", "list"]),
+            json.dumps({"text": "wrong key"}),
+            json.dumps({"prompt": "a cat", "teen": "yes"}),
+            json.dumps({"prompt": "a beach volleyball game"}),
+        ]
+    )
 
     assert [set(r) for r in results[:4]] == [{"error"}] * 4
     assert results[4]["allowed"] is True

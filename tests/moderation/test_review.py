@@ -14,8 +14,9 @@ pytestmark = pytest.mark.django_db
 
 
 def report(user, target_type, target_id, reason="harassment"):
-    return client_for(user).post("/api/v1/reports", {"target_type": target_type, "target_id": str(target_id),
-                                                     "reason": reason}, format="json")
+    return client_for(user).post(
+        "/api/v1/reports", {"target_type": target_type, "target_id": str(target_id), "reason": reason}, format="json"
+    )
 
 
 @pytest.fixture
@@ -53,11 +54,14 @@ def test_a_report_about_a_teen_goes_to_the_front(user):
     assert ReviewCase.objects.get().priority == 0
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"target_type": "planet", "target_id": "x", "reason": "hate"}, "target_type"),
-    ({"target_type": "video", "target_id": "x", "reason": "boring"}, "reason"),
-    ({"target_type": "video", "reason": "hate"}, "target_id"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"target_type": "planet", "target_id": "x", "reason": "hate"}, "target_type"),
+        ({"target_type": "video", "target_id": "x", "reason": "boring"}, "reason"),
+        ({"target_type": "video", "reason": "hate"}, "target_id"),
+    ],
+)
 def test_bad_reports_are_400(user, body, field):
     r = client_for(user).post("/api/v1/reports", body, format="json")
     assert r.status_code == 400 and field in r.data["fields"]
@@ -76,8 +80,9 @@ def test_remove_decision_hides_the_video_and_tells_its_owner(user, other, review
     video = VideoFactory(owner=other, frame_hashes=[1, 2, 3])
     report(user, "video", video.pk)
 
-    decision = review.case_decide(case=ReviewCase.objects.get(), reviewer=reviewer, action=Action.REMOVE,
-                                  reason="Graphic violence.")
+    decision = review.case_decide(
+        case=ReviewCase.objects.get(), reviewer=reviewer, action=Action.REMOVE, reason="Graphic violence."
+    )
 
     assert client_for(user).get(f"/api/v1/videos/{video.pk}").status_code == 404
     notes = client_for(other).get("/api/v1/notifications").data["results"]
@@ -113,13 +118,14 @@ def test_an_appeal_goes_to_another_reviewer_and_restores(user, other, reviewer):
 
     video = VideoFactory(owner=other, published_at="2026-01-01T00:00:00Z")
     report(user, "video", video.pk)
-    review.case_decide(case=ReviewCase.objects.get(), reviewer=reviewer, action=Action.REMOVE_STRIKE,
-                       reason="Looked like harassment.")
+    review.case_decide(
+        case=ReviewCase.objects.get(), reviewer=reviewer, action=Action.REMOVE_STRIKE, reason="Looked like harassment."
+    )
 
-    filed = client_for(other).post("/api/v1/appeals", {"video_id": str(video.pk), "text": "It is satire."},
-                                   format="json")
-    again = client_for(other).post("/api/v1/appeals", {"video_id": str(video.pk), "text": "Please."},
-                                   format="json")
+    filed = client_for(other).post(
+        "/api/v1/appeals", {"video_id": str(video.pk), "text": "It is satire."}, format="json"
+    )
+    again = client_for(other).post("/api/v1/appeals", {"video_id": str(video.pk), "text": "Please."}, format="json")
     appeal = Appeal.objects.get()
     with pytest.raises(Forbidden):
         review.appeal_decide(appeal=appeal, reviewer=reviewer, uphold=True, reason="mine")
@@ -152,7 +158,7 @@ def moving_square(seed: int, n: int = 48) -> np.ndarray:
     colour, y = rng.integers(0, 255, 3), int(rng.integers(10, 80))
     for i in range(n):
         x = int(rng.integers(0, 10)) + i
-        frames[i, y:y + 30, x:x + 30] = colour
+        frames[i, y : y + 30, x : x + 30] = colour
     return frames
 
 
@@ -185,8 +191,10 @@ def test_a_render_matching_a_removed_video_is_blocked(eager, fast_render):
     assert job["status"] == "blocked" and "removed" in job["error"] and job["video"] is None
 
 
-@pytest.mark.parametrize("text", ["I will kill you and your whole family tonight", "i'm gonna stab you",
-                                  "go kill yourself", "you're going to die"])
+@pytest.mark.parametrize(
+    "text",
+    ["I will kill you and your whole family tonight", "i'm gonna stab you", "go kill yourself", "you're going to die"],
+)
 def test_direct_threats_are_blocked_as_harassment(text):
     from moderation.services import prompt_verdict
 
@@ -194,8 +202,9 @@ def test_direct_threats_are_blocked_as_harassment(text):
     assert not verdict.allowed and "harassment" in verdict.categories
 
 
-@pytest.mark.parametrize("text", ["a detective says I will find you", "a kid shouts I'm going to win",
-                                  "a cat that will steal your heart"])
+@pytest.mark.parametrize(
+    "text", ["a detective says I will find you", "a kid shouts I'm going to win", "a cat that will steal your heart"]
+)
 def test_ordinary_future_tense_is_not_a_threat(text):
     from moderation.services import prompt_verdict
 

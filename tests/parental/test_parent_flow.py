@@ -17,18 +17,38 @@ from tests.feed.conftest import make_videos
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
-PROMPTS = [f"a calm {thing} in a sunny meadow" for thing in
-           ["cat", "dog", "horse", "rabbit", "goat", "duck", "fox", "owl", "deer", "sheep", "cow", "bee",
-            "frog", "swan", "hen", "pig"]]
+PROMPTS = [
+    f"a calm {thing} in a sunny meadow"
+    for thing in [
+        "cat",
+        "dog",
+        "horse",
+        "rabbit",
+        "goat",
+        "duck",
+        "fox",
+        "owl",
+        "deer",
+        "sheep",
+        "cow",
+        "bee",
+        "frog",
+        "swan",
+        "hen",
+        "pig",
+    ]
+]
 
 
 def given_a_teen_with_a_friend_and_a_corpus():
     teen, parent, friend = TeenFactory(), UserFactory(), TeenFactory()  # adults never DM teens
     Follow.objects.create(follower=teen, followee=friend)
     Follow.objects.create(follower=friend, followee=teen)
-    Steering.objects.create(user=teen, instruction="more dogs", parsed={"boost": ["dogs"], "avoid": [],
-                                                                         "sources": "everything",
-                                                                         "objective": "default", "notes": ""})
+    Steering.objects.create(
+        user=teen,
+        instruction="more dogs",
+        parsed={"boost": ["dogs"], "avoid": [], "sources": "everything", "objective": "default", "notes": ""},
+    )
     make_videos(PROMPTS)
     return teen, parent, friend
 
@@ -40,12 +60,14 @@ async def test_parent_controls_hold_through_the_api():
     await ws.connect(timeout=10)
     await ws.receive_json_from(timeout=10)  # hello
 
-    link = await sync_to_async(as_parent.post)("/api/v1/parental/links", {"teen_username": teen.username},
-                                              format="json")
+    link = await sync_to_async(as_parent.post)(
+        "/api/v1/parental/links", {"teen_username": teen.username}, format="json"
+    )
     accepted = await sync_to_async(as_teen.post)(f"/api/v1/parental/links/{link.data['id']}/accept")
     patched = await sync_to_async(as_parent.patch)(
         f"/api/v1/parental/teens/{teen.username}/controls",
-        {"personalized_feed": False, "dm_policy": "nobody", "feed_daily_limit": 10}, format="json",
+        {"personalized_feed": False, "dm_policy": "nobody", "feed_daily_limit": 10},
+        format="json",
     )
     assert (link.status_code, accepted.status_code, patched.status_code) == (201, 200, 200)
 

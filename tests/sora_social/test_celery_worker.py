@@ -15,9 +15,26 @@ pytestmark = pytest.mark.redis
 @pytest.fixture
 def worker():
     proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "sora_social", "worker", "-Q", "default,generation",
-         "--pool", "solo", "--without-heartbeat", "--without-gossip", "--without-mingle", "-l", "warning"],
-        env={**os.environ}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "sora_social",
+            "worker",
+            "-Q",
+            "default,generation",
+            "--pool",
+            "solo",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            "-l",
+            "warning",
+        ],
+        env={**os.environ},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     yield proc
     proc.terminate()

@@ -28,8 +28,9 @@ def queues_of(command: str) -> set[str]:
 
 def test_a_plain_up_renders_videos_every_queue_has_a_consumer():
     services = load("compose.yml")["services"]
-    consumed = set().union(*(queues_of(s.get("command", "")) for s in services.values()
-                             if isinstance(s.get("command"), str)))
+    consumed = set().union(
+        *(queues_of(s.get("command", "")) for s in services.values() if isinstance(s.get("command"), str))
+    )
     assert {q.name for q in app.conf.task_queues} <= consumed
     assert not any(s.get("profiles") for s in services.values()), "nothing essential hides behind a profile"
 

@@ -53,13 +53,15 @@ def free_port() -> int:
 
 def run_against(port: int) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL"}}
-    env.update(DJANGO_SETTINGS_MODULE="sora_social.settings", DATABASE_URL=f"postgres://postgres@127.0.0.1:{port}/x",
-               DB_CONNECT_TIMEOUT=str(CONNECT_TIMEOUT))
-    out = subprocess.run([sys.executable, "-c", SCRIPT], env=env, cwd=BASE, capture_output=True, text=True,
-                         timeout=120)
+    env.update(
+        DJANGO_SETTINGS_MODULE="sora_social.settings",
+        DATABASE_URL=f"postgres://postgres@127.0.0.1:{port}/x",
+        DB_CONNECT_TIMEOUT=str(CONNECT_TIMEOUT),
+    )
+    out = subprocess.run([sys.executable, "-c", SCRIPT], env=env, cwd=BASE, capture_output=True, text=True, timeout=120)
     line = next((line for line in out.stdout.splitlines() if line.startswith("RESULT ")), None)
     assert line, out.stdout[-2000:] + out.stderr[-4000:]
-    return json.loads(line[len("RESULT "):])
+    return json.loads(line[len("RESULT ") :])
 
 
 @pytest.fixture

@@ -70,8 +70,11 @@ def test_readyz_names_an_unreachable_database(tmp_path):
         "from django.test import Client; r = Client().get('/readyz');"
         "print(json.dumps({'status': r.status_code, 'body': r.json()}))"
     )
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "sora_social.settings",
-           "DATABASE_URL": "postgres://nobody@127.0.0.1:1/none"}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "sora_social.settings",
+        "DATABASE_URL": "postgres://nobody@127.0.0.1:1/none",
+    }
     env.pop("REDIS_URL", None)
     out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60)
 

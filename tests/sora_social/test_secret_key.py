@@ -20,10 +20,12 @@ A_GOOD_KEY = "k" * 20 + "-a-random-enough-value-for-tests-0123456789"
 def start(tmp_path, **env_vars) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "SECRET_KEY_FILE", "DEBUG"}}
     # No key file unless the case names one: the checkout's own var/secret_key must not leak in.
-    env.update({"DJANGO_SETTINGS_MODULE": "sora_social.settings", "SECRET_KEY_FILE": str(tmp_path / "none"),
-                **env_vars})
-    return subprocess.run([sys.executable, "-c", PRINT_KEY], env=env, cwd=BASE,
-                          capture_output=True, text=True, timeout=60)
+    env.update(
+        {"DJANGO_SETTINGS_MODULE": "sora_social.settings", "SECRET_KEY_FILE": str(tmp_path / "none"), **env_vars}
+    )
+    return subprocess.run(
+        [sys.executable, "-c", PRINT_KEY], env=env, cwd=BASE, capture_output=True, text=True, timeout=60
+    )
 
 
 def test_no_key_with_debug_off_refuses_to_start(tmp_path):
@@ -79,12 +81,26 @@ def test_make_writes_a_private_random_key_for_the_checkout():
 
 def test_check_deploy_is_clean_with_the_documented_production_settings(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
-    env.update(DJANGO_SETTINGS_MODULE="sora_social.settings", DEBUG="false", SECRET_KEY=A_GOOD_KEY,
-               SECURE_SSL_REDIRECT="true", SECURE_HSTS_SECONDS="31536000", SECURE_COOKIES="true",
-               SECURE_HSTS_INCLUDE_SUBDOMAINS="true", SECURE_HSTS_PRELOAD="true",
-               SECURE_PROXY_SSL_HEADER="true", ALLOWED_HOSTS="api.example.com")
-    out = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-                         env=env, cwd=BASE, capture_output=True, text=True, timeout=120)
+    env.update(
+        DJANGO_SETTINGS_MODULE="sora_social.settings",
+        DEBUG="false",
+        SECRET_KEY=A_GOOD_KEY,
+        SECURE_SSL_REDIRECT="true",
+        SECURE_HSTS_SECONDS="31536000",
+        SECURE_COOKIES="true",
+        SECURE_HSTS_INCLUDE_SUBDOMAINS="true",
+        SECURE_HSTS_PRELOAD="true",
+        SECURE_PROXY_SSL_HEADER="true",
+        ALLOWED_HOSTS="api.example.com",
+    )
+    out = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        cwd=BASE,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.returncode == 0, out.stdout + out.stderr
     assert "no issues" in out.stdout
 
@@ -92,6 +108,12 @@ def test_check_deploy_is_clean_with_the_documented_production_settings(tmp_path)
 def test_check_deploy_warns_without_them(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
     env.update(DJANGO_SETTINGS_MODULE="sora_social.settings", DEBUG="false", SECRET_KEY=A_GOOD_KEY)
-    out = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-                         env=env, cwd=BASE, capture_output=True, text=True, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        cwd=BASE,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.returncode != 0 and "SECURE_SSL_REDIRECT" in out.stderr + out.stdout

@@ -33,8 +33,11 @@ print(json.dumps({
 
 
 def configured(**env_vars) -> dict:
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"DATABASE_URL", "REDIS_URL", "SORA_INVITES_REQUIRED", "MEDIA_ROOT", "ALLOWED_HOSTS"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "REDIS_URL", "SORA_INVITES_REQUIRED", "MEDIA_ROOT", "ALLOWED_HOSTS"}
+    }
     env.update(DJANGO_SETTINGS_MODULE="sora_social.settings", **env_vars)
     out = subprocess.run([sys.executable, "-c", SCRIPT], env=env, capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
@@ -84,8 +87,9 @@ def test_c2pa_paths_come_from_the_environment(tmp_path):
 
 
 def test_beat_has_a_schedule_and_postgres_has_bounded_waits():
-    conf = configured(DATABASE_URL="postgres://postgres@127.0.0.1:5432/x", DB_CONNECT_TIMEOUT="3",
-                      DB_STATEMENT_TIMEOUT_MS="1500")
+    conf = configured(
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/x", DB_CONNECT_TIMEOUT="3", DB_STATEMENT_TIMEOUT_MS="1500"
+    )
     assert conf["beat"] == ["feed.index_rebuild", "generation.sweep"]
     assert conf["db_options"]["connect_timeout"] == 3
     assert "statement_timeout=1500" in conf["db_options"]["options"]

@@ -11,14 +11,20 @@ from tests.factories import TeenFactory, UserFactory, VideoFactory
 
 pytestmark = pytest.mark.django_db
 
-DEAD_REDIS = {"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": "redis://127.0.0.1:1/0",
-                          "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5}}}
+DEAD_REDIS = {
+    "default": {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",
+        "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5},
+    }
+}
 
 
 @pytest.fixture
 def rates(settings):
     def set_rate(kind, rate):
         settings.SORA_USER_WRITE_RATES = {**settings.SORA_USER_WRITE_RATES, kind: rate}
+
     return set_rate
 
 
@@ -48,8 +54,11 @@ def test_reports_are_limited_per_reporter(rates):
     codes = []
     for _ in range(4):
         video = VideoFactory()
-        codes.append(client.post("/api/v1/reports", {"target_type": "video", "target_id": str(video.pk),
-                                                     "reason": "spam"}, format="json"))
+        codes.append(
+            client.post(
+                "/api/v1/reports", {"target_type": "video", "target_id": str(video.pk), "reason": "spam"}, format="json"
+            )
+        )
     assert [r.status_code for r in codes[:3]] == [201, 201, 201]
     assert_limited(codes[3], "report")
     assert Report.objects.count() == 3
@@ -59,8 +68,9 @@ def test_comments_are_limited_per_author_and_others_can_still_comment(rates):
     rates("comment", "2/min")
     video = VideoFactory()
     spammer, someone = client_for(UserFactory()), client_for(UserFactory())
-    codes = [spammer.post(f"/api/v1/videos/{video.pk}/comments", {"text": f"nice {i}"}, format="json")
-             for i in range(3)]
+    codes = [
+        spammer.post(f"/api/v1/videos/{video.pk}/comments", {"text": f"nice {i}"}, format="json") for i in range(3)
+    ]
     assert [r.status_code for r in codes[:2]] == [201, 201]
     assert_limited(codes[2], "comment")
     assert someone.post(f"/api/v1/videos/{video.pk}/comments", {"text": "lovely"}, format="json").status_code == 201
@@ -90,8 +100,9 @@ def test_messages_are_limited_per_sender(rates):
     rates("message", "2/min")
     sender, recipient = UserFactory(dm_policy="everyone"), UserFactory(dm_policy="everyone")
     client = client_for(sender)
-    codes = [client.post(f"/api/v1/messages/{recipient.username}", {"text": f"hi {i}"}, format="json")
-             for i in range(3)]
+    codes = [
+        client.post(f"/api/v1/messages/{recipient.username}", {"text": f"hi {i}"}, format="json") for i in range(3)
+    ]
     assert [r.status_code for r in codes[:2]] == [201, 201]
     assert_limited(codes[2], "message")
 
@@ -112,6 +123,8 @@ def test_write_limits_fail_open_when_the_cache_is_down(rates):
     video = VideoFactory()
     client = client_for(UserFactory())
     with override_settings(CACHES=DEAD_REDIS):
-        codes = [client.post(f"/api/v1/videos/{video.pk}/comments", {"text": f"ok {i}"}, format="json").status_code
-                 for i in range(3)]
+        codes = [
+            client.post(f"/api/v1/videos/{video.pk}/comments", {"text": f"ok {i}"}, format="json").status_code
+            for i in range(3)
+        ]
     assert codes == [201, 201, 201]
