@@ -111,6 +111,7 @@ class NotificationKind(models.TextChoices):
     REMIX = "remix"
     CAMEO_USED = "cameo_used"
     CAMEO_TAKEN_DOWN = "cameo_taken_down"
+    CAMEO_REVOKED = "cameo_revoked"
     MODERATION = "moderation_decision"
     PARENTAL = "parental_changed"
     GENERATION = "generation_finished"

@@ -253,7 +253,27 @@ def cameo_revoke(*, owner: User, cameo_id) -> None:
         )
         if enrollment is not None:
             Enrollment.objects.filter(pk=enrollment.pk).update(capture="")
+        _tell_creators_of_revoke(cameo)
         transaction.on_commit(lambda: _delete_stored(files))
+
+
+def _tell_creators_of_revoke(cameo: Cameo) -> None:
+    """Each creator whose videos carried the cameo learns once why those videos went dark for others."""
+    from accounts.notifications import notify
+
+    carried: dict = {}
+    for creator_id, video_id in (
+        Appearance.objects.filter(cameo=cameo)
+        .exclude(video__owner=cameo.owner)
+        .values_list("video__owner_id", "video_id")
+    ):
+        carried.setdefault(creator_id, []).append(str(video_id))
+    for creator_id, video_ids in carried.items():
+        notify(
+            recipient=creator_id,
+            kind="cameo_revoked",
+            data={"cameo": str(cameo.pk), "cameo_name": cameo.name, "videos": video_ids},
+        )
 
 
 def _delete_stored(names: list[str]) -> None:

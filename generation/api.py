@@ -44,7 +44,8 @@ class GenerationsApi(APIView):
                 e403="cameo_not_permitted",
                 e404="video_not_found: remix_of is not visible",
                 e409="idempotency_conflict or parent_removed",
-                e422="prompt_blocked {categories} or cameo_restriction {cameo, rule}",
+                e422="prompt_blocked {categories}, cameo_restriction {cameo, rule} or too_many_cameos "
+                "{max_cameos}: the model draws one cameo per video for now",
                 e429="daily_limit or too_many_active, with Retry-After",
             ),
         },

@@ -1,4 +1,4 @@
-from sora_social.errors import Conflict, Forbidden, LimitReached
+from sora_social.errors import Conflict, Forbidden, LimitReached, PolicyRefused
 
 
 class ParentRemoved(Conflict):
@@ -29,3 +29,8 @@ class NotCancellable(Conflict):
 class NotOwner(Forbidden):
     code = "not_owner"
     default_detail = "Only the owner can change this video."
+
+
+class TooManyCameos(PolicyRefused):
+    code = "too_many_cameos"
+    default_detail = "The model draws one cameo per video for now: name one."

@@ -118,7 +118,7 @@ def render_job(
         seed=spec.seed,
         duration_s=spec.duration_s,
         aspect=spec.aspect,
-        cameo_reference=spec.cameo_references[0] if spec.cameo_references else None,
+        cameo_reference=spec.cameo_references[0] if spec.cameo_references else None,  # capabilities.MAX_DRAWN_CAMEOS
         on_step=on_step,
         should_cancel=should_cancel,
     )

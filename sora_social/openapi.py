@@ -27,7 +27,7 @@ class ContractSchema(AutoSchema):
 class ErrorSerializer(serializers.Serializer):
     """The one error body. `error` and `detail` always; the rest only with the codes that carry them."""
 
-    optional_in_response = ("fields", "retry_after", "categories", "cameo", "rule", "kind", "checks")
+    optional_in_response = ("fields", "retry_after", "categories", "cameo", "rule", "kind", "checks", "max_cameos")
 
     error = serializers.CharField(help_text="Stable machine-readable code, e.g. `not_found`.")
     detail = serializers.CharField(help_text="Human-readable explanation.")
@@ -49,6 +49,7 @@ class ErrorSerializer(serializers.Serializer):
     kind = serializers.CharField(
         required=False, help_text="rate_limited: which write (comment, report, follow, message, parental_link)."
     )
+    max_cameos = serializers.IntegerField(required=False, help_text="too_many_cameos: how many the model draws.")
     checks = serializers.DictField(
         child=serializers.CharField(), required=False, help_text="not_ready: each dependency and its state."
     )

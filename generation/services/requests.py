@@ -15,7 +15,8 @@ from django.utils import timezone
 from accounts.models import User
 
 from .. import selectors
-from ..errors import DailyLimit, IdempotencyConflict, NotCancellable, TooManyActive
+from ..capabilities import MAX_DRAWN_CAMEOS
+from ..errors import DailyLimit, IdempotencyConflict, NotCancellable, TooManyActive, TooManyCameos
 from ..models import ACTIVE_STATUSES, TERMINAL_STATUSES, GenerationJob, JobStatus
 from . import outbox
 
@@ -69,6 +70,8 @@ def generation_request(
     from moderation.services import prompt_check
 
     cameos = list(dict.fromkeys(cameos or []))
+    if len(cameos) > MAX_DRAWN_CAMEOS:
+        raise TooManyCameos(max_cameos=MAX_DRAWN_CAMEOS)
     request_hash = _request_hash(
         prompt=prompt, cameos=cameos, remix_of=remix_of, seed=seed, duration_s=duration_s, aspect=aspect
     )

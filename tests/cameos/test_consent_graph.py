@@ -129,6 +129,8 @@ def test_revoke_hides_every_video_that_carries_it_but_from_its_creator(chain):
     attempt_refused(r, 403, "cameo_not_permitted")
     audit = client_for(ana).get(f"/api/v1/cameos/{cameo.pk}/appearances")
     assert audit.status_code == 200 and len(audit.data["results"]) == 2  # the owner's audit outlives the revoke
+    told = [n for n in client_for(bo).get("/api/v1/notifications").data["results"] if n["kind"] == "cameo_revoked"]
+    assert len(told) == 1 and told[0]["data"]["videos"] == [str(remix.pk)]
 
 
 def test_revoke_deletes_the_likeness_and_keeps_the_consent_record(eager):

@@ -214,3 +214,14 @@ def test_with_the_channel_layer_down_a_generation_completes_and_polling_tells(ea
         polled = client.get(f"/api/v1/generations/{accepted.data['id']}")
     assert accepted.status_code == 202
     assert polled.data["status"] == "succeeded" and polled.data["video"]
+
+
+def test_more_cameos_than_the_model_draws_is_a_clear_422_and_no_job(as_user, user):
+    from tests.factories import CameoFactory
+
+    first, second = CameoFactory(owner=user), CameoFactory(owner=user)
+    r = post(as_user, {"prompt": "two friends waving on the beach", "cameos": [str(first.pk), str(second.pk)]})
+    assert r.status_code == 422 and r.data["error"] == "too_many_cameos" and r.data["max_cameos"] == 1
+    assert not GenerationJob.objects.exists()
+    same_twice = post(as_user, {"prompt": "me waving on the beach", "cameos": [str(first.pk), str(first.pk)]})
+    assert same_twice.status_code == 202  # one likeness named twice is one cameo
