@@ -35,6 +35,15 @@ def test_a_plain_up_renders_videos_every_queue_has_a_consumer():
     assert not any(s.get("profiles") for s in services.values()), "nothing essential hides behind a profile"
 
 
+def test_web_runs_as_replicas_behind_a_proxy_that_is_the_one_trusted_hop():
+    services = load("compose.yml")["services"]
+    assert "replicas" in services["web"]["deploy"] and "ports" not in services["web"]
+    assert services["web"]["environment"]["SORA_TRUSTED_PROXIES"] == "1"
+    assert services["proxy"]["ports"] and services["proxy"]["depends_on"]["web"]["condition"] == "service_healthy"
+    caddyfile = (DOCKER / "Caddyfile").read_text()
+    assert "reverse_proxy web:8000" in caddyfile
+
+
 def test_services_start_in_order_of_health():
     services = load("compose.yml")["services"]
     for name in ("postgres", "redis", "web"):
