@@ -76,10 +76,6 @@ def is_following(*, follower: User, followee: User) -> bool:
     return Follow.objects.filter(follower=follower, followee=followee).exists()
 
 
-def are_mutuals(a: User, b: User) -> bool:
-    return is_following(follower=a, followee=b) and is_following(follower=b, followee=a)
-
-
 def invites_of(*, user: User) -> QuerySet:
     return Invite.objects.filter(owner=user).select_related("used_by")
 

@@ -13,17 +13,6 @@ def index_rebuild() -> int:
     return rebuild()
 
 
-@shared_task(name="feed.video_published")
-def video_published(video_id: str) -> None:
-    from generation.models import Video
-
-    from . import services
-
-    video = Video.objects.filter(pk=video_id).first()
-    if video is not None:
-        services.video_published(video)
-
-
 @shared_task(name="feed.videos_backfill")
 def videos_backfill() -> int:
     from .services import videos_backfill as backfill

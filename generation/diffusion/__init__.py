@@ -22,16 +22,13 @@ Interface the generation service calls (the seam is generation/pipeline.py)::
     result.fps      # 4
     result.impacts  # frame indexes where something lands or collides (for sound)
 
-`generate(...)` at module level does the same with a process-wide pipeline
-loaded on first use. Everything else (world, model, sampler, train,
-evaluate, checker) is importable for research and tests.
+Everything else (world, model, sampler, train, evaluate, checker) is
+importable for research and tests.
 """
 
 from __future__ import annotations
 
-__all__ = ["load_pipeline", "generate", "Pipeline", "SampleResult", "GenerationCancelled", "DEFAULT_STEPS"]
-
-_PIPELINE = None
+__all__ = ["load_pipeline", "Pipeline", "SampleResult", "GenerationCancelled", "DEFAULT_STEPS"]
 
 
 def __getattr__(name):
@@ -41,13 +38,3 @@ def __getattr__(name):
 
         return getattr(sampler, name)
     raise AttributeError(name)
-
-
-def generate(prompt, **kwargs):
-    """Sample with a pipeline loaded once per process (see the module docstring for the arguments)."""
-    global _PIPELINE
-    if _PIPELINE is None:
-        from .sampler import load_pipeline
-
-        _PIPELINE = load_pipeline()
-    return _PIPELINE.generate(prompt, **kwargs)

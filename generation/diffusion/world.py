@@ -13,7 +13,6 @@ colours are saturated and backgrounds muted so a colour mask separates them.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import math
 from dataclasses import dataclass
@@ -674,7 +673,3 @@ def make_clip(spec: SceneSpec, rng: np.random.Generator | None = None) -> Clip:
         reference = face_reference(spec.cameo.face_id, rng)
     frames, truth = render(spec)  # the drawn face is the clean one; the model sees an augmented reference
     return Clip(frames=frames, caption=caption(spec, rng), spec=spec, truth=truth, reference=reference)
-
-
-def with_seed(spec: SceneSpec, seed: int) -> SceneSpec:
-    return dataclasses.replace(spec, seed=seed)
