@@ -6,22 +6,13 @@ admin form, so nothing here can change a video's state behind the rules.
 
 from django.contrib import admin
 
+from sora_social.admin import ReadOnlyAdmin
+
 from .models import GenerationJob, Video
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Video)
-class VideoAdmin(ReadOnly):
+class VideoAdmin(ReadOnlyAdmin):
     list_display = ["prompt_short", "owner_name", "state", "visibility", "has_c2pa", "remix_count", "created_at"]
     list_filter = ["state", "visibility", "has_c2pa", ("created_at", admin.DateFieldListFilter)]
     search_fields = ["prompt", "caption", "owner__username"]
@@ -66,7 +57,7 @@ class VideoAdmin(ReadOnly):
 
 
 @admin.register(GenerationJob)
-class GenerationJobAdmin(ReadOnly):
+class GenerationJobAdmin(ReadOnlyAdmin):
     list_display = ["id", "owner", "status", "progress", "attempts", "created_at", "finished_at"]
     list_filter = ["status", ("created_at", admin.DateFieldListFilter)]
     search_fields = ["prompt", "owner__username"]

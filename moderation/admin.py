@@ -7,6 +7,7 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 
+from sora_social.admin import ReadOnlyAdmin
 from sora_social.errors import ApplicationError
 from sora_social.media import signed_url
 
@@ -219,7 +220,7 @@ class AppealAdmin(admin.ModelAdmin):
 
 
 @admin.register(Decision)
-class DecisionAdmin(admin.ModelAdmin):
+class DecisionAdmin(ReadOnlyAdmin):
     list_display = ["action", "subject", "reviewer", "video", "created_at"]
     list_filter = ["action", ("created_at", admin.DateFieldListFilter)]
     readonly_fields = [
@@ -235,15 +236,6 @@ class DecisionAdmin(admin.ModelAdmin):
         "video",
         "created_at",
     ]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Strike)

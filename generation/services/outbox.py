@@ -64,30 +64,33 @@ def job_enqueue(job_id) -> bool:
     return True
 
 
+def _never_sent(now) -> Q:
+    """Queued, never handed to the broker, past the moment its commit would have sent it."""
+    grace = timedelta(seconds=settings.SORA_GENERATION_SEND_GRACE)
+    return Q(status=JobStatus.QUEUED, enqueued_at__isnull=True, created_at__lt=now - grace)
+
+
+def _vanished(now) -> Q:
+    """Running, but its worker stopped beating."""
+    stale = now - stale_after()
+    return Q(status=JobStatus.RUNNING) & (
+        Q(heartbeat_at__lt=stale) | Q(heartbeat_at__isnull=True, started_at__lt=stale)
+    )
+
+
 def stuck_jobs(now=None) -> Q:
     """Active jobs that nothing is working on: they do not count against a user's active limit."""
     now = now or timezone.now()
-    never_sent = Q(
-        status=JobStatus.QUEUED,
-        enqueued_at__isnull=True,
-        created_at__lt=now - timedelta(seconds=settings.SORA_GENERATION_SEND_GRACE),
-    )
-    vanished = Q(status=JobStatus.RUNNING) & (
-        Q(heartbeat_at__lt=now - stale_after()) | Q(heartbeat_at__isnull=True, started_at__lt=now - stale_after())
-    )
-    return never_sent | vanished
+    return _never_sent(now) | _vanished(now)
 
 
 def generation_sweep(*, now=None) -> dict[str, int]:
     """Send again what was never delivered, was lost, or lost its worker. Safe to run anywhere, any time."""
     now = now or timezone.now()
-    grace = timedelta(seconds=settings.SORA_GENERATION_SEND_GRACE)
     redeliver = timedelta(seconds=settings.SORA_GENERATION_REDELIVER_AFTER)
     counts = {"never_sent": 0, "lost": 0, "vanished": 0, "sent": 0}
 
-    vanished_q = Q(status=JobStatus.RUNNING) & (
-        Q(heartbeat_at__lt=now - stale_after()) | Q(heartbeat_at__isnull=True, started_at__lt=now - stale_after())
-    )
+    vanished_q = _vanished(now)
     broker_up = True
     for job_id in GenerationJob.objects.filter(vanished_q).values_list("pk", flat=True)[:SWEEP_BATCH]:
         # Conditional: a worker that beat in the meantime keeps its job.
@@ -102,10 +105,7 @@ def generation_sweep(*, now=None) -> dict[str, int]:
         return counts
 
     due = (
-        GenerationJob.objects.filter(
-            Q(status=JobStatus.QUEUED, enqueued_at__isnull=True, created_at__lt=now - grace)
-            | Q(status=JobStatus.QUEUED, enqueued_at__lt=now - redeliver)
-        )
+        GenerationJob.objects.filter(_never_sent(now) | Q(status=JobStatus.QUEUED, enqueued_at__lt=now - redeliver))
         .values_list("pk", "enqueued_at")
         .order_by("created_at")[:SWEEP_BATCH]
     )

@@ -26,10 +26,7 @@ def test_reviewer_removes_a_reported_video(live_server, chromium, eager, fast_re
     case = ReviewCase.objects.get()
 
     with chromium() as page:
-        page.goto(f"{live_server.url}/admin/login/")
-        page.fill("#id_username", "reviewer1")
-        page.fill("#id_password", PASSWORD)
-        page.click("input[type=submit]")
+        _sign_in(page, live_server, "reviewer1")
         page.goto(f"{live_server.url}/admin/moderation/reviewcase/")
         page.click(f'a[href*="{case.pk}"]')
         page.wait_for_selector("#case-video", timeout=30000)
@@ -64,10 +61,7 @@ def test_reviewer_removes_a_reported_comment_and_the_video_stays(live_server, ch
     case = ReviewCase.objects.get()
 
     with chromium() as page:
-        page.goto(f"{live_server.url}/admin/login/")
-        page.fill("#id_username", "reviewer2")
-        page.fill("#id_password", PASSWORD)
-        page.click("input[type=submit]")
+        _sign_in(page, live_server, "reviewer2")
         page.goto(f"{live_server.url}/admin/moderation/reviewcase/")
         page.click(f'a[href*="{case.pk}"]')
         page.wait_for_selector("#case-comment", timeout=30000)

@@ -7,7 +7,6 @@ the machine's Redis is never stopped.
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -22,7 +21,15 @@ from generation.models import GenerationJob, JobStatus, Video
 from generation.services import outbox, run
 from tests.conftest import client_for
 from tests.factories import UserFactory
-from tests.generation.workers import database_url, stop_worker
+from tests.generation.workers import (
+    database_url,
+    free_port,
+    start_redis,
+    start_worker,
+    stop_process,
+    stop_worker,
+    wait_for,
+)
 
 BASE = Path(__file__).resolve().parents[2]
 
@@ -95,47 +102,6 @@ def test_a_killed_runs_scratch_directory_is_removed():
 # --- real workers, real Redis -----------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_for(predicate, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-def _start_redis(port: int) -> subprocess.Popen:
-    proc = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return proc
-        time.sleep(0.1)
-    proc.kill()
-    raise AssertionError("the test's own redis did not start")
-
-
-def _stop(proc: subprocess.Popen | None) -> None:
-    if proc is not None and proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-
-
 def _django(script: str, **env_vars) -> str:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "sora_social.settings", "DATABASE_URL": database_url(), **env_vars}
     out = subprocess.run(
@@ -169,7 +135,7 @@ SWEEP = "from generation.services.outbox import generation_sweep; import json; p
 def test_a_request_while_the_broker_is_down_is_kept_and_runs_once_when_it_returns(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path)
     UserFactory(username="outage")
-    port = _free_port()  # nothing listens here yet: the broker is down
+    port = free_port()  # nothing listens here yet: the broker is down
     broker = f"redis://127.0.0.1:{port}/0"
 
     accepted = json.loads(_django(REQUEST.format(username="outage"), REDIS_URL=broker, MEDIA_ROOT=str(tmp_path)))
@@ -179,13 +145,13 @@ def test_a_request_while_the_broker_is_down_is_kept_and_runs_once_when_it_return
     job = GenerationJob.objects.get(pk=accepted["body"]["id"])
     assert job.enqueued_at is None
 
-    redis, worker = _start_redis(port), None
+    redis, worker = start_redis(port), None
     try:
-        worker = _start_worker_on(broker, tmp_path)
+        worker = start_worker(broker=broker, media_root=tmp_path)
         GenerationJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(seconds=30))
         swept = json.loads(_django(SWEEP, REDIS_URL=broker, MEDIA_ROOT=str(tmp_path)))
         assert swept["never_sent"] == 1 and swept["sent"] == 1, swept
-        done = _wait_for(
+        done = wait_for(
             lambda: GenerationJob.objects.filter(pk=job.pk, status=JobStatus.SUCCEEDED).first(),
             240,
             "the kept job to finish",
@@ -195,67 +161,32 @@ def test_a_request_while_the_broker_is_down_is_kept_and_runs_once_when_it_return
         assert done.attempts == 1 and Video.objects.filter(job=done).count() == 1
     finally:
         stop_worker(worker)
-        _stop(redis)
-
-
-def _start_worker_on(broker: str, media_root, **env_vars) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url(),
-        "MEDIA_ROOT": str(media_root),
-        "REDIS_URL": broker,
-        "SORA_GENERATION_STEPS": "4",
-        **env_vars,
-    }
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "sora_social",
-            "worker",
-            "-Q",
-            "generation,default",
-            "--pool",
-            "solo",
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-            "-l",
-            "warning",
-        ],
-        env=env,
-        cwd=BASE,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+        stop_process(redis)
 
 
 @pytest.mark.redis
 @pytest.mark.django_db(transaction=True)
 def test_a_whole_worker_killed_mid_render_runs_again_within_the_stale_bound(tmp_path):
     stale_s = 4
-    port = _free_port()
+    port = free_port()
     broker = f"redis://127.0.0.1:{port}/0"
-    redis = _start_redis(port)
+    redis = start_redis(port)
     user = UserFactory(username="sigkill")
     first = second = None
     try:
         # Visibility timeout left at its default (12 min): recovery must not wait for it.
-        first = _start_worker_on(broker, tmp_path, SORA_GENERATION_STALE_AFTER=str(stale_s), SORA_GENERATION_STEPS="12")
+        first = start_worker(broker=broker, media_root=tmp_path, SORA_GENERATION_STALE_AFTER=str(stale_s), steps=12)
         accepted = json.loads(
             _django(REQUEST.format(username=user.username), REDIS_URL=broker, MEDIA_ROOT=str(tmp_path))
         )
         assert accepted["status"] == 202, accepted
         job_id = accepted["body"]["id"]
-        _wait_for(lambda: GenerationJob.objects.filter(pk=job_id, progress__gt=0).exists(), 180, "progress")
+        wait_for(lambda: GenerationJob.objects.filter(pk=job_id, progress__gt=0).exists(), 180, "progress")
 
         os.killpg(first.pid, signal.SIGKILL)
         first.wait(timeout=10)
         killed_at = time.monotonic()
-        second = _start_worker_on(broker, tmp_path, SORA_GENERATION_STALE_AFTER=str(stale_s))
+        second = start_worker(broker=broker, media_root=tmp_path, SORA_GENERATION_STALE_AFTER=str(stale_s))
 
         def swept_back():
             result = json.loads(
@@ -263,14 +194,14 @@ def test_a_whole_worker_killed_mid_render_runs_again_within_the_stale_bound(tmp_
             )
             return result["vanished"] == 1
 
-        _wait_for(swept_back, 60, "the sweep to re-queue the dead worker's job")
-        _wait_for(
+        wait_for(swept_back, 60, "the sweep to re-queue the dead worker's job")
+        wait_for(
             lambda: GenerationJob.objects.filter(pk=job_id, status=JobStatus.RUNNING, attempts=2).exists(),
             60,
             "the job running again",
         )
         running_again_s = time.monotonic() - killed_at
-        job = _wait_for(
+        job = wait_for(
             lambda: GenerationJob.objects.filter(pk=job_id, status=JobStatus.SUCCEEDED).first(), 240, "success"
         )
 
@@ -281,38 +212,38 @@ def test_a_whole_worker_killed_mid_render_runs_again_within_the_stale_bound(tmp_
     finally:
         for proc in (first, second):
             stop_worker(proc)
-        _stop(redis)
+        stop_process(redis)
 
 
 @pytest.mark.redis
 @pytest.mark.django_db(transaction=True)
 def test_redis_lost_during_a_render_still_finishes_once(tmp_path):
     """The broker and channel layer vanish while a job renders: the video is made once, the job succeeds."""
-    port = _free_port()
+    port = free_port()
     broker = f"redis://127.0.0.1:{port}/0"
-    redis = _start_redis(port)
+    redis = start_redis(port)
     user = UserFactory(username="redisgone")
     worker = None
     try:
-        worker = _start_worker_on(broker, tmp_path, SORA_GENERATION_STEPS="12")
+        worker = start_worker(broker=broker, media_root=tmp_path, steps=12)
         accepted = json.loads(
             _django(REQUEST.format(username=user.username), REDIS_URL=broker, MEDIA_ROOT=str(tmp_path))
         )
         job_id = accepted["body"]["id"]
-        _wait_for(lambda: GenerationJob.objects.filter(pk=job_id, progress__gt=0).exists(), 180, "progress")
+        wait_for(lambda: GenerationJob.objects.filter(pk=job_id, progress__gt=0).exists(), 180, "progress")
 
-        _stop(redis)  # mid-render: progress events and the final ack have nowhere to go
+        stop_process(redis)  # mid-render: progress events and the final ack have nowhere to go
 
-        job = _wait_for(
+        job = wait_for(
             lambda: GenerationJob.objects.filter(pk=job_id, status=JobStatus.SUCCEEDED).first(),
             240,
             "the render to finish without Redis",
         )
-        redis = _start_redis(port)  # back, empty (no persistence): nothing left to redeliver
+        redis = start_redis(port)  # back, empty (no persistence): nothing left to redeliver
         time.sleep(3)
         swept = json.loads(_django(SWEEP, REDIS_URL=broker, MEDIA_ROOT=str(tmp_path)))
         assert swept["sent"] == 0
         assert job.attempts == 1 and Video.objects.filter(job_id=job_id).count() == 1
     finally:
         stop_worker(worker)
-        _stop(redis)
+        stop_process(redis)

@@ -17,21 +17,11 @@ from rest_framework.test import APIClient
 from generation.models import GenerationJob, JobStatus, Video
 from generation.services.outbox import generation_sweep
 from tests.conftest import client_for
-from tests.generation.workers import start_worker, stop_worker
+from tests.generation.workers import start_worker, stop_worker, wait_for
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
 VISIBILITY_S = 8  # an unacknowledged task goes back to the queue after this long
-
-
-def wait_for(predicate, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 @pytest.fixture

@@ -1,5 +1,8 @@
 import pytest
 
+from moderation.roles import ensure_trust_and_safety_group
+from tests.factories import UserFactory
+
 
 @pytest.fixture(scope="package")
 def policy_loaded():
@@ -24,3 +27,11 @@ def policy_loaded():
     head()
     yield
     torch.set_num_threads(threads)
+
+
+@pytest.fixture
+def reviewer(db):
+    """A staff member in the trust-and-safety group: sees the queue and decides."""
+    user = UserFactory(is_staff=True)
+    user.groups.add(ensure_trust_and_safety_group())
+    return user

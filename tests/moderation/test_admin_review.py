@@ -11,13 +11,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def reviewer(db):
-    user = UserFactory(is_staff=True)
-    user.groups.add(ensure_trust_and_safety_group())
-    return user
-
-
-@pytest.fixture
 def case(user, other):
     video = VideoFactory(owner=other, prompt="a knight duels a dragon")
     client_for(user).post(

@@ -12,19 +12,11 @@ from feed.models import Comment
 from generation.models import Video
 from moderation import review
 from moderation.models import Action, RemovedHash, ReviewCase
-from moderation.roles import ensure_trust_and_safety_group
 from sora_social.errors import Conflict, Invalid
 from tests.conftest import client_for
 from tests.factories import CameoFactory, UserFactory, VideoFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def reviewer(db):
-    user = UserFactory(is_staff=True)
-    user.groups.add(ensure_trust_and_safety_group())
-    return user
 
 
 def report(user, target_type, target_id, reason="harassment"):

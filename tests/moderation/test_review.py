@@ -6,7 +6,6 @@ import pytest
 from cameos.models import Appearance
 from moderation import phash, review
 from moderation.models import Action, Appeal, RemovedHash, ReviewCase, Strike
-from moderation.roles import ensure_trust_and_safety_group
 from tests.conftest import client_for
 from tests.factories import CameoFactory, TeenFactory, UserFactory, VideoFactory
 
@@ -17,13 +16,6 @@ def report(user, target_type, target_id, reason="harassment"):
     return client_for(user).post(
         "/api/v1/reports", {"target_type": target_type, "target_id": str(target_id), "reason": reason}, format="json"
     )
-
-
-@pytest.fixture
-def reviewer(db):
-    user = UserFactory(is_staff=True)
-    user.groups.add(ensure_trust_and_safety_group())
-    return user
 
 
 def test_reports_about_one_video_share_one_case(user, other):

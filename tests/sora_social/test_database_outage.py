@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.generation.workers import free_port
+
 BASE = Path(__file__).resolve().parents[2]
 CONNECT_TIMEOUT = 2
 
@@ -43,12 +45,6 @@ for name, call in {
                  "retry_after": r.get("Retry-After"), "body": json.loads(r.content)}
 print("RESULT " + json.dumps(out))
 """
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def run_against(port: int) -> dict:

@@ -79,12 +79,22 @@ def test_make_writes_a_private_random_key_for_the_checkout():
     assert len(key) >= 50 and key not in PUBLISHED_SECRET_KEYS
 
 
-def test_check_deploy_is_clean_with_the_documented_production_settings(tmp_path):
+def check_deploy(**settings_env) -> subprocess.CompletedProcess:
+    """`manage.py check --deploy --fail-level WARNING` with DEBUG off, a good key and these variables."""
     env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
-    env.update(
-        DJANGO_SETTINGS_MODULE="sora_social.settings",
-        DEBUG="false",
-        SECRET_KEY=A_GOOD_KEY,
+    env.update(DJANGO_SETTINGS_MODULE="sora_social.settings", DEBUG="false", SECRET_KEY=A_GOOD_KEY, **settings_env)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        cwd=BASE,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_is_clean_with_the_documented_production_settings():
+    out = check_deploy(
         SECURE_SSL_REDIRECT="true",
         SECURE_HSTS_SECONDS="31536000",
         SECURE_COOKIES="true",
@@ -93,27 +103,10 @@ def test_check_deploy_is_clean_with_the_documented_production_settings(tmp_path)
         SECURE_PROXY_SSL_HEADER="true",
         ALLOWED_HOSTS="api.example.com",
     )
-    out = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        env=env,
-        cwd=BASE,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
     assert out.returncode == 0, out.stdout + out.stderr
     assert "no issues" in out.stdout
 
 
-def test_check_deploy_warns_without_them(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
-    env.update(DJANGO_SETTINGS_MODULE="sora_social.settings", DEBUG="false", SECRET_KEY=A_GOOD_KEY)
-    out = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        env=env,
-        cwd=BASE,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+def test_check_deploy_warns_without_them():
+    out = check_deploy()
     assert out.returncode != 0 and "SECURE_SSL_REDIRECT" in out.stderr + out.stdout
