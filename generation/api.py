@@ -12,7 +12,8 @@ from sora_social.openapi import errors, page_of
 from sora_social.pagination import paginate
 
 from . import selectors, services
-from .serializers import GenerationIn, GenerationOut, ProvenanceOut, PublishIn, VideoOut
+from .capabilities import capabilities
+from .serializers import CapabilitiesOut, GenerationIn, GenerationOut, ProvenanceOut, PublishIn, VideoOut
 
 IDEMPOTENCY = OpenApiParameter(
     "Idempotency-Key",
@@ -44,8 +45,10 @@ class GenerationsApi(APIView):
                 e403="cameo_not_permitted",
                 e404="video_not_found: remix_of is not visible",
                 e409="idempotency_conflict or parent_removed",
-                e422="prompt_blocked {categories}, cameo_restriction {cameo, rule} or too_many_cameos "
-                "{max_cameos}: the model draws one cameo per video for now",
+                e422="prompt_blocked {categories}, cameo_restriction {cameo, rule}, too_many_cameos "
+                "{max_cameos}: the model draws one cameo per video for now, or prompt_outside_model "
+                "{understood, ignored, suggestion, vocabulary, languages}: nothing in the prompt is "
+                "something the model draws",
                 e429="daily_limit or too_many_active, with Retry-After",
             ),
         },
@@ -58,6 +61,12 @@ class GenerationsApi(APIView):
             raise Invalid("Idempotency-Key must be 1 to 128 printable characters.", code="invalid_idempotency_key")
         job, _ = services.generation_request(user=request.user, idempotency_key=key, **data.validated_data)
         return Response(_job_out(job.pk, request.user), status=status.HTTP_202_ACCEPTED)
+
+
+class CapabilitiesApi(APIView):
+    @extend_schema(operation_id="generations_capabilities", responses={200: CapabilitiesOut, **errors()})
+    def get(self, request):
+        return Response(CapabilitiesOut(capabilities()).data)
 
 
 class GenerationApi(APIView):

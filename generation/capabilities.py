@@ -1,5 +1,232 @@
-"""What the model can draw, in one light module the API and the pipeline both read."""
+"""What the model can draw, in one light module the API and the pipeline both read.
+
+The vocabulary is the procedural world's (generation/diffusion/world.py): the
+model learnt from captions of that world and nothing else, so those words,
+and the phrasings its captions use, are what it understands. `read_prompt`
+sorts a prompt's words into understood and ignored before anything renders;
+`capabilities()` is what GET /generations/capabilities serves.
+
+Reading is by word, not by meaning: "sphere" is not "ball" to this model,
+because no caption it was trained on says "sphere". The encoder would place
+the two close, but what the model draws for a word it never saw is luck, and
+we would rather say "we left out: sphere" than draw something unrelated.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+
+from .diffusion import world
+from .media.upscale import output_size
 
 # The model takes one likeness reference per clip. The API refuses more rather
 # than record (and cite in C2PA) a likeness that is not in the frames.
 MAX_DRAWN_CAMEOS = 1
+OUTPUT_FPS = 24  # what the service delivers: the model's frames upscaled in time...
+OUTPUT_SHORT_SIDE = 256  # ...and in space
+LANGUAGES = ("en",)  # the captions the model learnt from are English
+
+# Words that carry no content of their own: neither understood nor left out.
+_FUNCTION_WORDS = frozenset(
+    """a an the and or but of on in at to by with into onto over under from for off as
+    is are be being it its it's this that these those there then than while when where
+    each other some very just now again also too so please here
+    my your our their his her its me's i'd let lets let's make makes made show shows
+    video clip scene shot film movie through across around about like""".split()
+)
+# With a cameo in the request, these words point at that person.
+_CAMEO_WORDS = frozenset("me myself i person friend someone somebody figure we us".split())
+
+_SLOT_WORDS: dict[str, tuple[str, ...]] = {
+    # slot -> the world's canonical terms; phrasings are added from the caption tables below
+    "entities": world.SHAPES,
+    "colours": world.COLOUR_NAMES,
+    "sizes": tuple(world.SIZE_RADIUS),
+    "motions": world.MOTIONS,
+    "scenes": world.BACKGROUNDS,
+    "cameo_actions": world.ACTIONS,
+}
+
+
+def _stem(word: str) -> str:
+    """Crude English stemming, enough to match the captions' inflections (bounces/bouncing/bounced)."""
+    for suffix in ("ing", "ies", "es", "ed", "s", "e"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"@?[^\W\d_]+(?:'[^\W\d_]+)?|\d+", text.lower())
+
+
+def _build_lexicon() -> dict[str, str]:
+    """stem -> slot, from the world's vocabulary and every phrasing its captions use."""
+    lexicon: dict[str, str] = {}
+
+    def add(slot: str, text: str) -> None:
+        for w in _words(text):
+            if w not in _FUNCTION_WORDS:
+                lexicon.setdefault(_stem(w), slot)
+
+    for slot, terms in _SLOT_WORDS.items():
+        for term in terms:
+            add(slot, term)
+    # Camera words before cameo actions, so a word in both keeps the camera's slot.
+    phrasings = world.phrasings()
+    for slot in ("sizes", "motions", "scenes", "occluder", "camera", "cameo_actions"):
+        for phrase in phrasings[slot]:
+            add(slot, phrase)
+    return lexicon
+
+
+_LEXICON = _build_lexicon()
+
+
+@dataclass
+class PromptReading:
+    understood: list[str] = field(default_factory=list)  # the prompt's words the model draws from
+    ignored: list[str] = field(default_factory=list)  # the prompt's words it will leave out
+    slots: dict[str, list[str]] = field(default_factory=dict)  # slot -> understood words
+
+    @property
+    def has_subject(self) -> bool:
+        """Something to draw: one of the world's entities or a cameo."""
+        return bool(self.slots.get("entities") or self.slots.get("cameo"))
+
+
+def read_prompt(prompt: str, *, has_cameo: bool = False) -> PromptReading:
+    """Sort the prompt's words into what the model understands and what it will leave out."""
+    reading = PromptReading()
+    seen: set[str] = set()
+    for word in _words(prompt):
+        if word in seen or word in _FUNCTION_WORDS:
+            continue
+        seen.add(word)
+        if word.startswith("@") or word in _CAMEO_WORDS:
+            slot = "cameo" if has_cameo else None
+        else:
+            slot = _LEXICON.get(_stem(word))
+            if slot == "cameo_actions" and not has_cameo:
+                slot = None  # the model draws these actions only for a cameo's figure
+        if slot is None:
+            reading.ignored.append(word)
+        else:
+            reading.understood.append(word)
+            reading.slots.setdefault(slot, []).append(word)
+    return reading
+
+
+# ----------------------------------------------------------------------------
+# The closest prompt the model could render
+# ----------------------------------------------------------------------------
+
+_DEFAULTS = {"entities": "ball", "colours": "red", "motions": "bouncing", "scenes": "studio"}
+# The cosine (MiniLM, one word against one term) a left-out word needs to stand
+# for a slot's term; below it the slot keeps its default. Set by reading the
+# neighbours of a few dozen everyday words: sphere -> ball 0.55, ocean ->
+# underwater 0.72, sunset -> night sky 0.65 pass; cat -> star 0.42 does not.
+# Colours are never guessed: single colour words are too close to each other
+# (crimson is nearer purple than red), so only a colour the prompt names is kept.
+_SUGGEST_SIMILARITY = {"entities": 0.5, "scenes": 0.5, "motions": 0.55}
+
+
+def _canonical(slot: str, words: list[str]) -> str | None:
+    stems = {_stem(w) for w in words}
+    for term in _SLOT_WORDS[slot]:
+        if any(_stem(part) in stems for part in _words(term)):
+            return term
+    return None
+
+
+def suggest(reading: PromptReading) -> str:
+    """A caption the model was trained to draw, as close to the prompt as its vocabulary allows.
+
+    Each slot (entity, colour, motion, scene) keeps what the prompt said when it
+    was understood; otherwise it takes the world term nearest any left-out word
+    (sentence-embedding cosine: "sphere" -> ball, "ocean" -> underwater), or a
+    plain default when no left-out word is near any term.
+    """
+    chosen: dict[str, str] = {}
+    ignored = [w for w in reading.ignored if w.isalpha()]
+    for slot, default in _DEFAULTS.items():
+        term = _canonical(slot, reading.slots.get(slot, []))
+        if term is None and ignored and slot in _SUGGEST_SIMILARITY:
+            term = _nearest(slot, ignored)
+        chosen[slot] = term or default
+    size = _canonical("sizes", reading.slots.get("sizes", [])) or "big"
+    spec = world.SceneSpec(
+        objects=(
+            world.ObjectSpec(
+                shape=chosen["entities"],
+                colour=chosen["colours"],
+                size=size,
+                motion=chosen["motions"] if chosen["motions"] != "colliding" else "bouncing",
+                direction="right",
+            ),
+        ),
+        background=chosen["scenes"],
+    )
+    return world.caption(spec)
+
+
+def _nearest(slot: str, words: list[str]) -> str | None:
+    import numpy as np
+
+    from sora_social.embedder import embed_one
+
+    terms = _SLOT_WORDS[slot]
+    best, best_sim = None, _SUGGEST_SIMILARITY[slot]
+    for w in words[:16]:  # a pasted essay costs at most 16 lookups
+        sims = _term_vectors(slot) @ np.asarray(embed_one(w))
+        k = int(sims.argmax())
+        if sims[k] > best_sim:
+            best, best_sim = terms[k], float(sims[k])
+    return best
+
+
+@functools.cache
+def _term_vectors(slot: str):
+    from sora_social.embedder import embed
+
+    return embed(list(_SLOT_WORDS[slot]))
+
+
+# ----------------------------------------------------------------------------
+# What GET /generations/capabilities serves
+# ----------------------------------------------------------------------------
+
+
+def capabilities() -> dict:
+    h, w = world.SIZES_PX["square"]
+    example = world.caption(
+        world.SceneSpec(
+            objects=(world.ObjectSpec("ball", "red", "big", "bouncing"),),
+            background="beach",
+        )
+    )
+    return {
+        "vocabulary": {
+            "entities": list(world.SHAPES),
+            "colours": list(world.COLOUR_NAMES),
+            "sizes": list(world.SIZE_RADIUS),
+            "motions": list(world.MOTIONS),
+            "scenes": list(world.BACKGROUNDS),
+            "cameo_actions": list(world.ACTIONS),
+        },
+        "languages": list(LANGUAGES),
+        "durations_s": list(world.DURATIONS_S),
+        "aspects": {
+            name: {
+                "native": {"width": size[1], "height": size[0]},
+                "output": dict(zip(("height", "width"), output_size(*size, short_side=OUTPUT_SHORT_SIDE))),
+            }
+            for name, size in world.SIZES_PX.items()
+        },
+        "max_cameos": MAX_DRAWN_CAMEOS,
+        "native": {"width": w, "height": h, "fps": world.FPS},
+        "output_fps": OUTPUT_FPS,
+        "example_prompt": example,
+    }

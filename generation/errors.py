@@ -34,3 +34,12 @@ class NotOwner(Forbidden):
 class TooManyCameos(PolicyRefused):
     code = "too_many_cameos"
     default_detail = "The model draws one cameo per video for now: name one."
+
+
+class PromptOutsideModel(PolicyRefused):
+    code = "prompt_outside_model"
+    default_detail = (
+        "Nothing in this prompt is something the model can draw. "
+        "Try the suggestion, or see GET /api/v1/generations/capabilities. "
+        "Prompts are read in English only for now."
+    )

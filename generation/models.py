@@ -32,6 +32,10 @@ class GenerationJob(models.Model):
     # The cameos the remix parent carries (its own and its ancestors'): authorised like
     # the requested ones, recorded as inherited appearances, cited in C2PA.
     inherited_cameo_ids = models.JSONField(default=list, blank=True)
+    # How the prompt was read against what the model draws (capabilities.read_prompt):
+    # the words it draws from and the words it leaves out, for the client to show.
+    understood = models.JSONField(default=list, blank=True)
+    ignored = models.JSONField(default=list, blank=True)
     remix_of = models.ForeignKey("Video", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     seed = models.BigIntegerField()
     duration_s = models.PositiveSmallIntegerField(default=4)
@@ -90,6 +94,8 @@ class Video(models.Model):
     # One job makes at most one video, however often its task runs.
     job = models.OneToOneField(GenerationJob, null=True, blank=True, on_delete=models.SET_NULL, related_name="video")
     prompt = models.TextField()
+    understood = models.JSONField(default=list, blank=True)  # copied from the job: what was drawn...
+    ignored = models.JSONField(default=list, blank=True)  # ...and what of the prompt was left out
     caption = models.CharField(max_length=500, blank=True)
     state = models.CharField(max_length=16, choices=VideoState.choices, default=VideoState.DRAFT)
     visibility = models.CharField(max_length=16, choices=Visibility.choices, default=Visibility.PUBLIC)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .capabilities import OUTPUT_FPS, OUTPUT_SHORT_SIDE
 from .media import (
     burn_watermark,
     decode_frames,
@@ -31,7 +32,6 @@ from .media import (
 from .provenance import read_manifest, sign_mp4
 
 SAMPLE_RATE = 48000
-OUTPUT_FPS = 24
 
 
 class OutputCheckFailed(Exception):
@@ -129,7 +129,7 @@ def render_job(
     sample = model.generate(spec.prompt, **kwargs)
     t = lap("sampling", t)
 
-    frames = upscale(sample.frames, sample.fps, short_side=256, fps_out=OUTPUT_FPS)
+    frames = upscale(sample.frames, sample.fps, short_side=OUTPUT_SHORT_SIDE, fps_out=OUTPUT_FPS)
     t = lap("upscale", t)
     frames = burn_watermark(frames)
     t = lap("watermark", t)

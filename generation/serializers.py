@@ -18,6 +18,10 @@ class GenerationIn(serializers.Serializer):
 
 class GenerationOut(serializers.ModelSerializer):
     id = serializers.CharField(read_only=True)
+    understood = serializers.ListField(child=serializers.CharField(), help_text="The prompt's words the model draws.")
+    ignored = serializers.ListField(
+        child=serializers.CharField(), help_text="The prompt's words the model leaves out (not in its vocabulary)."
+    )
     video = serializers.SerializerMethodField()
     remix_of = serializers.CharField(source="remix_of_id", allow_null=True)
     cameos = serializers.ListField(source="cameo_ids", child=serializers.CharField())
@@ -32,6 +36,8 @@ class GenerationOut(serializers.ModelSerializer):
             "error",
             "video",
             "prompt",
+            "understood",
+            "ignored",
             "cameos",
             "remix_of",
             "seed",
@@ -57,6 +63,8 @@ class ProvenanceFlagOut(serializers.Serializer):
 
 class VideoOut(serializers.ModelSerializer):
     id = serializers.CharField(read_only=True)
+    understood = serializers.ListField(child=serializers.CharField())
+    ignored = serializers.ListField(child=serializers.CharField())
     owner = UserOut()
     remix_of = serializers.CharField(source="remix_of_id", allow_null=True)
     media = serializers.SerializerMethodField()
@@ -69,6 +77,8 @@ class VideoOut(serializers.ModelSerializer):
             "id",
             "owner",
             "prompt",
+            "understood",
+            "ignored",
             "caption",
             "state",
             "visibility",
@@ -116,3 +126,43 @@ class ProvenanceOut(serializers.Serializer):
     validation_state = serializers.CharField()
     valid = serializers.BooleanField()
     manifest = serializers.JSONField()
+
+
+class VocabularyOut(serializers.Serializer):
+    entities = serializers.ListField(child=serializers.CharField())
+    colours = serializers.ListField(child=serializers.CharField())
+    sizes = serializers.ListField(child=serializers.CharField())
+    motions = serializers.ListField(child=serializers.CharField())
+    scenes = serializers.ListField(child=serializers.CharField())
+    cameo_actions = serializers.ListField(child=serializers.CharField(), help_text="Drawn only for a cameo.")
+
+
+class FrameSizeOut(serializers.Serializer):
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+
+
+class NativeOut(FrameSizeOut):
+    fps = serializers.IntegerField()
+
+
+class AspectOut(serializers.Serializer):
+    native = FrameSizeOut()
+    output = FrameSizeOut()
+
+
+class AspectsOut(serializers.Serializer):
+    square = AspectOut()
+    landscape = AspectOut()
+    portrait = AspectOut()
+
+
+class CapabilitiesOut(serializers.Serializer):
+    vocabulary = VocabularyOut()
+    languages = serializers.ListField(child=serializers.CharField(), help_text="Languages prompts are read in.")
+    durations_s = serializers.ListField(child=serializers.IntegerField())
+    aspects = AspectsOut()
+    max_cameos = serializers.IntegerField()
+    native = NativeOut(help_text="The model's own frames, before the service upscales them.")
+    output_fps = serializers.IntegerField()
+    example_prompt = serializers.CharField()

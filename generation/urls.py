@@ -4,6 +4,7 @@ from . import api
 
 urlpatterns = [
     path("generations", api.GenerationsApi.as_view(), name="generations"),
+    path("generations/capabilities", api.CapabilitiesApi.as_view(), name="generation-capabilities"),
     path("generations/<str:job_id>", api.GenerationApi.as_view(), name="generation"),
     path("videos/<str:video_id>", api.VideoApi.as_view(), name="video"),
     path("videos/<str:video_id>/publish", api.VideoPublishApi.as_view(), name="video-publish"),

@@ -27,7 +27,21 @@ class ContractSchema(AutoSchema):
 class ErrorSerializer(serializers.Serializer):
     """The one error body. `error` and `detail` always; the rest only with the codes that carry them."""
 
-    optional_in_response = ("fields", "retry_after", "categories", "cameo", "rule", "kind", "checks", "max_cameos")
+    optional_in_response = (
+        "fields",
+        "retry_after",
+        "categories",
+        "cameo",
+        "rule",
+        "kind",
+        "checks",
+        "max_cameos",
+        "understood",
+        "ignored",
+        "suggestion",
+        "vocabulary",
+        "languages",
+    )
 
     error = serializers.CharField(help_text="Stable machine-readable code, e.g. `not_found`.")
     detail = serializers.CharField(help_text="Human-readable explanation.")
@@ -52,6 +66,23 @@ class ErrorSerializer(serializers.Serializer):
     max_cameos = serializers.IntegerField(required=False, help_text="too_many_cameos: how many the model draws.")
     checks = serializers.DictField(
         child=serializers.CharField(), required=False, help_text="not_ready: each dependency and its state."
+    )
+    understood = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="prompt_outside_model: the prompt's words it drew on."
+    )
+    ignored = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="prompt_outside_model: the words it cannot draw."
+    )
+    suggestion = serializers.CharField(
+        required=False, help_text="prompt_outside_model: the closest prompt the model can render."
+    )
+    vocabulary = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="prompt_outside_model: what the model draws, as in GET /generations/capabilities.",
+    )
+    languages = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="prompt_outside_model: languages prompts are read in."
     )
 
 
@@ -149,6 +180,7 @@ SUMMARIES = {
     "cameos_refusals": "List refused attempts to use your cameo: who, when, which rule, what prompt",
     "generations_create": "Make a video from a prompt (optionally with cameos, or as a remix)",
     "generations_get": "Read a generation's status, progress and video",
+    "generations_capabilities": "What the model can draw: vocabulary, durations, aspects, cameos, resolution",
     "generations_cancel": "Cancel a generation that has not finished",
     "videos_get": "Read a video and its signed media URLs",
     "videos_update": "Change a video's caption or visibility",

@@ -531,10 +531,30 @@ _ACTION_PHRASES = {
     "waving": ("waves", "waving hello", "waves at the camera"),
     "jumping": ("jumps", "jumping up and down", "hops in place"),
 }
+_COLLIDE_PHRASES = ("collide", "crash into each other", "bump together")
+_OCCLUDER_PHRASES = ("behind a wooden post", "passing behind a post", "and goes behind a pillar")
+_PAN_PHRASES = ("the camera pans slowly", "slow camera pan", "camera pans")
+_SIZE_WORDS = {"small": "little", "big": "large"}
+
+
+def phrasings() -> dict[str, list[str]]:
+    """Every phrase the captions use, by what it names; the words the model was trained on.
+
+    generation.capabilities reads a prompt against these. Directions are filled in both ways.
+    """
+    both = lambda p: [p.format(d="left"), p.format(d="right")]  # noqa: E731
+    return {
+        "sizes": list(_SIZE_WORDS.values()),
+        "motions": [q for ps in _MOTION_PHRASES.values() for p in ps for q in both(p)] + list(_COLLIDE_PHRASES),
+        "scenes": [p for ps in _BG_PHRASES.values() for p in ps],
+        "occluder": list(_OCCLUDER_PHRASES),
+        "camera": list(_PAN_PHRASES),
+        "cameo_actions": [q for ps in _ACTION_PHRASES.values() for p in ps for q in both(p)],
+    }
 
 
 def _noun(o: ObjectSpec, rng) -> str:
-    size = o.size if rng.random() < 0.7 else {"small": "little", "big": "large"}[o.size]
+    size = o.size if rng.random() < 0.7 else _SIZE_WORDS[o.size]
     return f"{size} {o.colour} {o.shape}" if rng.random() < 0.8 else f"{o.colour} {o.shape}"
 
 
@@ -550,22 +570,19 @@ def caption(spec: SceneSpec, rng: np.random.Generator | None = None) -> str:
     objs = list(spec.objects)
     if objs and objs[0].motion == "colliding":
         a, b = objs[:2]
-        parts.append(
-            f"{_a(_noun(a, rng))} and {_a(_noun(b, rng))} "
-            + pick(("collide", "crash into each other", "bump together"))
-        )
+        parts.append(f"{_a(_noun(a, rng))} and {_a(_noun(b, rng))} " + pick(_COLLIDE_PHRASES))
         objs = objs[2:]
     for o in objs:
         phrase = pick(_MOTION_PHRASES[o.motion]).format(d=o.direction or "right")
         if spec.occluder and o.motion in ("left", "right"):
-            phrase += " " + pick(("behind a wooden post", "passing behind a post", "and goes behind a pillar"))
+            phrase += " " + pick(_OCCLUDER_PHRASES)
         parts.append(f"{_a(_noun(o, rng))} {phrase}")
     if spec.cameo is not None:
         act = pick(_ACTION_PHRASES[spec.cameo.action]).format(d=spec.cameo.direction)
         parts.insert(0, f"@{spec.cameo.handle} {act}")
     text = ", ".join(parts) + " " + pick(_BG_PHRASES[spec.background])
     if spec.pan:
-        text += ", " + pick(("the camera pans slowly", "slow camera pan", "camera pans"))
+        text += ", " + pick(_PAN_PHRASES)
         text += " " + ("right" if spec.pan > 0 else "left")
     return text
 

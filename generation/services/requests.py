@@ -15,8 +15,15 @@ from django.utils import timezone
 from accounts.models import User
 
 from .. import selectors
-from ..capabilities import MAX_DRAWN_CAMEOS
-from ..errors import DailyLimit, IdempotencyConflict, NotCancellable, TooManyActive, TooManyCameos
+from ..capabilities import LANGUAGES, MAX_DRAWN_CAMEOS, PromptReading, capabilities, read_prompt, suggest
+from ..errors import (
+    DailyLimit,
+    IdempotencyConflict,
+    NotCancellable,
+    PromptOutsideModel,
+    TooManyActive,
+    TooManyCameos,
+)
 from ..models import ACTIVE_STATUSES, TERMINAL_STATUSES, GenerationJob, JobStatus
 from . import outbox
 
@@ -93,6 +100,7 @@ def generation_request(
     # against this prompt), or the remix is refused.
     inherited = [c for c in (cameos_carried_by(video=parent) if parent else []) if c not in cameos]
     cameos_authorise(user=user, cameo_ids=cameos + inherited, prompt=prompt)
+    reading = _read_or_refuse(prompt, has_cameo=bool(cameos or inherited), remix=parent is not None)
 
     try:
         with transaction.atomic():
@@ -109,6 +117,8 @@ def generation_request(
                 prompt=prompt,
                 cameo_ids=cameos,
                 inherited_cameo_ids=inherited,
+                understood=reading.understood,
+                ignored=reading.ignored,
                 remix_of=parent,
                 seed=seed if seed is not None else random.randrange(2**31),
                 duration_s=duration_s,
@@ -124,6 +134,24 @@ def generation_request(
             raise
         return existing, False
     return job, True
+
+
+def _read_or_refuse(prompt: str, *, has_cameo: bool, remix: bool) -> PromptReading:
+    """The prompt read against the model's vocabulary; refused when nothing in it can be drawn.
+
+    A new video needs a subject the model draws (an entity, or a cameo); a remix
+    has its parent's, so any understood word (a colour, a motion, a scene) is an edit.
+    """
+    reading = read_prompt(prompt, has_cameo=has_cameo)
+    if reading.has_subject or (remix and reading.understood):
+        return reading
+    raise PromptOutsideModel(
+        understood=reading.understood,
+        ignored=reading.ignored,
+        suggestion=suggest(reading),
+        vocabulary=capabilities()["vocabulary"],
+        languages=list(LANGUAGES),
+    )
 
 
 def _job_for_key(user: User, key: str, request_hash: str) -> GenerationJob | None:

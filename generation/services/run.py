@@ -189,6 +189,8 @@ def _finish(job: GenerationJob, output, video_name: str, poster_name: str, diges
             defaults=dict(
                 owner_id=job.owner_id,
                 prompt=job.prompt,
+                understood=job.understood,
+                ignored=job.ignored,
                 remix_of_id=job.remix_of_id,
                 file=video_name,
                 thumbnail=poster_name,

@@ -1,0 +1,173 @@
+"""The prompt read against what the model draws: understood, ignored, refused, and the capabilities."""
+
+import pytest
+
+from generation.capabilities import capabilities, read_prompt, suggest
+from generation.diffusion import world
+from generation.models import GenerationJob
+from tests.factories import CameoFactory, VideoFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/generations"
+
+
+def post(client, body):
+    return client.post(URL, body, format="json")
+
+
+# ---------------------------------------------------------------- reading
+
+
+def test_each_word_is_understood_or_ignored_and_function_words_are_neither():
+    reading = read_prompt("A red ball bouncing on the beach at sunset")
+
+    assert reading.understood == ["red", "ball", "bouncing", "beach"]
+    assert reading.ignored == ["sunset"]
+    assert reading.has_subject
+
+
+def test_the_captions_inflections_are_understood():
+    reading = read_prompt("two small cubes rolls left and bounced, the camera pans")
+
+    assert reading.understood == ["small", "cubes", "rolls", "left", "bounced", "camera", "pans"]
+    assert reading.ignored == ["two"]  # the model draws no counts: one object per noun phrase
+
+
+def test_every_word_of_the_advertised_vocabulary_reads_as_understood():
+    # One source of truth: what GET /capabilities lists is what the reader accepts.
+    vocabulary = capabilities()["vocabulary"]
+    words = [w for slot, terms in vocabulary.items() if slot != "cameo_actions" for w in terms]
+
+    reading = read_prompt(" ".join(words))
+
+    assert reading.ignored == [] and reading.has_subject
+    assert read_prompt(" ".join(vocabulary["cameo_actions"]), has_cameo=True).ignored == []
+
+
+def test_every_training_caption_reads_fully_understood():
+    rng = __import__("numpy").random.default_rng(5)
+    for i in range(300):
+        spec = world.random_spec(rng, level=i % 3)
+        text = world.caption(spec, rng)
+
+        reading = read_prompt(text, has_cameo=spec.cameo is not None)
+
+        assert reading.ignored == [], text
+        assert reading.has_subject or not spec.objects, text
+
+
+def test_cameo_words_and_actions_count_only_with_a_cameo():
+    with_cameo = read_prompt("@ana waving on the beach", has_cameo=True)
+    without = read_prompt("@ana waving on the beach")
+
+    assert with_cameo.understood == ["@ana", "waving", "beach"] and with_cameo.has_subject
+    assert without.understood == ["beach"] and without.ignored == ["@ana", "waving"]
+    assert not without.has_subject
+
+
+def test_the_suggestion_is_a_prompt_the_model_fully_understands():
+    for prompt in ("a crimson sphere drifting in the ocean", "my cat knocking a glass off the table", "make it pop"):
+        suggestion = suggest(read_prompt(prompt))
+
+        reading = read_prompt(suggestion)
+        assert reading.ignored == [] and reading.has_subject, suggestion
+
+
+def test_the_suggestion_keeps_what_was_understood_and_maps_near_words():
+    assert suggest(read_prompt("a blue thing at night")) == "a big blue ball bounces under the night sky"
+    # sphere -> ball and ocean -> underwater by the sentence encoder's similarity
+    suggestion = suggest(read_prompt("a shiny sphere sinking in the ocean"))
+    assert "ball" in suggestion and "underwater" in suggestion
+
+
+# ---------------------------------------------------------------- the API
+
+
+def test_a_prompt_with_nothing_drawable_is_422_with_the_vocabulary_and_a_suggestion(as_user):
+    r = post(as_user, {"prompt": "a golden retriever surfing a big wave at sunset"})
+
+    assert r.status_code == 422 and r.data["error"] == "prompt_outside_model"
+    assert r.data["understood"] == ["big"]
+    assert r.data["ignored"] == ["golden", "retriever", "surfing", "wave", "sunset"]
+    assert r.data["vocabulary"] == capabilities()["vocabulary"]
+    assert read_prompt(r.data["suggestion"]).ignored == []
+    assert r.data["languages"] == ["en"] and "English" in r.data["detail"]
+    assert not GenerationJob.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    ["my cat knocking a glass off the table", "two astronauts dancing on the moon", "una pelota roja en la playa"],
+)
+def test_ordinary_prompts_outside_the_world_are_refused_not_rendered_as_something_else(as_user, prompt):
+    r = post(as_user, {"prompt": prompt})
+
+    assert r.status_code == 422 and r.data["error"] == "prompt_outside_model"
+    assert not GenerationJob.objects.exists()
+
+
+def test_a_partly_understood_prompt_is_accepted_and_the_job_says_what_was_left_out(as_user):
+    r = post(as_user, {"prompt": "a pink star falling on the grass while fireworks explode"})
+
+    assert r.status_code == 202
+    assert r.data["understood"] == ["pink", "star", "falling", "grass"]
+    assert r.data["ignored"] == ["fireworks", "explode"]
+    again = as_user.get(f"{URL}/{r.data['id']}").data
+    assert again["ignored"] == ["fireworks", "explode"]
+
+
+def test_a_cameo_is_a_subject(as_user, user):
+    cameo = CameoFactory(owner=user)
+
+    r = post(as_user, {"prompt": "me dancing at a wedding", "cameos": [str(cameo.pk)]})
+
+    assert r.status_code == 202
+    assert r.data["understood"] == ["me"] and r.data["ignored"] == ["dancing", "wedding"]
+
+
+def test_a_cameo_word_without_a_cameo_is_not_a_subject(as_user):
+    r = post(as_user, {"prompt": "a person waving on the beach"})
+
+    assert r.status_code == 422 and r.data["error"] == "prompt_outside_model"
+    assert r.data["ignored"] == ["person", "waving"]
+
+
+def test_a_remix_edit_needs_only_one_understood_word(as_user, other):
+    parent = VideoFactory(owner=other)
+
+    edit = post(as_user, {"prompt": "make it blue", "remix_of": str(parent.pk)})
+    nothing = post(as_user, {"prompt": "make it sparkle", "remix_of": str(parent.pk)})
+
+    assert edit.status_code == 202 and edit.data["understood"] == ["blue"]
+    assert nothing.status_code == 422 and nothing.data["error"] == "prompt_outside_model"
+
+
+def test_the_policy_still_speaks_first(as_user):
+    r = post(as_user, {"prompt": "a naked woman in explicit sexual poses"})
+
+    assert r.status_code == 422 and r.data["error"] == "prompt_blocked"
+
+
+# ---------------------------------------------------------------- capabilities
+
+
+def test_capabilities_list_what_the_model_draws(as_user):
+    r = as_user.get(f"{URL}/capabilities")
+
+    assert r.status_code == 200
+    assert r.data["vocabulary"]["entities"] == list(world.SHAPES)
+    assert r.data["vocabulary"]["scenes"] == list(world.BACKGROUNDS)
+    assert r.data["durations_s"] == list(world.DURATIONS_S)
+    assert r.data["max_cameos"] == 1 and r.data["languages"] == ["en"]
+    assert r.data["native"] == {"width": 32, "height": 32, "fps": world.FPS} and r.data["output_fps"] == 24
+    assert r.data["aspects"]["landscape"] == {
+        "native": {"width": 56, "height": 32},
+        "output": {"width": 448, "height": 256},
+    }
+    assert read_prompt(r.data["example_prompt"]).ignored == []
+    assert post(as_user, {"prompt": r.data["example_prompt"]}).status_code == 202
+
+
+def test_capabilities_need_a_signed_in_client(api):
+    assert api.get(f"{URL}/capabilities").status_code == 401
