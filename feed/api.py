@@ -121,7 +121,7 @@ def _items_out(items, request) -> list[dict]:
                 }
             )
         else:
-            out.append({"type": item.type, "detail": item.detail})
+            out.append({"type": item.type, "detail": item.detail, **item.extra})
     return out
 
 

@@ -96,9 +96,44 @@ class LimitReachedItemOut(serializers.Serializer):
     detail = serializers.CharField(help_text="Why the feed stops here today, in words.")
 
 
+class SuggestionOut(serializers.Serializer):
+    """A next step to offer: after a check-in, and on the feed's end card."""
+
+    optional_in_response = ("prompt", "username", "video")  # each type carries the one it needs
+
+    type = serializers.CharField(help_text="create | remix | follow | message | calm | break")
+    detail = serializers.CharField()
+    prompt = serializers.CharField(required=False, help_text="create: a prompt the model draws.")
+    username = serializers.CharField(required=False, help_text="follow, message: whom.")
+    video = serializers.CharField(required=False, help_text="remix: the video's id.")
+
+
+class YourVideosOut(serializers.Serializer):
+    published = serializers.IntegerField()
+    likes = serializers.IntegerField()
+    comments = serializers.IntegerField()
+    remixes = serializers.IntegerField()
+
+
+class EndItemOut(serializers.Serializer):
+    type = _kind("end")
+    reason = serializers.ChoiceField(
+        choices=["caught_up", "nothing_yet"],
+        help_text="caught_up: nothing new left that you have not seen; nothing_yet: nothing to show you yet.",
+    )
+    detail = serializers.CharField(help_text="Why the feed ends here, in words.")
+    actions = SuggestionOut(many=True, help_text="What to do next: create, remix, follow.")
+    your_videos = YourVideosOut(allow_null=True, help_text="How your own published videos are doing (null: none).")
+
+
 FEED_ITEM = PolymorphicProxySerializer(
     component_name="FeedItem",
-    serializers={"video": VideoItemOut, "checkin": CheckinItemOut, "limit_reached": LimitReachedItemOut},
+    serializers={
+        "video": VideoItemOut,
+        "checkin": CheckinItemOut,
+        "limit_reached": LimitReachedItemOut,
+        "end": EndItemOut,
+    },
     resource_type_field_name="type",
     many=True,
 )
@@ -117,13 +152,6 @@ class FeedPageOut(serializers.Serializer):
 class CheckinIn(serializers.Serializer):
     mood = StrictIntegerField(min_value=1, max_value=5)
     note = StrictCharField(max_length=500, required=False, allow_blank=True, default="")
-
-
-class SuggestionOut(serializers.Serializer):
-    type = serializers.CharField(help_text="create | message | calm | break")
-    detail = serializers.CharField()
-    prompt = serializers.CharField(required=False)
-    username = serializers.CharField(required=False)
 
 
 class CheckinOut(serializers.Serializer):

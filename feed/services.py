@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.models import Follow, User
 from accounts.notifications import notify
+from generation.capabilities import capabilities
 from generation.models import Video, VideoState
 from sora_social.limits import user_write_allow
 
@@ -138,8 +139,8 @@ def checkin_answer(*, user: User, checkin_id, mood: int, note: str = "") -> list
 def checkin_suggestions(*, user: User, mood: int) -> list[dict]:
     make = {
         "type": "create",
-        "detail": "Make something: turn a happy memory into a short video.",
-        "prompt": "a cozy cabin by a calm lake at sunrise",
+        "detail": "Make something: a short video of your own.",
+        "prompt": capabilities()["example_prompt"],  # a prompt the model draws, never one it would refuse
     }
     if mood > LOW_MOOD:
         return [make, {"type": "break", "detail": "Nice. Remember to take a break now and then."}]

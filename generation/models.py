@@ -120,6 +120,12 @@ class Video(models.Model):
         indexes = [
             models.Index(fields=["owner", "created_at"]),
             models.Index(fields=["state", "visibility", "published_at"]),
+            # A creator's newest published videos, read to a limit (the feed's sources).
+            models.Index(
+                fields=["owner", "-published_at"],
+                condition=Q(state="published"),
+                name="video_owner_published",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -3,7 +3,7 @@
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts.models import Follow, User
-from accounts.selectors import blocked_ids_for
+from accounts.selectors import blocked_between, blocked_ids_for
 from cameos.models import Appearance
 from sora_social.errors import NotFound
 from sora_social.ids import is_uuid
@@ -81,7 +81,7 @@ def video_for_remix_get(*, viewer: User, video_id) -> Video:
     if video is not None and video.state == VideoState.REMOVED:
         # Only say "removed" to someone who could see it before.
         was_visible = video.owner_id == viewer.pk or (
-            video.visibility == Visibility.PUBLIC and not blocked_ids_for(viewer).filter(pk=video.owner_id).exists()
+            video.visibility == Visibility.PUBLIC and not blocked_between(viewer, video.owner)
         )
         if was_visible:
             raise ParentRemoved()

@@ -11,6 +11,8 @@
 6. mixing       sort, weave a page (creator cap, topic diversity), reasons,
                 check-in slot, daily cap
 7. side_effects impressions, daily counter, scrolling stretch, check-in row
+8. ending       the last page says why the feed ends (caught up, nothing yet)
+                and what to do next
 
 `feed_page(viewer=..., page=...)` runs them and returns the items and whether
 the feed goes on. Sources are fail-open; everything else fails loudly.
@@ -25,9 +27,9 @@ from datetime import timedelta
 from django.utils import timezone
 
 from ..conf import feed_settings
+from . import ending, mixing, scoring, side_effects
 from . import filters as filters_mod
 from . import hydrate as hydrate_mod
-from . import mixing, scoring, side_effects
 from . import sources as sources_mod
 from .context import Candidate, FeedContext, Item
 
@@ -73,7 +75,7 @@ def load_context(*, viewer, page: int = 0) -> FeedContext:
     if daily_limit and served >= daily_limit:
         return ctx  # nothing else is needed to say "come back tomorrow"
     ctx.following = set(Follow.objects.filter(follower=viewer).values_list("followee_id", flat=True))
-    ctx.blocked = set(blocked_ids_for(viewer).values_list("pk", flat=True))
+    ctx.blocked = set(blocked_ids_for(viewer))
     since_seen = now - timedelta(days=cfg.seen_days)
     ctx.seen = {
         str(v)
@@ -155,4 +157,6 @@ def feed_page(*, viewer, page: int = 0) -> FeedPage:
     checkin_at = mixing.checkin_slot(ctx, [i for i in items if i.type == "video"])
     items = side_effects.record(ctx, items, checkin_at)
     more = not ended and len(page_items) == size and len(ranked) > size
+    if not more and not ended:
+        items.append(ending.end_card(ctx, served_any=bool(page_items) or page > 0))
     return FeedPage(items=items, more=more, removed=removed)

@@ -34,12 +34,13 @@ class Candidate:
 
 @dataclass
 class Item:
-    """A feed entry: a video, a check-in card or the daily-limit card."""
+    """A feed entry: a video, a check-in card, the daily-limit card or the end card."""
 
     type: str
     candidate: Candidate | None = None
     checkin: object = None
     detail: str = ""
+    extra: dict = field(default_factory=dict)  # the end card's reason, actions and your_videos
 
 
 @dataclass

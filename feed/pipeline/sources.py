@@ -62,21 +62,20 @@ class InteractedCreators:
     def fetch(self, ctx: FeedContext) -> list[Candidate]:
         if not ctx.positive:
             return []
-        # From the ids the context already holds, not from the like and view tables:
-        # an OR of two subqueries over them took 60 ms at 1M interactions.
-        # The 20 most recent interactions name at most 20 creators, and ordering by
-        # created_at lets PostgreSQL use the (owner, created_at) index instead of
-        # scanning every recent video of prolific creators (57 -> ~5 ms at 100k videos).
-        owners = Video.objects.filter(pk__in=[v for v, _ in ctx.positive[:20]]).values("owner_id")
-        qs = (
-            _unseen(ctx, _published(ctx).filter(owner_id__in=owners))
-            .exclude(owner=ctx.viewer)
-            .exclude(owner_id__in=ctx.following)
-            .order_by("-created_at")
-        )
-        return [
-            Candidate(str(pk), self.name, via=str(owner)) for pk, owner in qs.values_list("pk", "owner_id")[:PER_SOURCE]
-        ]
+        # The 20 most recent interactions name at most 20 creators (from the ids the
+        # context holds, not the like and view tables). Then each creator's newest
+        # PER_SOURCE on the (owner, published_at) index of published videos, stopped
+        # at the limit, merged: a prolific creator's back catalogue is never read.
+        # One query over every creator's videos, sorted, grew with the catalogue
+        # (bitmap scan of ~8k rows and a sort, 30 ms at 100k videos).
+        owners = set(Video.objects.filter(pk__in=[v for v, _ in ctx.positive[:20]]).values_list("owner_id", flat=True))
+        owners -= ctx.following | {ctx.viewer.pk}
+        if not owners:
+            return []
+        base = _unseen(ctx, _published(ctx)).order_by("-published_at").values_list("pk", "owner_id", "published_at")
+        parts = [base.filter(owner_id=owner)[:PER_SOURCE] for owner in sorted(owners)]
+        newest = parts[0].union(*parts[1:], all=True).order_by("-published_at")[:PER_SOURCE]
+        return [Candidate(str(pk), self.name, via=str(owner)) for pk, owner, _ in newest]
 
 
 class RemixesOfLiked:

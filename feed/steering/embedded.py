@@ -1,7 +1,8 @@
 """The default steering parser: rules for structure, the shared encoder for meaning.
 
 It splits the instruction into clauses at contrast and list markers ("but",
-"and", commas), gives each clause a polarity from its cue words ("no", "less",
+"and", commas) and where a new cue follows content ("less sports more
+space"), gives each clause a polarity from its cue words ("no", "less",
 "stop showing me" -> avoid; "more", "show me" -> boost; none -> the previous
 clause's, so "less cats and dogs" avoids both), and finds the clause's topics
 by keyword, or, when no keyword matches, by the nearest topic description
@@ -51,6 +52,21 @@ _FILLER = re.compile(
     r"showing|want|more|less|no|not|stop|some|any|about|with|from|for|to|it|just|really|very|"
     r"lots|fewer|only|people|follow|like|love|hate|don'?t|do|be|is|are|so|much|many)\b"
 )
+
+
+def _clauses(text: str):
+    """Clauses at the split markers, and again where a new cue word follows content:
+    "less sports more space" is two clauses, "don't show me cats" stays one (nothing
+    but cue and filler words comes before "show")."""
+    for clause in filter(None, _SPLIT.split(text)):
+        start = 0
+        for cue in sorted([*_NEGATIVE.finditer(clause), *_POSITIVE.finditer(clause)], key=lambda m: m.start()):
+            if cue.start() > start and _FILLER.sub(" ", clause[start : cue.start()]).strip():
+                yield clause[start : cue.start()].strip()
+                start = cue.start()
+        yield clause[start:].strip()
+
+
 # A clause needs this similarity to a topic description when no keyword named one.
 CLAUSE_SIMILARITY_MIN = 0.42
 
@@ -85,7 +101,7 @@ def parse(instruction: str) -> dict:
 
     polarity = "boost"
     # "less X, more Y" and "no X but Y": polarity is decided per clause.
-    for clause in filter(None, _SPLIT.split(topic_text)):
+    for clause in filter(None, _clauses(topic_text)):
         negative, positive = _NEGATIVE.search(clause), _POSITIVE.search(clause)
         if negative and (not positive or negative.start() < positive.start()):
             polarity = "avoid"

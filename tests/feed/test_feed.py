@@ -89,9 +89,10 @@ def test_a_feed_page_costs_the_same_queries_whatever_the_corpus(user):
             feed(viewer)
         return len(queries.captured_queries)
 
-    make_corpus(per_topic=2)
+    # Big enough that the measured page is not the last (the end card adds its own two).
+    make_corpus(per_topic=4)
     small = steady_page_queries(user)
-    make_corpus(per_topic=10, seed=1)
+    make_corpus(per_topic=12, seed=1)
     large = steady_page_queries(UserFactory())
 
     assert large == small <= 30
@@ -182,3 +183,64 @@ def test_a_failing_source_does_not_take_the_feed_down(user, monkeypatch):
     monkeypatch.setattr(sources.Popular, "fetch", boom)
 
     assert len(video_items(feed(user))) == 20
+
+
+# ---------------------------------------------------------------- how a feed ends
+
+
+def end_of(body):
+    assert body["results"] and body["results"][-1]["type"] == "end", body["results"][-1:]
+    return body["results"][-1]
+
+
+def test_a_creator_alone_with_their_own_videos_is_told_why_the_feed_is_empty(user):
+    from generation.capabilities import read_prompt
+
+    mine = make_videos(["my first video", "my second video"], owners=[user], like_count=3)
+
+    body = feed(user)
+
+    assert video_items(body) == [] and body["next"] is None
+    end = end_of(body)
+    assert end["reason"] == "nothing_yet"
+    assert end["your_videos"] == {"published": len(mine), "likes": 6, "comments": 0, "remixes": 0}
+    assert "other people's" in end["detail"]
+    make = end["actions"][0]
+    assert make["type"] == "create" and read_prompt(make["prompt"]).has_subject  # a prompt the model draws
+    assert [a["type"] for a in end["actions"]] == ["create"]  # nobody else's video to remix or creator to follow
+
+
+def test_a_drained_feed_ends_caught_up_with_a_video_to_remix_and_a_creator_to_follow(user):
+    ana = UserFactory(username="ana")
+    make_videos([f"a lighthouse in a storm {i}" for i in range(5)], owners=[ana], like_count=9)
+    make_videos([f"a kite over a field {i}" for i in range(20)])
+
+    pages, cursor = [], None
+    for _ in range(10):
+        body = feed(user, cursor)
+        pages.append(body)
+        cursor = body["next"]
+        if not cursor:
+            break
+
+    assert not cursor, "the feed never ended"
+    assert all(p["results"][-1]["type"] != "end" for p in pages[:-1])
+    end = end_of(pages[-1])
+    assert end["reason"] == "caught_up" and end["your_videos"] is None
+    kinds = {a["type"]: a for a in end["actions"]}
+    assert Video.objects.get(pk=kinds["remix"]["video"]).owner == ana  # the most liked one
+    assert kinds["follow"]["username"] == "ana"
+
+
+def test_the_end_card_never_suggests_following_someone_followed_or_a_video_across_a_block(user):
+    ana, bea = UserFactory(username="ana"), UserFactory(username="bea")
+    Follow.objects.create(follower=user, followee=ana)
+    make_videos(["a bonfire on the beach"], owners=[ana], like_count=5)
+    blocked = make_videos(["a waterfall at dawn"], owners=[bea], like_count=50)[0]
+    Block.objects.create(blocker=bea, blocked=user)
+
+    end = end_of(feed(user))
+
+    kinds = {a["type"]: a for a in end["actions"]}
+    assert kinds["remix"]["video"] != str(blocked.pk)
+    assert "follow" not in kinds

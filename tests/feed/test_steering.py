@@ -29,6 +29,12 @@ STEERING = "/api/v1/feed/steering"
         ("something calm and relaxing please", [], [], "everything", "calm"),
         ("give me ideas I can remix", [], [], "everything", "remixable"),
         ("the latest videos about the ocean", ["ocean"], [], "everything", "fresh"),
+        # a new cue after content starts a clause, without a comma or "but"
+        ("less sports more space and keep it calm", ["space"], ["sports"], "everything", "calm"),
+        ("more dogs less cats", ["dogs"], ["cats"], "everything", "default"),
+        # cue words with nothing between them stay one clause
+        ("don't show me cats", [], ["cats"], "everything", "default"),
+        ("no more horror", [], ["horror"], "everything", "default"),
     ],
 )
 def test_the_embedded_parser_understands_negation_and_contrast(instruction, boost, avoid, sources, objective):

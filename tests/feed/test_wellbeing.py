@@ -83,6 +83,9 @@ def test_a_good_mood_changes_nothing_but_says_so(user):
 
     assert answer.status_code == 200
     assert "calm" not in [s["type"] for s in answer.json()["suggestions"]]
+    # the "make something" prompt is one the model draws, not one it would refuse
+    make = next(s for s in answer.json()["suggestions"] if s["type"] == "create")
+    assert client_for(user).post("/api/v1/generations", {"prompt": make["prompt"]}, format="json").status_code == 202
 
 
 @pytest.mark.parametrize("body", [{}, {"mood": 0}, {"mood": 6}, {"mood": "3"}, {"mood": True}, {"mood": 3, "note": 5}])
