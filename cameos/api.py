@@ -11,7 +11,17 @@ from sora_social.openapi import errors, page_of
 from sora_social.pagination import paginate
 
 from . import selectors, services
-from .serializers import AppearanceOut, CameoOut, CameoPatchIn, CaptureIn, CharacterIn, EnrollmentOut, RefusalOut
+from .serializers import (
+    AppearanceOut,
+    CameoOut,
+    CameoPatchIn,
+    CaptureIn,
+    CharacterIn,
+    DecisionIn,
+    EnrollmentOut,
+    GrantIn,
+    RefusalOut,
+)
 
 
 class EnrollmentsApi(APIView):
@@ -110,10 +120,18 @@ class CameoApi(APIView):
 
 
 class ApprovalApi(APIView):
-    @extend_schema(operation_id="cameos_approve", request=None, responses={204: None, **errors(400, 404)})
+    @extend_schema(
+        operation_id="cameos_approve",
+        request=GrantIn,
+        responses={204: None, **errors(400, 404)},
+        description="Grant a person your cameo: its face, voice or both (default), until `expires_at` "
+        "(default: until you take it back). Granting again replaces the scope and the expiry.",
+    )
     def post(self, request, cameo_id: str, username: str):
+        data = GrantIn(data=request.data)
+        data.is_valid(raise_exception=True)
         friend = user_visible_get(viewer=request.user, username=username)
-        services.approval_add(owner=request.user, cameo_id=cameo_id, user=friend)
+        services.approval_add(owner=request.user, cameo_id=cameo_id, user=friend, **data.validated_data)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(operation_id="cameos_unapprove", request=None, responses={204: None, **errors(404)})
@@ -130,6 +148,36 @@ class AppearancesApi(APIView):
         return paginate(
             request=request, view=self, queryset=selectors.appearances_of(cameo=cameo), serializer_class=AppearanceOut
         )
+
+
+class PendingApprovalsApi(APIView):
+    @extend_schema(operation_id="cameos_approvals_pending", responses={200: page_of(AppearanceOut), **errors(400)})
+    def get(self, request):
+        return paginate(
+            request=request,
+            view=self,
+            queryset=selectors.approvals_pending_for(owner=request.user),
+            serializer_class=AppearanceOut,
+        )
+
+
+class AppearanceDecisionApi(APIView):
+    @extend_schema(
+        operation_id="cameos_appearance_decide",
+        request=DecisionIn,
+        responses={200: AppearanceOut, **errors(400, 404, 409, e409="not_pending: already decided, or not asked")},
+    )
+    def post(self, request, cameo_id: str, video_id: str):
+        data = DecisionIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        appearance = services.appearance_decide(
+            owner=request.user,
+            cameo_id=cameo_id,
+            video_id=video_id,
+            approve=data.validated_data["decision"] == "approve",
+            message=data.validated_data["message"],
+        )
+        return Response(AppearanceOut(appearance, context={"request": request}).data)
 
 
 class AppearanceApi(APIView):

@@ -33,3 +33,18 @@ class UnsupportedUpload(ApplicationError):
 
 class TeenCeiling(Forbidden):
     code = "teen_restricted"
+
+
+class NotPending(Conflict):
+    code = "not_pending"
+    default_detail = "This video is not waiting for your decision."
+
+
+class AwaitingApproval(Conflict):
+    code = "awaiting_approval"
+    default_detail = "A cameo's owner has not approved this video yet."
+
+
+class ApprovalDeclined(Conflict):
+    code = "approval_declined"
+    default_detail = "A cameo's owner declined this video: it cannot be published or remixed."

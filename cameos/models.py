@@ -70,6 +70,9 @@ class Cameo(models.Model):
     kind = models.CharField(max_length=16, choices=CameoKind.choices, default=CameoKind.PERSON)
     permission = models.CharField(max_length=16, choices=Permission.choices, default=Permission.ONLY_ME)
     restrictions = models.TextField(blank=True, max_length=1000)
+    # Opt-in: a video by someone else that carries this cameo stays a draft until
+    # the owner approves it (Appearance.approval).
+    approve_before_publish = models.BooleanField(default=False)
     reference = models.CharField(max_length=255, help_text="Storage name of the likeness reference (PNG).")
     preview = models.CharField(max_length=255, blank=True)
     embedding = models.JSONField(null=True, blank=True, help_text="Face embedding: one likeness, one owner.")
@@ -87,13 +90,35 @@ class Cameo(models.Model):
         return f"{self.name} ({self.kind})"
 
 
+class GrantScope(models.TextChoices):
+    FACE = "face"
+    VOICE = "voice"
+    BOTH = "both"
+
+
+# What a generation takes of a likeness today: the model draws the face; the
+# sound is synthesised effects and ambience, never the owner's voice.
+SCOPE_A_VIDEO_USES = GrantScope.FACE
+
+
 class CameoApproval(models.Model):
+    """A grant: the owner lets one person use the cameo, for its face, voice or both, maybe until a date."""
+
     cameo = models.ForeignKey(Cameo, on_delete=models.CASCADE, related_name="approvals")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cameo_approvals")
+    scope = models.CharField(max_length=8, choices=GrantScope.choices, default=GrantScope.BOTH)
+    expires_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["cameo", "user"], name="approve_once")]
+
+
+class ApprovalState(models.TextChoices):
+    NOT_NEEDED = "not_needed"
+    PENDING = "pending"
+    APPROVED = "approved"
+    DECLINED = "declined"
 
 
 class Appearance(models.Model):
@@ -107,9 +132,15 @@ class Appearance(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     taken_down_at = models.DateTimeField(null=True, blank=True)
+    # Approve before publish: pending until the owner decides; a pending or declined
+    # appearance keeps the video from being published (and a declined one from remixes).
+    approval = models.CharField(max_length=16, choices=ApprovalState.choices, default=ApprovalState.NOT_NEEDED)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_message = models.CharField(max_length=500, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["cameo", "video"], name="appear_once")]
+        indexes = [models.Index(fields=["approval", "-created_at"])]
 
 
 class RefusalRule(models.TextChoices):
@@ -117,6 +148,8 @@ class RefusalRule(models.TextChoices):
     BLOCKED = "blocked", "Blocked"
     REVOKED = "revoked", "Revoked"
     RESTRICTION = "restriction", "Broke the owner's restrictions"
+    GRANT_EXPIRED = "grant_expired", "The owner's grant expired"
+    GRANT_SCOPE = "grant_scope", "The owner's grant does not cover what the video uses"
 
 
 class Refusal(models.Model):

@@ -2,19 +2,51 @@
 
 `cameos_available_to` (a queryset) and `cameo_usable_by` (one cameo) say the
 same thing: not revoked; never across a block; the owner always; otherwise
-by permission — everyone; mutuals (or approved); approved; only_me. A teen's
+by permission — everyone; mutuals (or approved); approved; only_me. An
+approval (a grant) counts while it has not expired and covers what a video
+uses of the likeness (the face; see models.SCOPE_A_VIDEO_USES). A teen's
 cameo is held under the teen's ceiling when its permission is set, so the
 stored permission is the effective one.
 """
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from accounts.models import Follow, User
 from accounts.selectors import blocked_ids_for
 from sora_social.errors import NotFound
 from sora_social.ids import is_uuid
 
-from .models import Appearance, Cameo, CameoApproval, Enrollment, Permission
+from .models import (
+    SCOPE_A_VIDEO_USES,
+    Appearance,
+    ApprovalState,
+    Cameo,
+    CameoApproval,
+    Enrollment,
+    GrantScope,
+    Permission,
+)
+
+
+def _grants_in_force():
+    return CameoApproval.objects.filter(
+        Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()),
+        scope__in=[SCOPE_A_VIDEO_USES, GrantScope.BOTH],
+    )
+
+
+def grant_problem(*, user: User, cameo: Cameo) -> tuple[str, CameoApproval] | None:
+    """Why `user`'s own grant on `cameo` does not let them use it: ("grant_expired" |
+    "grant_scope", the grant), or None when they have no grant or it is in force."""
+    grant = CameoApproval.objects.filter(cameo=cameo, user=user).first()
+    if grant is None:
+        return None
+    if grant.expires_at is not None and grant.expires_at <= timezone.now():
+        return "grant_expired", grant
+    if grant.scope not in (SCOPE_A_VIDEO_USES, GrantScope.BOTH):
+        return "grant_scope", grant
+    return None
 
 
 def cameo_media_servable(viewer_id: str | None, cameo_id: str) -> bool:
@@ -25,7 +57,7 @@ def cameo_media_servable(viewer_id: str | None, cameo_id: str) -> bool:
 
 
 def cameos_available_to(user: User) -> QuerySet:
-    approved = Exists(CameoApproval.objects.filter(cameo=OuterRef("pk"), user=user))
+    approved = Exists(_grants_in_force().filter(cameo=OuterRef("pk"), user=user))
     they_follow_me = Exists(Follow.objects.filter(follower=OuterRef("owner_id"), followee=user))
     i_follow_them = Exists(Follow.objects.filter(follower=user, followee=OuterRef("owner_id")))
     return (
@@ -96,6 +128,38 @@ def appearances_of(*, cameo: Cameo) -> QuerySet:
         .select_related("video", "video__owner", "video__job")
         .exclude(video__state="removed")
     )
+
+
+def approvals_pending_for(*, owner: User) -> QuerySet:
+    """The owner's queue: videos by others that carry one of their cameos and wait for a decision."""
+    return (
+        Appearance.objects.filter(
+            cameo__owner=owner,
+            cameo__revoked_at__isnull=True,
+            approval=ApprovalState.PENDING,
+            taken_down_at__isnull=True,
+        )
+        .exclude(video__state="removed")
+        .select_related("cameo", "video", "video__owner", "video__job")
+    )
+
+
+def appearance_owned_get(*, owner: User, cameo_id, video_id) -> Appearance:
+    cameo = cameo_owned_get(owner=owner, cameo_id=cameo_id)
+    found = appearances_of(cameo=cameo).filter(video_id=video_id).first() if is_uuid(video_id) else None
+    if found is None:
+        raise NotFound("This cameo does not appear in that video.", code="appearance_not_found")
+    return found
+
+
+def publish_holds(*, video) -> dict[str, list[str]]:
+    """Cameos whose owners have not approved the video yet ("pending") or declined it ("declined")."""
+    holds: dict[str, list[str]] = {}
+    for cameo_id, state in Appearance.objects.filter(
+        video=video, taken_down_at__isnull=True, approval__in=[ApprovalState.PENDING, ApprovalState.DECLINED]
+    ).values_list("cameo_id", "approval"):
+        holds.setdefault(state, []).append(str(cameo_id))
+    return holds
 
 
 def known_faces(*, exclude_owner: User) -> list[tuple[str, list[float]]]:

@@ -1,10 +1,10 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from sora_social.fields import StrictCharField
+from sora_social.fields import StrictBooleanField, StrictCharField
 from sora_social.media import signed_url
 
-from .models import Cameo, Enrollment, Permission, RefusalRule
+from .models import ApprovalState, Cameo, Enrollment, GrantScope, Permission, RefusalRule
 
 
 class ChallengeOut(serializers.Serializer):
@@ -19,7 +19,17 @@ class CameoOut(serializers.ModelSerializer):
 
     class Meta:
         model = Cameo
-        fields = ["id", "owner", "name", "kind", "permission", "restrictions", "preview_url", "created_at"]
+        fields = [
+            "id",
+            "owner",
+            "name",
+            "kind",
+            "permission",
+            "restrictions",
+            "approve_before_publish",
+            "preview_url",
+            "created_at",
+        ]
 
     def get_preview_url(self, cameo) -> str | None:
         name = cameo.preview or cameo.reference
@@ -58,15 +68,40 @@ class CameoPatchIn(serializers.Serializer):
     name = StrictCharField(max_length=50, min_length=1, required=False)
     permission = serializers.ChoiceField(choices=Permission.choices, required=False)
     restrictions = StrictCharField(max_length=1000, required=False, allow_blank=True)
+    approve_before_publish = StrictBooleanField(
+        required=False, help_text="Videos by others that carry this cameo wait for your approval before publishing."
+    )
+
+
+class GrantIn(serializers.Serializer):
+    scope = serializers.ChoiceField(
+        choices=GrantScope.choices,
+        required=False,
+        default=GrantScope.BOTH,
+        help_text="What of your likeness they may use. A video uses the face.",
+    )
+    expires_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+
+class DecisionIn(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=["approve", "decline"])
+    message = StrictCharField(max_length=500, required=False, allow_blank=True, default="")
 
 
 class AppearanceOut(serializers.Serializer):
+    cameo = serializers.CharField(source="cameo_id")
     video = serializers.SerializerMethodField()
     inherited_from = serializers.CharField(
         source="inherited_from_id",
         allow_null=True,
         help_text="The remix parent the likeness came with; null when this video's own request named it.",
     )
+    approval = serializers.ChoiceField(
+        choices=ApprovalState.choices,
+        help_text="not_needed, or (approve before publish) pending until you decide, then approved or declined.",
+    )
+    decided_at = serializers.DateTimeField(allow_null=True)
+    decision_message = serializers.CharField(allow_blank=True)
     created_at = serializers.DateTimeField()
 
     @extend_schema_field(__import__("generation.serializers", fromlist=["VideoOut"]).VideoOut)

@@ -12,7 +12,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import NotificationKind, User
 from sora_social.errors import Invalid
 from sora_social.events import publish
 from sora_social.ids import is_uuid
@@ -23,18 +23,22 @@ from .errors import (
     CameoNotPermitted,
     CameoRestriction,
     ChallengeExpired,
+    NotPending,
     TeenCeiling,
     UnsupportedUpload,
     UploadTooLarge,
 )
 from .models import (
     PERMISSION_ORDER,
+    SCOPE_A_VIDEO_USES,
     Appearance,
+    ApprovalState,
     Cameo,
     CameoApproval,
     CameoKind,
     Enrollment,
     EnrollmentStatus,
+    GrantScope,
     Refusal,
     RefusalRule,
 )
@@ -198,7 +202,13 @@ def _ceiling_for(owner: User) -> str | None:
 
 
 def cameo_update(
-    *, owner: User, cameo_id, name: str | None = None, permission: str | None = None, restrictions: str | None = None
+    *,
+    owner: User,
+    cameo_id,
+    name: str | None = None,
+    permission: str | None = None,
+    restrictions: str | None = None,
+    approve_before_publish: bool | None = None,
 ) -> Cameo:
     cameo = selectors.cameo_owned_get(owner=owner, cameo_id=cameo_id)
     if permission is not None:
@@ -210,6 +220,8 @@ def cameo_update(
         cameo.name = name
     if restrictions is not None:
         cameo.restrictions = restrictions
+    if approve_before_publish is not None:
+        cameo.approve_before_publish = approve_before_publish
     cameo.save()
     return cameo
 
@@ -223,11 +235,17 @@ def cameos_apply_ceiling(*, owner: User) -> int:
     return Cameo.objects.filter(owner=owner, permission__in=above).update(permission=ceiling)
 
 
-def approval_add(*, owner: User, cameo_id, user: User) -> CameoApproval:
+def approval_add(*, owner: User, cameo_id, user: User, scope: str = GrantScope.BOTH, expires_at=None) -> CameoApproval:
+    """Grant `user` the cameo, for its face, voice or both, until `expires_at` (None: until taken back).
+    Granting again replaces the scope and the expiry."""
     cameo = selectors.cameo_owned_get(owner=owner, cameo_id=cameo_id)
     if user.pk == owner.pk:
         raise Invalid("You can always use your own cameo.", code="cannot_approve_self")
-    approval, _ = CameoApproval.objects.get_or_create(cameo=cameo, user=user)
+    if expires_at is not None and expires_at <= timezone.now():
+        raise Invalid("expires_at must be in the future.", code="invalid", fields={"expires_at": ["In the past."]})
+    approval, _ = CameoApproval.objects.update_or_create(
+        cameo=cameo, user=user, defaults={"scope": scope, "expires_at": expires_at}
+    )
     return approval
 
 
@@ -288,12 +306,8 @@ def appearance_take_down(*, owner: User, cameo_id, video_id) -> None:
     """The cameo's owner removes a video they appear in, and its creator is told."""
     from generation.services import video_remove
 
-    cameo = selectors.cameo_owned_get(owner=owner, cameo_id=cameo_id)
-    appearance = selectors.appearances_of(cameo=cameo).filter(video_id=video_id).first() if is_uuid(video_id) else None
-    if appearance is None:
-        from sora_social.errors import NotFound
-
-        raise NotFound("This cameo does not appear in that video.", code="appearance_not_found")
+    appearance = selectors.appearance_owned_get(owner=owner, cameo_id=cameo_id, video_id=video_id)
+    cameo = appearance.cameo
     with transaction.atomic():
         Appearance.objects.filter(pk=appearance.pk).update(taken_down_at=timezone.now())
         video_remove(video=appearance.video)
@@ -312,14 +326,32 @@ def appearance_take_down(*, owner: User, cameo_id, video_id) -> None:
 # --- what generation asks -----------------------------------------------------------
 
 
-def _refusal_rule(user: User, cameo: Cameo) -> str:
+def _refusal_rule(user: User, cameo: Cameo) -> tuple[str, CameoApproval | None]:
+    """Which rule refused `user` the cameo, and their own grant when that is what fell short."""
     from accounts.selectors import blocked_between
 
     if cameo.revoked_at is not None:
-        return RefusalRule.REVOKED
+        return RefusalRule.REVOKED, None
     if blocked_between(user, cameo.owner):
-        return RefusalRule.BLOCKED
-    return RefusalRule.NOT_PERMITTED
+        return RefusalRule.BLOCKED, None
+    problem = selectors.grant_problem(user=user, cameo=cameo)
+    if problem:
+        return problem
+    return RefusalRule.NOT_PERMITTED, None
+
+
+def _not_permitted(cameo_id: str, refused: dict) -> CameoNotPermitted:
+    """The refusal; when it is the user's own grant that falls short, it says which way."""
+    cameo, rule, grant = refused.get(cameo_id, (None, None, None))
+    if grant is None:
+        return CameoNotPermitted(cameo=cameo_id)
+    if rule == RefusalRule.GRANT_EXPIRED:
+        detail = (
+            f"{cameo.owner.username}'s permission to use this cameo expired on {grant.expires_at:%Y-%m-%d %H:%M} UTC."
+        )
+    else:
+        detail = f"{cameo.owner.username} let you use this cameo's {grant.scope} only; a video uses its {SCOPE_A_VIDEO_USES}."
+    return CameoNotPermitted(detail, cameo=cameo_id, reason=str(rule))
 
 
 def cameos_authorise(*, user: User, cameo_ids: list[str], prompt: str) -> list[Cameo]:
@@ -332,14 +364,11 @@ def cameos_authorise(*, user: User, cameo_ids: list[str], prompt: str) -> list[C
     refused = [c for c in cameo_ids if c not in usable]
     if refused:
         real = Cameo.objects.filter(pk__in=[c for c in refused if is_uuid(c)]).select_related("owner")
+        why = {str(c.pk): (c, *_refusal_rule(user, c)) for c in real if c.owner_id != user.pk}
         Refusal.objects.bulk_create(
-            [
-                Refusal(cameo=c, user=user, rule=_refusal_rule(user, c), prompt=prompt[:2000])
-                for c in real
-                if c.owner_id != user.pk
-            ]
+            [Refusal(cameo=c, user=user, rule=rule, prompt=prompt[:2000]) for c, rule, _ in why.values()]
         )
-        raise CameoNotPermitted(cameo=refused[0])
+        raise _not_permitted(refused[0], why)
     cameos = list(Cameo.objects.filter(pk__in=cameo_ids).select_related("owner"))
     for cameo in cameos:
         if cameo.owner_id == user.pk or not cameo.restrictions.strip():
@@ -363,13 +392,57 @@ def appearances_record(*, video, cameo_ids: list[str], inherited_from=None) -> N
     `inherited_from`: the remix parent these likenesses came with (their owners
     see the remix as theirs to audit, and take down, like a direct use).
     """
-    for cameo in Cameo.objects.filter(pk__in=cameo_ids):
-        _, created = Appearance.objects.get_or_create(
-            cameo=cameo, video=video, defaults={"inherited_from": inherited_from}
-        )
-        if created and cameo.owner_id != video.owner_id:
-            from accounts.notifications import notify
+    from accounts.notifications import notify
 
-            payload = {"cameo": str(cameo.pk), "video": str(video.pk), "by": video.owner.username}
+    for cameo in Cameo.objects.filter(pk__in=cameo_ids):
+        someone_else = cameo.owner_id != video.owner_id
+        needs_approval = someone_else and cameo.approve_before_publish
+        _, created = Appearance.objects.get_or_create(
+            cameo=cameo,
+            video=video,
+            defaults={
+                "inherited_from": inherited_from,
+                "approval": ApprovalState.PENDING if needs_approval else ApprovalState.NOT_NEEDED,
+            },
+        )
+        if created and someone_else:
+            payload = {
+                "cameo": str(cameo.pk),
+                "video": str(video.pk),
+                "by": video.owner.username,
+                "needs_approval": needs_approval,
+            }
             transaction.on_commit(lambda owner=cameo.owner_id, p=payload: publish(owner, "cameo.used", p))
-            notify(recipient=cameo.owner_id, kind="cameo_used", actor=video.owner_id, video=video, data=payload)
+            kind = NotificationKind.CAMEO_APPROVAL_REQUESTED if needs_approval else NotificationKind.CAMEO_USED
+            notify(recipient=cameo.owner_id, kind=kind, actor=video.owner_id, video=video, data=payload)
+
+
+def appearance_decide(*, owner: User, cameo_id, video_id, approve: bool, message: str = "") -> Appearance:
+    """The cameo's owner approves or declines a video that waits for them; its creator is told.
+
+    Approved: the creator may publish (once every cameo in it is approved). Declined:
+    the video can be neither published nor remixed; it stays a draft its creator can delete.
+    """
+    from accounts.notifications import notify
+
+    with transaction.atomic():
+        appearance = selectors.appearance_owned_get(owner=owner, cameo_id=cameo_id, video_id=video_id)
+        appearance = Appearance.objects.select_for_update().select_related("cameo", "video").get(pk=appearance.pk)
+        if appearance.approval != ApprovalState.PENDING:
+            raise NotPending()
+        appearance.approval = ApprovalState.APPROVED if approve else ApprovalState.DECLINED
+        appearance.decided_at = timezone.now()
+        appearance.decision_message = message
+        appearance.save(update_fields=["approval", "decided_at", "decision_message"])
+        notify(
+            recipient=appearance.video.owner_id,
+            kind=NotificationKind.CAMEO_APPROVED if approve else NotificationKind.CAMEO_DECLINED,
+            actor=owner,
+            data={
+                "video": str(appearance.video_id),
+                "cameo": str(appearance.cameo_id),
+                "cameo_name": appearance.cameo.name,
+                "message": message,
+            },
+        )
+    return appearance

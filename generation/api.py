@@ -44,7 +44,8 @@ class GenerationsApi(APIView):
                 429,
                 e403="cameo_not_permitted",
                 e404="video_not_found: remix_of is not visible",
-                e409="idempotency_conflict or parent_removed",
+                e409="idempotency_conflict, parent_removed, or approval_declined {cameos}: a cameo's owner "
+                "declined the parent",
                 e422="prompt_blocked {categories}, cameo_restriction {cameo, rule}, too_many_cameos "
                 "{max_cameos}: the model draws one cameo per video for now, or prompt_outside_model "
                 "{understood, ignored, suggestion, vocabulary, languages}: nothing in the prompt is "
@@ -110,7 +111,18 @@ class VideoPublishApi(APIView):
     @extend_schema(
         operation_id="videos_publish",
         request=PublishIn,
-        responses={200: VideoOut, **errors(400, 403, 404, e403="not_owner")},
+        responses={
+            200: VideoOut,
+            **errors(
+                400,
+                403,
+                404,
+                409,
+                e403="not_owner",
+                e409="awaiting_approval {cameos}: a cameo's owner has not approved it yet; "
+                "approval_declined {cameos}: they declined it",
+            ),
+        },
     )
     def post(self, request, video_id: str):
         data = PublishIn(data=request.data)

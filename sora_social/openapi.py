@@ -41,6 +41,8 @@ class ErrorSerializer(serializers.Serializer):
         "suggestion",
         "vocabulary",
         "languages",
+        "reason",
+        "cameos",
     )
 
     error = serializers.CharField(help_text="Stable machine-readable code, e.g. `not_found`.")
@@ -66,6 +68,14 @@ class ErrorSerializer(serializers.Serializer):
     max_cameos = serializers.IntegerField(required=False, help_text="too_many_cameos: how many the model draws.")
     checks = serializers.DictField(
         child=serializers.CharField(), required=False, help_text="not_ready: each dependency and its state."
+    )
+    reason = serializers.CharField(
+        required=False, help_text="cameo_not_permitted: grant_expired or grant_scope when your own grant falls short."
+    )
+    cameos = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="awaiting_approval, approval_declined: the cameos whose owners hold the video back.",
     )
     understood = serializers.ListField(
         child=serializers.CharField(), required=False, help_text="prompt_outside_model: the prompt's words it drew on."
@@ -171,13 +181,15 @@ SUMMARIES = {
     "cameos_character_create": "Make a character cameo (a pet or an object) from a picture",
     "cameos_mine": "List your own cameos",
     "cameos_available": "List the cameos you may put in a video",
-    "cameos_update": "Change a cameo's name, permission or restrictions",
+    "cameos_update": "Change a cameo's name, permission, restrictions or approve-before-publish",
     "cameos_revoke": "Revoke a cameo: no new video may carry it",
-    "cameos_approve": "Allow a person to use your cameo",
+    "cameos_approve": "Allow a person to use your cameo (face, voice or both; optionally until a date)",
     "cameos_unapprove": "Withdraw a person's approval to use your cameo",
     "cameos_appearances": "List every video that carries your cameo",
     "cameos_appearance_take_down": "Take down a video that carries your cameo",
     "cameos_refusals": "List refused attempts to use your cameo: who, when, which rule, what prompt",
+    "cameos_approvals_pending": "List videos by others that carry your cameo and wait for your approval",
+    "cameos_appearance_decide": "Approve or decline a video that carries your cameo before it is published",
     "generations_create": "Make a video from a prompt (optionally with cameos, or as a remix)",
     "generations_get": "Read a generation's status, progress and video",
     "generations_capabilities": "What the model can draw: vocabulary, durations, aspects, cameos, resolution",

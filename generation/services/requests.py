@@ -95,6 +95,13 @@ def generation_request(
     from cameos.services import cameos_authorise
 
     parent = selectors.video_for_remix_get(viewer=user, video_id=remix_of) if remix_of else None
+    if parent is not None:
+        from cameos.errors import ApprovalDeclined
+        from cameos.selectors import publish_holds
+
+        declined = publish_holds(video=parent).get("declined")
+        if declined:  # a likeness its owner refused in that video is not carried on in a remix
+            raise ApprovalDeclined(cameos=declined)
     # A remix carries its parent's likenesses: each is authorised exactly like a named
     # cameo (permission, blocks, teen ceilings, revocation, the owner's restrictions
     # against this prompt), or the remix is refused.

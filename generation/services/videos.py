@@ -21,6 +21,8 @@ def _owned(user: User, video_id) -> Video:
 def video_publish(*, user: User, video_id, caption: str | None = None, visibility: str | None = None) -> Video:
     with transaction.atomic():
         video = Video.objects.select_for_update().get(pk=_owned(user, video_id).pk)
+        if video.state == VideoState.DRAFT:
+            _check_cameo_approvals(video)
         if caption is not None:
             video.caption = caption
         if visibility is not None:
@@ -33,6 +35,18 @@ def video_publish(*, user: User, video_id, caption: str | None = None, visibilit
 
     video_published(video)  # labels, embedding, index: after the commit, so never for a rolled-back publish
     return video
+
+
+def _check_cameo_approvals(video: Video) -> None:
+    """A cameo whose owner asks to approve first holds the video back until they do."""
+    from cameos.errors import ApprovalDeclined, AwaitingApproval
+    from cameos.selectors import publish_holds
+
+    holds = publish_holds(video=video)
+    if holds.get("declined"):
+        raise ApprovalDeclined(cameos=holds["declined"])
+    if holds.get("pending"):
+        raise AwaitingApproval(cameos=holds["pending"])
 
 
 def video_update(*, user: User, video_id, caption: str | None = None, visibility: str | None = None) -> Video:

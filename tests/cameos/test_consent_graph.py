@@ -5,11 +5,14 @@ counted in ATTEMPTS; a video that breaks consent would be a violation. The
 tests assert none happens; `test_the_adversarial_suite_counts` prints both.
 """
 
+from datetime import timedelta
+
 import pytest
 from django.core.files.storage import default_storage
+from django.utils import timezone
 
 from accounts.models import Block
-from cameos.models import Appearance, Cameo, Enrollment
+from cameos.models import Appearance, Cameo, CameoApproval, Enrollment
 from generation.models import GenerationJob, Video
 from tests.conftest import client_for
 from tests.factories import CameoFactory, TeenFactory, UserFactory
@@ -98,6 +101,34 @@ def test_a_remix_across_a_block_is_refused(chain):
     Block.objects.create(blocker=ana, blocked=blocked)
     r, _ = generate(client_for(blocked), prompt="a person waving at sunset", remix_of=str(remix.pk))
     attempt_refused(r, 403, "cameo_not_permitted")
+
+
+def test_an_expired_grant_is_refused_through_a_remix(chain):
+    ana, _, cameo, root, remix = chain
+    Cameo.objects.filter(pk=cameo.pk).update(permission="approved")
+    friend = UserFactory()
+    CameoApproval.objects.create(cameo=cameo, user=friend, expires_at=timezone.now() - timedelta(seconds=1))
+    r, _ = generate(client_for(friend), prompt="a person waving at sunset", remix_of=str(remix.pk))
+    attempt_refused(r, 403, "cameo_not_permitted")
+    assert r.data["reason"] == "grant_expired"
+
+
+def test_a_remix_with_a_cameo_awaiting_approval_is_held_and_a_declined_one_stays_a_draft(chain):
+    ana, _, cameo, root, _ = chain
+    Cameo.objects.filter(pk=cameo.pk).update(approve_before_publish=True)
+    cy = UserFactory()
+    _, held = generate(client_for(cy), prompt="a person waving at night", remix_of=str(root.pk))
+    assert held["status"] == "succeeded", held
+    r = client_for(cy).post(f"/api/v1/videos/{held['video']}/publish", {}, format="json")
+    attempt_refused(r, 409, "awaiting_approval")
+    client_for(ana).post(
+        f"/api/v1/cameos/{cameo.pk}/appearances/{held['video']}/decision", {"decision": "decline"}, format="json"
+    )
+    r = client_for(cy).post(f"/api/v1/videos/{held['video']}/publish", {}, format="json")
+    attempt_refused(r, 409, "approval_declined")
+    r, _ = generate(client_for(cy), prompt="a person waving in the snow", remix_of=held["video"])
+    attempt_refused(r, 409, "approval_declined")
+    assert Video.objects.get(pk=held["video"]).state == "draft"
 
 
 def test_a_teens_cameo_keeps_its_ceiling_through_a_remix(eager, fast_render):
