@@ -49,7 +49,8 @@ class GenerationsApi(APIView):
                 e422="prompt_blocked {categories}, cameo_restriction {cameo, rule}, too_many_cameos "
                 "{max_cameos}: the model draws one cameo per video for now, or prompt_outside_model "
                 "{understood, ignored, suggestion, vocabulary, languages}: nothing in the prompt is "
-                "something the model draws",
+                "something the model draws, or protected_character {character, owner}: the prompt (or the "
+                "remixed video's) names a character or brand its owner does not allow",
                 e429="daily_limit or too_many_active, with Retry-After",
             ),
         },

@@ -13,7 +13,18 @@ from sora_social.media import signed_url
 
 from . import review
 from .evidence import case_evidence
-from .models import Action, Appeal, AppealStatus, CaseStatus, Decision, Report, ReviewCase, Strike
+from .models import (
+    Action,
+    Appeal,
+    AppealStatus,
+    CaseStatus,
+    Decision,
+    ProtectedCharacter,
+    ProtectedUse,
+    Report,
+    ReviewCase,
+    Strike,
+)
 
 CASE_BUTTONS = {
     "_dismiss": Action.DISMISS,
@@ -23,15 +34,21 @@ CASE_BUTTONS = {
 }
 
 
-class ReportInline(admin.TabularInline):
-    model = Report
+class ReadOnlyInline(admin.TabularInline):
+    """Rows shown on a page as a record: nothing to add, change or delete."""
+
     extra = 0
     can_delete = False
-    fields = ["reporter", "reason", "details", "priority", "created_at"]
-    readonly_fields = fields
+    max_num = 0
 
     def has_add_permission(self, request, obj=None):
         return False
+
+
+class ReportInline(ReadOnlyInline):
+    model = Report
+    fields = ["reporter", "reason", "details", "priority", "created_at"]
+    readonly_fields = fields
 
 
 # Decisions that cannot be taken back by the person deciding them ask first.
@@ -245,3 +262,29 @@ class StrikeAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+class ProtectedUseInline(ReadOnlyInline):
+    model = ProtectedUse
+    fields = ["created_at", "user", "allowed", "rule", "prompt"]
+    readonly_fields = fields
+    ordering = ["-created_at"]
+
+
+@admin.register(ProtectedCharacter)
+class ProtectedCharacterAdmin(admin.ModelAdmin):
+    """The registry of characters and brands people own: who owns each, how it may be named, what it allows."""
+
+    list_display = ["name", "kind", "owner", "policy", "rightsholder", "use_count"]
+    list_filter = ["kind", "policy"]
+    search_fields = ["name", "owner", "aliases"]
+    autocomplete_fields = ["rightsholder", "verified_accounts"]
+    fields = ["name", "kind", "owner", "aliases", "policy", "rightsholder", "verified_accounts"]
+    inlines = [ProtectedUseInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(use_count=Count("uses"))
+
+    @admin.display(description="Uses", ordering="use_count")
+    def use_count(self, obj) -> int:
+        return obj.use_count

@@ -3,10 +3,11 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from sora_social.openapi import errors
+from sora_social.openapi import errors, page_of
+from sora_social.pagination import paginate
 
-from . import review
-from .serializers import AppealIn, AppealOut, ReportIn, ReportOut
+from . import characters, review
+from .serializers import AppealIn, AppealOut, ProtectedCharacterOut, ProtectedUseOut, ReportIn, ReportOut
 
 
 class ReportsApi(APIView):
@@ -44,3 +45,26 @@ class AppealsApi(APIView):
         data.is_valid(raise_exception=True)
         appeal = review.appeal_create(user=request.user, **data.validated_data)
         return Response(AppealOut(appeal).data, status=status.HTTP_201_CREATED)
+
+
+class MyCharactersApi(APIView):
+    @extend_schema(operation_id="characters_mine", responses={200: page_of(ProtectedCharacterOut), **errors(400)})
+    def get(self, request):
+        return paginate(
+            request=request,
+            view=self,
+            queryset=characters.characters_of(rightsholder=request.user),
+            serializer_class=ProtectedCharacterOut,
+            ordering="name",
+        )
+
+
+class CharacterUsesApi(APIView):
+    @extend_schema(operation_id="characters_uses", responses={200: page_of(ProtectedUseOut), **errors(400, 404)})
+    def get(self, request, character_id: str):
+        return paginate(
+            request=request,
+            view=self,
+            queryset=characters.character_uses(rightsholder=request.user, character_id=character_id),
+            serializer_class=ProtectedUseOut,
+        )

@@ -183,3 +183,66 @@ class RemovedHash(models.Model):
     video = models.ForeignKey("generation.Video", on_delete=models.CASCADE, related_name="+")
     hash = models.BigIntegerField(db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+
+class ProtectedKind(models.TextChoices):
+    CHARACTER = "character"
+    BRAND = "brand"
+
+
+class ProtectedPolicy(models.TextChoices):
+    BLOCKED = "blocked", "Blocked"
+    VERIFIED = "verified", "Allowed for accounts the owner verified"
+    PARODY = "parody", "Allowed in parody (the owner opted in)"
+
+
+class ProtectedCharacter(models.Model):
+    """A character or brand someone owns: prompts that name it are refused unless its policy allows them.
+
+    Edited in the admin; seeded from moderation/data/protected_characters.json
+    (`manage.py load_protected_characters`)."""
+
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=16, choices=ProtectedKind.choices, default=ProtectedKind.CHARACTER)
+    owner = models.CharField(max_length=200, help_text="Who owns it, as the refusal names them.")
+    aliases = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Other spellings, in any language or script; each must mean only this on its own.",
+    )
+    policy = models.CharField(max_length=16, choices=ProtectedPolicy.choices, default=ProtectedPolicy.BLOCKED)
+    rightsholder = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="protected_characters",
+        help_text="The owner's account: it reads the log of uses.",
+    )
+    verified_accounts = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="+",
+        help_text="With the 'verified' policy, the accounts that may use it.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.owner})"
+
+
+class ProtectedUse(models.Model):
+    """A prompt that named a protected character: who, what, and whether the policy allowed it."""
+
+    character = models.ForeignKey(ProtectedCharacter, on_delete=models.CASCADE, related_name="uses")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    prompt = models.TextField()
+    allowed = models.BooleanField()
+    rule = models.CharField(max_length=16, help_text="blocked, verified, parody, or remix (named by the parent).")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["character", "-created_at"])]

@@ -11,15 +11,23 @@ PERMISSIONS = [
     ("generation", "view_video"),
     ("cameos", "view_cameo"),
     ("accounts", "view_user"),
+    # the registry of characters and brands people own, and the log of their uses
+    ("moderation", "view_protectedcharacter"),
+    ("moderation", "add_protectedcharacter"),
+    ("moderation", "change_protectedcharacter"),
+    ("moderation", "view_protecteduse"),
 ]
 GROUP = "trust_and_safety"
 
 
 def ensure_trust_and_safety_group(Group=None, Permission=None):
-    """Create or repair the group; takes historical models when run from a migration."""
+    """Create or repair the group; takes historical models when run from a migration (where a
+    permission of a model a later migration creates does not exist yet: a later migration adds it)."""
     if Group is None:
         from django.contrib.auth.models import Group, Permission
     group, _ = Group.objects.get_or_create(name=GROUP)
     for app_label, codename in PERMISSIONS:
-        group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+        permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+        if permission is not None:
+            group.permissions.add(permission)
     return group

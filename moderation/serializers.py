@@ -30,3 +30,20 @@ class AppealOut(serializers.Serializer):
     video_id = serializers.CharField()
     status = serializers.CharField()
     created_at = serializers.DateTimeField()
+
+
+class ProtectedCharacterOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    kind = serializers.CharField()
+    owner = serializers.CharField()
+    aliases = serializers.ListField(child=serializers.CharField())
+    policy = serializers.CharField(help_text="blocked, verified (the accounts you verified may), parody")
+
+
+class ProtectedUseOut(serializers.Serializer):
+    by = serializers.CharField(source="user.username", help_text="Who wrote the prompt.")
+    prompt = serializers.CharField()
+    allowed = serializers.BooleanField()
+    rule = serializers.CharField(help_text="The policy that decided it, or remix (named by the remixed video).")
+    created_at = serializers.DateTimeField()

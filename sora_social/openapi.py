@@ -43,6 +43,8 @@ class ErrorSerializer(serializers.Serializer):
         "languages",
         "reason",
         "cameos",
+        "character",
+        "owner",
     )
 
     error = serializers.CharField(help_text="Stable machine-readable code, e.g. `not_found`.")
@@ -69,6 +71,8 @@ class ErrorSerializer(serializers.Serializer):
     checks = serializers.DictField(
         child=serializers.CharField(), required=False, help_text="not_ready: each dependency and its state."
     )
+    character = serializers.CharField(required=False, help_text="protected_character: the character or brand named.")
+    owner = serializers.CharField(required=False, help_text="protected_character: who owns it.")
     reason = serializers.CharField(
         required=False, help_text="cameo_not_permitted: grant_expired or grant_scope when your own grant falls short."
     )
@@ -188,6 +192,8 @@ SUMMARIES = {
     "cameos_appearances": "List every video that carries your cameo",
     "cameos_appearance_take_down": "Take down a video that carries your cameo",
     "cameos_refusals": "List refused attempts to use your cameo: who, when, which rule, what prompt",
+    "characters_mine": "List the characters and brands you hold the rights to",
+    "characters_uses": "List the prompts that named one of your characters, allowed or refused",
     "cameos_approvals_pending": "List videos by others that carry your cameo and wait for your approval",
     "cameos_appearance_decide": "Approve or decline a video that carries your cameo before it is published",
     "generations_create": "Make a video from a prompt (optionally with cameos, or as a remix)",

@@ -74,6 +74,7 @@ def generation_request(
 ) -> tuple[GenerationJob, bool]:
     """Accept a generation: policy, cameo consent, limits, idempotency; the job is
     enqueued when the transaction commits. Returns (job, created)."""
+    from moderation.characters import protected_check
     from moderation.services import prompt_check
 
     cameos = list(dict.fromkeys(cameos or []))
@@ -95,6 +96,8 @@ def generation_request(
     from cameos.services import cameos_authorise
 
     parent = selectors.video_for_remix_get(viewer=user, video_id=remix_of) if remix_of else None
+    # Characters and brands people own: named in the prompt, or in the video being remixed.
+    protected_check(user=user, text=prompt, parent_prompt=parent.prompt if parent else None)
     if parent is not None:
         from cameos.errors import ApprovalDeclined
         from cameos.selectors import publish_holds

@@ -217,15 +217,16 @@ def squeeze(text: str) -> str:
     return _REPEATS2.sub(r"\1", text)
 
 
-def match_forms(text: str) -> list[str]:
-    """The normalised text and its variants, for rules to match against."""
+def match_forms(text: str, *, squeezed: bool = True) -> list[str]:
+    """The normalised text and its variants, for rules to match against (with each
+    one's repeated letters cut to one too, unless `squeezed` is off)."""
     base = normalize(text)
-    forms = [base, squeeze(base)]
+    forms = [base, squeeze(base)] if squeezed else [base]
     # "1" is as often an "l" as an "i" ("ki11", "b1ood"): match both readings.
     folded = _join_spelled(_fold(text))
     if "1" in folded or "|" in folded:
         alt = _TOKEN.sub(lambda m: _unleet_token(m.group(0), _LEET_L), folded)
         alt = _REPEATS3.sub(_cut_repeat, _SPACES.sub(" ", alt).strip())
-        forms += [alt, squeeze(alt)]
+        forms += [alt, squeeze(alt)] if squeezed else [alt]
     # Words split by spaces inside ("k ill", "por n") are left to the encoder.
     return list(dict.fromkeys(forms))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -188,27 +189,57 @@ class Figure:
     forms: tuple[str, ...]  # normalised spellings that count as naming them
 
 
+def spellings(names: Iterable[str]) -> set[str]:
+    """The normalised forms that count as naming one of `names`: as written, run
+    together (#taylorswift) and with a hyphen read as a space or as nothing (spider-man)."""
+    forms = {normalize(n) for n in names}
+    forms |= {f.replace(" ", "") for f in forms if " " in f}
+    forms |= {f.replace("-", sep) for f in forms if "-" in f for sep in (" ", "")}
+    # the middle dots of Japanese and Chinese names (ジャック・スパロウ, 哈利·波特), often left out
+    forms |= {re.sub("[・·･]", sep, f) for f in forms if re.search("[・·･]", f) for sep in (" ", "")}
+    return forms
+
+
+# Scripts written without spaces between words (and Hangul, whose particles attach
+# to the word): a name in them is found inside running text, not only as a whole word.
+_UNSPACED = re.compile(r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+def names_rx(owner: dict[str, str], *, squeezed: bool = True) -> tuple[re.Pattern, dict[str, str]]:
+    """One pattern over every form of `owner` (form -> whose name), longest first, with
+    the squeezed spelling of each form too unless `squeezed` is off (a squeezed name can
+    be a word: "eevee" reads "eve"); returns the pattern and the extended map."""
+    owner = dict(owner)
+    for form, whose in list(owner.items()) if squeezed else ():
+        owner.setdefault(squeeze(form), whose)
+    ordered = sorted(owner, key=len, reverse=True)
+    bounded = "|".join(re.escape(f) for f in ordered if not _UNSPACED.search(f))
+    inside = "|".join(re.escape(f) for f in ordered if _UNSPACED.search(f))
+    pattern = r"(?<![\w@])(" + (bounded or "(?!)") + r")(?![\w])"
+    if inside:
+        pattern += r"|(" + inside + r")"
+    return re.compile(pattern), owner
+
+
+def pet_named(form: str, start: int) -> bool:
+    """True when the name at `start` names a pet, a toy or a private person ("my dog Messi")."""
+    return bool(_PET_BEFORE_RX.search(squeeze(form[max(0, start - 30) : start])))
+
+
 @lru_cache(maxsize=1)
 def figures() -> tuple[Figure, ...]:
     data = json.loads(FIGURES_PATH.read_text(encoding="utf-8"))
-    out = []
-    for row in data["figures"]:
-        spellings = {normalize(s) for s in [row["name"], *row.get("aliases", [])]}
-        spellings |= {s.replace(" ", "") for s in spellings if " " in s}  # #taylorswift
-        spellings |= {s.replace("-", " ") for s in spellings}
-        out.append(Figure(name=row["name"], kind=row["kind"], forms=tuple(sorted(spellings))))
-    return tuple(out)
+    return tuple(
+        Figure(
+            name=row["name"], kind=row["kind"], forms=tuple(sorted(spellings([row["name"], *row.get("aliases", [])])))
+        )
+        for row in data["figures"]
+    )
 
 
 @lru_cache(maxsize=1)
 def _figure_rx() -> tuple[re.Pattern, dict[str, str]]:
-    owner: dict[str, str] = {}
-    for fig in figures():
-        for form in fig.forms:
-            owner[form] = fig.name
-            owner[squeeze(form)] = fig.name
-    alternation = "|".join(re.escape(f) for f in sorted(owner, key=len, reverse=True))
-    return re.compile(r"(?<![\w@])(" + alternation + r")(?![\w])"), owner
+    return names_rx({form: fig.name for fig in figures() for form in fig.forms})
 
 
 # "my cat Taylor", "a goldfish named Obama", "my dog Messi": a pet's name, not a person.
@@ -239,10 +270,10 @@ def figure_hits(forms: list[str]) -> list[FigureHit]:
     for k, form in enumerate(forms):
         judged = set(hits)  # a name found in an earlier, plainer form is judged there, in its own words
         for m in rx.finditer(form):
-            name = owner[m.group(1)]
+            name = owner[m.group(0)]
             if k and name in judged:
                 continue
-            if _PET_BEFORE_RX.search(squeeze(form[max(0, m.start() - 30) : m.start()])):
+            if pet_named(form, m.start()):
                 continue
             before, after = form[max(0, m.start() - 40) : m.start()], form[m.end() : m.end() + 40]
             voice = bool(_VOICE_BEFORE_RX.search(before) or _VOICE_AFTER_RX.search(after))
