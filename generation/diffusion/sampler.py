@@ -24,18 +24,28 @@ from .text import TextEmbedding, TextEncoder
 DEFAULT_STEPS = 12
 # Both chosen on 192 training-distribution scenes (never the held-out set), with the
 # committed model (step 36456): text scale 4 / 5 / 6 at eta 0.5 gave shape 0.55 / 0.56 / 0.54,
-# colour 0.97 / 0.95 / 0.94, count 0.97 / 0.96 / 0.93; at eta 0 shape 0.48 / 0.48 / 0.47 (MODEL_CARD).
+# colour 0.97 / 0.95 / 0.94, count 0.97 / 0.96 / 0.93; at eta 0 shape 0.48 / 0.48 / 0.47 (docs/model/card.md).
 DEFAULT_TEXT_SCALE = 4.0
 # The cameo's own guidance on top of the text's (guided_velocity). Chosen on 96 training-distribution
 # cameo scenes (training faces; evaluate --choose-cameo-scale) with step 36456: scale 1 / 2 / 3 / 4 gave
 # cameo fidelity 0.60 / 0.62 / 0.64 / 0.65 of the ceiling, at a cost: object count in those scenes
-# 0.87 / 0.87 / 0.84 / 0.77 (the object merges into the figure; MODEL_CARD).
+# 0.87 / 0.87 / 0.84 / 0.77 (the object merges into the figure; docs/model/card.md).
 DEFAULT_CAMEO_SCALE = 4.0
 # share of fresh noise in each Euler step's noise estimate (0: the deterministic ODE)
 DEFAULT_ETA = 0.5
 # guidance only at t <= this (1.0: every step); above it the plain conditional prediction
 DEFAULT_GUIDANCE_T_MAX = 1.0
 DEFAULT_CHECKPOINT = Path(__file__).parent / "checkpoints" / "dit.safetensors"
+# A checkpoint's JSON carries the sampler settings chosen for it ("sampler"); these are
+# the fallback for a checkpoint without them. Pipeline.generate's arguments override both.
+SAMPLER_FALLBACK = {
+    "steps": DEFAULT_STEPS,
+    "method": "euler",
+    "text_scale": DEFAULT_TEXT_SCALE,
+    "cameo_scale": DEFAULT_CAMEO_SCALE,
+    "eta": DEFAULT_ETA,
+    "guidance_t_max": DEFAULT_GUIDANCE_T_MAX,
+}
 
 
 class GenerationCancelled(Exception):
@@ -161,7 +171,7 @@ def sample_loop(
     Steps at t > guidance_t_max use the plain conditional prediction (a
     guidance interval, as Kynkaanniemi et al. 2024). Off by default: guidance
     blurs the one-step prediction at high noise, yet dropping it there cost
-    this model sampled shape (MODEL_CARD).
+    this model sampled shape (docs/model/card.md).
 
     With eta > 0 (Euler only) each step splits x into the predicted clean video
     and noise, as the deterministic step does, but replaces a share of that
@@ -246,6 +256,8 @@ class Pipeline:
         self.model = model.eval()
         self.encoder = encoder
         self.config = config or {}
+        chosen = {k: v for k, v in self.config.get("sampler", {}).items() if k in SAMPLER_FALLBACK}
+        self.sampler = {**SAMPLER_FALLBACK, **chosen}  # the defaults of `generate`
         self.lock = threading.Lock()
 
     def embed(self, prompt: str) -> TextEmbedding:
@@ -260,17 +272,24 @@ class Pipeline:
         seed: int = 0,
         duration_s: int = 4,
         aspect: str = "square",
-        steps: int = DEFAULT_STEPS,
-        method: str = "euler",
-        text_scale: float = DEFAULT_TEXT_SCALE,
-        cameo_scale: float = DEFAULT_CAMEO_SCALE,
+        steps: int | None = None,
+        method: str | None = None,
+        text_scale: float | None = None,
+        cameo_scale: float | None = None,
         eta: float | None = None,
-        guidance_t_max: float = DEFAULT_GUIDANCE_T_MAX,
+        guidance_t_max: float | None = None,
         init_video: np.ndarray | None = None,
         strength: float = 0.6,
         on_step: Callable[[int, int], None] | None = None,
         should_cancel: Callable[[], bool] | None = None,
     ) -> SampleResult:
+        # Unset arguments take the checkpoint's sampler settings (self.sampler).
+        steps = self.sampler["steps"] if steps is None else steps
+        text_scale = self.sampler["text_scale"] if text_scale is None else text_scale
+        cameo_scale = self.sampler["cameo_scale"] if cameo_scale is None else cameo_scale
+        guidance_t_max = self.sampler["guidance_t_max"] if guidance_t_max is None else guidance_t_max
+        if method is None:
+            method = self.sampler["method"]
         if aspect not in world.SIZES_PX:
             raise ValueError(f"aspect must be one of {world.ASPECTS}")
         if not 2 <= duration_s <= 8:
@@ -298,7 +317,7 @@ class Pipeline:
             ts = timesteps(max(1, round(steps * strength)), t_start=strength)
             x = add_noise(x0, noise, torch.tensor([strength], device=device))
         if eta is None:  # the default is stochastic Euler; Heun is the deterministic ODE
-            eta = DEFAULT_ETA if method == "euler" else 0.0
+            eta = self.sampler["eta"] if method == "euler" else 0.0
         with self.lock:
             x = sample_loop(
                 self.model,

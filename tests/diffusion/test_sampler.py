@@ -132,3 +132,22 @@ def test_guidance_interval_skips_guidance_only_above_its_t():
     for bad in (-0.1, 1.5):
         with pytest.raises(ValueError):
             pipe.generate(e, steps=2, guidance_t_max=bad)
+
+
+def test_the_sampler_settings_travel_with_the_checkpoint():
+    import json
+
+    from generation.diffusion.sampler import DEFAULT_CHECKPOINT, SAMPLER_FALLBACK
+    from tests.diffusion.helpers import tiny_model
+
+    committed = json.loads(DEFAULT_CHECKPOINT.with_suffix(".json").read_text())["sampler"]
+    assert {k: committed[k] for k in SAMPLER_FALLBACK} == SAMPLER_FALLBACK  # the service's settings today
+
+    e = random_embedding(1)
+    chosen = Pipeline(tiny_model(0), encoder=None, config={"sampler": {"steps": 3, "text_scale": 1.5}})
+    calls = []
+    chosen.generate(e, seed=2, on_step=lambda i, n: calls.append(n))
+    explicit = Pipeline(tiny_model(0), encoder=None).generate(e, seed=2, steps=3, text_scale=1.5)
+    assert calls[-1] == 3  # the checkpoint's step count, not the fallback's 12
+    assert np.array_equal(chosen.generate(e, seed=2).frames, explicit.frames)
+    assert Pipeline(tiny_model(0), encoder=None).sampler == SAMPLER_FALLBACK
