@@ -205,12 +205,28 @@ def videos_features_create(*, videos: list[Video], vectors: np.ndarray) -> None:
 
 
 def video_published(video: Video) -> None:
-    """Label a newly published (or re-captioned) video and add it to the index.
-    About 10 ms on CPU (one MiniLM pass); the first call in a process also loads
-    the encoder (~2 s)."""
+    """After a publish (or a new caption) commits: have a worker label, embed and index it.
+
+    Never inside the web request (the encoder costs ~10 ms a video and ~2 s to
+    load). If the broker cannot take the task, the scheduled catch-up
+    (`videos_backfill`, every SORA_FEED_CATCH_UP_EVERY seconds) indexes every
+    published video that has no features yet; a new caption of an indexed
+    video then waits for the next caption change or re-publish.
+    """
+    from .tasks import video_index as video_index_task
+
+    try:
+        video_index_task.delay(str(video.pk))
+    except Exception:  # the broker is down: the catch-up has it
+        log.warning("could not queue indexing of video %s; the catch-up will", video.pk, exc_info=True)
+
+
+def video_label_and_index(video_id) -> None:
+    """Task body: label a published video and add it to the index (safe to run twice)."""
     from sora_social.embedder import embed_one
 
-    if video.state != VideoState.PUBLISHED:
+    video = Video.objects.filter(pk=video_id, state=VideoState.PUBLISHED).first()
+    if video is None:
         return
     vector = embed_one(video_text(video)).copy()
     features = video_features_save(video=video, vector=vector)

@@ -213,9 +213,13 @@ SORA_GENERATION_STALE_AFTER = env.float("SORA_GENERATION_STALE_AFTER", default=3
 SORA_GENERATION_REDELIVER_AFTER = env.float("SORA_GENERATION_REDELIVER_AFTER", default=300.0)
 SORA_GENERATION_SEND_GRACE = 5.0  # seconds between a job's commit and its first send
 SORA_FEED_INDEX_REBUILD_EVERY = env.float("SORA_FEED_INDEX_REBUILD_EVERY", default=900.0)
+# Published videos the indexing task never reached (the broker was down) are labelled and
+# indexed by this catch-up: the bound on how late a new video reaches the feed's index.
+SORA_FEED_CATCH_UP_EVERY = env.float("SORA_FEED_CATCH_UP_EVERY", default=30.0)
 CELERY_BEAT_SCHEDULE = {
     "generation-sweep": {"task": "generation.sweep", "schedule": SORA_GENERATION_SWEEP_EVERY},
     "feed-index-rebuild": {"task": "feed.index_rebuild", "schedule": SORA_FEED_INDEX_REBUILD_EVERY},
+    "feed-catch-up": {"task": "feed.videos_backfill", "schedule": SORA_FEED_CATCH_UP_EVERY},
 }
 
 # --- Auth, API --------------------------------------------------------------

@@ -6,6 +6,7 @@ import pytest
 
 from feed import index, services
 from feed.models import VideoFeatures
+from tests.conftest import client_for
 from tests.feed.conftest import make_videos
 
 pytestmark = pytest.mark.django_db
@@ -73,11 +74,11 @@ def test_publishes_between_rebuilds_are_added_in_place_in_every_process():
     assert after.search(VideoFeatures.objects.get(video=late).vector(), 1)[0][0] == str(late.pk)
 
 
-def test_the_publish_hook_indexes_and_the_remove_hook_takes_out(user):
+def test_the_publish_hook_indexes_and_the_remove_hook_takes_out(user, eager):
     from tests.factories import VideoFactory
 
     video = VideoFactory(owner=user, prompt="a corgi surfing a wave", published_at="2026-01-01T00:00:00Z")
-    services.video_published(video)
+    services.video_published(video)  # queues the task; eager here, a worker in production
     vector = VideoFeatures.objects.get(video=video).vector()
     assert index.get_index().search(vector, 1)[0][0] == str(video.pk)
     assert set(video.topics.values_list("topic", flat=True)) >= {"dogs", "ocean"}
@@ -92,6 +93,25 @@ def test_the_publish_hook_indexes_and_the_remove_hook_takes_out(user):
 def test_drafts_are_not_indexed(user):
     from tests.factories import VideoFactory
 
-    services.video_published(VideoFactory(owner=user, state="draft"))
+    services.video_label_and_index(VideoFactory(owner=user, state="draft").pk)
 
     assert not VideoFeatures.objects.exists()
+
+
+def test_a_publish_never_embeds_in_the_request_and_the_catch_up_indexes_what_the_broker_lost(user, monkeypatch):
+    from feed import tasks
+    from tests.factories import VideoFactory
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("broker down")
+
+    monkeypatch.setattr(tasks.video_index, "delay", broker_down)
+    draft = VideoFactory(owner=user, state="draft", prompt="a fox in the snow")
+
+    r = client_for(user).post(f"/api/v1/videos/{draft.pk}/publish", {}, format="json")
+
+    assert r.status_code == 200 and r.data["state"] == "published"  # the publish stands
+    assert not VideoFeatures.objects.filter(video=draft).exists()  # nothing embedded in the request
+    assert services.videos_backfill() == 1  # the scheduled catch-up
+    vector = VideoFeatures.objects.get(video=draft).vector()
+    assert index.get_index().search(vector, 1)[0][0] == str(draft.pk)

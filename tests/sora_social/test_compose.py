@@ -79,7 +79,7 @@ def test_beat_has_a_schedule_of_registered_tasks():
     assert "beat" in services["beat"]["command"]
     app.loader.import_default_modules()
     scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
-    assert {"generation.sweep", "feed.index_rebuild"} <= scheduled
+    assert {"generation.sweep", "feed.index_rebuild", "feed.videos_backfill"} <= scheduled
     assert scheduled <= set(app.tasks)
 
 
