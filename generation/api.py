@@ -50,7 +50,8 @@ class GenerationsApi(APIView):
                 "{max_cameos}: the model draws one cameo per video for now, or prompt_outside_model "
                 "{understood, ignored, suggestion, vocabulary, languages}: nothing in the prompt is "
                 "something the model draws, or protected_character {character, owner}: the prompt (or the "
-                "remixed video's) names a character or brand its owner does not allow",
+                "remixed video's) names a character or brand its owner does not allow, or prompt_unchecked "
+                "{script}: a teen's prompt, or one with a cameo, in a writing system the policy cannot read yet",
                 e429="daily_limit or too_many_active, with Retry-After",
             ),
         },

@@ -14,3 +14,10 @@ class PromptBlocked(PolicyRefused):
     def __init__(self, *, categories: list[str], detail: str | None = None):
         self.categories = list(categories)
         super().__init__(detail, categories=self.categories)
+
+
+class PromptUnchecked(PolicyRefused):
+    """422 `prompt_unchecked`, with the `script` the policy cannot read yet."""
+
+    code = "prompt_unchecked"
+    default_detail = "This prompt cannot be checked yet."

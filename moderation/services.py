@@ -8,11 +8,15 @@ the thresholds for this account (teen) and this prompt (cameo).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .errors import PromptBlocked
+from .errors import PromptBlocked, PromptUnchecked
 from .policy import blocked_categories, score
+from .policy.coverage import MIN_COVERED_SHARE, script_of
+
+log = logging.getLogger(__name__)
 
 # Prompts are short; capping what the rules read keeps a pasted book from
 # costing more than a prompt (the encoder itself stops at 128 tokens).
@@ -57,3 +61,29 @@ def prompt_check(
     if not verdict.allowed:
         raise PromptBlocked(categories=verdict.categories)
     return verdict
+
+
+def prompt_coverage_check(*, text: str, teen: bool, has_cameo: bool) -> None:
+    """Refuse (422 `prompt_unchecked`) a generation prompt the policy cannot read, for a teen
+    account or a video with a cameo. Every such prompt is logged (`policy.uncovered_script`,
+    with the script), allowed or not: the count of what the policy does not cover."""
+    script, share = script_of(text)
+    if share >= MIN_COVERED_SHARE:
+        return
+    refused = teen or has_cameo
+    log.info(
+        "policy.uncovered_script",
+        extra={
+            "script": script,
+            "covered_share": round(share, 2),
+            "teen": teen,
+            "cameo": has_cameo,
+            "refused": refused,
+        },
+    )
+    if refused:
+        raise PromptUnchecked(
+            "We cannot check prompts in this writing system yet for teen accounts or videos with a cameo. "
+            "Please write it in English.",
+            script=script.lower(),
+        )

@@ -45,6 +45,7 @@ class ErrorSerializer(serializers.Serializer):
         "cameos",
         "character",
         "owner",
+        "script",
     )
 
     error = serializers.CharField(help_text="Stable machine-readable code, e.g. `not_found`.")
@@ -72,6 +73,10 @@ class ErrorSerializer(serializers.Serializer):
         child=serializers.CharField(), required=False, help_text="not_ready: each dependency and its state."
     )
     character = serializers.CharField(required=False, help_text="protected_character: the character or brand named.")
+    script = serializers.CharField(
+        required=False,
+        help_text="prompt_unchecked: the writing system the policy cannot read yet (cjk, cyrillic, ...).",
+    )
     owner = serializers.CharField(required=False, help_text="protected_character: who owns it.")
     reason = serializers.CharField(
         required=False, help_text="cameo_not_permitted: grant_expired or grant_scope when your own grant falls short."

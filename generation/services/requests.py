@@ -75,7 +75,7 @@ def generation_request(
     """Accept a generation: policy, cameo consent, limits, idempotency; the job is
     enqueued when the transaction commits. Returns (job, created)."""
     from moderation.characters import protected_check
-    from moderation.services import prompt_check
+    from moderation.services import prompt_check, prompt_coverage_check
 
     cameos = list(dict.fromkeys(cameos or []))
     if len(cameos) > MAX_DRAWN_CAMEOS:
@@ -96,6 +96,9 @@ def generation_request(
     from cameos.services import cameos_authorise
 
     parent = selectors.video_for_remix_get(viewer=user, video_id=remix_of) if remix_of else None
+    inherited = [c for c in (cameos_carried_by(video=parent) if parent else []) if c not in cameos]
+    # A prompt the policy cannot read is not rendered for a teen or with anyone's likeness.
+    prompt_coverage_check(text=prompt, teen=user.is_teen, has_cameo=bool(cameos or inherited))
     # Characters and brands people own: named in the prompt, or in the video being remixed.
     protected_check(user=user, text=prompt, parent_prompt=parent.prompt if parent else None)
     if parent is not None:
@@ -108,7 +111,6 @@ def generation_request(
     # A remix carries its parent's likenesses: each is authorised exactly like a named
     # cameo (permission, blocks, teen ceilings, revocation, the owner's restrictions
     # against this prompt), or the remix is refused.
-    inherited = [c for c in (cameos_carried_by(video=parent) if parent else []) if c not in cameos]
     cameos_authorise(user=user, cameo_ids=cameos + inherited, prompt=prompt)
     reading = _read_or_refuse(prompt, has_cameo=bool(cameos or inherited), remix=parent is not None)
 
