@@ -141,6 +141,10 @@ else:
     DB_POOL_MAX_SIZE = env.int("DB_POOL_MAX_SIZE", default=8)
     if DB_POOL_MAX_SIZE > 0:
         DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps them; Django must not
+        # With the pool, this makes it check a connection (one round trip) before handing
+        # it out: after the server restarts the pool's old connections are dead, and
+        # without the check every request got one and answered 503 until the app restarted.
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
         DATABASES["default"]["OPTIONS"]["pool"] = {
             "min_size": 1,
             "max_size": DB_POOL_MAX_SIZE,
