@@ -49,6 +49,7 @@ test: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 worker: install
 	$(VENV)/bin/celery -A sora_social worker -Q default,generation -l info

@@ -1,5 +1,6 @@
 """Writes to accounts and the social graph."""
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -76,11 +77,25 @@ def user_register(*, username: str, password: str, email: str, birthdate: date, 
     return candidate
 
 
+# The most open message setting an account may choose, as the apps above accounts see it
+# (parental controls register theirs when Django starts): user -> a DMPolicy, or None for
+# no ceiling. Accounts asks them without knowing them.
+_DM_POLICY_CEILINGS: list[Callable[[User], str | None]] = []
+
+
+def register_dm_policy_ceiling(ceiling: Callable[[User], str | None]) -> None:
+    _DM_POLICY_CEILINGS.append(ceiling)
+
+
+def dm_policy_ceiling(user: User) -> str | None:
+    """The most closed of the registered ceilings for `user`, or None."""
+    ceilings = [c for c in (ceiling(user) for ceiling in _DM_POLICY_CEILINGS) if c]
+    return max(ceilings, key=DM_POLICY_ORDER.index) if ceilings else None
+
+
 def user_update(
     *, user: User, display_name: str | None = None, bio: str | None = None, dm_policy: str | None = None
 ) -> User:
-    from parental.selectors import teen_allowances  # accounts must not import parental at load
-
     fields = []
     if display_name is not None:
         user.display_name = display_name
@@ -89,12 +104,9 @@ def user_update(
         user.bio = bio
         fields.append("bio")
     if dm_policy is not None:
-        allowances = teen_allowances(user=user)
-        if allowances and DM_POLICY_ORDER.index(dm_policy) < DM_POLICY_ORDER.index(allowances.dm_policy_max):
-            raise Forbidden(
-                f"Teen accounts can receive messages from {allowances.dm_policy_max} at most.",
-                code="teen_restricted",
-            )
+        ceiling = dm_policy_ceiling(user)
+        if ceiling and DM_POLICY_ORDER.index(dm_policy) < DM_POLICY_ORDER.index(ceiling):
+            raise Forbidden(f"Teen accounts can receive messages from {ceiling} at most.", code="teen_restricted")
         user.dm_policy = dm_policy
         fields.append("dm_policy")
     if fields:

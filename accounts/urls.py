@@ -25,9 +25,6 @@ urlpatterns = [
     path("me/invites", api.MyInvitesApi.as_view(), name="me-invites"),
     path("me/blocks", api.MyBlocksApi.as_view(), name="me-blocks"),
     path("users/<username:username>", api.UserApi.as_view(), name="user"),
-    path("messages/<username:username>", api.MessagesApi.as_view(), name="messages"),
-    path("notifications", api.NotificationsApi.as_view(), name="notifications"),
-    path("notifications/read", api.NotificationsReadApi.as_view(), name="notifications-read"),
     path("users/<username:username>/follow", api.FollowApi.as_view(), name="user-follow"),
     path("users/<username:username>/block", api.BlockApi.as_view(), name="user-block"),
 ]

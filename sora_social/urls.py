@@ -7,6 +7,7 @@ from .admin_login import admin_login
 
 api_v1 = [
     path("", include("accounts.urls")),
+    path("", include("inbox.urls")),
     path("", include("generation.urls")),
     path("", include("cameos.urls")),
     path("", include("feed.urls")),

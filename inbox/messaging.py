@@ -2,11 +2,13 @@
 
 from django.db.models import Q, QuerySet
 
+from accounts.models import DM_POLICY_ORDER, DMPolicy, Follow, Message, User
+from generation.selectors import video_visible_get, videos_visible_to
+from moderation.services import prompt_check
+from parental.selectors import is_linked_parent, teen_allowances
 from sora_social.errors import Forbidden
 from sora_social.events import publish
 from sora_social.limits import user_write_allow
-
-from .models import DM_POLICY_ORDER, DMPolicy, Follow, Message, User
 
 
 class DMNotAllowed(Forbidden):
@@ -23,16 +25,12 @@ def _across_ages(a: User, b: User) -> bool:
     """An adult and a 13-17 account, neither the other's linked parent: no thread either way."""
     if a.is_teen == b.is_teen:
         return False
-    from parental.selectors import is_linked_parent
-
     adult, teen = (b, a) if a.is_teen else (a, b)
     return not is_linked_parent(parent=adult, teen=teen)
 
 
 def effective_dm_policy(user: User) -> str:
     """The user's own setting, held under a teen's ceiling (parents or teen defaults)."""
-    from parental.selectors import teen_allowances
-
     allowances = teen_allowances(user=user)
     if allowances is None:
         return user.dm_policy
@@ -61,9 +59,6 @@ def dm_allowed(*, sender: User, recipient: User) -> bool:
 
 
 def message_send(*, sender: User, recipient: User, text: str = "", video_id=None) -> Message:
-    from generation.selectors import video_visible_get, videos_visible_to
-    from moderation.services import prompt_check
-
     if _across_ages(sender, recipient):
         raise TeenDMNotAllowed()  # also closes threads from before the rule
     if not dm_allowed(sender=sender, recipient=recipient):
