@@ -120,8 +120,18 @@ def generation_run(*, job_id) -> None:
     if job is None:
         return
     outbox.workdirs_clean(job.pk)  # what an earlier, killed attempt left on this machine
+    if _carries_revoked(job):  # taken back between the request and now: not worth a render
+        _fail(job, "a cameo in it was revoked before it rendered", status=JobStatus.BLOCKED)
+        return
     with outbox.heartbeat(job.pk):
         _render_and_finish(job)
+
+
+def _carries_revoked(job: GenerationJob) -> bool:
+    from cameos.models import Cameo
+
+    carried = list(job.cameo_ids) + list(job.inherited_cameo_ids)
+    return bool(carried) and Cameo.objects.filter(pk__in=carried, revoked_at__isnull=False).exists()
 
 
 def _render_and_finish(job: GenerationJob) -> None:
@@ -176,10 +186,7 @@ def _finish(job: GenerationJob, output, video_name: str, poster_name: str, diges
         if job.status == JobStatus.CANCELLED:
             transaction.on_commit(lambda: [default_storage.delete(n) for n in (video_name, poster_name)])
             return
-        from cameos.models import Cameo
-
-        carried = list(job.cameo_ids) + list(job.inherited_cameo_ids)
-        if carried and Cameo.objects.filter(pk__in=carried, revoked_at__isnull=False).exists():
+        if _carries_revoked(job):
             # Revoked while it rendered: a video with a likeness taken back is never made.
             transaction.on_commit(lambda: [default_storage.delete(n) for n in (video_name, poster_name)])
             _fail(job, "a cameo in it was revoked while it rendered", status=JobStatus.BLOCKED)

@@ -206,6 +206,55 @@ def test_a_cameo_revoked_while_rendering_never_becomes_a_video(eager, fast_rende
     assert not Video.objects.exists()
 
 
+def test_remixes_racing_a_revoke_never_make_a_video_that_carries_it(chain):
+    """Six strangers remix at the moment the owner revokes, on the real database. Each request
+    is authorised before or after the revoke commits; whichever, no video with the likeness is made."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection
+
+    from generation.services.run import generation_run
+    from sora_social.celery import app as celery_app
+
+    ana, _, cameo, root, remix = chain
+    racers = [UserFactory() for _ in range(6)]
+    start = threading.Barrier(len(racers) + 1)
+    celery_app.conf.task_always_eager = False  # jobs are only accepted here; they run below, one by one
+
+    def in_thread(call):
+        start.wait()
+        try:
+            return call()
+        finally:
+            connection.close()  # each thread's own connection
+
+    def remix_of_root(user):
+        body = {"prompt": "a person waving at night", "remix_of": str(root.pk), "duration_s": 2}
+        return client_for(user).post("/api/v1/generations", body, format="json")
+
+    with ThreadPoolExecutor(len(racers) + 1) as pool:
+        remixes = [pool.submit(in_thread, lambda u=u: remix_of_root(u)) for u in racers]
+        revoke = pool.submit(in_thread, lambda: client_for(ana).delete(f"/api/v1/cameos/{cameo.pk}"))
+        responses = [f.result() for f in remixes]
+        assert revoke.result().status_code == 204
+    for r in responses:
+        if r.status_code == 202:
+            ATTEMPTS["refused"] += 1  # accepted in the race, then refused by the worker below
+        else:
+            attempt_refused(r, 403, "cameo_not_permitted")
+
+    accepted = GenerationJob.objects.filter(owner__in=racers)
+    for job in accepted:
+        generation_run(job_id=job.pk)
+    for job in accepted.all():
+        assert job.status == "blocked", (job.status, job.error)
+    made = Video.objects.filter(appearances__cameo=cameo).exclude(pk__in=[root.pk, remix.pk])
+    ATTEMPTS["violations"] += made.count()
+    assert not made.exists()
+    print(f"race: {len(accepted)} accepted before the revoke committed (all blocked), {6 - len(accepted)} refused")
+
+
 def test_the_adversarial_suite_counts():
     print(f"consent suite: {ATTEMPTS['refused']} attempts refused, {ATTEMPTS['violations']} violations")
     assert ATTEMPTS["violations"] == 0
