@@ -41,26 +41,11 @@ def main(args) -> None:
     from accounts.models import User
     from generation.models import GenerationJob, JobStatus
     from generation.services import generation_request
+    from sora_social.celery import worker_command
 
     user, _ = User.objects.get_or_create(username=f"bench{int(time.time())}", defaults={"email": "b@example.com"})
     worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "sora_social",
-            "worker",
-            "-Q",
-            "generation,default",
-            "--pool",
-            "solo",
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-            "-l",
-            "warning",
-        ],
+        worker_command(),
         env={**os.environ},
         start_new_session=True,
     )

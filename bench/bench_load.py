@@ -35,6 +35,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import bench_feed  # noqa: E402  (the seeder, shared with the feed benchmark)
 
+from sora_social.celery import worker_command  # noqa: E402
+
 LOAD_DB = os.environ.get("BENCH_LOAD_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/sora_social_load")
 LOAD_REDIS = os.environ.get("BENCH_LOAD_REDIS_URL", "redis://127.0.0.1:6379/5")
 BASE_PORT = 8300
@@ -97,25 +99,7 @@ def start_workers(n: int = 2) -> list[subprocess.Popen]:
     # take the CPU the web processes leave instead of starving them.
     return [
         subprocess.Popen(
-            [
-                "nice",
-                "-n",
-                "15",
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "sora_social",
-                "worker",
-                "-Q",
-                "default,generation",
-                "--pool",
-                "solo",
-                "-l",
-                "error",
-                "-n",
-                f"load{i}@%h",
-            ],
+            ["nice", "-n", "15", *worker_command(name=f"load{i}@%h", loglevel="error")],
             cwd=ROOT,
             env=_env(),
             stdout=subprocess.DEVNULL,

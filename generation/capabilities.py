@@ -199,7 +199,9 @@ def _term_vectors(slot: str):
 # ----------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=1)
 def capabilities() -> dict:
+    """What the model draws; computed once (callers read it, never change it)."""
     h, w = world.SIZES_PX["square"]
     example = world.caption(
         world.SceneSpec(

@@ -25,8 +25,9 @@ from pathlib import Path
 from django.db import transaction
 from django.db.models import Count, Max
 
-from sora_social.errors import PolicyRefused
+from sora_social.errors import NotFound
 
+from .errors import ProtectedCharacterRefused
 from .models import ProtectedCharacter, ProtectedPolicy, ProtectedUse
 from .policy.normalize import match_forms
 from .policy.rules import names_rx, pet_named, spellings
@@ -34,11 +35,6 @@ from .policy.rules import names_rx, pet_named, spellings
 SEED_PATH = Path(__file__).with_name("data") / "protected_characters.json"
 # A prompt that says it is a parody, in the registry's languages.
 _PARODY = re.compile(r"(?<!\w)(?:parod(?:y|ies|ia|ie)|spoof|satir[ea])(?!\w)|パロディ|恶搞|패러디|пароди[яи]")
-
-
-class ProtectedCharacterRefused(PolicyRefused):
-    code = "protected_character"
-    default_detail = "This names a character or brand someone owns."
 
 
 @dataclass(frozen=True)
@@ -135,13 +131,8 @@ def characters_of(*, rightsholder):
 
 def character_uses(*, rightsholder, character_id):
     """The log of prompts that named one of the account's characters; 404 for anybody else's."""
-    from sora_social.errors import NotFound
-
-    character = (
-        characters_of(rightsholder=rightsholder).filter(pk=character_id).first()
-        if str(character_id).isdigit()
-        else None
-    )
+    mine = characters_of(rightsholder=rightsholder)
+    character = mine.filter(pk=character_id).first() if str(character_id).isdigit() else None
     if character is None:
         raise NotFound("No such character of yours.", code="character_not_found")
     return character.uses.select_related("user")

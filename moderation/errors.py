@@ -21,3 +21,10 @@ class PromptUnchecked(PolicyRefused):
 
     code = "prompt_unchecked"
     default_detail = "This prompt cannot be checked yet."
+
+
+class ProtectedCharacterRefused(PolicyRefused):
+    """422 `protected_character`, with the `character` and its `owner`."""
+
+    code = "protected_character"
+    default_detail = "This names a character or brand someone owns."

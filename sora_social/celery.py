@@ -6,6 +6,7 @@ under the CELERY_ prefix.
 """
 
 import os
+import sys
 
 from celery import Celery
 from kombu import Queue
@@ -22,3 +23,10 @@ app.autodiscover_tasks()
 def ping() -> str:
     """Round trip through broker, worker and result backend (`celery -A sora_social call sora_social.ping`)."""
     return "pong"
+
+
+def worker_command(*, name: str | None = None, loglevel: str = "warning") -> list[str]:
+    """One solo worker on both queues, as tests and benchmarks start real ones."""
+    command = [sys.executable, "-m", "celery", "-A", "sora_social", "worker", "-Q", "default,generation"]
+    command += ["--pool", "solo", "--without-heartbeat", "--without-gossip", "--without-mingle", "-l", loglevel]
+    return command + (["-n", name] if name else [])

@@ -18,9 +18,11 @@ from generation.models import Video, VideoState
 from generation.selectors import videos_visible_to
 
 from .context import FeedContext, Item
+from .sources import popular_pool
 
 CAUGHT_UP = "You're all caught up: you have seen everything new here for now."
 NOTHING_YET = "There is nothing here for you yet."
+POPULAR_CHECKED = 50  # of the popular list, the first ones the end card may offer to remix
 
 
 def end_card(ctx: FeedContext, *, served_any: bool) -> Item:
@@ -32,15 +34,17 @@ def end_card(ctx: FeedContext, *, served_any: bool) -> Item:
             "prompt": capabilities()["example_prompt"],
         }
     ]
-    # One popular video the viewer may see and remix, and its creator if not yet followed.
-    popular = (
-        videos_visible_to(ctx.viewer)
-        .filter(state=VideoState.PUBLISHED)
+    # The most engaged video of the shared popular list (cached for every viewer) that this
+    # viewer may see and did not make: the visibility rule runs over a few ids, not the catalogue.
+    candidates = popular_pool(ctx.now)[:POPULAR_CHECKED]
+    visible = {
+        str(row["pk"]): row
+        for row in videos_visible_to(ctx.viewer)
+        .filter(pk__in=candidates, state=VideoState.PUBLISHED)
         .exclude(owner=ctx.viewer)
-        .order_by("-like_count", "-published_at")
         .values("pk", "owner_id", "owner__username")
-        .first()
-    )
+    }
+    popular = next((visible[vid] for vid in candidates if vid in visible), None)
     if popular:
         actions.append({"type": "remix", "detail": "Remix a popular video.", "video": str(popular["pk"])})
         if popular["owner_id"] not in ctx.following:

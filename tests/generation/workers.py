@@ -5,11 +5,12 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 import time
 
 from django.conf import settings
 from django.db import connection
+
+from sora_social.celery import worker_command
 
 
 def database_url() -> str:
@@ -41,23 +42,7 @@ def start_worker(
         # A redelivered task takes over only from a worker whose heartbeat went stale.
         env["SORA_GENERATION_STALE_AFTER"] = str(visibility_s / 4)
     return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "sora_social",
-            "worker",
-            "-Q",
-            "generation,default",
-            "--pool",
-            "solo",
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-            "-l",
-            "warning",
-        ],
+        worker_command(),
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -1,47 +1,20 @@
 """A real Celery worker process against the real Redis."""
 
-import os
-import subprocess
-import sys
 import time
 
 import pytest
 
 from sora_social.celery import ping
+from tests.generation.workers import start_worker, stop_worker
 
 pytestmark = pytest.mark.redis
 
 
 @pytest.fixture
 def worker():
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "sora_social",
-            "worker",
-            "-Q",
-            "default,generation",
-            "--pool",
-            "solo",
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-            "-l",
-            "warning",
-        ],
-        env={**os.environ},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    proc = start_worker()
     yield proc
-    proc.terminate()
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    stop_worker(proc)
 
 
 def test_a_task_round_trips_through_broker_worker_and_backend(worker):
