@@ -5,8 +5,12 @@ admin form, so nothing here can change a video's state behind the rules.
 """
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 
 from sora_social.admin import ReadOnlyAdmin
+from sora_social.errors import ApplicationError
 
 from .models import GenerationJob, Video
 
@@ -31,6 +35,7 @@ class VideoAdmin(ReadOnlyAdmin):
         "width",
         "height",
         "has_c2pa",
+        "mark_key",
         "sha256",
         "model_version",
         "seed",
@@ -42,6 +47,30 @@ class VideoAdmin(ReadOnlyAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("owner", "job")
+
+    def get_urls(self):
+        verify = path("verify/", self.admin_site.admin_view(self.verify_view), name="generation_video_verify")
+        return [verify, *super().get_urls()]
+
+    def verify_view(self, request):
+        """Reviewers check a clip found elsewhere: our mark, C2PA, and removed-video matches."""
+        if not request.user.has_perm("moderation.view_reviewcase"):
+            raise PermissionDenied
+        from .services import verify_clip
+
+        context = {**self.admin_site.each_context(request), "title": "Verify a clip", "opts": self.model._meta}
+        if request.method == "POST":
+            try:
+                result = verify_clip(viewer=request.user, upload=request.FILES.get("file"))
+            except ApplicationError as exc:
+                context["error"] = exc.detail
+            else:
+                context["result"] = result
+                video = result["video"]
+                if video is not None:
+                    context["video_admin_url"] = reverse("admin:generation_video_change", args=[video.pk])
+                    context["video_title"] = f"{video.prompt[:60]} (by {video.owner.username})"
+        return TemplateResponse(request, "admin/generation/video/verify.html", context)
 
     @admin.display(description="prompt")
     def prompt_short(self, obj):

@@ -3,17 +3,30 @@
 from django.core.files.storage import default_storage
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import selectors as account_selectors
 from sora_social.errors import Invalid
-from sora_social.openapi import errors, page_of
+from sora_social.openapi import errors, page_of, public_errors
 from sora_social.pagination import paginate
+from sora_social.throttling import VerifyRateThrottle
 
 from . import selectors, services
 from .capabilities import capabilities
-from .serializers import CapabilitiesOut, GenerationIn, GenerationOut, ProvenanceOut, PublishIn, VideoOut
+from .serializers import (
+    CapabilitiesOut,
+    GenerationIn,
+    GenerationOut,
+    ProvenanceOut,
+    PublishIn,
+    VerifyIn,
+    VerifyOut,
+    VideoOut,
+)
+from .services import verify
 
 IDEMPOTENCY = OpenApiParameter(
     "Idempotency-Key",
@@ -162,7 +175,8 @@ class VideoProvenanceApi(APIView):
         # Read back from the stored bytes, wherever the storage keeps them.
         with default_storage.open(video.file, "rb") as stored:
             result = read_manifest(stored)
-        return Response({"video": str(video.pk), **result})
+            mark = services.video_mark_reading(video, stored)
+        return Response({"video": str(video.pk), **result, "mark": mark})
 
 
 class UserVideosApi(APIView):
@@ -175,3 +189,41 @@ class UserVideosApi(APIView):
             queryset=selectors.videos_of(viewer=request.user, owner=owner),
             serializer_class=VideoOut,
         )
+
+
+class VerifyApi(APIView):
+    """Anyone may ask whether a clip was made here: no account, a small per-address allowance."""
+
+    permission_classes = [AllowAny]
+    throttle_classes = [VerifyRateThrottle]
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    @extend_schema(
+        operation_id="verify_clip",
+        request={"multipart/form-data": VerifyIn, "application/json": VerifyIn},
+        responses={
+            200: VerifyOut,
+            **public_errors(
+                400,
+                413,
+                429,
+                503,
+                e400="invalid (send `file` or `url`), not_our_media, unreadable_video",
+                e413="too_large: over 50 MB",
+            ),
+        },
+        description="Upload a clip (multipart `file`, up to 50 MB) or send one of our media links "
+        "(`url`). A clip we did not make answers 200 with `made_here: false`.",
+    )
+    def post(self, request):
+        length = request.META.get("CONTENT_LENGTH") or "0"
+        if length.isdigit() and int(length) > verify.max_bytes() + 2**20:
+            raise verify.ClipTooLarge(f"The clip must be at most {verify.max_bytes() // 2**20} MB.")
+        data = VerifyIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        answer = verify.verify_clip(
+            viewer=request.user, upload=data.validated_data.get("file"), url=data.validated_data.get("url")
+        )
+        if answer["video"] is not None:
+            answer["video"] = VideoOut(answer["video"], context={"request": request}).data
+        return Response(answer)  # the shape of VerifyOut

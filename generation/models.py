@@ -57,6 +57,9 @@ class GenerationJob(models.Model):
     # The sweep re-sends what was never delivered or whose worker vanished.
     enqueued_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # The key the invisible mark carries (generation.media.invisible), reserved when the
+    # job first renders; a re-run renders the same key, the video copies it.
+    mark_key = models.BigIntegerField(null=True, blank=True, unique=True)
 
     class Meta:
         constraints = [
@@ -110,6 +113,8 @@ class Video(models.Model):
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
     has_c2pa = models.BooleanField(default=False)
+    # The 32-bit key of the invisible mark in its frames: how POST /verify finds it again.
+    mark_key = models.BigIntegerField(null=True, blank=True, unique=True)
     frame_hashes = models.JSONField(default=list, blank=True, help_text="Perceptual hashes (moderation.phash).")
     model_version = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -2,7 +2,7 @@
 
 It takes plain data (a `JobSpec`), never ORM objects, and returns files on disk:
 sample frames with the in-tree model, upscale to 24 fps, burn in the moving
-watermark, synthesise sound at the impacts plus a scene ambience, encode an
+watermark and embed the invisible one, synthesise sound at the impacts plus a scene ambience, encode an
 H.264/AAC MP4 (faststart), sign it with C2PA, and check the result.
 """
 
@@ -22,6 +22,7 @@ from .media import (
     burn_watermark,
     decode_frames,
     encode_mp4,
+    invisible,
     poster,
     probe,
     scene_from_prompt,
@@ -51,6 +52,7 @@ class JobSpec:
     parent_path: Path | None = None  # the parent's MP4, for a remix
     parent_title: str | None = None
     remix_strength: float = 0.6
+    mark_key: int | None = None  # the invisible mark's key; None renders without one
 
 
 @dataclass
@@ -133,6 +135,9 @@ def render_job(
     t = lap("upscale", t)
     frames = burn_watermark(frames)
     t = lap("watermark", t)
+    if spec.mark_key is not None:
+        invisible.embed(frames, spec.mark_key, in_place=True)
+        t = lap("invisible_mark", t)
     audio = synth_audio(
         n_frames=len(sample.frames),
         fps=sample.fps,
@@ -174,6 +179,8 @@ def render_job(
         raise OutputCheckFailed(f"C2PA manifest is {manifest['validation_state']}")
     if not watermark_present(decoded, fps=OUTPUT_FPS):
         raise OutputCheckFailed("the visible watermark is missing")
+    if spec.mark_key is not None and invisible.read_in_place(decoded).key != spec.mark_key:
+        raise OutputCheckFailed("the invisible mark does not read back")
     from moderation.phash import frame_hashes
 
     hashes = frame_hashes(decoded)

@@ -382,6 +382,24 @@ def read_manifest(path: str | Path | BinaryIO) -> dict:
     return {"validation_state": state, "valid": valid, "manifest": manifest, "failures": failures}
 
 
+def signed_by_us(manifest: Mapping[str, Any] | None) -> bool:
+    """Was this (valid) manifest signed with our own signing certificate?
+
+    Names in a manifest can be written by anyone who signs one; the serial of
+    the leaf certificate that signed it, compared with ours, cannot.
+    """
+    serial = str(((manifest or {}).get("signature_info") or {}).get("cert_serial_number") or "")
+    if not serial:
+        return False
+    try:
+        chain = ensure_signing_cert(create=False).chain_path.read_bytes()
+    except (ImproperlyConfigured, OSError):
+        return False
+    from cryptography import x509
+
+    return str(x509.load_pem_x509_certificates(chain)[0].serial_number) == serial
+
+
 def _read_report(c2pa, stream) -> dict:
     reader = c2pa.Reader(MIME, stream)
     try:

@@ -59,6 +59,7 @@ class MediaOut(serializers.Serializer):
 
 class ProvenanceFlagOut(serializers.Serializer):
     c2pa = serializers.BooleanField()
+    mark = serializers.BooleanField(help_text="The frames carry our invisible mark (POST /verify finds it).")
 
 
 class VideoOut(serializers.ModelSerializer):
@@ -113,7 +114,7 @@ class VideoOut(serializers.ModelSerializer):
         return [str(c) for c in list(video.job.cameo_ids) + list(video.job.inherited_cameo_ids)]
 
     def get_provenance(self, video) -> ProvenanceFlagOut:
-        return {"c2pa": video.has_c2pa}
+        return {"c2pa": video.has_c2pa, "mark": video.mark_key is not None}
 
 
 class PublishIn(serializers.Serializer):
@@ -121,11 +122,51 @@ class PublishIn(serializers.Serializer):
     visibility = serializers.ChoiceField(choices=Visibility.choices, required=False)
 
 
+class MarkReadingOut(serializers.Serializer):
+    found = serializers.BooleanField(help_text="Our invisible mark is in the frames.")
+    confidence = serializers.FloatField(help_text="Sync correlation, 0..1; unmarked clips stay under 0.55.")
+    payload_decoded = serializers.BooleanField(help_text="Its 32-bit key decoded with a valid CRC.")
+
+
+class ProvenanceMarkOut(MarkReadingOut):
+    embedded = serializers.BooleanField(help_text="We put a mark in this video when we made it.")
+    matches = serializers.BooleanField(help_text="The key read from the stored file is this video's own.")
+
+
 class ProvenanceOut(serializers.Serializer):
     video = serializers.CharField()
     validation_state = serializers.CharField()
     valid = serializers.BooleanField()
     manifest = serializers.JSONField()
+    mark = ProvenanceMarkOut(help_text="The invisible mark, read back from the stored file beside C2PA.")
+
+
+class VerifyIn(serializers.Serializer):
+    file = serializers.FileField(required=False, help_text="The clip (MP4, MOV, WebM, ...), up to 50 MB.")
+    url = serializers.CharField(required=False, max_length=4096, help_text="Or a media link of ours.")
+
+
+class VerifyC2paOut(serializers.Serializer):
+    present = serializers.BooleanField()
+    valid = serializers.BooleanField()
+    signed_by_us = serializers.BooleanField(help_text="Valid and signed with our own certificate.")
+    validation_state = serializers.CharField()
+    manifest = serializers.JSONField(allow_null=True)
+
+
+class VerifyOut(serializers.Serializer):
+    optional_in_response = ("removed_match",)
+
+    made_here = serializers.BooleanField(help_text="Our mark was found, or our own signed C2PA manifest survived.")
+    mark = MarkReadingOut()
+    created_at = serializers.DateTimeField(
+        allow_null=True, help_text="When the video the mark names was made (even if you may not see it)."
+    )
+    video = VideoOut(allow_null=True, help_text="The video the mark names, when you may see it; else null.")
+    c2pa = VerifyC2paOut()
+    removed_match = serializers.BooleanField(
+        required=False, help_text="Reviewers only: looks like a video moderators removed."
+    )
 
 
 class VocabularyOut(serializers.Serializer):

@@ -11,5 +11,6 @@ urlpatterns = [
     path("videos/<str:video_id>/remixes", api.VideoRemixesApi.as_view(), name="video-remixes"),
     path("videos/<str:video_id>/lineage", api.VideoLineageApi.as_view(), name="video-lineage"),
     path("videos/<str:video_id>/provenance", api.VideoProvenanceApi.as_view(), name="video-provenance"),
+    path("verify", api.VerifyApi.as_view(), name="verify"),
     path("users/<username:username>/videos", api.UserVideosApi.as_view(), name="user-videos"),
 ]

@@ -133,6 +133,27 @@ def _still_servable(payload: dict) -> bool:
     return check is not None and bool(check(viewer_id, object_id))
 
 
+def stored_name_from_url(url: str) -> str | None:
+    """The stored file a media URL of ours serves right now, or None.
+
+    None for anything else: another site, another path, a forged, expired or
+    malformed token, or a file its owning app no longer lets that link serve.
+    """
+    from urllib.parse import urlsplit
+
+    try:
+        path = urlsplit(str(url).strip()).path
+    except ValueError:
+        return None
+    prefix = _route_prefix()
+    if not path.startswith(prefix):
+        return None
+    payload = _payload_from(path[len(prefix) :].rstrip("/"))
+    if payload is None or not _still_servable(payload):
+        return None
+    return payload["n"]
+
+
 def _iter_range(handle, start: int, length: int):
     try:
         handle.seek(start)

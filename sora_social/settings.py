@@ -239,6 +239,9 @@ AUTH_PASSWORD_VALIDATORS = [
 SORA_AUTH_THROTTLE_RATE = env.str("SORA_AUTH_THROTTLE_RATE", default="20/min")
 # Failed logins per username, from any address; the name unlocks when the window ends.
 SORA_LOGIN_FAILURE_RATE = env.str("SORA_LOGIN_FAILURE_RATE", default="10/hour")
+# POST /verify (no account needed): checks per client address, and the largest upload.
+SORA_VERIFY_RATE = env.str("SORA_VERIFY_RATE", default="10/min")
+SORA_VERIFY_MAX_BYTES = env.int("SORA_VERIFY_MAX_BYTES", default=50 * 2**20)
 # Per-user limits on social writes (429 rate_limited beyond them); "kind=count/period", comma-separated.
 SORA_USER_WRITE_RATES = {
     "comment": "30/min",

@@ -89,9 +89,9 @@ class Window:
             raise _cache_down()
 
 
-def _cache_down() -> Unavailable:
+def _cache_down(what: str = "Sign-in") -> Unavailable:
     return Unavailable(
-        "Sign-in is briefly unavailable; try again shortly.", code="unavailable", retry_after=CACHE_DOWN_RETRY_AFTER
+        f"{what} is briefly unavailable; try again shortly.", code="unavailable", retry_after=CACHE_DOWN_RETRY_AFTER
     )
 
 
@@ -137,6 +137,21 @@ class LoginFailureThrottle(BaseThrottle):
             return True  # the serializer answers 400 for a missing username
         self.window = login_failures_window(username)
         return not self.window.full()
+
+    def wait(self):
+        return self.window.wait()
+
+
+class VerifyRateThrottle(BaseThrottle):
+    """Per client address, for the public clip check (`SORA_VERIFY_RATE`): each check decodes
+    and searches a video, so anonymous callers get a small, shared allowance. Fails closed."""
+
+    def allow_request(self, request, view):
+        self.window = Window("verify", client_address(request), settings.SORA_VERIFY_RATE)
+        try:
+            return self.window.hit()
+        except Unavailable:
+            raise _cache_down("Checking clips") from None
 
     def wait(self):
         return self.window.wait()

@@ -1,11 +1,12 @@
 """Media for generated videos: upscale, watermark, soundtrack, MP4 encoding, probing.
 
 Pure functions over numpy arrays and paths (no Django, no ORM). The pipeline
-order is: upscale -> burn_watermark -> synth_audio -> encode_mp4 -> poster,
+order is: upscale -> burn_watermark -> invisible.embed -> synth_audio -> encode_mp4 -> poster,
 then ``generation.provenance.sign_mp4`` and the output checks (probe,
-watermark_present on decode_frames).
+watermark_present and invisible.read_in_place on decode_frames).
 """
 
+from generation.media import invisible
 from generation.media.audio import SCENES, audio_length, scene_from_prompt, synth_audio
 from generation.media.encode import encode_mp4, poster
 from generation.media.probe import decode_frames, is_faststart, probe
@@ -18,6 +19,7 @@ __all__ = [
     "burn_watermark",
     "decode_frames",
     "encode_mp4",
+    "invisible",
     "is_faststart",
     "output_frame_count",
     "output_size",

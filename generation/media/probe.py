@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import struct
 from pathlib import Path
+from typing import BinaryIO
 
 import av
 import numpy as np
@@ -101,3 +102,46 @@ def decode_frames(path: str | Path) -> np.ndarray:
     with av.open(str(path)) as container:
         frames = [reformatter.reformat(f, format="rgb24", threads=1).to_ndarray() for f in container.decode(video=0)]
     return np.stack(frames) if frames else np.zeros((0, 0, 0, 3), dtype=np.uint8)
+
+
+class UnreadableMedia(ValueError):
+    """Bytes that do not decode as a video (or an image) we can read."""
+
+
+def decode_for_reading(
+    path: str | Path | BinaryIO, *, max_frames: int = 240, max_pixels: int = 4096 * 4096, short_side: int = 384
+) -> np.ndarray:
+    """The first ``max_frames`` frames of an untrusted file as (T, H, W, 3) uint8 RGB.
+
+    For reading a mark out of someone's upload: bounded work whatever the file
+    claims (frame count, frame size), frames larger than ``short_side`` on
+    their short side are brought down to it while decoding, and anything
+    libav cannot read becomes ``UnreadableMedia`` rather than a crash.
+    """
+    reformatter = VideoReformatter()
+    frames: list[np.ndarray] = []
+    try:
+        with av.open(path if hasattr(path, "read") else str(path)) as container:
+            if not container.streams.video:
+                raise UnreadableMedia("the file has no video stream")
+            stream = container.streams.video[0]
+            width, height = stream.codec_context.width, stream.codec_context.height
+            if width <= 0 or height <= 0 or width * height > max_pixels:
+                raise UnreadableMedia(f"unsupported frame size {width}x{height}")
+            scale = min(1.0, short_side / min(width, height))
+            out_w, out_h = max(2, round(width * scale)), max(2, round(height * scale))
+            for frame in container.decode(stream):
+                frames.append(
+                    reformatter.reformat(frame, format="rgb24", width=out_w, height=out_h, threads=1).to_ndarray()
+                )
+                if len(frames) >= max_frames:
+                    break
+    except UnreadableMedia:
+        raise
+    except (av.error.FFmpegError, OSError, ValueError, IndexError, MemoryError) as exc:
+        raise UnreadableMedia(f"not a readable video ({type(exc).__name__})") from exc
+    if not frames:
+        raise UnreadableMedia("the file holds no frames")
+    if len({f.shape for f in frames}) > 1:  # a stream that changes size midway: keep the first size
+        frames = [f for f in frames if f.shape == frames[0].shape]
+    return np.stack(frames)

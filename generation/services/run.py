@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import secrets
 import time
 from pathlib import Path
 
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -84,7 +85,28 @@ def _spec(job: GenerationJob, workdir: Path):
         parent_path=parent_path,
         parent_title=parent_title,
         remix_strength=settings.SORA_REMIX_STRENGTH,
+        mark_key=_mark_key(job),
     )
+
+
+def _mark_key(job: GenerationJob) -> int:
+    """The job's invisible-mark key: reserved once (unique, random), the same on every re-run."""
+    from ..media.invisible import KEY_BITS
+
+    if job.mark_key is not None:
+        return job.mark_key
+    for _ in range(16):
+        key = secrets.randbits(KEY_BITS)
+        try:
+            with transaction.atomic():
+                if GenerationJob.objects.filter(pk=job.pk, mark_key__isnull=True).update(mark_key=key):
+                    job.mark_key = key
+                    return key
+        except IntegrityError:
+            continue  # taken by another job: draw again
+        job.refresh_from_db(fields=["mark_key"])
+        return job.mark_key
+    raise RuntimeError("no free mark key after 16 draws")
 
 
 def _cameo_inputs(job: GenerationJob) -> tuple[tuple, tuple]:
@@ -206,6 +228,7 @@ def _finish(job: GenerationJob, output, video_name: str, poster_name: str, diges
                 width=output.width,
                 height=output.height,
                 has_c2pa=output.c2pa_valid,
+                mark_key=job.mark_key,
                 frame_hashes=output.frame_hashes,
                 model_version=output.model_version,
             ),

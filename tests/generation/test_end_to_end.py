@@ -102,7 +102,7 @@ async def test_generate_publish_remix_lineage(runner, fast_render):
     job = await wait_succeeded(ana, accepted.data["id"])
     assert job["progress"] == 1.0 and job["video"]
     video = (await sync_to_async(ana.get)(f"/api/v1/videos/{job['video']}")).data
-    assert video["state"] == "draft" and video["provenance"] == {"c2pa": True}
+    assert video["state"] == "draft" and video["provenance"] == {"c2pa": True, "mark": True}
     # the model has no sunsets: the job and the video both say what was left out
     assert job["ignored"] == video["ignored"] == ["sunset"]
     assert video["understood"] == ["red", "ball", "bouncing", "beach"]
@@ -117,6 +117,7 @@ async def test_generate_publish_remix_lineage(runner, fast_render):
     assert abs(info["duration_s"] - 2.0) < 0.1 and min(info["width"], info["height"]) >= 256
     provenance = (await sync_to_async(ana.get)(f"/api/v1/videos/{job['video']}/provenance")).data
     assert provenance["valid"] is True
+    assert provenance["mark"]["embedded"] and provenance["mark"]["matches"]  # the invisible mark reads back
 
     # a draft is nobody else's business; published, bo remixes it
     assert (await sync_to_async(bo.get)(f"/api/v1/videos/{job['video']}")).status_code == 404

@@ -70,7 +70,7 @@ def test_video_body_follows_the_contract(user):
     assert body["state"] == "published" and body["visibility"] == "public"
     assert set(body["media"]) == {"video_url", "thumbnail_url"}
     assert body["remix_of"] is None and body["remix_count"] == 0 and body["like_count"] == 3
-    assert body["cameos"] == [] and body["provenance"] == {"c2pa": False}
+    assert body["cameos"] == [] and body["provenance"] == {"c2pa": False, "mark": False}
 
 
 def test_publish_a_draft_with_caption_and_visibility(user):

@@ -1,0 +1,149 @@
+"""Was this clip made here? The public check behind POST /verify and the reviewers' admin page.
+
+A clip is read three ways: the invisible mark in its frames (it survives
+re-encoding, scaling, cropping and screen recording), the C2PA manifest when
+the file still carries one, and, for reviewers only, a perceptual match
+against videos that moderators removed. A clip we did not make is an answer
+("no mark found"), never an error; only bytes that are not a video are
+refused (400), and uploads over the limit before they are read (413).
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+
+from sora_social.errors import ApplicationError, Invalid
+from sora_social.media import stored_name_from_url
+
+from ..media import invisible
+from ..media.probe import UnreadableMedia, decode_for_reading
+from ..models import Video, VideoState, Visibility
+from ..selectors import videos_visible_to
+
+
+class ClipTooLarge(ApplicationError):
+    status_code = 413
+    code = "too_large"
+
+
+def max_bytes() -> int:
+    return int(settings.SORA_VERIFY_MAX_BYTES)
+
+
+def verify_clip(*, viewer, upload=None, url: str | None = None) -> dict:
+    """What we can tell about an uploaded clip, or one of our own media URLs."""
+    if (upload is None) == (not url):
+        raise Invalid("Send a video file as `file`, or one of our media links as `url`.", code="invalid")
+    with tempfile.TemporaryDirectory(prefix="sora-verify-") as tmp:
+        path = Path(tmp) / "clip"
+        if upload is not None:
+            if upload.size > max_bytes():
+                raise ClipTooLarge(f"The clip must be at most {max_bytes() // 2**20} MB.")
+            with open(path, "wb") as out:
+                for chunk in upload.chunks():
+                    out.write(chunk)
+        else:
+            name = stored_name_from_url(url)
+            if name is None:
+                raise Invalid(
+                    "That is not a current media link of ours; upload the file instead.", code="not_our_media"
+                )
+            with default_storage.open(name, "rb") as src, open(path, "wb") as out:
+                shutil.copyfileobj(src, out)
+        try:
+            frames = decode_for_reading(path)
+        except UnreadableMedia as exc:
+            raise Invalid(f"We could not read a video from this file: {exc}.", code="unreadable_video") from exc
+        reading = invisible.detect(frames)
+        c2pa = _c2pa(path)
+        reviewer = _is_reviewer(viewer)
+        removed = _removed_match(frames) if reviewer else None
+    return _answer(viewer, reading, c2pa, removed, reviewer)
+
+
+def _c2pa(path: Path) -> dict:
+    from ..provenance import read_manifest, signed_by_us
+
+    try:
+        result = read_manifest(path)
+    except Exception:  # noqa: BLE001 - a hostile container must not fail the check, only this part of it
+        result = {"validation_state": "Error", "valid": False, "manifest": None}
+    manifest = result.get("manifest")
+    return {
+        "present": manifest is not None,
+        "valid": result["valid"],
+        "signed_by_us": bool(result["valid"] and signed_by_us(manifest)),
+        "validation_state": result["validation_state"],
+        "manifest": manifest,
+    }
+
+
+def _is_reviewer(viewer) -> bool:
+    return bool(
+        getattr(viewer, "is_authenticated", False) and viewer.is_staff and viewer.has_perm("moderation.view_reviewcase")
+    )
+
+
+def _removed_match(frames) -> bool:
+    from moderation.phash import frame_hashes
+    from moderation.review import matches_removed_video
+
+    return matches_removed_video(frame_hashes(frames))
+
+
+def _visible_to(viewer, video: Video) -> bool:
+    if getattr(viewer, "is_authenticated", False):
+        return videos_visible_to(viewer).filter(pk=video.pk).exists()
+    # Nobody signed in: what anyone may see (published, public, an active owner, no revoked cameo).
+    return (
+        video.state == VideoState.PUBLISHED
+        and video.visibility == Visibility.PUBLIC
+        and video.owner.is_active
+        and not video.appearances.filter(cameo__revoked_at__isnull=False).exists()
+    )
+
+
+def _answer(viewer, reading: invisible.Reading, c2pa: dict, removed: bool | None, reviewer: bool) -> dict:
+    video = None
+    if reading.found and reading.key is not None:
+        video = Video.objects.select_related("owner").filter(mark_key=reading.key).first()
+    made_here = reading.found or c2pa["signed_by_us"]
+    shown = video if video is not None and (reviewer or _visible_to(viewer, video)) else None
+    answer = {
+        "made_here": made_here,
+        "mark": {
+            "found": reading.found,
+            "confidence": round(float(reading.confidence), 3),
+            "payload_decoded": reading.key is not None,
+        },
+        # When the mark resolves to a video: its day of making always, the video itself
+        # only to someone who may see it (a private or removed video stays private).
+        "created_at": video.created_at if video is not None else None,
+        "video": shown,
+        "c2pa": c2pa,
+    }
+    if removed is not None:
+        answer["removed_match"] = removed
+    return answer
+
+
+def video_mark_reading(video: Video, stored) -> dict:
+    """The mark read back from a video's stored file (a seekable binary file), for its provenance."""
+    embedded = video.mark_key is not None
+    stored.seek(0)
+    try:
+        reading = invisible.read_in_place(decode_for_reading(stored, max_frames=48))
+    except (UnreadableMedia, invisible.MarkError):
+        reading = invisible.NOT_FOUND
+    return {
+        "embedded": embedded,
+        "found": reading.found,
+        "confidence": round(float(reading.confidence), 3),
+        "payload_decoded": reading.key is not None,
+        "matches": embedded and reading.key == video.mark_key,
+    }

@@ -1,0 +1,123 @@
+"""The invisible mark: its code, its invisibility, and that it reads back after the common attacks.
+
+The clips here are scenes of the procedural world at display size with the
+visible mark, encoded with the pipeline's own encoder. The full attack suite
+over 400 clips is `python -m generation.media.watermark_eval` (docs/benchmarks.md).
+"""
+
+import numpy as np
+import pytest
+
+from generation.diffusion import world
+from generation.media import burn_watermark, decode_frames, encode_mp4, invisible, upscale
+from generation.media import watermark_eval as wev
+
+
+def scene(seed: int, aspect: str = "square") -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    clip = world.make_clip(world.random_spec(rng, aspect=aspect, duration_s=4), rng)
+    return burn_watermark(upscale(clip.frames, clip.fps, short_side=256, fps_out=24))
+
+
+def shipped(frames: np.ndarray, tmp_path, crf: int = 23) -> np.ndarray:
+    path = tmp_path / f"clip-{crf}.mp4"
+    encode_mp4(frames, None, sample_rate=48000, path=path, crf=crf)
+    return decode_frames(path)
+
+
+@pytest.fixture(scope="module")
+def clean():
+    return scene(11)
+
+
+@pytest.fixture(scope="module")
+def marked(clean):
+    return invisible.embed(clean, 0xC0FFEE42)
+
+
+def test_payload_is_a_key_and_its_crc_under_a_convolutional_code():
+    bits = invisible.key_bits(0xC0FFEE42)
+    assert len(bits) == invisible.PAYLOAD_BITS == 48
+    assert invisible.key_from_bits(bits) == 0xC0FFEE42
+    flipped = bits.copy()
+    flipped[3] ^= 1
+    assert invisible.key_from_bits(flipped) is None  # the CRC catches a wrong bit
+    coded = invisible.conv_encode(bits)
+    assert len(coded) == invisible.CHANNEL_BITS
+    soft = 1.0 - 2.0 * coded
+    rng = np.random.default_rng(0)
+    noisy = soft + rng.normal(0, 0.6, soft.shape)
+    noisy[rng.choice(len(noisy), 8, replace=False)] *= -1  # eight channel bits flipped outright
+    assert invisible.key_from_bits(invisible.viterbi_decode(noisy)) == 0xC0FFEE42
+
+
+def test_keys_outside_32_bits_are_refused():
+    with pytest.raises(invisible.MarkError):
+        invisible.key_bits(1 << 32)
+    with pytest.raises(invisible.MarkError):
+        invisible.key_bits(-1)
+
+
+def test_invisible_psnr_and_quiet_on_flat_colour(clean, marked):
+    diff = marked.astype(np.float64) - clean
+    psnr = 10 * np.log10(255.0**2 / np.mean(diff * diff))
+    assert psnr >= 40.0
+    flat = np.full((24, 128, 128, 3), 120, dtype=np.uint8)
+    flat_marked = invisible.embed(flat, 7)
+    change = np.abs(flat_marked.astype(int) - flat).max()
+    busy = np.abs(diff).max()
+    assert change <= busy  # flat colour gets a gentler mark than texture
+    assert np.sqrt(np.mean((flat_marked.astype(float) - flat) ** 2)) <= invisible.TARGET_RMS * 1.1
+
+
+def test_embedding_in_place_changes_the_frames_it_was_given(clean):
+    frames = clean.copy()
+    out = invisible.embed(frames, 5, in_place=True)
+    assert out is frames and not np.array_equal(frames, clean)
+
+
+def test_bad_frames_are_refused():
+    with pytest.raises(invisible.MarkError):
+        invisible.embed(np.zeros((4, 32, 32, 3), np.uint8), 1)  # smaller than one tile
+    with pytest.raises(invisible.MarkError):
+        invisible.detect(np.zeros((4, 64, 64), np.uint8))
+    assert invisible.detect(np.zeros((3, 40, 40, 3), np.uint8)).found is False
+
+
+@pytest.mark.parametrize(
+    "attack",
+    ["none (as shipped)", "H.264 CRF 30", "crop 10 % each side", "rotate 5°", "screen recording", "first 1 s trimmed"],
+)
+def test_reads_back_after_attacks(marked, tmp_path, attack):
+    rng = np.random.default_rng(3)
+    reading = invisible.detect(wev.ATTACKS[attack](shipped(marked, tmp_path), rng))
+    assert reading.found, reading
+    assert reading.key == 0xC0FFEE42
+
+
+@pytest.mark.parametrize("attack", ["none (as shipped)", "crop 10 % each side", "screen recording"])
+def test_unmarked_scenes_and_photographs_are_not_found(clean, tmp_path, attack):
+    rng = np.random.default_rng(4)
+    for frames in (clean, wev._natural(0)):
+        reading = invisible.detect(wev.ATTACKS[attack](shipped(frames, tmp_path), rng))
+        assert not reading.found, reading
+        assert reading.confidence < invisible.SYNC_THRESHOLD
+
+
+def test_output_check_reads_in_place_without_searching(marked, clean, tmp_path):
+    assert invisible.read_in_place(shipped(marked, tmp_path)).key == 0xC0FFEE42
+    assert invisible.read_in_place(shipped(clean, tmp_path)).key is None
+
+
+def test_the_eval_runs_end_to_end_and_writes_its_table(tmp_path, monkeypatch):
+    bench = tmp_path / "benchmarks.md"
+    bench.write_text("# Benchmarks\n\nintro\n")
+    monkeypatch.setattr(wev, "_render", lambda i: scene(100 + i, world.ASPECTS[i % 3]))
+    wev.main(["--clips", "2", "--workers", "1", "--attacks", "H.264 CRF 23", "--write-benchmarks", str(bench)])
+    text = bench.read_text()
+    assert text.startswith("# Benchmarks\n\nintro\n") and wev.START in text and wev.END in text
+    row = next(line for line in text.splitlines() if line.startswith("| H.264 CRF 23 |"))
+    detected, false_positives = (float(x) for x in row.split("|")[2:4])
+    assert detected == 1.0 and false_positives == 0.0
+    wev.main(["--clips", "2", "--workers", "1", "--attacks", "H.264 CRF 23", "--write-benchmarks", str(bench)])
+    assert bench.read_text().count(wev.START) == 1  # rewritten in place, not appended
