@@ -15,8 +15,8 @@ periodic marks and Pereira & Pun's template matching):
   rate-1/2, constraint-length-7 convolutional code (the 171/133 pair) and
   decoded with soft-decision Viterbi.
 * The strength follows the picture: textured areas, where the eye cannot see
-  it, get up to twice the mean, flat ones half, at ``TARGET_RMS`` luma units
-  over the frame (PSNR ~41 dB).
+  it, get up to 2.5x ``TARGET_RMS`` luma units, flat colour 0.6x, and no
+  frame more than ``TARGET_RMS`` overall (PSNR >= 40.8 dB).
 
 Detection needs no original. The frames' averaged high-pass residual goes to
 a power spectrum, where a repeating tile shows as a lattice of peaks;
@@ -49,6 +49,7 @@ PATTERN_SEED = 0x50_52_41  # public: anyone may check a clip, so nothing here is
 TARGET_RMS = 2.3  # luma units added per pixel, RMS over the frame
 MASK_STEP = 8  # the strength mask is computed on every 8th pixel ...
 MASK_EVERY = 6  # ... of every 6th frame (the model draws 4 frames a second, the output has 24)
+MASK_FLOOR, MASK_CEILING = 0.6, 2.5  # strength on flat colour and on the busiest texture, x TARGET_RMS
 # Detection: the sync correlation (0..1) at the best shift. Under no mark, each of the
 # 50 sync bins adds a random phase, so the correlation at one shift has a spread of
 # 1/sqrt(100) = 0.1 and the best of 4,096 shifts x 3 geometries exceeds 0.55 with
@@ -218,16 +219,18 @@ def embed(frames: np.ndarray, key: int, *, strength: float = TARGET_RMS, in_plac
 
 
 def _mask(frame: np.ndarray, h: int, w: int) -> np.ndarray:
-    """Where the mark may be stronger: local contrast on a subsampled luma, at unit RMS.
+    """Where the mark may be stronger: local contrast on a subsampled luma.
 
-    Texture hides the mark, so it is lifted there (up to 2x); flat colour keeps
-    a floor (0.5x) so that every part of the picture carries some of it.
+    Texture hides the mark, so it is lifted there (up to 2.5x); flat colour,
+    where a pattern would show, keeps a floor of 0.6x so that every part of
+    the picture carries some of it. The mask is scaled down when the frame
+    would exceed ``TARGET_RMS`` overall, never up: a flat frame stays gentle.
     """
     small = _luma(frame[::MASK_STEP, ::MASK_STEP])
     gy, gx = np.gradient(small)
     act = ndimage.uniform_filter(np.abs(gx) + np.abs(gy), size=3)
-    mask = np.clip(0.5 + act / (6.0 * MASK_STEP), 0.5, 2.0)
-    mask /= max(float(np.sqrt(np.mean(mask * mask))), 1e-6)
+    mask = np.clip(MASK_FLOOR + act / (3.0 * MASK_STEP), MASK_FLOOR, MASK_CEILING)
+    mask *= min(1.0, 1.0 / max(float(np.sqrt(np.mean(mask * mask))), 1e-6))
     return np.repeat(np.repeat(mask, MASK_STEP, axis=0), MASK_STEP, axis=1)[:h, :w].astype(np.float32)
 
 
