@@ -20,6 +20,7 @@ import numpy as np
 from .capabilities import OUTPUT_FPS, OUTPUT_SHORT_SIDE
 from .media import (
     burn_watermark,
+    decode_audio,
     decode_frames,
     encode_mp4,
     invisible,
@@ -146,6 +147,10 @@ def render_job(
         sample_rate=SAMPLE_RATE,
     )
     t = lap("audio", t)
+    if spec.mark_key is not None:
+        audio = invisible.embed_audio(audio, spec.mark_key, sample_rate=SAMPLE_RATE)
+        timings["invisible_mark"] = round(timings["invisible_mark"] + time.perf_counter() - t, 4)
+        t = time.perf_counter()
     raw = workdir / "raw.mp4"
     encode_mp4(frames, audio, sample_rate=SAMPLE_RATE, path=raw, fps=OUTPUT_FPS)
     poster_path = workdir / "poster.jpg"
@@ -179,8 +184,11 @@ def render_job(
         raise OutputCheckFailed(f"C2PA manifest is {manifest['validation_state']}")
     if not watermark_present(decoded, fps=OUTPUT_FPS):
         raise OutputCheckFailed("the visible watermark is missing")
-    if spec.mark_key is not None and invisible.read_in_place(decoded).key != spec.mark_key:
-        raise OutputCheckFailed("the invisible mark does not read back")
+    if spec.mark_key is not None:
+        if invisible.read_in_place(decoded).key != spec.mark_key:
+            raise OutputCheckFailed("the invisible mark does not read back")
+        if invisible.detect_audio(decode_audio(signed, rate=SAMPLE_RATE)).key != spec.mark_key:
+            raise OutputCheckFailed("the audio mark does not read back")
     from moderation.phash import frame_hashes
 
     hashes = frame_hashes(decoded)

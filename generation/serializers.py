@@ -123,14 +123,19 @@ class PublishIn(serializers.Serializer):
 
 
 class MarkReadingOut(serializers.Serializer):
-    found = serializers.BooleanField(help_text="Our invisible mark is in the frames.")
-    confidence = serializers.FloatField(help_text="Sync correlation, 0..1; unmarked clips stay under 0.55.")
+    found = serializers.BooleanField(help_text="Our invisible mark is in the frames or the sound.")
+    confidence = serializers.FloatField(
+        help_text="In the frames: sync correlation 0..1; unmarked clips stay under 0.55."
+    )
     payload_decoded = serializers.BooleanField(help_text="Its 32-bit key decoded with a valid CRC.")
+    audio_found = serializers.BooleanField(help_text="The mark is in the sound track.")
+    audio_confidence = serializers.FloatField(help_text="In the sound: 0..1; unmarked sound stays under 0.2.")
 
 
 class ProvenanceMarkOut(MarkReadingOut):
     embedded = serializers.BooleanField(help_text="We put a mark in this video when we made it.")
-    matches = serializers.BooleanField(help_text="The key read from the stored file is this video's own.")
+    found = serializers.BooleanField(help_text="The mark is in the stored file's frames.")
+    matches = serializers.BooleanField(help_text="Frames and sound of the stored file both carry this video's key.")
 
 
 class ProvenanceOut(serializers.Serializer):

@@ -9,7 +9,7 @@ watermark_present and invisible.read_in_place on decode_frames).
 from generation.media import invisible
 from generation.media.audio import SCENES, audio_length, scene_from_prompt, synth_audio
 from generation.media.encode import encode_mp4, poster
-from generation.media.probe import decode_frames, is_faststart, probe
+from generation.media.probe import decode_audio, decode_frames, is_faststart, probe
 from generation.media.upscale import output_frame_count, output_size, upscale
 from generation.media.watermark import burn_watermark, watermark_present, watermark_score
 
@@ -17,6 +17,7 @@ __all__ = [
     "SCENES",
     "audio_length",
     "burn_watermark",
+    "decode_audio",
     "decode_frames",
     "encode_mp4",
     "invisible",

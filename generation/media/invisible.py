@@ -155,7 +155,8 @@ class _Layout:
     bins: np.ndarray  # (n, 2) int (u, v) in the half plane, in the tile's bins
     phase: np.ndarray  # (n,) the public phase of each bin
     sync: np.ndarray  # indices into bins
-    data: np.ndarray  # indices into bins, CHANNEL_BITS of them
+    data: np.ndarray  # indices into bins, CHANNEL_BITS of them, in code order: a random
+    # interleaver, so a band the channel loses costs scattered code bits, not a burst
 
 
 @lru_cache(maxsize=1)
@@ -170,7 +171,7 @@ def layout() -> _Layout:
     if len(bins) < CHANNEL_BITS + 24:
         raise MarkError("the ring is too small for the payload")
     phase = rng.uniform(0, 2 * np.pi, len(bins))
-    return _Layout(bins=bins, phase=phase, sync=np.sort(order[CHANNEL_BITS:]), data=np.sort(order[:CHANNEL_BITS]))
+    return _Layout(bins=bins, phase=phase, sync=np.sort(order[CHANNEL_BITS:]), data=order[:CHANNEL_BITS])
 
 
 @lru_cache(maxsize=64)
@@ -338,14 +339,19 @@ def _read_tile(tile: np.ndarray) -> tuple[float, np.ndarray]:
     # A shift by (dy, dx) turned bin k by exp(-2 pi i k.d / TILE): turn it back.
     ramp = np.exp(2j * np.pi * (lay.bins[:, 0] * dy + lay.bins[:, 1] * dx) / TILE)
     aligned = (obs * np.conj(ref) * ramp).real
-    # How far to trust each data bin: the sync bins of about the same frequency tell how
-    # much of the mark survived there (compression and blur eat the high ones first).
-    # Scaling the soft bits by it lets the decoder lean on the bins that survived.
-    radius = np.hypot(lay.bins[:, 0], lay.bins[:, 1])
-    near = np.exp(-0.5 * ((radius[lay.data][:, None] - radius[lay.sync][None, :]) / 1.5) ** 2)
+    return float(surface[dy, dx]), _weighted(aligned, np.hypot(lay.bins[:, 0], lay.bins[:, 1]), lay, width=1.5)
+
+
+def _weighted(aligned: np.ndarray, freq: np.ndarray, lay: _Layout, *, width: float) -> np.ndarray:
+    """The data bins' soft bits, each scaled by how much of the mark survived at its frequency.
+
+    The sync bins within about ``width`` of a data bin's frequency tell that
+    (compression and blur eat the high ones first, hiss drowns some bands);
+    the scaling lets the decoder lean on the bins that survived.
+    """
+    near = np.exp(-0.5 * ((freq[lay.data][:, None] - freq[lay.sync][None, :]) / width) ** 2)
     survived = np.clip((near @ aligned[lay.sync]) / near.sum(axis=1), 0.02, 0.9)
-    soft = aligned[lay.data] * survived / (1.0 - survived**2)
-    return float(surface[dy, dx]), soft
+    return aligned[lay.data] * survived / (1.0 - survived**2)
 
 
 def _reading(res: np.ndarray, angle: float, scale: float) -> Reading:
@@ -421,3 +427,83 @@ def read_in_place(frames: np.ndarray, *, max_frames: int = 12) -> Reading:
     if min(frames.shape[1:3]) < TILE:
         return NOT_FOUND
     return _reading(_residual(frames, max_frames), 0.0, 1.0)
+
+
+# --- the audio track ----------------------------------------------------------------------
+#
+# The same payload and code in the soundtrack: a block of AUDIO_BLOCK samples whose
+# spectrum has equal magnitudes over 1-5 kHz (where AAC keeps detail and our ambience
+# masks it), phases public for the sync bins and carrying the channel bits for the data
+# bins, repeated through the clip 12 dB under the soundtrack's own energy in that band. A trimmed start only
+# shifts the repetition; the reader folds the track onto one block and finds the shift
+# from the sync bins, as the frames' reader does in two dimensions.
+
+AUDIO_RATE = 48000
+AUDIO_BLOCK = 8192  # 0.17 s at 48 kHz: a 4 s clip holds 23 blocks
+AUDIO_BAND_HZ = (1000.0, 5000.0)
+AUDIO_IN_BAND = 0.25  # the mark's RMS against the soundtrack's own in 1-5 kHz (-12 dB) ...
+AUDIO_RMS_RANGE = (0.002, 0.012)  # ... within -54 .. -38 dBFS (the ambience bed is -26 dBFS)
+AUDIO_THRESHOLD = 0.2  # sync correlation; with ~570 sync bins and 8,192 shifts chance stays under 0.17
+
+
+@lru_cache(maxsize=1)
+def _audio_layout() -> _Layout:
+    lo, hi = (round(f * AUDIO_BLOCK / AUDIO_RATE) for f in AUDIO_BAND_HZ)
+    bins = np.arange(lo, hi + 1)
+    rng = np.random.default_rng(PATTERN_SEED + 1)
+    order = rng.permutation(len(bins))
+    phase = rng.uniform(0, 2 * np.pi, len(bins))
+    return _Layout(bins=bins[:, None], phase=phase, sync=np.sort(order[CHANNEL_BITS:]), data=order[:CHANNEL_BITS])
+
+
+@lru_cache(maxsize=64)
+def _audio_block(key: int) -> np.ndarray:
+    lay = _audio_layout()
+    signs = np.ones(len(lay.bins))
+    signs[lay.data] = 1.0 - 2.0 * conv_encode(key_bits(key))
+    spec = np.zeros(AUDIO_BLOCK // 2 + 1, dtype=np.complex128)
+    spec[lay.bins[:, 0]] = signs * np.exp(1j * lay.phase)
+    block = np.fft.irfft(spec, n=AUDIO_BLOCK)
+    return (block / block.std()).astype(np.float32)
+
+
+def embed_audio(samples: np.ndarray, key: int, *, sample_rate: int = AUDIO_RATE) -> np.ndarray:
+    """Mono float32 ``samples`` at 48 kHz with the key's block repeated through them."""
+    if sample_rate != AUDIO_RATE:
+        raise MarkError(f"the audio mark is written at {AUDIO_RATE} Hz")
+    samples = np.asarray(samples, dtype=np.float32)
+    if samples.ndim != 1:
+        raise MarkError("audio must be mono (N,)")
+    # Hidden under the soundtrack's own energy in the band it uses: louder under surf and
+    # hiss, quieter where the band is nearly empty.
+    spec = np.fft.rfft(samples.astype(np.float64))
+    freqs = np.fft.rfftfreq(samples.size, 1.0 / AUDIO_RATE)
+    in_band = (freqs >= AUDIO_BAND_HZ[0]) & (freqs <= AUDIO_BAND_HZ[1])
+    band_rms = float(np.sqrt(2.0 * np.sum(np.abs(spec[in_band]) ** 2)) / max(samples.size, 1))
+    level = float(np.clip(AUDIO_IN_BAND * band_rms, *AUDIO_RMS_RANGE))
+    reps = samples.size // AUDIO_BLOCK + 1
+    mark = np.tile(_audio_block(int(key)), reps)[: samples.size] * np.float32(level)
+    return np.clip(samples + mark, -1.0, 1.0).astype(np.float32)
+
+
+def detect_audio(samples: np.ndarray, *, sample_rate: int = AUDIO_RATE) -> Reading:
+    """The audio mark in mono float ``samples`` at 48 kHz (resample others before)."""
+    samples = np.asarray(samples, dtype=np.float64)
+    if sample_rate != AUDIO_RATE or samples.ndim != 1 or samples.size < AUDIO_BLOCK:
+        return NOT_FOUND
+    n = samples.size // AUDIO_BLOCK * AUDIO_BLOCK
+    folded = samples[:n].reshape(-1, AUDIO_BLOCK).sum(axis=0)
+    lay = _audio_layout()
+    obs = np.fft.rfft(folded)[lay.bins[:, 0]]
+    obs = obs / (np.abs(obs) + 1e-12)
+    ref = np.exp(1j * lay.phase)
+    cross = np.zeros(AUDIO_BLOCK // 2 + 1, dtype=np.complex128)
+    cross[lay.bins[lay.sync, 0]] = obs[lay.sync] * np.conj(ref[lay.sync])
+    # irfft treats the half spectrum as Hermitian, so its values are twice the real part.
+    surface = np.fft.irfft(cross, n=AUDIO_BLOCK) * (AUDIO_BLOCK / (2 * len(lay.sync)))
+    shift = int(np.argmax(surface))
+    aligned = (obs * np.conj(ref) * np.exp(2j * np.pi * lay.bins[:, 0] * shift / AUDIO_BLOCK)).real
+    peak = float(surface[shift])
+    key = key_from_bits(viterbi_decode(_weighted(aligned, lay.bins[:, 0].astype(np.float64), lay, width=40.0)))
+    found = peak >= AUDIO_THRESHOLD or (key is not None and peak >= AUDIO_THRESHOLD / 2)
+    return Reading(found, peak, key)

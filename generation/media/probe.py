@@ -145,3 +145,29 @@ def decode_for_reading(
     if len({f.shape for f in frames}) > 1:  # a stream that changes size midway: keep the first size
         frames = [f for f in frames if f.shape == frames[0].shape]
     return np.stack(frames)
+
+
+def decode_audio(path: str | Path | BinaryIO, *, rate: int = 48000, max_seconds: float = 60.0) -> np.ndarray:
+    """The first audio track as mono float32 at ``rate`` (empty when there is none).
+
+    Bounded like ``decode_for_reading``: at most ``max_seconds`` are decoded,
+    and anything libav cannot read becomes ``UnreadableMedia``.
+    """
+    chunks: list[np.ndarray] = []
+    limit = int(rate * max_seconds)
+    got = 0
+    try:
+        with av.open(path if hasattr(path, "read") else str(path)) as container:
+            if not container.streams.audio:
+                return np.zeros(0, dtype=np.float32)
+            resampler = av.AudioResampler(format="flt", layout="mono", rate=rate)
+            for frame in container.decode(container.streams.audio[0]):
+                for out in resampler.resample(frame):
+                    chunk = out.to_ndarray().reshape(-1)
+                    chunks.append(chunk)
+                    got += chunk.size
+                if got >= limit:
+                    break
+    except (av.error.FFmpegError, OSError, ValueError, IndexError, MemoryError) as exc:
+        raise UnreadableMedia(f"not a readable audio track ({type(exc).__name__})") from exc
+    return np.concatenate(chunks)[:limit].astype(np.float32) if chunks else np.zeros(0, dtype=np.float32)

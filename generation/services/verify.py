@@ -21,7 +21,7 @@ from sora_social.errors import ApplicationError, Invalid
 from sora_social.media import stored_name_from_url
 
 from ..media import invisible
-from ..media.probe import UnreadableMedia, decode_for_reading
+from ..media.probe import UnreadableMedia, decode_audio, decode_for_reading
 from ..models import Video, VideoState, Visibility
 from ..selectors import videos_visible_to
 
@@ -60,10 +60,18 @@ def verify_clip(*, viewer, upload=None, url: str | None = None) -> dict:
         except UnreadableMedia as exc:
             raise Invalid(f"We could not read a video from this file: {exc}.", code="unreadable_video") from exc
         reading = invisible.detect(frames)
+        heard = _audio_reading(path)
         c2pa = _c2pa(path)
         reviewer = _is_reviewer(viewer)
         removed = _removed_match(frames) if reviewer else None
-    return _answer(viewer, reading, c2pa, removed, reviewer)
+    return _answer(viewer, reading, heard, c2pa, removed, reviewer)
+
+
+def _audio_reading(path) -> invisible.Reading:
+    try:
+        return invisible.detect_audio(decode_audio(path, rate=invisible.AUDIO_RATE, max_seconds=30))
+    except UnreadableMedia:
+        return invisible.NOT_FOUND  # the frames were readable; a broken sound track is just no evidence
 
 
 def _c2pa(path: Path) -> dict:
@@ -108,18 +116,21 @@ def _visible_to(viewer, video: Video) -> bool:
     )
 
 
-def _answer(viewer, reading: invisible.Reading, c2pa: dict, removed: bool | None, reviewer: bool) -> dict:
-    video = None
-    if reading.found and reading.key is not None:
-        video = Video.objects.select_related("owner").filter(mark_key=reading.key).first()
-    made_here = reading.found or c2pa["signed_by_us"]
+def _answer(
+    viewer, reading: invisible.Reading, heard: invisible.Reading, c2pa: dict, removed: bool | None, reviewer: bool
+) -> dict:
+    key = next((r.key for r in (reading, heard) if r.found and r.key is not None), None)
+    video = Video.objects.select_related("owner").filter(mark_key=key).first() if key is not None else None
+    made_here = reading.found or heard.found or c2pa["signed_by_us"]
     shown = video if video is not None and (reviewer or _visible_to(viewer, video)) else None
     answer = {
         "made_here": made_here,
         "mark": {
-            "found": reading.found,
+            "found": reading.found or heard.found,
             "confidence": round(float(reading.confidence), 3),
-            "payload_decoded": reading.key is not None,
+            "payload_decoded": key is not None,
+            "audio_found": heard.found,
+            "audio_confidence": round(float(heard.confidence), 3),
         },
         # When the mark resolves to a video: its day of making always, the video itself
         # only to someone who may see it (a private or removed video stays private).
@@ -138,12 +149,16 @@ def video_mark_reading(video: Video, stored) -> dict:
     stored.seek(0)
     try:
         reading = invisible.read_in_place(decode_for_reading(stored, max_frames=48))
+        stored.seek(0)
+        heard = invisible.detect_audio(decode_audio(stored, rate=invisible.AUDIO_RATE))
     except (UnreadableMedia, invisible.MarkError):
-        reading = invisible.NOT_FOUND
+        reading = heard = invisible.NOT_FOUND
     return {
         "embedded": embedded,
         "found": reading.found,
         "confidence": round(float(reading.confidence), 3),
         "payload_decoded": reading.key is not None,
-        "matches": embedded and reading.key == video.mark_key,
+        "audio_found": heard.found,
+        "audio_confidence": round(float(heard.confidence), 3),
+        "matches": embedded and reading.key == video.mark_key and heard.key == video.mark_key,
     }

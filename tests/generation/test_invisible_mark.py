@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from generation.diffusion import world
-from generation.media import burn_watermark, decode_frames, encode_mp4, invisible, upscale
+from generation.media import audio as soundtrack
+from generation.media import burn_watermark, decode_audio, decode_frames, encode_mp4, invisible, synth_audio, upscale
 from generation.media import watermark_eval as wev
 
 
@@ -121,3 +122,27 @@ def test_the_eval_runs_end_to_end_and_writes_its_table(tmp_path, monkeypatch):
     assert detected == 1.0 and false_positives == 0.0
     wev.main(["--clips", "2", "--workers", "1", "--attacks", "H.264 CRF 23", "--write-benchmarks", str(bench)])
     assert bench.read_text().count(wev.START) == 1  # rewritten in place, not appended
+
+
+@pytest.mark.parametrize("scene_name", soundtrack.SCENES)
+def test_the_sound_carries_the_key_through_aac_and_a_trimmed_start(scene_name, tmp_path):
+    clean = synth_audio(n_frames=16, fps=4, impacts=[3, 9], scene=scene_name)
+    marked = invisible.embed_audio(clean, 0xC0FFEE42)
+    under = 10 * np.log10(np.mean(clean.astype(float) ** 2) / np.mean((marked.astype(float) - clean) ** 2))
+    assert under >= 12.0  # the mark sits at least 12 dB under the soundtrack
+    frames = np.zeros((96, 64, 64, 3), np.uint8)
+    for name, audio, video_frames in (("full", marked, frames), ("trimmed", marked[48_000 + 77 :], frames[24:])):
+        path = tmp_path / f"{name}.mp4"
+        encode_mp4(video_frames, audio, sample_rate=48000, path=path)
+        reading = invisible.detect_audio(decode_audio(path))
+        assert reading.found and reading.key == 0xC0FFEE42, (name, reading)
+    path = tmp_path / "clean.mp4"
+    encode_mp4(frames, clean, sample_rate=48000, path=path)
+    assert invisible.detect_audio(decode_audio(path)).confidence < invisible.AUDIO_THRESHOLD
+
+
+def test_audio_the_mark_cannot_read_is_not_found():
+    assert invisible.detect_audio(np.zeros(100, np.float32)).found is False  # shorter than a block
+    assert invisible.detect_audio(np.zeros(48000, np.float32), sample_rate=44100).found is False
+    with pytest.raises(invisible.MarkError):
+        invisible.embed_audio(np.zeros((10, 2), np.float32), 1)

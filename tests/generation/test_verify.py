@@ -7,7 +7,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from generation.media import decode_frames, encode_mp4, invisible
+from generation.media import decode_frames, encode_mp4, invisible, synth_audio
 from generation.media import watermark_eval as wev
 from generation.models import GenerationJob, Video
 from moderation.models import RemovedHash
@@ -24,9 +24,14 @@ KEY = 0x5EC0_0001
 VERIFY = "/api/v1/verify"
 
 
-def mp4_bytes(frames: np.ndarray, tmp_path, name="clip.mp4", crf: int = 23) -> bytes:
+def sound(key: int | None = None) -> np.ndarray:
+    audio = synth_audio(n_frames=16, fps=4, impacts=[5], scene="grass")
+    return audio if key is None else invisible.embed_audio(audio, key)
+
+
+def mp4_bytes(frames: np.ndarray, tmp_path, name="clip.mp4", crf: int = 23, audio_key: int | None = None) -> bytes:
     path = tmp_path / name
-    encode_mp4(frames, np.zeros(48000 * 4, np.float32), sample_rate=48000, path=path, crf=crf)
+    encode_mp4(frames, sound(audio_key), sample_rate=48000, path=path, crf=crf)
     return path.read_bytes()
 
 
@@ -37,7 +42,7 @@ def frames():
 
 @pytest.fixture
 def marked_video(frames, tmp_path, other):
-    data = mp4_bytes(invisible.embed(frames, KEY), tmp_path, "marked.mp4")
+    data = mp4_bytes(invisible.embed(frames, KEY), tmp_path, "marked.mp4", audio_key=KEY)
     name = default_storage.save("videos/marked.mp4", ContentFile(data))
     return VideoFactory(owner=other, file=name, mark_key=KEY)
 
@@ -58,6 +63,7 @@ def test_anyone_finds_our_mark_and_the_public_video_it_names(api, marked_video):
     assert r.data["made_here"] is True
     assert r.data["mark"]["found"] is True and r.data["mark"]["payload_decoded"] is True
     assert r.data["mark"]["confidence"] >= invisible.SYNC_THRESHOLD
+    assert r.data["mark"]["audio_found"] is True
     assert r.data["video"]["id"] == str(marked_video.pk)
     assert r.data["created_at"] is not None
     assert r.data["c2pa"]["present"] is False  # not signed here; the mark alone says where it came from
@@ -79,8 +85,15 @@ def test_a_clip_we_did_not_make_is_an_answer_not_an_error(api, frames, tmp_path)
         r = upload(api, mp4_bytes(clip, tmp_path, "unmarked.mp4"))
         assert r.status_code == 200, r.data
         assert r.data["made_here"] is False
-        assert r.data["mark"]["found"] is False
+        assert r.data["mark"]["found"] is False and r.data["mark"]["audio_found"] is False
         assert r.data["video"] is None and r.data["created_at"] is None
+
+
+def test_the_sound_alone_names_the_video_when_the_picture_was_replaced(api, marked_video, frames, tmp_path):
+    r = upload(api, mp4_bytes(wev._natural(2), tmp_path, "dubbed.mp4", audio_key=KEY))
+    assert r.data["made_here"] is True
+    assert r.data["mark"]["audio_found"] is True and r.data["mark"]["confidence"] < invisible.SYNC_THRESHOLD
+    assert r.data["video"]["id"] == str(marked_video.pk)
 
 
 def test_a_private_video_says_made_here_and_when_but_not_which(api, marked_video, other):
@@ -192,13 +205,17 @@ def test_reviewers_also_learn_whether_it_matches_a_removed_video(marked_video):
 def test_provenance_reports_the_mark_beside_c2pa(marked_video, user):
     r = client_for(user).get(f"/api/v1/videos/{marked_video.pk}/provenance")
     assert r.status_code == 200
-    assert r.data["mark"] == {
+    mark = r.data["mark"]
+    assert mark == {
         "embedded": True,
         "found": True,
-        "confidence": r.data["mark"]["confidence"],
+        "confidence": mark["confidence"],
         "payload_decoded": True,
+        "audio_found": True,
+        "audio_confidence": mark["audio_confidence"],
         "matches": True,
     }
+    assert mark["confidence"] >= invisible.SYNC_THRESHOLD and mark["audio_confidence"] >= invisible.AUDIO_THRESHOLD
     video = client_for(user).get(f"/api/v1/videos/{marked_video.pk}").data
     assert video["provenance"] == {"c2pa": False, "mark": True}
 
