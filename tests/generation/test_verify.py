@@ -257,3 +257,20 @@ def test_every_rendered_video_carries_its_own_key(as_user, user, django_capture_
     r = as_user.post(VERIFY, {"url": link}, format="json")
     assert r.data["mark"]["found"] and r.data["video"]["id"] == str(video.pk)
     assert r.data["c2pa"]["signed_by_us"] is True
+
+
+def test_the_check_fails_closed_with_503_when_the_cache_is_down():
+    from django.test import Client, override_settings
+
+    from tests.accounts.test_throttles import DEAD_REDIS
+
+    with override_settings(CACHES=DEAD_REDIS):
+        r = Client().post(VERIFY, {"url": "https://elsewhere.example/a.mp4"}, content_type="application/json")
+    assert r.status_code == 503 and r.json()["error"] == "unavailable" and int(r["Retry-After"]) > 0
+    assert "Checking clips" in r.json()["detail"]
+
+
+def test_verify_x_forwarded_for_does_not_buy_more_checks(api, settings):
+    settings.SORA_VERIFY_RATE = "2/min"
+    codes = [api.post(VERIFY, {}, format="json", HTTP_X_FORWARDED_FOR=f"203.0.113.{i}").status_code for i in range(4)]
+    assert codes == [400, 400, 429, 429]
