@@ -320,7 +320,8 @@ def _table(rows: list[dict], attacks: tuple[str, ...]) -> str:
             "",
             f"PSNR of marked against unmarked frames: mean {np.mean(psnr):.1f} dB, min {np.min(psnr):.1f} dB. "
             f"Embedding a 4 s clip: median {1000 * statistics.median(embed):.0f} ms. "
-            f"Detection per clip: median {statistics.median(x['seconds'] for r in rows for x in r['results'].values()):.2f} s.",
+            f"Attack, re-encode and detection per clip: median "
+            f"{statistics.median(x['seconds'] for r in rows for x in r['results'].values()):.2f} s.",
         ]
     return "\n".join(lines)
 
