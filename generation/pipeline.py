@@ -185,10 +185,12 @@ def render_job(
     if not watermark_present(decoded, fps=OUTPUT_FPS):
         raise OutputCheckFailed("the visible watermark is missing")
     if spec.mark_key is not None:
-        if invisible.read_in_place(decoded).key != spec.mark_key:
-            raise OutputCheckFailed("the invisible mark does not read back")
-        if invisible.detect_audio(decode_audio(signed, rate=SAMPLE_RATE)).key != spec.mark_key:
-            raise OutputCheckFailed("the audio mark does not read back")
+        seen = invisible.read_in_place(decoded)
+        if seen.key != spec.mark_key:
+            raise OutputCheckFailed(f"the invisible mark does not read back (confidence {seen.confidence:.2f})")
+        heard = invisible.detect_audio(decode_audio(signed, rate=SAMPLE_RATE))
+        if heard.key != spec.mark_key:
+            raise OutputCheckFailed(f"the audio mark does not read back (confidence {heard.confidence:.2f})")
     from moderation.phash import frame_hashes
 
     hashes = frame_hashes(decoded)

@@ -492,9 +492,13 @@ def detect_audio(samples: np.ndarray, *, sample_rate: int = AUDIO_RATE) -> Readi
     if sample_rate != AUDIO_RATE or samples.ndim != 1 or samples.size < AUDIO_BLOCK:
         return NOT_FOUND
     n = samples.size // AUDIO_BLOCK * AUDIO_BLOCK
-    folded = samples[:n].reshape(-1, AUDIO_BLOCK).sum(axis=0)
     lay = _audio_layout()
-    obs = np.fft.rfft(folded)[lay.bins[:, 0]]
+    # Fold the blocks with weights: the mark has the same energy in every block, the
+    # soundtrack does not (an impact is loud), so a block counts by 1 / its energy in band.
+    spectra = np.fft.rfft(samples[:n].reshape(-1, AUDIO_BLOCK), axis=1)[:, lay.bins[:, 0]]
+    energy = np.mean(np.abs(spectra) ** 2, axis=1)
+    weights = 1.0 / (energy + 1e-6 * max(float(energy.max()), 1e-12) + 1e-20)
+    obs = weights @ spectra
     obs = obs / (np.abs(obs) + 1e-12)
     ref = np.exp(1j * lay.phase)
     cross = np.zeros(AUDIO_BLOCK // 2 + 1, dtype=np.complex128)
