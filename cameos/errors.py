@@ -48,3 +48,8 @@ class AwaitingApproval(Conflict):
 class ApprovalDeclined(Conflict):
     code = "approval_declined"
     default_detail = "A cameo's owner declined this video: it cannot be published or remixed."
+
+
+class RestrictedByReview(Forbidden):
+    code = "cameo_restricted"
+    default_detail = "After a review this cameo can only be used by you; it cannot be shared again."

@@ -82,6 +82,9 @@ class Cameo(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Set by a review decision ("restrict"): only its owner may use it, and the owner
+    # cannot open it to others again (the decision can be appealed like any other).
+    restricted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["owner", "created_at"]), models.Index(fields=["permission"])]

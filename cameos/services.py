@@ -24,6 +24,7 @@ from .errors import (
     CameoRestriction,
     ChallengeExpired,
     NotPending,
+    RestrictedByReview,
     TeenCeiling,
     UnsupportedUpload,
     UploadTooLarge,
@@ -39,6 +40,7 @@ from .models import (
     Enrollment,
     EnrollmentStatus,
     GrantScope,
+    Permission,
     Refusal,
     RefusalRule,
 )
@@ -211,6 +213,8 @@ def cameo_update(
     approve_before_publish: bool | None = None,
 ) -> Cameo:
     cameo = selectors.cameo_owned_get(owner=owner, cameo_id=cameo_id)
+    if permission is not None and cameo.restricted_at is not None and permission != Permission.ONLY_ME:
+        raise RestrictedByReview()
     if permission is not None:
         ceiling = _ceiling_for(owner)
         if ceiling and PERMISSION_ORDER.index(permission) > PERMISSION_ORDER.index(ceiling):
@@ -224,6 +228,12 @@ def cameo_update(
         cameo.approve_before_publish = approve_before_publish
     cameo.save()
     return cameo
+
+
+def cameo_restrict_to_owner(*, cameo: Cameo) -> None:
+    """A review decision: nobody but the owner may use the cameo from now on (grants are kept
+    for the record but no longer open it), and the owner cannot share it again."""
+    Cameo.objects.filter(pk=cameo.pk).update(permission=Permission.ONLY_ME, restricted_at=timezone.now())
 
 
 def cameos_apply_ceiling(*, owner: User) -> int:

@@ -28,9 +28,11 @@ from .models import (
 
 CASE_BUTTONS = {
     "_dismiss": Action.DISMISS,
+    "_restrict": Action.RESTRICT,
     "_remove": Action.REMOVE,
     "_remove_strike": Action.REMOVE_STRIKE,
     "_suspend": Action.SUSPEND,
+    "_escalate": Action.ESCALATE,
 }
 
 
@@ -56,13 +58,21 @@ CONFIRM = {
     Action.REMOVE: "This takes it down for everyone and tells its author. Continue?",
     Action.REMOVE_STRIKE: "This takes it down, adds a strike (three suspend the account) and tells its author. Continue?",
     Action.SUSPEND: "This suspends the account at once: they can no longer sign in. Continue?",
+    Action.RESTRICT: "Nobody but its owner will be able to use this cameo, and the owner cannot share it again. Continue?",
 }
 
 
 @admin.register(ReviewCase)
 class ReviewCaseAdmin(admin.ModelAdmin):
     list_display = ["case_title", "category", "priority", "status", "report_count", "subject_name", "created_at"]
-    list_filter = ["status", "category", "priority", "target_type", ("created_at", admin.DateFieldListFilter)]
+    list_filter = [
+        "status",
+        ("escalated_at", admin.EmptyFieldListFilter),
+        "category",
+        "priority",
+        "target_type",
+        ("created_at", admin.DateFieldListFilter),
+    ]
     date_hierarchy = "created_at"
     search_fields = ["target_id", "subject__username"]
     # The subject is shown as text: a link would open the full account record
@@ -149,12 +159,17 @@ class ReviewCaseAdmin(admin.ModelAdmin):
         if case is not None:
             extra.update(case_evidence(case, reviewer=request.user))
             actions = review.case_actions(case)
+            if case.escalated_at is not None:
+                actions = {a: label for a, label in actions.items() if a != Action.ESCALATE}
             extra["decision_buttons"] = [
                 (name, actions[action], CONFIRM.get(action, ""))
                 for name, action in CASE_BUTTONS.items()
                 if action in actions
             ]
-            extra["case_open"] = case.status == CaseStatus.OPEN
+            # An escalated case shows its evidence to every reviewer, its buttons to seniors only.
+            extra["case_open"] = case.status == CaseStatus.OPEN and review.may_decide(request.user, case)
+            extra["case_escalated"] = case.escalated_at is not None
+            extra["case_decided"] = case.status != CaseStatus.OPEN
         return super().change_view(request, object_id, form_url, extra_context=extra)
 
     def _decide(self, request, case, action):
@@ -164,12 +179,10 @@ class ReviewCaseAdmin(admin.ModelAdmin):
             self.message_user(request, exc.detail, messages.ERROR)
             return HttpResponseRedirect(request.path)
         self.message_user(request, f"Decided: {review.case_actions(case)[action]}.", messages.SUCCESS)
-        upcoming = (
-            ReviewCase.objects.filter(status=CaseStatus.OPEN)
-            .exclude(pk=case.pk)
-            .order_by("priority", "created_at")
-            .first()
-        )
+        upcoming = ReviewCase.objects.filter(status=CaseStatus.OPEN).exclude(pk=case.pk)
+        if not request.user.has_perm("moderation.decide_escalated"):
+            upcoming = upcoming.filter(escalated_at__isnull=True)  # the next case this reviewer can decide
+        upcoming = upcoming.order_by("priority", "created_at").first()
         if upcoming is not None:  # decide and go on to the next case in the queue
             return HttpResponseRedirect(reverse("admin:moderation_reviewcase_change", args=[upcoming.pk]))
         return HttpResponseRedirect(reverse("admin:moderation_reviewcase_changelist"))

@@ -63,10 +63,13 @@ class ReviewCase(models.Model):
     note = models.TextField(blank=True, help_text="Why you decided as you did (kept with the decision).")
     created_at = models.DateTimeField(auto_now_add=True)
     decided_at = models.DateTimeField(null=True, blank=True)
+    # Set by an "escalate" decision: from then on only senior reviewers decide the case.
+    escalated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         # Open before decided ("open" > "decided"), urgent first, oldest first.
         ordering = ["-status", "priority", "created_at"]
+        permissions = [("decide_escalated", "Can decide escalated cases (senior reviewer)")]
         indexes = [
             models.Index(fields=["status", "priority", "created_at"]),
             models.Index(fields=["target_type", "target_id", "status"]),
@@ -94,6 +97,11 @@ class Action(models.TextChoices):
     REMOVE_STRIKE = "remove_strike", "Remove + strike"
     SUSPEND = "suspend", "Suspend account"
     RESTORE = "restore", "Restore (appeal upheld)"
+    # Keeps the case open, urgent, for senior reviewers only (e.g. sexual content
+    # involving minors, credible threats): nobody is told anything yet.
+    ESCALATE = "escalate", "Escalate to senior review"
+    # A cameo stays its owner's but nobody else may use it any more (permission "only me").
+    RESTRICT = "restrict", "Restrict cameo to its owner"
 
 
 # The decisions that fit each kind of target, with the words a reviewer sees.
@@ -105,19 +113,27 @@ CASE_ACTIONS: dict[str, dict[str, str]] = {
         Action.REMOVE: "Remove video",
         Action.REMOVE_STRIKE: "Remove video + strike",
         Action.SUSPEND: "Suspend account",
+        Action.ESCALATE: "Escalate to senior review",
     },
     TargetType.COMMENT: {
         Action.DISMISS: "Dismiss",
         Action.REMOVE: "Remove comment",
         Action.REMOVE_STRIKE: "Remove comment + strike",
         Action.SUSPEND: "Suspend author",
+        Action.ESCALATE: "Escalate to senior review",
     },
-    TargetType.USER: {Action.DISMISS: "Dismiss", Action.SUSPEND: "Suspend account"},
+    TargetType.USER: {
+        Action.DISMISS: "Dismiss",
+        Action.SUSPEND: "Suspend account",
+        Action.ESCALATE: "Escalate to senior review",
+    },
     TargetType.CAMEO: {
         Action.DISMISS: "Dismiss",
+        Action.RESTRICT: "Restrict cameo to its owner",
         Action.REMOVE: "Revoke cameo",
         Action.REMOVE_STRIKE: "Revoke cameo + strike",
         Action.SUSPEND: "Suspend owner",
+        Action.ESCALATE: "Escalate to senior review",
     },
 }
 

@@ -185,9 +185,45 @@ def _remove_target(case: ReviewCase, target) -> str:
     raise Invalid("This case has nothing to remove.", code="action_not_for_target")
 
 
+def _restrict_cameo(cameo) -> str:
+    """Nobody but its owner may use the cameo any more; videos already made keep their record."""
+    from cameos.services import cameo_restrict_to_owner
+
+    cameo_restrict_to_owner(cameo=cameo)
+    return f"cameo {cameo.name!r} (was {cameo.permission})"
+
+
+def _escalate(case: ReviewCase, reviewer: User, reason: str) -> Decision:
+    """Hand the case to senior reviewers: it stays open and goes to the top of the queue.
+
+    The decision is kept (who escalated and why); nobody outside review is told.
+    """
+    if case.escalated_at is not None:
+        raise Conflict("This case is already with senior review.", code="already_escalated")
+    decision = Decision.objects.create(
+        case=case,
+        reviewer=reviewer,
+        action=Action.ESCALATE,
+        reason=reason,
+        subject=case.subject,
+        video=case.video if case.target_type == TargetType.VIDEO else None,
+        target_type=case.target_type,
+        target_id=case.target_id,
+    )
+    case.escalated_at = timezone.now()
+    case.priority = Priority.URGENT
+    case.save(update_fields=["escalated_at", "priority"])
+    return decision
+
+
 def case_actions(case: ReviewCase) -> dict[str, str]:
     """The decisions that fit this case's target, as {action: the words a reviewer sees}."""
     return CASE_ACTIONS.get(case.target_type, {Action.DISMISS: "Dismiss"})
+
+
+def may_decide(reviewer: User, case: ReviewCase) -> bool:
+    """An escalated case is for senior reviewers only."""
+    return case.escalated_at is None or reviewer.has_perm("moderation.decide_escalated")
 
 
 def case_decide(*, case: ReviewCase, reviewer: User, action: str, reason: str) -> Decision:
@@ -199,12 +235,18 @@ def case_decide(*, case: ReviewCase, reviewer: User, action: str, reason: str) -
         case = ReviewCase.objects.select_for_update().get(pk=case.pk)
         if case.status != CaseStatus.OPEN:
             raise Conflict("This case was already decided.", code="already_decided")
+        if not may_decide(reviewer, case):
+            raise Forbidden("This case was escalated: a senior reviewer decides it.", code="senior_only")
+        if action == Action.ESCALATE:
+            return _escalate(case, reviewer, reason)
         subject = case.subject
         target = case_target(case)
         removes = action in (Action.REMOVE, Action.REMOVE_STRIKE)
-        if removes and target is None:
+        if (removes or action == Action.RESTRICT) and target is None:
             raise Conflict("The reported item no longer exists.", code="target_gone")
         evidence = _remove_target(case, target) if removes else ""
+        if action == Action.RESTRICT:
+            evidence = _restrict_cameo(target)
         decision = Decision.objects.create(
             case=case,
             reviewer=reviewer,
@@ -226,7 +268,7 @@ def case_decide(*, case: ReviewCase, reviewer: User, action: str, reason: str) -
         case.note = reason
         case.decided_at = timezone.now()
         case.save(update_fields=["status", "note", "decided_at"])
-        if subject is not None and action != Action.DISMISS:
+        if subject is not None and action not in (Action.DISMISS, Action.ESCALATE):
             _tell(subject, decision)
     return decision
 

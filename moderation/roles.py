@@ -18,6 +18,9 @@ PERMISSIONS = [
     ("moderation", "view_protecteduse"),
 ]
 GROUP = "trust_and_safety"
+# Senior reviewers decide what others escalate; they are also reviewers.
+SENIOR_GROUP = "trust_and_safety_senior"
+SENIOR_PERMISSIONS = [("moderation", "decide_escalated")]
 
 
 def ensure_trust_and_safety_group(Group=None, Permission=None):
@@ -25,8 +28,19 @@ def ensure_trust_and_safety_group(Group=None, Permission=None):
     permission of a model a later migration creates does not exist yet: a later migration adds it)."""
     if Group is None:
         from django.contrib.auth.models import Group, Permission
-    group, _ = Group.objects.get_or_create(name=GROUP)
-    for app_label, codename in PERMISSIONS:
+    return _ensure(GROUP, PERMISSIONS, Group, Permission)
+
+
+def ensure_senior_group(Group=None, Permission=None):
+    """The senior reviewers' group: deciding escalated cases (members are in the reviewers' group too)."""
+    if Group is None:
+        from django.contrib.auth.models import Group, Permission
+    return _ensure(SENIOR_GROUP, SENIOR_PERMISSIONS, Group, Permission)
+
+
+def _ensure(name, permissions, Group, Permission):
+    group, _ = Group.objects.get_or_create(name=name)
+    for app_label, codename in permissions:
         permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
         if permission is not None:
             group.permissions.add(permission)
