@@ -152,10 +152,23 @@ def test_a_target_that_vanished_is_a_conflict_and_nothing_is_decided(commented, 
 @pytest.mark.parametrize(
     "target_type, offered",
     [
-        ("video", ["Dismiss", "Remove video", "Remove video + strike", "Suspend account"]),
-        ("comment", ["Dismiss", "Remove comment", "Remove comment + strike", "Suspend author"]),
-        ("user", ["Dismiss", "Suspend account"]),
-        ("cameo", ["Dismiss", "Revoke cameo", "Revoke cameo + strike", "Suspend owner"]),
+        ("video", ["Dismiss", "Remove video", "Remove video + strike", "Suspend account", "Escalate to senior review"]),
+        (
+            "comment",
+            ["Dismiss", "Remove comment", "Remove comment + strike", "Suspend author", "Escalate to senior review"],
+        ),
+        ("user", ["Dismiss", "Suspend account", "Escalate to senior review"]),
+        (
+            "cameo",
+            [
+                "Dismiss",
+                "Restrict cameo to its owner",
+                "Revoke cameo",
+                "Revoke cameo + strike",
+                "Suspend owner",
+                "Escalate to senior review",
+            ],
+        ),
     ],
 )
 def test_each_kind_offers_only_the_actions_that_fit_it(target_type, offered):
