@@ -153,3 +153,80 @@ def test_a_second_reviewer_upholds_an_appeal_and_the_video_is_back(live_server, 
     assert Appeal.objects.get().status == "upheld"
     assert owner.strikes.get().revoked_at is not None
     assert owner.notifications.filter(kind="moderation_decision").count() == 2
+
+
+def test_a_reviewer_escalates_and_a_senior_reviewer_removes(live_server, chromium):
+    from generation.models import Video
+    from moderation.roles import ensure_senior_group
+    from tests.factories import VideoFactory
+
+    owner, reporter = UserFactory(), UserFactory()
+    reviewer = UserFactory(username="reviewer5", is_staff=True)
+    reviewer.groups.add(ensure_trust_and_safety_group())
+    senior = UserFactory(username="senior1", is_staff=True)
+    senior.groups.add(ensure_trust_and_safety_group(), ensure_senior_group())
+    video = VideoFactory(owner=owner, prompt="a figure waving at a playground", published_at="2026-01-01T00:00:00Z")
+    client_for(reporter).post(
+        "/api/v1/reports",
+        {"target_type": "video", "target_id": str(video.pk), "reason": "sexual_minors"},
+        format="json",
+    )
+    case = ReviewCase.objects.get()
+
+    with chromium() as page:
+        _sign_in(page, live_server, "reviewer5")
+        page.goto(f"{live_server.url}/admin/moderation/reviewcase/{case.pk}/change/")
+        page.fill("#id_note", "Possibly a minor: needs senior review.")
+        page.click("input[name=_escalate]")  # no confirmation: nothing is taken down yet
+        page.wait_for_url(f"{live_server.url}/admin/moderation/reviewcase/**", timeout=30000)
+        page.goto(f"{live_server.url}/admin/moderation/reviewcase/{case.pk}/change/")
+        assert page.locator("#case-senior-only").is_visible()
+        assert page.locator("input[name=_remove]").count() == 0
+
+    with chromium() as page:
+        _sign_in(page, live_server, "senior1")
+        page.goto(f"{live_server.url}/admin/moderation/reviewcase/?escalated_at__isnull=False")
+        page.click(f'a[href*="{case.pk}"]')
+        page.wait_for_selector("#case-escalated", timeout=30000)
+        page.on("dialog", lambda dialog: dialog.accept())
+        page.fill("#id_note", "Confirmed.")
+        page.click("input[name=_remove_strike]")
+        page.wait_for_url(f"{live_server.url}/admin/moderation/reviewcase/**", timeout=30000)
+
+    case.refresh_from_db()
+    assert case.status == "decided" and Video.objects.get(pk=video.pk).state == "removed"
+
+
+def test_a_reviewer_verifies_a_clip_found_elsewhere(live_server, chromium, tmp_path):
+    import numpy as np
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from generation.media import encode_mp4, invisible, synth_audio
+    from tests.factories import VideoFactory
+    from tests.generation.test_invisible_mark import scene
+
+    reviewer = UserFactory(username="reviewer6", is_staff=True)
+    reviewer.groups.add(ensure_trust_and_safety_group())
+    key = 0x0BADCAFE
+    path = tmp_path / "found.mp4"
+    audio = invisible.embed_audio(synth_audio(n_frames=16, fps=4, impacts=[], scene="grass"), key)
+    encode_mp4(invisible.embed(scene(31), key), audio, sample_rate=48000, path=path)
+    name = default_storage.save("videos/found.mp4", ContentFile(path.read_bytes()))
+    video = VideoFactory(file=name, mark_key=key, prompt="a green ball rolling on grass")
+    other = tmp_path / "other.mp4"
+    encode_mp4(scene(32), np.zeros(48000 * 4, np.float32), sample_rate=48000, path=other)
+
+    with chromium() as page:
+        _sign_in(page, live_server, "reviewer6")
+        page.goto(f"{live_server.url}/admin/generation/video/")
+        page.click("text=Verify a clip")
+        page.set_input_files("input[name=file]", str(path))
+        page.click("input[type=submit][value=Verify]")
+        page.wait_for_selector("#verify-result", timeout=60000)
+        assert page.inner_text("#made-here") == "yes"
+        assert f"/admin/generation/video/{video.pk}/change/" in page.get_attribute("#verify-video", "href")
+        page.set_input_files("input[name=file]", str(other))
+        page.click("input[type=submit][value=Verify]")
+        page.wait_for_selector("#verify-result", timeout=60000)
+        assert page.inner_text("#made-here") == "no"
