@@ -45,3 +45,16 @@ def _ensure(name, permissions, Group, Permission):
         if permission is not None:
             group.permissions.add(permission)
     return group
+
+
+def groups_in_migration(apps, *ensure) -> None:
+    """From a data migration: create the permissions the migrated models define so far, then
+    run each `ensure_*_group` with the historical Group and Permission models."""
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    for make in ensure:
+        make(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))

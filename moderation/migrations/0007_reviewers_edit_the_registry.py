@@ -2,15 +2,9 @@ from django.db import migrations
 
 
 def repair_group(apps, schema_editor):
-    from django.contrib.auth.management import create_permissions
+    from moderation.roles import ensure_trust_and_safety_group, groups_in_migration
 
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    from moderation.roles import ensure_trust_and_safety_group
-
-    ensure_trust_and_safety_group(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
+    groups_in_migration(apps, ensure_trust_and_safety_group)
 
 
 class Migration(migrations.Migration):
