@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import struct
+import time
 from pathlib import Path
 from typing import BinaryIO
 
@@ -109,17 +110,25 @@ class UnreadableMedia(ValueError):
 
 
 def decode_for_reading(
-    path: str | Path | BinaryIO, *, max_frames: int = 240, max_pixels: int = 4096 * 4096, short_side: int = 384
+    path: str | Path | BinaryIO,
+    *,
+    max_frames: int = 240,
+    max_pixels: int = 4096 * 4096,
+    short_side: int = 384,
+    budget_s: float = 5.0,
 ) -> np.ndarray:
     """The first ``max_frames`` frames of an untrusted file as (T, H, W, 3) uint8 RGB.
 
     For reading a mark out of someone's upload: bounded work whatever the file
     claims (frame count, frame size), frames larger than ``short_side`` on
-    their short side are brought down to it while decoding, and anything
-    libav cannot read becomes ``UnreadableMedia`` rather than a crash.
+    their short side are brought down to it while decoding, decoding stops
+    after ``budget_s`` seconds with what it has (a file built to be slow to
+    decode costs no more), and anything libav cannot read becomes
+    ``UnreadableMedia`` rather than a crash.
     """
     reformatter = VideoReformatter()
     frames: list[np.ndarray] = []
+    deadline = time.monotonic() + budget_s
     try:
         with av.open(path if hasattr(path, "read") else str(path)) as container:
             if not container.streams.video:
@@ -134,7 +143,7 @@ def decode_for_reading(
                 frames.append(
                     reformatter.reformat(frame, format="rgb24", width=out_w, height=out_h, threads=1).to_ndarray()
                 )
-                if len(frames) >= max_frames:
+                if len(frames) >= max_frames or time.monotonic() > deadline:
                     break
     except UnreadableMedia:
         raise

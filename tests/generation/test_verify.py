@@ -274,3 +274,12 @@ def test_verify_x_forwarded_for_does_not_buy_more_checks(api, settings):
     settings.SORA_VERIFY_RATE = "2/min"
     codes = [api.post(VERIFY, {}, format="json", HTTP_X_FORWARDED_FOR=f"203.0.113.{i}").status_code for i in range(4)]
     assert codes == [400, 400, 429, 429]
+
+
+def test_decoding_an_upload_stops_at_its_time_budget(marked_video):
+    from generation.media.probe import decode_for_reading
+
+    path = default_storage.path(marked_video.file)
+    assert len(decode_for_reading(path)) == 96
+    assert len(decode_for_reading(path, budget_s=0.0)) == 1  # the first frame, then the budget is spent
+    assert len(decode_for_reading(path, max_frames=10)) == 10
