@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from generation.media import decode_frames, probe
+from generation.media import decode_audio, decode_frames, invisible, probe
 from generation.pipeline import JobSpec, render_job
 from generation.provenance import manifest_actions, read_manifest
 
@@ -67,3 +67,33 @@ def test_a_remix_keeps_the_parents_composition(parent, tmp_path):
     assert distance(remix.video_path) < 0.8 * distance(fresh.video_path)
     actions = [a["action"] for a in manifest_actions(read_manifest(remix.video_path)["manifest"])]
     assert "c2pa.created" in actions and "c2pa.edited" in actions
+
+
+@pytest.mark.parametrize("strength, strengthened", [(invisible.TARGET_RMS, False), (0.0, True)])
+def test_every_render_carries_its_key_and_a_weak_mark_is_strengthened_not_refused(tmp_path, strength, strengthened):
+    spec = JobSpec(
+        job_id="marked",
+        prompt="a red ball bouncing on the beach",
+        seed=3,
+        duration_s=2,
+        aspect="square",
+        steps=4,
+        mark_key=0x7E57_0001,
+        mark_strength=strength,
+    )
+    out = render_job(spec, workdir=tmp_path)
+
+    frames = decode_frames(out.video_path)
+    assert invisible.read_in_place(frames).key == 0x7E57_0001
+    assert invisible.detect_audio(decode_audio(out.video_path)).key == 0x7E57_0001
+    assert ("mark_strengthened" in out.timings) is strengthened
+    assert out.timings["invisible_mark"] > 0
+
+
+def test_a_render_without_a_key_carries_no_mark(tmp_path):
+    spec = JobSpec(
+        job_id="plain", prompt="a red ball bouncing on the beach", seed=3, duration_s=2, aspect="square", steps=4
+    )
+    out = render_job(spec, workdir=tmp_path)
+    assert not invisible.read_in_place(decode_frames(out.video_path)).found
+    assert "invisible_mark" not in out.timings
