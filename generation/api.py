@@ -23,6 +23,7 @@ from .serializers import (
     ProvenanceOut,
     PublishIn,
     VerifyIn,
+    VerifyLinkIn,
     VerifyOut,
     VideoOut,
 )
@@ -200,7 +201,7 @@ class VerifyApi(APIView):
 
     @extend_schema(
         operation_id="verify_clip",
-        request={"multipart/form-data": VerifyIn, "application/json": VerifyIn},
+        request={"multipart/form-data": VerifyIn, "application/json": VerifyLinkIn},
         responses={
             200: VerifyOut,
             **public_errors(

@@ -151,6 +151,12 @@ class VerifyIn(serializers.Serializer):
     url = serializers.CharField(required=False, max_length=4096, help_text="Or a media link of ours.")
 
 
+class VerifyLinkIn(serializers.Serializer):
+    """The JSON form: one of our media links (a file goes as multipart)."""
+
+    url = serializers.CharField(max_length=4096, help_text="A media link of ours (`video_url` of a video).")
+
+
 class VerifyC2paOut(serializers.Serializer):
     present = serializers.BooleanField()
     valid = serializers.BooleanField()

@@ -164,6 +164,16 @@ def test_a_mobile_client_generated_from_the_schema_runs_the_whole_flow(sdk, live
     )
     assert published.status_code == 200
 
+    # provenance, and anyone checking the clip by its link (no account): made here, this video
+    provenance = op(package, "videos", "videos_provenance").sync(client=me, video_id=video.id)
+    assert provenance.valid and provenance.mark.embedded and provenance.mark.matches
+    checked = op(package, "verify", "verify_clip").sync_detailed(
+        client=anonymous, body=models.VerifyLinkInRequest(url=video.media.video_url)
+    )
+    assert checked.status_code == 200, checked.content
+    assert checked.parsed.made_here and checked.parsed.mark.found and checked.parsed.c2pa.signed_by_us
+    assert checked.parsed.video.id == video.id and checked.parsed.created_at is not None  # published, public
+
     # page a list: three comments, two pages of two
     for text in ("first!", "second", "third"):
         made = op(package, "videos", "videos_comment").sync_detailed(
@@ -200,7 +210,7 @@ def test_a_mobile_client_generated_from_the_schema_runs_the_whole_flow(sdk, live
 
     print(f"generated-client smoke: {check.checked} responses checked, {len(check.mismatches)} mismatches")
     assert check.mismatches == []
-    assert check.checked >= 12
+    assert check.checked >= 14
 
 
 def test_every_list_declares_its_pagination_and_every_operation_a_summary(sdk):
