@@ -109,6 +109,10 @@ class UnreadableMedia(ValueError):
     """Bytes that do not decode as a video (or an image) we can read."""
 
 
+class NoVideoStream(UnreadableMedia):
+    """A readable file with no picture in it (a sound track on its own, say)."""
+
+
 def decode_for_reading(
     path: str | Path | BinaryIO,
     *,
@@ -132,7 +136,7 @@ def decode_for_reading(
     try:
         with av.open(path if hasattr(path, "read") else str(path)) as container:
             if not container.streams.video:
-                raise UnreadableMedia("the file has no video stream")
+                raise NoVideoStream("the file has no video stream")
             stream = container.streams.video[0]
             width, height = stream.codec_context.width, stream.codec_context.height
             if width <= 0 or height <= 0 or width * height > max_pixels:

@@ -21,7 +21,7 @@ from sora_social.errors import ApplicationError, Invalid
 from sora_social.media import stored_name_from_url
 
 from ..media import invisible
-from ..media.probe import UnreadableMedia, decode_audio, decode_for_reading
+from ..media.probe import NoVideoStream, UnreadableMedia, decode_audio, decode_for_reading
 from ..models import Video, VideoState, Visibility
 from ..selectors import videos_visible_to
 
@@ -57,21 +57,31 @@ def verify_clip(*, viewer, upload=None, url: str | None = None) -> dict:
                 shutil.copyfileobj(src, out)
         try:
             frames = decode_for_reading(path)
+        except NoVideoStream as exc:
+            frames, no_picture = None, exc  # a sound track on its own (ripped from a video) is still read
         except UnreadableMedia as exc:
             raise Invalid(f"We could not read a video from this file: {exc}.", code="unreadable_video") from exc
-        reading = invisible.detect(frames)
         heard = _audio_reading(path)
+        if frames is None and heard is invisible.NO_AUDIO:
+            raise Invalid(
+                f"We could not read a video from this file: {no_picture}.", code="unreadable_video"
+            ) from no_picture
+        reading = invisible.detect(frames) if frames is not None else invisible.NOT_FOUND
         c2pa = _c2pa(path)
         reviewer = _is_reviewer(viewer)
-        removed = _removed_match(frames) if reviewer else None
+        removed = _removed_match(frames) if reviewer and frames is not None else (False if reviewer else None)
     return _answer(viewer, reading, heard, c2pa, removed, reviewer)
 
 
 def _audio_reading(path) -> invisible.Reading:
+    """The sound track's reading; ``invisible.NO_AUDIO`` when there is no readable sound at all."""
     try:
-        return invisible.detect_audio(decode_audio(path, rate=invisible.AUDIO_RATE, max_seconds=30))
+        samples = decode_audio(path, rate=invisible.AUDIO_RATE, max_seconds=30)
     except UnreadableMedia:
-        return invisible.NOT_FOUND  # the frames were readable; a broken sound track is just no evidence
+        return invisible.NO_AUDIO
+    if samples.size == 0:
+        return invisible.NO_AUDIO
+    return invisible.detect_audio(samples)
 
 
 def _c2pa(path: Path) -> dict:

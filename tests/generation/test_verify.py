@@ -283,3 +283,22 @@ def test_decoding_an_upload_stops_at_its_time_budget(marked_video):
     assert len(decode_for_reading(path)) == 96
     assert len(decode_for_reading(path, budget_s=0.0)) == 1  # the first frame, then the budget is spent
     assert len(decode_for_reading(path, max_frames=10)) == 10
+
+
+def test_a_sound_track_on_its_own_is_read_for_the_audio_mark(api, marked_video, tmp_path):
+    import av
+
+    ripped = tmp_path / "ripped.m4a"
+    with av.open(default_storage.path(marked_video.file)) as src, av.open(str(ripped), "w", format="mp4") as dst:
+        audio_in = src.streams.audio[0]
+        audio_out = dst.add_stream_from_template(audio_in)
+        for packet in src.demux(audio_in):
+            if packet.dts is None:
+                continue
+            packet.stream = audio_out
+            dst.mux(packet)
+    r = upload(api, ripped.read_bytes(), name="ripped.m4a")
+
+    assert r.status_code == 200, r.data
+    assert r.data["made_here"] is True and r.data["mark"]["audio_found"] is True
+    assert r.data["mark"]["confidence"] == 0.0 and r.data["video"]["id"] == str(marked_video.pk)
