@@ -54,7 +54,9 @@ class VideoAdmin(ReadOnlyAdmin):
 
     def verify_view(self, request):
         """Reviewers check a clip found elsewhere: our mark, C2PA, and removed-video matches."""
-        if not request.user.has_perm("moderation.view_reviewcase"):
+        from moderation.selectors import is_reviewer
+
+        if not is_reviewer(request.user):
             raise PermissionDenied
         from .services import verify_clip
 

@@ -144,8 +144,9 @@ def render_job(
     timings: dict[str, float] = {}
 
     def lap(name: str, started: float) -> float:
+        """Record a stage's seconds since ``started`` (added to what the stage already took)."""
         now = time.perf_counter()
-        timings[name] = round(now - started, 4)
+        timings[name] = round(timings.get(name, 0.0) + now - started, 4)
         return now
 
     t = time.perf_counter()
@@ -184,8 +185,7 @@ def render_job(
     t = lap("audio", t)
     if spec.mark_key is not None:
         audio = invisible.embed_audio(audio, spec.mark_key, sample_rate=SAMPLE_RATE)
-        timings["invisible_mark"] = round(timings["invisible_mark"] + time.perf_counter() - t, 4)
-        t = time.perf_counter()
+        t = lap("invisible_mark", t)
 
     for attempt in (1, 2):
         signed, poster_path = _encode_and_sign(spec, frames, audio, version, workdir, lap)
@@ -215,11 +215,10 @@ def render_job(
         # A scene that hides the mark too well (flat, dark, very short): mark it once more
         # over the first (the same pattern adds up: 1.5x in the frames, 2x in the sound)
         # and encode again, rather than refuse the person their video.
-        lap("checks", t)
-        t = time.perf_counter()
+        t = lap("checks", t)
         invisible.embed(frames, spec.mark_key, strength=0.5 * invisible.TARGET_RMS, in_place=True)
         audio = invisible.embed_audio(audio, spec.mark_key, sample_rate=SAMPLE_RATE)
-        timings["invisible_mark"] = round(timings["invisible_mark"] + time.perf_counter() - t, 4)
+        lap("invisible_mark", t)
         timings["mark_strengthened"] = 1.0
     from moderation.phash import frame_hashes
 

@@ -18,7 +18,16 @@ def videos_visible_to(viewer: User) -> QuerySet:
     ones by visibility (public; followers when the viewer follows the owner; private to
     the owner); drafts to their owner and the owners of cameos in them. A video that
     carries a revoked cameo (its own or inherited through a remix) is shown to nobody
-    but its creator, and a draft that does to nobody at all."""
+    but its creator, and a draft that does to nobody at all. Nobody signed in (an
+    anonymous viewer) sees what anyone may: published, public, by an active owner,
+    carrying no revoked cameo."""
+    uses_revoked = Exists(Appearance.objects.filter(video=OuterRef("pk"), cameo__revoked_at__isnull=False))
+    if not getattr(viewer, "is_authenticated", False):
+        return (
+            Video.objects.annotate(uses_revoked=uses_revoked)
+            .filter(state=VideoState.PUBLISHED, visibility=Visibility.PUBLIC, owner__is_active=True, uses_revoked=False)
+            .select_related("owner", "job")
+        )
     follows_owner = Exists(Follow.objects.filter(follower=viewer, followee=OuterRef("owner_id")))
     published = Q(state=VideoState.PUBLISHED) & (
         Q(visibility=Visibility.PUBLIC) | Q(visibility=Visibility.FOLLOWERS, follows_owner=True)
@@ -30,7 +39,6 @@ def videos_visible_to(viewer: User) -> QuerySet:
     )
     # A revoked cameo takes every video that carries it out of service, remixes included
     # (inherited likenesses have appearances of their own).
-    uses_revoked = Exists(Appearance.objects.filter(video=OuterRef("pk"), cameo__revoked_at__isnull=False))
     draft = Q(state=VideoState.DRAFT)
     return (
         Video.objects.annotate(follows_owner=follows_owner, appears_in=appears_in, uses_revoked=uses_revoked)

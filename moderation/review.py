@@ -193,29 +193,6 @@ def _restrict_cameo(cameo) -> str:
     return f"cameo {cameo.name!r} (was {cameo.permission})"
 
 
-def _escalate(case: ReviewCase, reviewer: User, reason: str) -> Decision:
-    """Hand the case to senior reviewers: it stays open and goes to the top of the queue.
-
-    The decision is kept (who escalated and why); nobody outside review is told.
-    """
-    if case.escalated_at is not None:
-        raise Conflict("This case is already with senior review.", code="already_escalated")
-    decision = Decision.objects.create(
-        case=case,
-        reviewer=reviewer,
-        action=Action.ESCALATE,
-        reason=reason,
-        subject=case.subject,
-        video=case.video if case.target_type == TargetType.VIDEO else None,
-        target_type=case.target_type,
-        target_id=case.target_id,
-    )
-    case.escalated_at = timezone.now()
-    case.priority = Priority.URGENT
-    case.save(update_fields=["escalated_at", "priority"])
-    return decision
-
-
 def case_actions(case: ReviewCase) -> dict[str, str]:
     """The decisions that fit this case's target, as {action: the words a reviewer sees}."""
     return CASE_ACTIONS.get(case.target_type, {Action.DISMISS: "Dismiss"})
@@ -237,8 +214,8 @@ def case_decide(*, case: ReviewCase, reviewer: User, action: str, reason: str) -
             raise Conflict("This case was already decided.", code="already_decided")
         if not may_decide(reviewer, case):
             raise Forbidden("This case was escalated: a senior reviewer decides it.", code="senior_only")
-        if action == Action.ESCALATE:
-            return _escalate(case, reviewer, reason)
+        if action == Action.ESCALATE and case.escalated_at is not None:
+            raise Conflict("This case is already with senior review.", code="already_escalated")
         subject = case.subject
         target = case_target(case)
         removes = action in (Action.REMOVE, Action.REMOVE_STRIKE)
@@ -258,6 +235,13 @@ def case_decide(*, case: ReviewCase, reviewer: User, action: str, reason: str) -
             target_id=case.target_id,
             evidence=evidence,
         )
+        if action == Action.ESCALATE:
+            # Handed to senior reviewers: the case stays open, goes to the top of the queue,
+            # and nobody outside review is told (the decision keeps who escalated and why).
+            case.escalated_at = timezone.now()
+            case.priority = Priority.URGENT
+            case.save(update_fields=["escalated_at", "priority"])
+            return decision
         if action == Action.REMOVE_STRIKE and subject is not None:
             Strike.objects.create(user=subject, decision=decision)
             if Strike.objects.filter(user=subject, revoked_at__isnull=True).count() >= STRIKES_TO_SUSPEND:
@@ -268,7 +252,7 @@ def case_decide(*, case: ReviewCase, reviewer: User, action: str, reason: str) -
         case.note = reason
         case.decided_at = timezone.now()
         case.save(update_fields=["status", "note", "decided_at"])
-        if subject is not None and action not in (Action.DISMISS, Action.ESCALATE):
+        if subject is not None and action != Action.DISMISS:
             _tell(subject, decision)
     return decision
 

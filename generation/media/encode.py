@@ -21,10 +21,12 @@ def encode_mp4(
     path: str | Path,
     fps: int = 24,
     crf: int = 23,
+    audio_bitrate: int | None = None,
 ) -> dict:
     """Encode (T, H, W, 3) uint8 frames and float32 audio into a browser-playable MP4.
 
-    ``audio`` is mono (N,) or stereo (N, 2) in [-1, 1], or None for no track.
+    ``audio`` is mono (N,) or stereo (N, 2) in [-1, 1], or None for no track;
+    AAC at ``audio_bitrate`` (default 96 kbps mono, 128 kbps stereo).
     H.264 High profile, yuv420p, AAC-LC, moov atom at the front (faststart).
     Returns {"path", "width", "height", "n_frames", "fps", "duration_s", "size_bytes"}.
     """
@@ -51,7 +53,7 @@ def encode_mp4(
             pcm = _planar(audio)
             layout = "mono" if pcm.shape[0] == 1 else "stereo"
             astream = container.add_stream("aac", rate=sample_rate, layout=layout)
-            astream.bit_rate = 128_000 if layout == "stereo" else 96_000
+            astream.bit_rate = audio_bitrate or (128_000 if layout == "stereo" else 96_000)
 
         for i in range(n):
             frame = av.VideoFrame.from_ndarray(frames[i], format="rgb24")

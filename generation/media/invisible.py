@@ -248,7 +248,6 @@ class Reading:
 
 
 NOT_FOUND = Reading(False, 0.0, None)
-NO_AUDIO = Reading(False, 0.0, None)  # a distinct object: "there was no sound to read"
 
 
 def _residual(frames: np.ndarray, max_frames: int = MAX_FRAMES) -> np.ndarray:

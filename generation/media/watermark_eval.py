@@ -131,27 +131,14 @@ ATTACKS: dict[str, Attack] = {
 # --- the sound track ---------------------------------------------------------------------------
 
 
-def _aac(audio: np.ndarray, *, bitrate: int, rate: int = 48000) -> np.ndarray:
+def _aac(audio: np.ndarray, *, bitrate: int) -> np.ndarray:
     """Through an AAC file at ``bitrate`` (as a re-upload would be) and back to mono 48 kHz."""
-    from fractions import Fraction
-
-    import av
-
     from generation.media.probe import decode_audio
 
+    frames = np.zeros((max(1, round(len(audio) / 48000 * FPS)), 64, 64, 3), dtype=np.uint8)  # a token picture
     with tempfile.TemporaryDirectory(prefix="sora-wm-") as tmp:
-        path = Path(tmp) / "a.m4a"
-        with av.open(str(path), "w", format="mp4") as container:
-            stream = container.add_stream("aac", rate=rate, layout="mono")
-            stream.bit_rate = bitrate
-            pcm = np.asarray(audio, dtype=np.float32)[None, :]
-            for start in range(0, pcm.shape[1], 1024):
-                frame = av.AudioFrame.from_ndarray(
-                    np.ascontiguousarray(pcm[:, start : start + 1024]), format="fltp", layout="mono"
-                )
-                frame.sample_rate, frame.pts, frame.time_base = rate, start, Fraction(1, rate)
-                container.mux(stream.encode(frame))
-            container.mux(stream.encode())
+        path = Path(tmp) / "a.mp4"
+        encode_mp4(frames, audio, sample_rate=48000, path=path, audio_bitrate=bitrate)
         return decode_audio(path)
 
 

@@ -22,7 +22,7 @@ from sora_social.media import stored_name_from_url
 
 from ..media import invisible
 from ..media.probe import NoVideoStream, UnreadableMedia, decode_audio, decode_for_reading
-from ..models import Video, VideoState, Visibility
+from ..models import Video
 from ..selectors import videos_visible_to
 
 
@@ -62,26 +62,28 @@ def verify_clip(*, viewer, upload=None, url: str | None = None) -> dict:
         except UnreadableMedia as exc:
             raise Invalid(f"We could not read a video from this file: {exc}.", code="unreadable_video") from exc
         heard = _audio_reading(path)
-        if frames is None and heard is invisible.NO_AUDIO:
+        if frames is None and heard is None:
             raise Invalid(
                 f"We could not read a video from this file: {no_picture}.", code="unreadable_video"
             ) from no_picture
         reading = invisible.detect(frames) if frames is not None else invisible.NOT_FOUND
         c2pa = _c2pa(path)
-        reviewer = _is_reviewer(viewer)
-        removed = _removed_match(frames) if reviewer and frames is not None else (False if reviewer else None)
-    return _answer(viewer, reading, heard, c2pa, removed, reviewer)
+        from moderation.selectors import is_reviewer
+
+        reviewer = is_reviewer(viewer)
+        removed = None
+        if reviewer:  # a sound track alone has no frames to match
+            removed = frames is not None and _removed_match(frames)
+    return _answer(viewer, reading, heard or invisible.NOT_FOUND, c2pa, removed, reviewer)
 
 
-def _audio_reading(path) -> invisible.Reading:
-    """The sound track's reading; ``invisible.NO_AUDIO`` when there is no readable sound at all."""
+def _audio_reading(path) -> invisible.Reading | None:
+    """The sound track's reading; None when there is no readable sound at all."""
     try:
         samples = decode_audio(path, rate=invisible.AUDIO_RATE, max_seconds=30)
     except UnreadableMedia:
-        return invisible.NO_AUDIO
-    if samples.size == 0:
-        return invisible.NO_AUDIO
-    return invisible.detect_audio(samples)
+        return None
+    return invisible.detect_audio(samples) if samples.size else None
 
 
 def _c2pa(path: Path) -> dict:
@@ -101,29 +103,11 @@ def _c2pa(path: Path) -> dict:
     }
 
 
-def _is_reviewer(viewer) -> bool:
-    return bool(
-        getattr(viewer, "is_authenticated", False) and viewer.is_staff and viewer.has_perm("moderation.view_reviewcase")
-    )
-
-
 def _removed_match(frames) -> bool:
     from moderation.phash import frame_hashes
     from moderation.review import matches_removed_video
 
     return matches_removed_video(frame_hashes(frames))
-
-
-def _visible_to(viewer, video: Video) -> bool:
-    if getattr(viewer, "is_authenticated", False):
-        return videos_visible_to(viewer).filter(pk=video.pk).exists()
-    # Nobody signed in: what anyone may see (published, public, an active owner, no revoked cameo).
-    return (
-        video.state == VideoState.PUBLISHED
-        and video.visibility == Visibility.PUBLIC
-        and video.owner.is_active
-        and not video.appearances.filter(cameo__revoked_at__isnull=False).exists()
-    )
 
 
 def _answer(
@@ -132,7 +116,9 @@ def _answer(
     key = next((r.key for r in (reading, heard) if r.found and r.key is not None), None)
     video = Video.objects.select_related("owner").filter(mark_key=key).first() if key is not None else None
     made_here = reading.found or heard.found or c2pa["signed_by_us"]
-    shown = video if video is not None and (reviewer or _visible_to(viewer, video)) else None
+    shown = (
+        video if video is not None and (reviewer or videos_visible_to(viewer).filter(pk=video.pk).exists()) else None
+    )
     answer = {
         "made_here": made_here,
         "mark": {
