@@ -99,6 +99,8 @@ class Message(models.Model):
     video = models.ForeignKey("generation.Video", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    # Set by a reviewer's decision: hidden from both people; the row stays for the record.
+    removed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["sender", "recipient", "created_at"])]

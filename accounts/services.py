@@ -149,3 +149,12 @@ def block_create(*, blocker: User, blocked: User) -> tuple[Block, bool]:
 
 def block_delete(*, blocker: User, blocked: User) -> None:
     Block.objects.filter(blocker=blocker, blocked=blocked).delete()
+
+
+def message_remove(*, message_id) -> bool:
+    """Hide a direct message from both people (a reviewer's decision); the row stays for the record.
+
+    Idempotent: False when it was already removed."""
+    from .models import Message
+
+    return bool(Message.objects.filter(pk=message_id, removed_at__isnull=True).update(removed_at=timezone.now()))

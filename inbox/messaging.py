@@ -84,6 +84,7 @@ def message_send(*, sender: User, recipient: User, text: str = "", video_id=None
 
 
 def conversation(*, user: User, other: User) -> QuerySet:
-    return Message.objects.filter(Q(sender=user, recipient=other) | Q(sender=other, recipient=user)).select_related(
-        "sender"
-    )
+    """The thread between two people, without the messages reviewers removed."""
+    return Message.objects.filter(
+        Q(sender=user, recipient=other) | Q(sender=other, recipient=user), removed_at__isnull=True
+    ).select_related("sender")

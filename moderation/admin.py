@@ -113,6 +113,8 @@ class ReviewCaseAdmin(admin.ModelAdmin):
             return f"Comment by {who} (on a video by {obj.video.owner.username if obj.video else '?'})"
         if obj.target_type == "cameo":
             return f"Cameo of {who}"
+        if obj.target_type == "message":
+            return f"Direct message by {who}"
         return f"Account {who}"
 
     def get_list_display(self, request):

@@ -90,19 +90,38 @@ def account_record(subject: User | None) -> dict:
     }
 
 
+THREAD_BEFORE, THREAD_AFTER = 5, 2
+
+
+def message_thread(message: Message) -> list[Message]:
+    """The reported message with the few around it in the same two-person thread, oldest first.
+
+    Direct messages are private: a reviewer sees the reported one in its context, no more."""
+    pair = Q(sender=message.sender_id, recipient=message.recipient_id) | Q(
+        sender=message.recipient_id, recipient=message.sender_id
+    )
+    thread = Message.objects.filter(pair).select_related("sender")
+    before = thread.filter(created_at__lt=message.created_at).order_by("-created_at")[:THREAD_BEFORE]
+    after = thread.filter(created_at__gt=message.created_at).order_by("created_at")[:THREAD_AFTER]
+    return [*reversed(list(before)), message, *after]
+
+
 def case_evidence(case: ReviewCase, *, reviewer: User) -> dict:
     target = review.case_target(case)
     comment = target if case.target_type == TargetType.COMMENT else None
+    message = target if case.target_type == TargetType.MESSAGE else None
     video = case.video
     parent = video.remix_of if video is not None else None
     lineage = []
     while parent is not None and len(lineage) < 20:
         lineage.append(parent)
         parent = parent.remix_of
-    text = comment.text if comment is not None else (video.prompt if video is not None else "")
+    text = next((t.text for t in (comment, message) if t is not None), video.prompt if video is not None else "")
     decided = case.decisions.select_related("reviewer").order_by("-created_at").first()
     return {
         "case_comment": comment,
+        "case_message": message,
+        "case_thread": message_thread(message) if message is not None else [],
         "case_media": _media(video, reviewer),
         "case_video": video,
         "case_parent": _media(video.remix_of, reviewer) if video is not None and video.remix_of_id else None,

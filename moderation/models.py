@@ -9,6 +9,7 @@ class TargetType(models.TextChoices):
     COMMENT = "comment"
     USER = "user"
     CAMEO = "cameo"
+    MESSAGE = "message"
 
 
 class ReportReason(models.TextChoices):
@@ -125,6 +126,13 @@ CASE_ACTIONS: dict[str, dict[str, str]] = {
     TargetType.USER: {
         Action.DISMISS: "Dismiss",
         Action.SUSPEND: "Suspend account",
+        Action.ESCALATE: "Escalate to senior review",
+    },
+    TargetType.MESSAGE: {
+        Action.DISMISS: "Dismiss",
+        Action.REMOVE: "Remove message",
+        Action.REMOVE_STRIKE: "Remove message + strike",
+        Action.SUSPEND: "Suspend sender",
         Action.ESCALATE: "Escalate to senior review",
     },
     TargetType.CAMEO: {

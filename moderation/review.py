@@ -64,7 +64,26 @@ def _resolve_target(*, reporter: User, target_type: str, target_id: str):
     if target_type == TargetType.COMMENT:
         comment = _visible_comment(reporter, target_id)
         return comment.video, comment.author, comment.author.is_teen or comment.video.owner.is_teen
+    if target_type == TargetType.MESSAGE:
+        message = _received_message(reporter, target_id)
+        return None, message.sender, message.sender.is_teen or reporter.is_teen
     raise NotFound()
+
+
+def _received_message(reporter: User, message_id: str):
+    """A direct message is private: only the person it was sent to may report it."""
+    from accounts.models import Message
+
+    message = (
+        Message.objects.filter(pk=message_id, recipient=reporter, removed_at__isnull=True)
+        .select_related("sender")
+        .first()
+        if is_uuid(message_id)
+        else None
+    )
+    if message is None:
+        raise NotFound("No such message sent to you.", code="message_not_found")
+    return message
 
 
 def _visible_comment(reporter: User, comment_id: str):
@@ -164,6 +183,11 @@ def case_target(case: ReviewCase):
         return Comment.objects.filter(pk=case.target_id).first() if is_uuid(case.target_id) else None
     if case.target_type == TargetType.CAMEO:
         return Cameo.objects.filter(pk=case.target_id).first() if is_uuid(case.target_id) else None
+    if case.target_type == TargetType.MESSAGE:
+        from accounts.models import Message
+
+        found = Message.objects.filter(pk=case.target_id) if is_uuid(case.target_id) else Message.objects.none()
+        return found.select_related("sender", "recipient").first()
     return case.subject
 
 
@@ -182,6 +206,15 @@ def _remove_target(case: ReviewCase, target) -> str:
 
         cameo_revoke(owner=target.owner, cameo_id=target.pk)
         return f"cameo {target.name!r}"
+    if case.target_type == TargetType.MESSAGE:
+        from accounts.services import message_remove
+
+        if message_remove(message_id=target.pk):
+            # Both open conversations drop it at once; a client that was offline reads the thread without it.
+            gone = {"id": str(target.pk)}
+            for person in (target.sender_id, target.recipient_id):
+                transaction.on_commit(lambda person=person: publish(person, "message.removed", gone))
+        return target.text
     raise Invalid("This case has nothing to remove.", code="action_not_for_target")
 
 

@@ -7,7 +7,9 @@ from .models import ReportReason, TargetType
 
 class ReportIn(serializers.Serializer):
     target_type = serializers.ChoiceField(choices=TargetType.choices)
-    target_id = StrictCharField(max_length=64, help_text="Video, comment or cameo id; a username for users.")
+    target_id = StrictCharField(
+        max_length=64, help_text="Video, comment, cameo or message id (a message sent to you); a username for users."
+    )
     reason = serializers.ChoiceField(choices=ReportReason.choices)
     details = StrictCharField(max_length=2000, required=False, allow_blank=True)
 

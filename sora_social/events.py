@@ -24,6 +24,7 @@ EVENT_TYPES = {
     "cameo.used",
     "video.remixed",
     "message",
+    "message.removed",
     "parental.changed",
     "moderation.decision",
     "notification",

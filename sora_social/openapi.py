@@ -231,7 +231,7 @@ SUMMARIES = {
     "parental_teen_controls_update": "Change a linked teen's controls (the parent)",
     "parental_my_controls": "Read the controls that apply to you (a teen)",
     "parental_my_controls_update": "Teens cannot change their controls (always 403)",
-    "reports_create": "Report a video, comment, person or cameo",
+    "reports_create": "Report a video, comment, person, cameo or a message sent to you",
     "appeals_create": "Appeal a removal of your video",
 }
 

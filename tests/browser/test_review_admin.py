@@ -79,6 +79,50 @@ def test_reviewer_removes_a_reported_comment_and_the_video_stays(live_server, ch
     assert told == {commenter.pk}
 
 
+def test_reviewer_removes_a_reported_direct_message_seen_in_its_thread(live_server, chromium, tmp_path):
+    from accounts.models import DMPolicy, Message
+
+    sender = UserFactory(dm_policy=DMPolicy.EVERYONE)
+    recipient = UserFactory(dm_policy=DMPolicy.EVERYONE)
+    reviewer = UserFactory(username="reviewer6", is_staff=True)
+    reviewer.groups.add(ensure_trust_and_safety_group())
+    ids = []
+    for who, to, text in [
+        (sender, recipient, "hey, loved your video"),
+        (recipient, sender, "thanks!"),
+        (sender, recipient, "check out my channel for free followers"),
+    ]:
+        r = client_for(who).post(f"/api/v1/messages/{to.username}", {"text": text}, format="json")
+        assert r.status_code == 201, r.content
+        ids.append(r.data["id"])
+    r = client_for(recipient).post(
+        "/api/v1/reports", {"target_type": "message", "target_id": ids[2], "reason": "spam"}, format="json"
+    )
+    assert r.status_code == 201, r.content
+    case = ReviewCase.objects.get()
+
+    with chromium() as page:
+        _sign_in(page, live_server, "reviewer6")
+        page.goto(f"{live_server.url}/admin/moderation/reviewcase/")
+        assert f"Direct message by {sender.username}" in page.inner_text("#result_list")
+        page.click(f'a[href*="{case.pk}"]')
+        page.wait_for_selector("#case-thread", timeout=30000)
+        assert "free followers" in page.inner_text("#case-message")
+        assert "thanks!" in page.inner_text("#case-thread")  # the recipient's side, for context
+        assert page.locator("input[name=_remove]").get_attribute("value") == "Remove message"
+        page.screenshot(path=str(tmp_path / "message-case.png"))
+        page.on("dialog", lambda dialog: dialog.accept())
+        page.fill("#id_note", "Spam in direct messages.")
+        page.click("input[name=_remove]")
+        page.wait_for_url(f"{live_server.url}/admin/moderation/reviewcase/?status__exact=open", timeout=30000)
+
+    assert [str(m.pk) for m in Message.objects.filter(removed_at__isnull=False)] == [ids[2]]
+    shown = client_for(recipient).get(f"/api/v1/messages/{sender.username}").data["results"]
+    assert {m["id"] for m in shown} == {ids[0], ids[1]}
+    told = {n.recipient_id for n in sender.notifications.model.objects.filter(kind="moderation_decision")}
+    assert told == {sender.pk}
+
+
 def _sign_in(page, live_server, username):
     page.goto(f"{live_server.url}/admin/login/")
     page.fill("#id_username", username)

@@ -6,7 +6,7 @@ and which decisions the kind refuses.
 
 import pytest
 
-from accounts.models import Notification
+from accounts.models import DMPolicy, Follow, Message, Notification
 from cameos.models import Cameo
 from feed.models import Comment
 from generation.models import Video
@@ -14,7 +14,7 @@ from moderation import review
 from moderation.models import Action, RemovedHash, ReviewCase
 from sora_social.errors import Conflict, Invalid
 from tests.conftest import client_for
-from tests.factories import CameoFactory, UserFactory, VideoFactory
+from tests.factories import CameoFactory, TeenFactory, UserFactory, VideoFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -159,6 +159,10 @@ def test_a_target_that_vanished_is_a_conflict_and_nothing_is_decided(commented, 
         ),
         ("user", ["Dismiss", "Suspend account", "Escalate to senior review"]),
         (
+            "message",
+            ["Dismiss", "Remove message", "Remove message + strike", "Suspend sender", "Escalate to senior review"],
+        ),
+        (
             "cameo",
             [
                 "Dismiss",
@@ -189,3 +193,115 @@ def test_the_admin_shows_the_comment_and_comment_buttons_and_acts_on_the_comment
     comment.refresh_from_db()
     video.refresh_from_db()
     assert comment.removed_at is not None and video.state == "published"
+
+
+# --- direct messages -----------------------------------------------------------------
+
+
+@pytest.fixture
+def thread():
+    """Two people who message each other; the sender's third message is abuse."""
+    sender, recipient = UserFactory(dm_policy=DMPolicy.EVERYONE), UserFactory(dm_policy=DMPolicy.EVERYONE)
+    sent = []
+    for who, to, text in [
+        (sender, recipient, "hey, loved your video"),
+        (recipient, sender, "thanks!"),
+        (sender, recipient, "check out my channel for free followers"),
+        (sender, recipient, "see you tomorrow then"),
+    ]:
+        r = client_for(who).post(f"/api/v1/messages/{to.username}", {"text": text}, format="json")
+        assert r.status_code == 201, r.content
+        sent.append(Message.objects.get(pk=r.data["id"]))
+    return sender, recipient, sent
+
+
+def conversation_texts(user, other):
+    r = client_for(user).get(f"/api/v1/messages/{other.username}")
+    assert r.status_code == 200
+    return {m["text"] for m in r.data["results"]}
+
+
+def test_only_the_person_a_message_was_sent_to_can_report_it(thread):
+    sender, recipient, sent = thread
+    abuse = sent[2]
+    for outsider in (UserFactory(), sender):
+        r = client_for(outsider).post(
+            "/api/v1/reports",
+            {"target_type": "message", "target_id": str(abuse.pk), "reason": "harassment"},
+            format="json",
+        )
+        assert r.status_code == 404 and r.data["error"] == "message_not_found"
+    r = client_for(recipient).post(
+        "/api/v1/reports", {"target_type": "message", "target_id": "not-a-uuid", "reason": "spam"}, format="json"
+    )
+    assert r.status_code == 404 and r.data["error"] == "message_not_found"
+    assert not ReviewCase.objects.exists()
+    case = report(recipient, "message", abuse.pk)
+    assert case.subject == sender and case.video is None and case.priority == 1
+
+
+@pytest.mark.parametrize("action", [Action.REMOVE, Action.REMOVE_STRIKE])
+def test_removing_on_a_message_case_hides_that_message_only_and_tells_its_sender(thread, reviewer, action):
+    sender, recipient, sent = thread
+    abuse = sent[2]
+    case = report(recipient, "message", abuse.pk)
+
+    decision = review.case_decide(case=case, reviewer=reviewer, action=action, reason="Harassment.")
+
+    for a, b in ((sender, recipient), (recipient, sender)):
+        assert conversation_texts(a, b) == {"hey, loved your video", "thanks!", "see you tomorrow then"}
+    abuse.refresh_from_db()
+    assert abuse.removed_at is not None and abuse.text == "check out my channel for free followers"
+    assert Message.objects.filter(removed_at__isnull=False).count() == 1
+    assert decision.target_type == "message" and decision.target_id == str(abuse.pk) and decision.video is None
+    assert decision.evidence == "check out my channel for free followers"
+    told = decisions_told_to(sender)
+    assert len(told) == 1 and told[0].data["target_type"] == "message"
+    assert decisions_told_to(recipient) == []
+    assert (sender.strikes.count() == 1) == (action == Action.REMOVE_STRIKE)
+    assert recipient.strikes.count() == 0 and sender.is_active
+    again = client_for(recipient).post(
+        "/api/v1/reports", {"target_type": "message", "target_id": str(abuse.pk), "reason": "hate"}, format="json"
+    )
+    assert again.status_code == 404
+
+
+def test_a_message_to_or_from_a_teen_is_urgent(reviewer):
+    teen, other_teen = TeenFactory(), TeenFactory()
+    Follow.objects.create(follower=teen, followee=other_teen)
+    Follow.objects.create(follower=other_teen, followee=teen)
+    r = client_for(other_teen).post(f"/api/v1/messages/{teen.username}", {"text": "meet me"}, format="json")
+    assert r.status_code == 201, r.content
+    case = report(teen, "message", r.data["id"])
+    assert case.priority == 0
+
+
+def test_suspending_on_a_message_case_suspends_the_sender_and_keeps_the_message(thread, reviewer):
+    sender, recipient, sent = thread
+    case = report(recipient, "message", sent[2].pk)
+    with pytest.raises(Invalid):
+        review.case_decide(case=case, reviewer=reviewer, action=Action.RESTRICT, reason="No.")
+    review.case_decide(case=case, reviewer=reviewer, action=Action.SUSPEND, reason="Serial harassment.")
+    sender.refresh_from_db()
+    recipient.refresh_from_db()
+    assert not sender.is_active and recipient.is_active
+    assert Message.objects.get(pk=sent[2].pk).removed_at is None
+
+
+def test_the_admin_shows_the_message_in_its_thread_and_removes_only_it(thread, reviewer, client):
+    sender, recipient, sent = thread
+    case = report(recipient, "message", sent[2].pk)
+    client.force_login(reviewer)
+
+    page = client.get(f"/admin/moderation/reviewcase/{case.pk}/change/").content.decode()
+    assert 'id="case-thread"' in page and "check out my channel for free followers" in page
+    assert "thanks!" in page and "see you tomorrow then" in page  # its context, both directions
+    assert 'value="Remove message"' in page and 'value="Remove video"' not in page
+    assert (
+        f"Direct message by {sender.username}"
+        in client.get("/admin/moderation/reviewcase/?status__exact=open").content.decode()
+    )
+
+    r = client.post(f"/admin/moderation/reviewcase/{case.pk}/change/", {"_remove": "1", "note": "Harassment."})
+    assert r.status_code == 302
+    assert [m.pk for m in Message.objects.filter(removed_at__isnull=False)] == [sent[2].pk]
