@@ -5,9 +5,7 @@ it knows nothing above accounts. Reading them back (what the recipient may
 still see) is the inbox's (inbox/notifications.py).
 """
 
-from django.db import transaction
-
-from sora_social.events import publish
+from sora_social.events import publish_on_commit
 
 from .models import Notification
 
@@ -20,7 +18,7 @@ def notify(*, recipient, kind: str, actor=None, video=None, data: dict | None = 
     notification = Notification.objects.create(
         recipient_id=recipient_id, kind=kind, actor_id=actor_id, video=video, data=data or {}
     )
-    transaction.on_commit(lambda: publish(recipient_id, "notification", notification_payload(notification)))
+    publish_on_commit(recipient_id, "notification", notification_payload(notification))
     return notification
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts.models import NotificationKind, User
 from sora_social.errors import Invalid
-from sora_social.events import publish
+from sora_social.events import publish_on_commit
 from sora_social.ids import is_uuid
 
 from . import selectors
@@ -422,7 +422,7 @@ def appearances_record(*, video, cameo_ids: list[str], inherited_from=None) -> N
                 "by": video.owner.username,
                 "needs_approval": needs_approval,
             }
-            transaction.on_commit(lambda owner=cameo.owner_id, p=payload: publish(owner, "cameo.used", p))
+            publish_on_commit(cameo.owner_id, "cameo.used", payload)
             kind = NotificationKind.CAMEO_APPROVAL_REQUESTED if needs_approval else NotificationKind.CAMEO_USED
             notify(recipient=cameo.owner_id, kind=kind, actor=video.owner_id, video=video, data=payload)
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from sora_social.errors import Conflict, Forbidden, Invalid, NotFound
-from sora_social.events import publish
+from sora_social.events import publish_on_commit
 from sora_social.ids import is_uuid
 from sora_social.limits import user_write_allow
 
@@ -154,7 +154,7 @@ def _tell(user: User, decision: Decision, **data) -> None:
         "video": str(decision.video_id) if decision.video_id else None,
         **data,
     }
-    transaction.on_commit(lambda: publish(user.pk, "moderation.decision", payload))
+    publish_on_commit(user.pk, "moderation.decision", payload)
     notify(recipient=user, kind="moderation_decision", data=payload)
 
 
@@ -213,7 +213,7 @@ def _remove_target(case: ReviewCase, target) -> str:
             # Both open conversations drop it at once; a client that was offline reads the thread without it.
             gone = {"id": str(target.pk)}
             for person in (target.sender_id, target.recipient_id):
-                transaction.on_commit(lambda person=person: publish(person, "message.removed", gone))
+                publish_on_commit(person, "message.removed", gone)
         return target.text
     raise Invalid("This case has nothing to remove.", code="action_not_for_target")
 

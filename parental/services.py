@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from accounts.models import DM_POLICY_ORDER, User
 from sora_social.errors import Conflict, Forbidden, Invalid
-from sora_social.events import publish
+from sora_social.events import publish_on_commit
 from sora_social.limits import user_write_allow
 
 from . import selectors
@@ -18,7 +18,7 @@ def _tell(user_id, change: str, link: ParentLink | None = None, **data) -> None:
     from accounts.notifications import notify
 
     payload = {"change": change, **({"link": str(link.pk)} if link else {}), **data}
-    transaction.on_commit(lambda: publish(user_id, "parental.changed", payload))
+    publish_on_commit(user_id, "parental.changed", payload)
     notify(recipient=user_id, kind="parental_changed", data=payload)
 
 

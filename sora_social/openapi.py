@@ -1,5 +1,7 @@
 """Shared OpenAPI pieces so every endpoint documents its request and error bodies."""
 
+import copy
+
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, inline_serializer
 from rest_framework import serializers
@@ -256,6 +258,159 @@ RETRY_AFTER = {
 }
 
 
+# Codes that come with a status whatever the operation: validation and parsing (400),
+# the access token (401), a plain permission or visibility refusal (403, 404), the
+# upload and media-type checks (413, 415), the per-address throttles (429) and a
+# backing service that is down (503, which any operation may answer).
+GENERIC_CODES = {
+    400: ("invalid", "malformed"),
+    401: ("not_authenticated", "authentication_failed", "token_not_valid", "user_not_found", "user_inactive"),
+    403: ("forbidden",),
+    404: ("not_found",),
+    413: ("too_large",),
+    415: ("unsupported_media_type",),
+    429: ("throttled",),
+    503: ("unavailable",),
+}
+# The codes each operation answers beyond the ones its statuses bring (GENERIC_CODES).
+# tests/error_contract.py fails any test that receives a code its operation does not declare.
+ERROR_CODES: dict[str, tuple[str, ...]] = {
+    "appeals_create": ("already_appealed", "nothing_to_appeal"),
+    "auth_register": (
+        "email_taken",
+        "invalid_birthdate",
+        "invalid_invite",
+        "invite_required",
+        "too_young",
+        "username_taken",
+        "weak_password",
+    ),
+    "auth_token": ("no_active_account",),
+    "cameos_appearance_decide": ("appearance_not_found", "cameo_not_found", "not_pending"),
+    "cameos_appearance_take_down": ("appearance_not_found", "cameo_not_found"),
+    "cameos_appearances": ("cameo_not_found",),
+    "cameos_approve": ("cameo_not_found", "cannot_approve_self"),
+    "cameos_character_create": ("bad_image", "human_face", "image_too_large", "image_too_small", "not_an_image"),
+    "cameos_enrollment_capture": ("already_submitted", "challenge_expired", "enrollment_not_found"),
+    "cameos_enrollment_get": ("enrollment_not_found",),
+    "cameos_refusals": ("cameo_not_found",),
+    "cameos_revoke": ("cameo_not_found",),
+    "cameos_unapprove": ("cameo_not_found",),
+    "cameos_update": ("cameo_not_found", "cameo_restricted", "teen_restricted"),
+    "characters_uses": ("character_not_found",),
+    "feed_checkin_answer": ("checkin_answered", "checkin_not_found"),
+    "feed_steering_set": ("prompt_blocked",),
+    "generations_cancel": ("generation_not_found", "not_cancellable"),
+    "generations_create": (
+        "approval_declined",
+        "cameo_not_permitted",
+        "cameo_restriction",
+        "daily_limit",
+        "idempotency_conflict",
+        "invalid_idempotency_key",
+        "parent_removed",
+        "prompt_blocked",
+        "prompt_outside_model",
+        "prompt_unchecked",
+        "protected_character",
+        "rate_limited",
+        "too_many_active",
+        "too_many_cameos",
+        "video_not_found",
+    ),
+    "generations_get": ("generation_not_found",),
+    "me_patch": ("teen_restricted",),
+    "messages_list": ("user_not_found",),
+    "messages_send": (
+        "dm_not_allowed",
+        "prompt_blocked",
+        "rate_limited",
+        "teen_dm_not_allowed",
+        "user_not_found",
+        "video_not_found",
+        "video_not_shareable",
+    ),
+    "parental_link_accept": ("link_not_found", "not_the_teen", "too_many_parents"),
+    "parental_link_request": (
+        "already_linked",
+        "not_a_teen",
+        "rate_limited",
+        "teen_cannot_be_parent",
+        "too_many_parents",
+        "user_not_found",
+    ),
+    "parental_my_controls": ("not_a_teen",),
+    "parental_my_controls_update": ("teen_cannot_change_controls",),
+    "parental_teen_controls": ("link_pending", "teen_not_found"),
+    "parental_teen_controls_update": ("link_pending", "teen_cannot_change_controls", "teen_not_found"),
+    "parental_unlink": ("link_not_found",),
+    "reports_create": (
+        "already_reported",
+        "cameo_not_found",
+        "comment_not_found",
+        "message_not_found",
+        "rate_limited",
+        "user_not_found",
+        "video_not_found",
+    ),
+    "users_block": ("cannot_block_self", "user_not_found"),
+    "users_follow": ("cannot_follow_self", "rate_limited", "user_not_found"),
+    "users_get": ("user_not_found",),
+    "users_unblock": ("user_not_found",),
+    "users_unfollow": ("user_not_found",),
+    "users_videos": ("user_not_found",),
+    "verify_clip": ("not_our_media", "unreadable_video"),
+    "videos_comment": ("prompt_blocked", "rate_limited", "video_not_found"),
+    "videos_comments": ("video_not_found",),
+    "videos_delete": ("not_owner", "video_not_found"),
+    "videos_get": ("video_not_found",),
+    "videos_like": ("video_not_found",),
+    "videos_lineage": ("video_not_found",),
+    "videos_provenance": ("video_not_found",),
+    "videos_publish": ("approval_declined", "awaiting_approval", "not_owner", "video_not_found"),
+    "videos_remixes": ("video_not_found",),
+    "videos_unlike": ("video_not_found",),
+    "videos_update": ("not_owner", "video_not_found"),
+    "videos_view": ("video_not_found",),
+}
+
+
+def _operation_error_schema(error: dict, codes: list[str]) -> dict:
+    """The shared error body with `error` narrowed to the codes this operation answers."""
+    schema = copy.deepcopy(error)
+    schema["properties"]["error"] = {
+        "type": "string",
+        "enum": codes,
+        "description": "Stable machine-readable code; the codes this operation answers (docs/api.md says when).",
+    }
+    return schema
+
+
+def _declare_error_codes(operation: dict, components: dict) -> None:
+    """Every operation answers 503 when a backing service is down, and one with a body 400 and 415;
+    its errors name their codes."""
+    responses = operation.setdefault("responses", {})
+    error_ref = {"$ref": "#/components/schemas/Error"}
+    added = {"503": _TEXT[503]}
+    if "requestBody" in operation:  # a body can be unparseable or of a type the operation does not take
+        added.update({"400": _TEXT[400], "415": _TEXT[415]})
+    for status, text in added.items():
+        if status not in responses:
+            responses[status] = {"description": text, "content": {"application/json": {"schema": dict(error_ref)}}}
+    operation_id = operation["operationId"]
+    statuses = sorted(int(status) for status in responses if int(status) >= 400)
+    codes = set(ERROR_CODES.get(operation_id, ()))
+    for status in statuses:
+        codes.update(GENERIC_CODES.get(status, ()))
+    if any(p.get("name") == "cursor" for p in operation.get("parameters", [])):
+        codes.add("invalid_cursor")
+    name = "".join(part.capitalize() for part in operation_id.split("_")) + "Error"
+    components[name] = _operation_error_schema(components["Error"], sorted(codes))
+    for status in statuses:
+        content = responses[str(status)].setdefault("content", {}).setdefault("application/json", {})
+        content["schema"] = {"$ref": f"#/components/schemas/{name}"}
+
+
 def _is_page(schema: dict, components: dict) -> bool:
     ref = schema.get("$ref", "")
     target = components.get(ref.rsplit("/", 1)[-1], {}) if ref else schema
@@ -265,6 +420,9 @@ def _is_page(schema: dict, components: dict) -> bool:
 def postprocess(result, generator, request, public):
     """drf-spectacular hook: pagination parameters on every page, Retry-After on 429/503, summaries."""
     components = result.get("components", {}).get("schemas", {})
+    from .events import openapi_components
+
+    components.update(openapi_components())  # the WebSocket events, for generated clients
     for path_item in result.get("paths", {}).values():
         for method, operation in path_item.items():
             operation.setdefault("summary", SUMMARIES.get(operation.get("operationId"), ""))
@@ -279,6 +437,7 @@ def postprocess(result, generator, request, public):
                     if parameter["name"] == "limit" and not supports_limit:
                         continue
                     operation.setdefault("parameters", []).append(dict(parameter))
+            _declare_error_codes(operation, components)
             for status in ("429", "503"):
                 if status in operation.get("responses", {}):
                     operation["responses"][status].setdefault("headers", {}).update(RETRY_AFTER)

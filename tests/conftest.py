@@ -8,6 +8,8 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from sora_social.celery import app as celery_app
 from tests.factories import TeenFactory, UserFactory
 
+pytest_plugins = ["tests.error_contract"]
+
 REDIS_URL = os.environ.get("REDIS_URL", "")
 
 

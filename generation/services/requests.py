@@ -184,9 +184,7 @@ def generation_cancel(*, user: User, job_id) -> GenerationJob:
         job.status = JobStatus.CANCELLED
         job.finished_at = timezone.now()
         job.save(update_fields=["status", "finished_at"])
-    from sora_social.events import publish
+    from sora_social.events import publish_on_commit
 
-    transaction.on_commit(
-        lambda: publish(user, "generation.finished", {"generation": str(job.pk), "status": job.status})
-    )
+    publish_on_commit(user, "generation.finished", {"generation": str(job.pk), "status": job.status})
     return job

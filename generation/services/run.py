@@ -23,7 +23,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.notifications import notify
-from sora_social.events import publish
+from sora_social.events import publish, publish_on_commit
 
 from ..models import TERMINAL_STATUSES, GenerationJob, JobStatus, Video
 from . import outbox
@@ -249,11 +249,11 @@ def _finish(job: GenerationJob, output, video_name: str, poster_name: str, diges
         job.save(update_fields=["status", "progress", "error", "model_version", "timings", "finished_at"])
 
         finished = {"generation": str(job.pk), "status": job.status, "video": str(video.pk)}
-        transaction.on_commit(lambda: publish(job.owner_id, "generation.finished", finished))
+        publish_on_commit(job.owner_id, "generation.finished", finished)
         if created:
             notify(recipient=job.owner_id, kind="generation_finished", video=video, data=finished)
         parent_owner_id = Video.objects.filter(pk=job.remix_of_id).values_list("owner_id", flat=True).first()
         if created and parent_owner_id and parent_owner_id != job.owner_id:
             remixed = {"video": str(job.remix_of_id), "remix": str(video.pk), "by": job.owner.username}
-            transaction.on_commit(lambda: publish(parent_owner_id, "video.remixed", remixed))
+            publish_on_commit(parent_owner_id, "video.remixed", remixed)
             notify(recipient=parent_owner_id, kind="remix", actor=job.owner_id, video=video, data=remixed)

@@ -117,6 +117,36 @@ def sdk(tmp_path_factory, django_db_blocker):
         sys.path.remove(str(root))
 
 
+class EventListener:
+    """A channel on the user's event group: what their WebSocket connections would receive."""
+
+    def __init__(self, user_id):
+        from asgiref.sync import async_to_sync
+        from channels.layers import get_channel_layer
+
+        from sora_social.events import user_group
+
+        self.layer = get_channel_layer()
+        self.channel = async_to_sync(self.layer.new_channel)()
+        async_to_sync(self.layer.group_add)(user_group(user_id), self.channel)
+
+    def drain(self) -> list[dict]:
+        import asyncio
+
+        from asgiref.sync import async_to_sync
+
+        async def receive_all():
+            out = []
+            while True:
+                try:
+                    message = await asyncio.wait_for(self.layer.receive(self.channel), timeout=1.0)
+                except TimeoutError:
+                    return out
+                out.append(message["event"])
+
+        return async_to_sync(receive_all)()
+
+
 def op(sdk_package, tag: str, operation_id: str):
     return importlib.import_module(f"{sdk_package.__name__}.api.{tag}.{operation_id}")
 
@@ -143,6 +173,11 @@ def test_a_mobile_client_generated_from_the_schema_runs_the_whole_flow(sdk, live
     me = package.AuthenticatedClient(
         base_url=live_server.url, token=registered.parsed.access, httpx_args=hooks, raise_on_unexpected_status=True
     )
+
+    # listen to the user's events as their socket would (the channel layer the app publishes on)
+    from accounts.models import User
+
+    listener = EventListener(User.objects.get(username="mobile1").pk)
 
     # generate (with an idempotency key), poll, read
     created = op(package, "generations", "generations_create").sync_detailed(
@@ -185,18 +220,28 @@ def test_a_mobile_client_generated_from_the_schema_runs_the_whole_flow(sdk, live
     assert len(first.results) == 2 and first.next_ and len(second.results) == 1 and second.next_ is None
     assert {c.text for c in first.results + second.results} == {"first!", "second", "third"}
 
+    # the WebSocket events of the render parse into the generated event models, field for field
+    events = listener.drain()
+    assert {"generation.progress", "generation.finished"} <= {e["type"] for e in events}, events
+    for event in events:
+        name = "".join(part.capitalize() for part in event["type"].replace(".", "_").split("_")) + "Event"
+        parsed = getattr(models, name).from_dict(event)
+        assert parsed.to_dict()["data"] == event["data"] and parsed.type_.value == event["type"]
+
     # a 422 a client can read: the code and its typed extras
     refused = op(package, "generations", "generations_create").sync_detailed(
         client=me, body=models.GenerationInRequest(prompt=BLOCKED_PROMPT)
     )
     assert refused.status_code == 422
-    assert refused.parsed.error == "prompt_blocked" and refused.parsed.categories
+    # the operation's own error type, its code one of an enum the client can switch over
+    assert type(refused.parsed).__name__ == "GenerationsCreateError"
+    assert refused.parsed.error is models.GenerationsCreateErrorError.PROMPT_BLOCKED and refused.parsed.categories
 
     # a 429 with Retry-After
     limited = op(package, "videos", "videos_comment").sync_detailed(
         client=me, video_id=video.id, body=models.CommentInRequest(text="fourth")
     )
-    assert limited.status_code == 429 and limited.parsed.error == "rate_limited"
+    assert limited.status_code == 429 and limited.parsed.error is models.VideosCommentErrorError.RATE_LIMITED
     assert int(limited.headers["Retry-After"]) > 0 and limited.parsed.retry_after == int(limited.headers["Retry-After"])
     assert limited.parsed.kind == "comment"
 
