@@ -141,6 +141,10 @@ else:
     # DB_POOL_MAX_SIZE connections per process instead; 0 turns it off.
     DB_POOL_MAX_SIZE = env.int("DB_POOL_MAX_SIZE", default=8)
     if DB_POOL_MAX_SIZE > 0:
+        if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+            # Django's backend, whose pool drops all its dead connections at the first one found
+            # (sora_social/postgresql/base.py): a quiet restart of the server costs no request.
+            DATABASES["default"]["ENGINE"] = "sora_social.postgresql"
         DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps them; Django must not
         # With the pool, this makes it check a connection (one round trip) before handing
         # it out: after the server restarts the pool's old connections are dead, and

@@ -58,7 +58,7 @@ def test_embedded_default_needs_no_services():
 def test_redis_url_moves_celery_channels_and_cache_together():
     conf = configured(REDIS_URL="redis://127.0.0.1:6379/3", DATABASE_URL="postgres://postgres@127.0.0.1:5432/x")
 
-    assert conf["db"] == "django.db.backends.postgresql"
+    assert conf["db"] == "sora_social.postgresql"  # Django's backend, its pool drains dead connections at once
     assert conf["cache"] == "django_redis.cache.RedisCache"
     assert conf["layer"] == "channels_redis.core.RedisChannelLayer"
     assert conf["eager"] is False
