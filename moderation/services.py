@@ -84,6 +84,7 @@ def prompt_coverage_check(*, text: str, teen: bool, has_cameo: bool) -> None:
     if refused:
         raise PromptUnchecked(
             "We cannot check prompts in this writing system yet for teen accounts or videos with a cameo. "
-            "Please write it in English.",
+            "Please write it in English, Spanish, French, German, Portuguese, Italian, Chinese, "
+            "Japanese, Hindi, Arabic, Russian, Turkish or Indonesian.",
             script=script.lower(),
         )

@@ -54,6 +54,7 @@ class Scored:
     scores: dict[str, float]
     rules: RuleResult
     normalized: str
+    reader: str = "en"  # "en": MiniLM and the English head; "multilingual": e5 and its head (multilingual.py)
 
 
 _lock = threading.Lock()
@@ -69,11 +70,15 @@ def head() -> Head:
     return _head
 
 
-def combine(probs: dict[str, float], rules: RuleResult) -> dict[str, float]:
-    """Head probabilities + rule hits -> the final per-category scores."""
+def combine(probs: dict[str, float], rules: RuleResult, *, head_names_people: bool = False) -> dict[str, float]:
+    """Head probabilities + rule hits -> the final per-category scores.
+
+    `head_names_people`: the head's own public_figure / voice_imitation scores count
+    (the multilingual head); otherwise those come from the name rules only."""
     scores = {c: float(probs.get(c, 0.0)) for c in CATEGORIES}
-    for c in RULE_ONLY:
-        scores[c] = 0.0
+    if not head_names_people:
+        for c in RULE_ONLY:
+            scores[c] = 0.0
     for c in rules.categories:
         scores[c] = max(scores[c], RULE_SCORE)
     if rules.minor_mentioned:
@@ -82,17 +87,43 @@ def combine(probs: dict[str, float], rules: RuleResult) -> dict[str, float]:
     return scores
 
 
-def score(text: str, *, embedding: np.ndarray | None = None) -> Scored:
-    """`embedding` lets evaluation pass vectors it embedded in a batch; the rest is the same path."""
+def score(
+    text: str,
+    *,
+    embedding: np.ndarray | None = None,
+    ml_embedding: np.ndarray | None = None,
+    english_only: bool = False,
+) -> Scored:
+    """Plain English goes to the English head, anything else to the multilingual one.
+
+    `embedding` / `ml_embedding` let evaluation pass vectors it embedded in a batch
+    (MiniLM of the normalised text / e5 of the text); the rest is the same path.
+    `english_only` sends everything to the English head, as before the multilingual
+    one existed (evaluation compares the two)."""
     from sora_social.embedder import embed_one
 
+    from . import multilingual
+
     normalized = normalize(text)
+    rules = rules_apply(text)
+    if not english_only and not multilingual.is_plain_english(text, normalized):
+        probs = multilingual.predict(text, embedding=ml_embedding)
+        scores = combine(probs, rules, head_names_people=True)
+        return Scored(scores=scores, rules=rules, normalized=normalized, reader="multilingual")
     model = head()
     vector = embed_one(normalized) if embedding is None else embedding
     probs = model.predict(features(vector, normalized)[None, :])[0]  # (C,)
-    rules = rules_apply(text)
     scores = combine(dict(zip(model.categories, probs.tolist())), rules)
     return Scored(scores=scores, rules=rules, normalized=normalized)
+
+
+def base_thresholds(reader: str = "en") -> dict[str, float]:
+    """The adult thresholds of the head that read the text."""
+    if reader == "multilingual":
+        from . import multilingual
+
+        return multilingual.head().thresholds
+    return head().thresholds
 
 
 def thresholds_for(*, teen: bool, has_cameo: bool, base: dict[str, float] | None = None) -> dict[str, float]:
@@ -117,7 +148,7 @@ def blocked_categories(
     cameo_names: tuple[str, ...] = (),
     base: dict[str, float] | None = None,
 ) -> list[str]:
-    limits = thresholds_for(teen=teen, has_cameo=has_cameo, base=base)
+    limits = thresholds_for(teen=teen, has_cameo=has_cameo, base=base or base_thresholds(scored.reader))
     found = [c for c in CATEGORIES if scored.scores[c] >= limits[c]]
     if has_cameo and scored.rules.humiliation and "harassment" not in found:
         found.append("harassment")  # consent to appear is not consent to be mocked

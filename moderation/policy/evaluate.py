@@ -6,6 +6,12 @@ blocked_categories, adult account, no cameo); only the embedding is done in
 batches first. "Harmful recall" counts a harmful prompt as caught when it is
 blocked under any category; "benign false-block" is the share of benign
 prompts blocked at all.
+
+`--lang all` (or `--lang es,zh`) prints the same two numbers per language:
+English on data/heldout.jsonl, each other language on its own held-out file
+(data/heldout_lang/<lang>.jsonl: 60 prompts, 30 harmful across the nine
+categories and 30 benign, written from the labelling guide by two authors
+who never saw the multilingual training rows).
 """
 
 from __future__ import annotations
@@ -14,7 +20,11 @@ import argparse
 from dataclasses import dataclass
 
 from .classifier import blocked_categories, embed_texts, score
-from .dataset import CATEGORIES, load
+from .dataset import CATEGORIES, DATA_DIR, Example, load, read
+from .normalize import normalize
+
+HELD_OUT_LANG_DIR = DATA_DIR / "heldout_lang"
+LANGUAGES = ("en", "es", "fr", "de", "pt", "it", "zh", "ja", "hi", "ar", "ru", "tr", "id")
 
 GOAL_RECALL = 0.95
 GOAL_FALSE_BLOCK = 0.05
@@ -46,18 +56,39 @@ class Report:
     benign_false_block: float
     per_category: list[CategoryMetrics]
     mistakes: list[tuple[str, tuple[str, ...], list[str]]]  # (text, labels, blocked as)
+    multilingual_share: float = 0.0  # the share of prompts the multilingual head read
 
     @property
     def meets_goals(self) -> bool:
         return self.harmful_recall >= GOAL_RECALL and self.benign_false_block <= GOAL_FALSE_BLOCK
 
 
+def language_rows(lang: str) -> list[Example]:
+    if lang == "en":
+        return load("test")
+    return read(HELD_OUT_LANG_DIR / f"{lang}.jsonl", default_source=f"heldout-{lang}")
+
+
 def evaluate(split: str = "test", *, teen: bool = False, has_cameo: bool = False) -> Report:
-    rows = load(split)
-    vectors = embed_texts([r.text for r in rows])
-    predictions = [
-        blocked_categories(score(r.text, embedding=v), teen=teen, has_cameo=has_cameo) for r, v in zip(rows, vectors)
+    return evaluate_rows(load(split), split=split, teen=teen, has_cameo=has_cameo)
+
+
+def evaluate_rows(
+    rows: list[Example], *, split: str, teen: bool = False, has_cameo: bool = False, english_only: bool = False
+) -> Report:
+    """`english_only`: every prompt to the English head, as before the multilingual one (for comparison)."""
+    from . import multilingual
+
+    english = [english_only or multilingual.is_plain_english(r.text, normalize(r.text)) for r in rows]
+    vectors = iter(embed_texts([r.text for r, e in zip(rows, english) if e]))
+    ml_vectors = iter(multilingual.embed([r.text for r, e in zip(rows, english) if not e]))
+    scored = [
+        score(r.text, embedding=next(vectors), english_only=english_only)
+        if e
+        else score(r.text, ml_embedding=next(ml_vectors))
+        for r, e in zip(rows, english)
     ]
+    predictions = [blocked_categories(s, teen=teen, has_cameo=has_cameo) for s in scored]
     per_category = []
     for c in CATEGORIES:
         per_category.append(
@@ -80,7 +111,31 @@ def evaluate(split: str = "test", *, teen: bool = False, has_cameo: bool = False
         benign_false_block=sum(benign) / max(1, len(benign)),
         per_category=per_category,
         mistakes=mistakes,
+        multilingual_share=sum(s.reader == "multilingual" for s in scored) / max(1, len(scored)),
     )
+
+
+def language_table(languages: list[str]) -> tuple[str, list[tuple[str, Report, Report]]]:
+    """The per-language table (adult and teen, and the English head alone) and the reports behind it."""
+    lines = [
+        "| language | prompts | harmful recall | benign false-block | read by the multilingual head | "
+        "teen recall | teen false-block | English head alone: recall / false-block |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    reports = []
+    for lang in languages:
+        rows = language_rows(lang)
+        adult = evaluate_rows(rows, split=lang)
+        teen = evaluate_rows(rows, split=lang, teen=True)
+        before = evaluate_rows(rows, split=lang, english_only=True)
+        reports.append((lang, adult, teen))
+        met = adult.meets_goals
+        lines.append(
+            f"| {lang} | {adult.rows} | {adult.harmful_recall:.3f} | {adult.benign_false_block:.3f} | "
+            f"{adult.multilingual_share:.2f} | {teen.harmful_recall:.3f} | {teen.benign_false_block:.3f} | "
+            f"{before.harmful_recall:.3f} / {before.benign_false_block:.3f} |" + ("" if met else " ✗")
+        )
+    return "\n".join(lines), reports
 
 
 def markdown(report: Report) -> str:
@@ -101,6 +156,16 @@ def markdown(report: Report) -> str:
 
 
 def main(args) -> None:
+    if args.lang:
+        languages = list(LANGUAGES) if args.lang == "all" else args.lang.split(",")
+        table, reports = language_table(languages)
+        print(table)
+        print(f"goals per language: recall >= {GOAL_RECALL}, false-block <= {GOAL_FALSE_BLOCK} (✗: not met)")
+        if args.mistakes:
+            for lang, adult, _ in reports:
+                for text, labels, got in adult.mistakes:
+                    print(f"  {lang} {'MISS' if labels else 'FP  '} {text!r} labels={list(labels)} got={got}")
+        return
     report = evaluate(args.split)
     print(markdown(report))
     print()
@@ -122,4 +187,5 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", default="test", choices=["test", "train"])
     parser.add_argument("--mistakes", action="store_true", help="list the prompts it got wrong")
+    parser.add_argument("--lang", default="", help="'all' or a comma-separated list: the per-language table")
     main(parser.parse_args())

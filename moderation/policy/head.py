@@ -60,6 +60,9 @@ class Head:
     memory_labels: np.ndarray  # (M, C) in {0, 1}
     thresholds: dict[str, float] = field(default_factory=dict)  # adult thresholds, calibrated in train.py
     meta: dict = field(default_factory=dict)
+    # The mean training embedding, when the head reads centred embeddings (the multilingual head:
+    # e5's vectors share a large common direction that centring removes).
+    center: np.ndarray | None = None
 
     def predict(self, x: np.ndarray) -> np.ndarray:
         """(N, D) features -> (N, C) scores in [0, 1]."""
@@ -77,8 +80,10 @@ class Head:
     def save(self, path: Path = HEAD_PATH) -> None:
         from safetensors.numpy import save_file
 
+        extra = {} if self.center is None else {"center": self.center.astype(np.float32)}
         save_file(
             {
+                **extra,
                 "weight": self.weight.astype(np.float32),
                 "bias": self.bias.astype(np.float32),
                 "gate_weight": self.gate_weight.astype(np.float32),
@@ -111,6 +116,7 @@ class Head:
             memory_labels=t["memory_labels"].astype(np.float32),
             thresholds=json.loads(md["thresholds"]),
             meta=json.loads(md.get("meta", "{}")),
+            center=t.get("center"),
         )
 
 

