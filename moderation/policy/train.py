@@ -63,12 +63,14 @@ def out_of_fold(
     return probs
 
 
-def calibrate(scores: list[dict[str, float]], rows) -> dict[str, float]:
+def calibrate(scores: list[dict[str, float]], rows, *, rule_only: tuple[str, ...] = RULE_ONLY) -> dict[str, float]:
+    """`rule_only`: categories the head does not score (their line is irrelevant); the
+    multilingual head scores all nine and passes ()."""
     benign = np.array([not r.harmful for r in rows])
     thresholds = {}
     for c in CATEGORIES:
         positive = np.array([c in r.categories for r in rows])
-        if c in RULE_ONLY or not positive.any():
+        if c in rule_only or not positive.any():
             thresholds[c] = 0.5  # rule scores are 0 or RULE_SCORE: any middle line works
             continue
         s = np.array([row[c] for row in scores])

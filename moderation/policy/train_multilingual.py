@@ -34,7 +34,7 @@ from .dataset import CATEGORIES, DATA_DIR, Example, load, read, text_key
 from .head import fit
 from .normalize import normalize
 from .rules import rules_apply
-from .train import FALSE_BLOCK_COST, MAX_T, MIN_T, blocked_flags, labels, out_of_fold, rates
+from .train import FALSE_BLOCK_COST, blocked_flags, calibrate, labels, out_of_fold, rates
 
 MULTILINGUAL_DIR = DATA_DIR / "multilingual"
 HELD_OUT_DIR = DATA_DIR / "heldout_lang"
@@ -84,27 +84,8 @@ def build_lexicon(rows: list[Example], langs: list[str]) -> list[str]:
     return sorted(english - foreign)
 
 
-def calibrate(scores: list[dict[str, float]], rows: list[Example]) -> dict[str, float]:
-    benign = np.array([not r.harmful for r in rows])
-    thresholds = {}
-    for c in CATEGORIES:
-        positive = np.array([c in r.categories for r in rows])
-        if not positive.any():
-            thresholds[c] = 0.5
-            continue
-        s = np.array([row[c] for row in scores])
-        best_t, best = MIN_T, -np.inf
-        for t in np.arange(MIN_T, MAX_T + 1e-9, 0.01):
-            objective = (s[positive] >= t).mean() - FALSE_BLOCK_COST * (s[benign] >= t).mean()
-            if objective > best + 1e-9:
-                best_t, best = float(t), objective
-        thresholds[c] = round(best_t, 2)
-    return thresholds
-
-
-def rebuild_lexicon() -> None:
-    """Only the routing lexicon, from the training rows (no embedding): --lexicon-only."""
-    rows, langs = training_rows()
+def write_lexicon(rows: list[Example], langs: list[str]) -> np.ndarray:
+    """Write the routing lexicon; returns which rows it sends to the multilingual head."""
     lexicon = build_lexicon(rows, langs)
     multilingual.LEXICON_PATH.write_text("\n".join(lexicon) + "\n", encoding="utf-8")
     multilingual.lexicon.cache_clear()
@@ -114,11 +95,12 @@ def rebuild_lexicon() -> None:
         f"lexicon {len(lexicon)} words; routed to the multilingual head: {routed[~is_en].mean():.3f} of "
         f"other-language rows, {routed[is_en].mean():.3f} of English rows"
     )
+    return routed
 
 
 def main(args) -> None:
-    if args.lexicon_only:
-        rebuild_lexicon()
+    if args.lexicon_only:  # only the routing lexicon, from the training rows (no embedding)
+        write_lexicon(*training_rows())
         return
     t0 = time.perf_counter()
     rows, langs = training_rows()
@@ -135,15 +117,8 @@ def main(args) -> None:
     langs = [lang for lang, n in zip(langs, near) if not n]
     vectors = vectors[~near]
 
-    lexicon = build_lexicon(rows, langs)
-    multilingual.LEXICON_PATH.write_text("\n".join(lexicon) + "\n", encoding="utf-8")
-    multilingual.lexicon.cache_clear()
-    routed = np.array([not multilingual.is_plain_english(r.text, normalize(r.text)) for r in rows])
+    routed = write_lexicon(rows, langs)
     is_en = np.array([lang == "en" for lang in langs])
-    print(
-        f"lexicon {len(lexicon)} words; routed to this head: {routed[~is_en].mean():.3f} of other-language rows, "
-        f"{routed[is_en].mean():.3f} of English rows"
-    )
 
     center = vectors.mean(axis=0)
     vectors = multilingual.centered(vectors, center)
@@ -156,7 +131,7 @@ def main(args) -> None:
         combine(dict(zip(CATEGORIES, p.tolist())), rr, head_names_people=True) for p, rr in zip(oof, rule_results)
     ]
     mine = np.where(routed)[0]
-    thresholds = calibrate([scores[i] for i in mine], [rows[i] for i in mine])
+    thresholds = calibrate([scores[i] for i in mine], [rows[i] for i in mine], rule_only=())
     blocked = blocked_flags([scores[i] for i in mine], [rule_results[i] for i in mine], thresholds)
     recall, false_block = rates(blocked, [rows[i] for i in mine])
     print(f"out-of-fold on the rows this head reads: harmful recall {recall:.3f}, benign false-block {false_block:.3f}")
