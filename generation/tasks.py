@@ -14,3 +14,11 @@ def generation_run_task(job_id: str) -> None:
 def generation_sweep_task() -> dict:
     """Beat, every SORA_GENERATION_SWEEP_EVERY seconds, on the default queue: re-send stuck jobs (outbox.py)."""
     return generation_sweep()
+
+
+@shared_task(name="generation.verify_clip")
+def verify_clip_task(name: str, reviewer: bool) -> dict:
+    """POST /verify's reading of a stored clip, off the web process (services/verify.py); JSON out."""
+    from .services.verify import read_clip
+
+    return read_clip(name, reviewer=reviewer)

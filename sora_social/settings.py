@@ -200,7 +200,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=600)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=660)
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES = {"generation.tasks.*": {"queue": "generation"}, "generation.sweep": {"queue": "default"}}
+CELERY_TASK_ROUTES = {
+    "generation.tasks.*": {"queue": "generation"},
+    "generation.sweep": {"queue": "default"},
+    "generation.verify_clip": {"queue": "default"},
+}
 # Publishing waits at most this long for the broker; a job it cannot take waits in
 # its table for the sweep (generation/services/outbox.py) instead of failing the request.
 CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
@@ -246,6 +250,8 @@ SORA_LOGIN_FAILURE_RATE = env.str("SORA_LOGIN_FAILURE_RATE", default="10/hour")
 # POST /verify (no account needed): checks per client address, and the largest upload.
 SORA_VERIFY_RATE = env.str("SORA_VERIFY_RATE", default="10/min")
 SORA_VERIFY_MAX_BYTES = env.int("SORA_VERIFY_MAX_BYTES", default=50 * 2**20)
+# How long POST /verify waits for a worker to read the clip before it answers 503.
+SORA_VERIFY_WAIT = env.int("SORA_VERIFY_WAIT", default=20)
 # Per-user limits on social writes (429 rate_limited beyond them); "kind=count/period", comma-separated.
 SORA_USER_WRITE_RATES = {
     "comment": "30/min",

@@ -10,14 +10,16 @@ refused (400), and uploads over the limit before they are read (413).
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import tempfile
+import uuid
 from pathlib import Path
 
 from django.conf import settings
 from django.core.files.storage import default_storage
 
-from sora_social.errors import ApplicationError, Invalid
+from sora_social.errors import ApplicationError, Invalid, Unavailable
 from sora_social.media import stored_name_from_url
 
 from ..media import invisible
@@ -36,45 +38,96 @@ def max_bytes() -> int:
 
 
 def verify_clip(*, viewer, upload=None, url: str | None = None) -> dict:
-    """What we can tell about an uploaded clip, or one of our own media URLs."""
+    """What we can tell about an uploaded clip, or one of our own media URLs.
+
+    The web process only takes the bytes in: it stores an upload, hands the
+    stored name to a worker (`generation.verify_clip`, queue `default`), and
+    waits at most SORA_VERIFY_WAIT seconds for the reading (503 `unavailable`
+    after that, or when the queue is down). Decoding and searching for the mark
+    cost a few tenths of a second of CPU per clip; they never run in the web
+    process, except on the embedded default, where every task runs in place."""
+    from celery.exceptions import TimeoutError as WaitedTooLong
+
+    from moderation.selectors import is_reviewer
+
+    from ..tasks import verify_clip_task
+
     if (upload is None) == (not url):
         raise Invalid("Send a video file as `file`, or one of our media links as `url`.", code="invalid")
+    reviewer = is_reviewer(viewer)
+    stored = None
+    if upload is not None:
+        if upload.size > max_bytes():
+            raise ClipTooLarge(f"The clip must be at most {max_bytes() // 2**20} MB.")
+        stored = default_storage.save(f"verify/{uuid.uuid4().hex}.clip", upload)
+        name = stored
+    else:
+        name = stored_name_from_url(url)
+        if name is None:
+            raise Invalid("That is not a current media link of ours; upload the file instead.", code="not_our_media")
+    try:
+        pending = verify_clip_task.apply_async(args=[name, reviewer], queue="default")
+        try:
+            found = pending.get(timeout=settings.SORA_VERIFY_WAIT, propagate=True, disable_sync_subtasks=False)
+        except WaitedTooLong:
+            raise Unavailable("Checks are busy right now; try again shortly.", retry_after=10) from None
+        finally:
+            pending.forget()
+    finally:
+        if stored is not None:
+            default_storage.delete(stored)
+    if "error" in found:
+        raise Invalid(found["detail"], code=found["error"])
+    return _answer(
+        viewer,
+        invisible.Reading(**found["frames"]),
+        invisible.Reading(**found["audio"]),
+        found["c2pa"],
+        found["removed"],
+        reviewer,
+    )
+
+
+def read_clip(name: str, *, reviewer: bool) -> dict:
+    """The worker's half: read a stored clip (frames, sound, C2PA, removed-video match), as JSON.
+
+    Refusals come back as {"error", "detail"} for the web process to raise."""
     with tempfile.TemporaryDirectory(prefix="sora-verify-") as tmp:
         path = Path(tmp) / "clip"
-        if upload is not None:
-            if upload.size > max_bytes():
-                raise ClipTooLarge(f"The clip must be at most {max_bytes() // 2**20} MB.")
-            with open(path, "wb") as out:
-                for chunk in upload.chunks():
-                    out.write(chunk)
-        else:
-            name = stored_name_from_url(url)
-            if name is None:
-                raise Invalid(
-                    "That is not a current media link of ours; upload the file instead.", code="not_our_media"
-                )
+        try:
             with default_storage.open(name, "rb") as src, open(path, "wb") as out:
                 shutil.copyfileobj(src, out)
+        except FileNotFoundError:
+            return {"error": "unreadable_video", "detail": "The clip was gone before it could be read."}
         try:
             frames = decode_for_reading(path)
         except NoVideoStream as exc:
             frames, no_picture = None, exc  # a sound track on its own (ripped from a video) is still read
         except UnreadableMedia as exc:
-            raise Invalid(f"We could not read a video from this file: {exc}.", code="unreadable_video") from exc
+            return {"error": "unreadable_video", "detail": f"We could not read a video from this file: {exc}."}
         heard = _audio_reading(path)
         if frames is None and heard is None:
-            raise Invalid(
-                f"We could not read a video from this file: {no_picture}.", code="unreadable_video"
-            ) from no_picture
+            return {"error": "unreadable_video", "detail": f"We could not read a video from this file: {no_picture}."}
         reading = invisible.detect(frames) if frames is not None else invisible.NOT_FOUND
         c2pa = _c2pa(path)
-        from moderation.selectors import is_reviewer
-
-        reviewer = is_reviewer(viewer)
         removed = None
         if reviewer:  # a sound track alone has no frames to match
             removed = frames is not None and _removed_match(frames)
-    return _answer(viewer, reading, heard or invisible.NOT_FOUND, c2pa, removed, reviewer)
+    return {
+        "frames": _reading_json(reading),
+        "audio": _reading_json(heard or invisible.NOT_FOUND),
+        "c2pa": c2pa,
+        "removed": removed,
+    }
+
+
+def _reading_json(reading: invisible.Reading) -> dict:
+    return {f.name: _plain(getattr(reading, f.name)) for f in dataclasses.fields(reading)}
+
+
+def _plain(value):
+    """numpy scalars to Python ones, for the result backend's JSON."""
+    return value.item() if hasattr(value, "item") else value
 
 
 def _audio_reading(path) -> invisible.Reading | None:

@@ -241,7 +241,7 @@ def test_a_reviewer_escalates_and_a_senior_reviewer_removes(live_server, chromiu
     assert case.status == "decided" and Video.objects.get(pk=video.pk).state == "removed"
 
 
-def test_a_reviewer_verifies_a_clip_found_elsewhere(live_server, chromium, tmp_path):
+def test_a_reviewer_verifies_a_clip_found_elsewhere(live_server, chromium, eager, tmp_path):
     import numpy as np
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage

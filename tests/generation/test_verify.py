@@ -1,5 +1,8 @@
 """POST /api/v1/verify: was this clip made here? Marked, unmarked, attacked and malformed clips,
-our own links, who sees which video, the limits, the provenance endpoint and the reviewers' page."""
+our own links, who sees which video, the limits, the provenance endpoint and the reviewers' page.
+
+The reading runs on a worker (generation.verify_clip). Most tests here run it in place (eager);
+the last ones run it on a real worker, and with none to take it."""
 
 import numpy as np
 import pytest
@@ -18,7 +21,7 @@ from tests.conftest import client_for
 from tests.factories import UserFactory, VideoFactory
 from tests.generation.test_invisible_mark import scene
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager")]
 
 KEY = 0x5EC0_0001
 VERIFY = "/api/v1/verify"
@@ -302,3 +305,48 @@ def test_a_sound_track_on_its_own_is_read_for_the_audio_mark(api, marked_video, 
     assert r.status_code == 200, r.data
     assert r.data["made_here"] is True and r.data["mark"]["audio_found"] is True
     assert r.data["mark"]["confidence"] == 0.0 and r.data["video"]["id"] == str(marked_video.pk)
+
+
+@pytest.fixture
+def not_eager():
+    """Tasks go to the broker (the machine's Redis), as deployed."""
+    from sora_social.celery import app as celery_app
+
+    saved = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = False
+    yield
+    celery_app.conf.task_always_eager = saved
+
+
+def uploads_left() -> list[str]:
+    return default_storage.listdir("verify")[1] if default_storage.exists("verify") else []
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_reads_the_clip_and_the_web_process_only_waits(api, marked_video, not_eager):
+    from tests.generation.workers import start_worker, stop_worker
+
+    worker = start_worker()
+    try:
+        r = upload(api, stored(marked_video))
+    finally:
+        stop_worker(worker)
+
+    assert r.status_code == 200, r.content
+    assert r.data["made_here"] and r.data["mark"]["payload_decoded"]
+    assert r.data["video"]["id"] == str(marked_video.pk)
+    assert uploads_left() == []  # the stored upload is gone once read
+
+
+@pytest.mark.redis
+def test_with_no_worker_to_read_it_the_check_is_503_in_bounded_time(api, marked_video, not_eager, settings):
+    import time
+
+    settings.SORA_VERIFY_WAIT = 1
+    started = time.monotonic()
+    r = upload(api, stored(marked_video))
+
+    assert r.status_code == 503 and r.data["error"] == "unavailable" and int(r["Retry-After"]) > 0
+    assert time.monotonic() - started < 5
+    assert uploads_left() == []  # nothing of the upload is kept
