@@ -74,13 +74,23 @@ def as_user(user):
     return client_for(user)
 
 
+def _tasks_in_place(value: bool):
+    saved = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = value
+    yield
+    celery_app.conf.task_always_eager = saved
+
+
 @pytest.fixture
 def eager():
     """Run tasks in-process even when REDIS_URL points Celery at a broker."""
-    saved = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = saved
+    yield from _tasks_in_place(True)
+
+
+@pytest.fixture
+def not_eager():
+    """Tasks go to the broker (REDIS_URL's Redis), as deployed."""
+    yield from _tasks_in_place(False)
 
 
 @pytest.fixture

@@ -18,14 +18,13 @@ whatever the head says.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 
 import numpy as np
 
 from .dataset import CATEGORIES
 from .features import features
-from .head import HEAD_PATH, Head
+from .head import HEAD_PATH, Head, cached
 from .normalize import normalize
 from .rules import RuleResult, rules_apply
 
@@ -57,17 +56,8 @@ class Scored:
     reader: str = "en"  # "en": MiniLM and the English head; "multilingual": e5 and its head (multilingual.py)
 
 
-_lock = threading.Lock()
-_head: Head | None = None
-
-
 def head() -> Head:
-    global _head
-    if _head is None:
-        with _lock:
-            if _head is None:
-                _head = Head.load(HEAD_PATH)
-    return _head
+    return cached(HEAD_PATH)
 
 
 def combine(probs: dict[str, float], rules: RuleResult, *, head_names_people: bool = False) -> dict[str, float]:

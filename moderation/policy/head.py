@@ -32,6 +32,7 @@ categories and the calibrated thresholds in the metadata.
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,6 +44,19 @@ KNN_K = 5
 KNN_TEMP = 20.0
 KNN_BLEND = 0.5
 GATE_L2 = 1e-3
+
+
+_lock = threading.Lock()
+_loaded: dict[Path, Head] = {}
+
+
+def cached(path: Path) -> Head:
+    """The head stored at `path`, loaded once per process."""
+    if path not in _loaded:
+        with _lock:
+            if path not in _loaded:
+                _loaded[path] = Head.load(path)
+    return _loaded[path]
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:

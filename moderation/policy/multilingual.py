@@ -46,7 +46,6 @@ _UNSPACED = ("CJK", "HIRAGANA", "KATAKANA", "THAI", "HANGUL")
 
 _lock = threading.Lock()
 _encoder = None
-_head = None
 
 
 @cache
@@ -140,14 +139,9 @@ def features(embedding: np.ndarray, text: str) -> np.ndarray:
 
 
 def head():
-    global _head
-    if _head is None:
-        with _lock:
-            if _head is None:
-                from .head import Head
+    from .head import cached
 
-                _head = Head.load(ML_HEAD_PATH)
-    return _head
+    return cached(ML_HEAD_PATH)
 
 
 def centered(vectors: np.ndarray, center: np.ndarray | None) -> np.ndarray:

@@ -307,17 +307,6 @@ def test_a_sound_track_on_its_own_is_read_for_the_audio_mark(api, marked_video, 
     assert r.data["mark"]["confidence"] == 0.0 and r.data["video"]["id"] == str(marked_video.pk)
 
 
-@pytest.fixture
-def not_eager():
-    """Tasks go to the broker (the machine's Redis), as deployed."""
-    from sora_social.celery import app as celery_app
-
-    saved = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = False
-    yield
-    celery_app.conf.task_always_eager = saved
-
-
 def uploads_left() -> list[str]:
     return default_storage.listdir("verify")[1] if default_storage.exists("verify") else []
 
