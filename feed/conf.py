@@ -1,8 +1,8 @@
-"""The feed's knobs, read from Django settings with embedded defaults.
+"""The feed's knobs, as one typed object.
 
-Every value can be set in `sora_social/settings.py` through `env` under the
-same name; absent, the default here applies (so the feed works on a fresh
-machine without touching the project settings).
+Each is a setting of the same name (`SORA_FEED_*`), read from the
+environment in `sora_social/settings.py` with its default there, and listed
+in the README's table.
 """
 
 from dataclasses import dataclass
@@ -33,16 +33,16 @@ def feed_settings() -> FeedSettings:
 
     s = settings
     return FeedSettings(
-        page_size=getattr(s, "SORA_FEED_PAGE_SIZE", 20),
-        adult_daily_limit=getattr(s, "SORA_FEED_DAILY_LIMIT", 0),
-        checkin_after_items=getattr(s, "SORA_FEED_CHECKIN_AFTER", 60),
-        session_gap_s=getattr(s, "SORA_FEED_SESSION_GAP_S", 20 * 60),
-        calm_hours=getattr(s, "SORA_FEED_CALM_HOURS", 3),
-        seen_days=getattr(s, "SORA_FEED_SEEN_DAYS", 14),
-        fresh_days=getattr(s, "SORA_FEED_FRESH_DAYS", 14),
-        index_dir=getattr(s, "SORA_FEED_INDEX_DIR", "") or str(Path(s.MEDIA_ROOT) / "var" / "feed-index"),
-        hnsw_min=getattr(s, "SORA_FEED_HNSW_MIN", 5000),
-        index_check_s=getattr(s, "SORA_FEED_INDEX_CHECK_S", 5.0),
-        steering_parser=getattr(s, "SORA_FEED_STEERING_PARSER", "embedded"),
-        steering_model_path=getattr(s, "SORA_FEED_STEERING_MODEL_PATH", ""),
+        page_size=s.SORA_FEED_PAGE_SIZE,
+        adult_daily_limit=s.SORA_FEED_DAILY_LIMIT,
+        checkin_after_items=s.SORA_FEED_CHECKIN_AFTER,
+        session_gap_s=s.SORA_FEED_SESSION_GAP_S,
+        calm_hours=s.SORA_FEED_CALM_HOURS,
+        seen_days=s.SORA_FEED_SEEN_DAYS,
+        fresh_days=s.SORA_FEED_FRESH_DAYS,
+        index_dir=s.SORA_FEED_INDEX_DIR or str(Path(s.MEDIA_ROOT) / "var" / "feed-index"),
+        hnsw_min=s.SORA_FEED_HNSW_MIN,
+        index_check_s=s.SORA_FEED_INDEX_CHECK_S,
+        steering_parser=s.SORA_FEED_STEERING_PARSER,
+        steering_model_path=s.SORA_FEED_STEERING_MODEL_PATH,
     )

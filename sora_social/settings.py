@@ -225,6 +225,19 @@ SORA_GENERATION_SWEEP_EVERY = env.float("SORA_GENERATION_SWEEP_EVERY", default=1
 SORA_GENERATION_STALE_AFTER = env.float("SORA_GENERATION_STALE_AFTER", default=30.0)
 SORA_GENERATION_REDELIVER_AFTER = env.float("SORA_GENERATION_REDELIVER_AFTER", default=300.0)
 SORA_GENERATION_SEND_GRACE = 5.0  # seconds between a job's commit and its first send
+# The feed's knobs (feed/conf.py reads them; docs/feed.md says what each does).
+SORA_FEED_PAGE_SIZE = env.int("SORA_FEED_PAGE_SIZE", default=20)
+SORA_FEED_DAILY_LIMIT = env.int("SORA_FEED_DAILY_LIMIT", default=0)  # adults: 0 is no cap
+SORA_FEED_CHECKIN_AFTER = env.int("SORA_FEED_CHECKIN_AFTER", default=60)
+SORA_FEED_SESSION_GAP_S = env.int("SORA_FEED_SESSION_GAP_S", default=20 * 60)
+SORA_FEED_CALM_HOURS = env.int("SORA_FEED_CALM_HOURS", default=3)
+SORA_FEED_SEEN_DAYS = env.int("SORA_FEED_SEEN_DAYS", default=14)
+SORA_FEED_FRESH_DAYS = env.int("SORA_FEED_FRESH_DAYS", default=14)
+SORA_FEED_INDEX_DIR = env.str("SORA_FEED_INDEX_DIR", default="")  # empty: MEDIA_ROOT/var/feed-index
+SORA_FEED_HNSW_MIN = env.int("SORA_FEED_HNSW_MIN", default=5000)
+SORA_FEED_INDEX_CHECK_S = env.float("SORA_FEED_INDEX_CHECK_S", default=5.0)
+SORA_FEED_STEERING_PARSER = env.str("SORA_FEED_STEERING_PARSER", default="embedded")  # or "llm"
+SORA_FEED_STEERING_MODEL_PATH = env.str("SORA_FEED_STEERING_MODEL_PATH", default="")
 SORA_FEED_INDEX_REBUILD_EVERY = env.float("SORA_FEED_INDEX_REBUILD_EVERY", default=900.0)
 # Published videos the indexing task never reached (the broker was down) are labelled and
 # indexed by this catch-up: the bound on how late a new video reaches the feed's index.

@@ -10,6 +10,7 @@ import json, django
 django.setup()
 from django.conf import settings
 from sora_social.celery import app
+from feed.conf import feed_settings
 print(json.dumps({
     "db": settings.DATABASES["default"]["ENGINE"],
     "cache": settings.CACHES["default"]["BACKEND"],
@@ -28,6 +29,7 @@ print(json.dumps({
     "c2pa_chain": settings.C2PA_SIGN_CERT_PATH,
     "beat": sorted(e["task"] for e in settings.CELERY_BEAT_SCHEDULE.values()),
     "db_options": settings.DATABASES["default"].get("OPTIONS", {}),
+    "feed": feed_settings().__dict__,
 }))
 """
 
@@ -93,3 +95,19 @@ def test_beat_has_a_schedule_and_postgres_has_bounded_waits():
     assert conf["beat"] == ["feed.index_rebuild", "feed.videos_backfill", "generation.sweep"]
     assert conf["db_options"]["connect_timeout"] == 3
     assert "statement_timeout=1500" in conf["db_options"]["options"]
+
+
+def test_the_feed_knobs_are_settings_read_from_the_environment():
+    default = configured()["feed"]
+    assert default["page_size"] == 20 and default["adult_daily_limit"] == 0
+    assert default["index_dir"].endswith("var/feed-index") and default["steering_parser"] == "embedded"
+
+    tuned = configured(
+        SORA_FEED_PAGE_SIZE="30",
+        SORA_FEED_DAILY_LIMIT="200",
+        SORA_FEED_SEEN_DAYS="7",
+        SORA_FEED_INDEX_DIR="/srv/feed-index",
+        SORA_FEED_INDEX_CHECK_S="2.5",
+    )["feed"]
+    assert tuned["page_size"] == 30 and tuned["adult_daily_limit"] == 200 and tuned["seen_days"] == 7
+    assert tuned["index_dir"] == "/srv/feed-index" and tuned["index_check_s"] == 2.5
