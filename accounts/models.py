@@ -96,7 +96,7 @@ class Message(models.Model):
     sender = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sent_messages")
     recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="received_messages")
     text = models.TextField(max_length=2000, blank=True)
-    video = models.ForeignKey("generation.Video", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    video = models.ForeignKey("videos.Video", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
     # Set by a reviewer's decision: hidden from both people; the row stays for the record.
@@ -128,7 +128,7 @@ class Notification(models.Model):
     recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=32, choices=NotificationKind.choices)
     actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    video = models.ForeignKey("generation.Video", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    video = models.ForeignKey("videos.Video", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)

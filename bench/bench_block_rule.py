@@ -35,7 +35,7 @@ from django.db.models import Exists, OuterRef  # noqa: E402
 
 from accounts.models import Block, User  # noqa: E402
 from accounts.selectors import blocked_ids_for  # noqa: E402
-from generation.models import Video  # noqa: E402
+from videos.models import Video  # noqa: E402
 
 
 def exists_per_user(user):

@@ -133,7 +133,7 @@ def seed(scale: float, rng: random.Random) -> dict:
     texts = [rng.choice(pool) for _ in range(n_videos)]
     videos = [uuid.uuid4() for _ in range(n_videos)]
     published = [now - timedelta(hours=rng.uniform(0, 24 * 20)) for _ in range(n_videos)]
-    from generation.models import Video
+    from videos.models import Video
 
     _copy(
         Video,
@@ -160,9 +160,9 @@ def seed(scale: float, rng: random.Random) -> dict:
     # Remix lineage for 5% of videos.
     with connection.cursor() as cursor:
         cursor.execute("""
-            UPDATE generation_video v SET remix_of_id = p.id
-            FROM (SELECT id, row_number() OVER () AS rn FROM generation_video) p,
-                 (SELECT id, row_number() OVER () AS rn FROM generation_video) c
+            UPDATE videos_video v SET remix_of_id = p.id
+            FROM (SELECT id, row_number() OVER () AS rn FROM videos_video) p,
+                 (SELECT id, row_number() OVER () AS rn FROM videos_video) c
             WHERE v.id = c.id AND c.rn % 20 = 7 AND p.rn = c.rn - 3""")
     follows = set()
     for u in users:
@@ -214,12 +214,12 @@ def seed(scale: float, rng: random.Random) -> dict:
         ),
     )
     with connection.cursor() as cursor:
-        cursor.execute("""UPDATE generation_video v SET like_count = c.n
+        cursor.execute("""UPDATE videos_video v SET like_count = c.n
                           FROM (SELECT video_id, count(*) n FROM feed_like GROUP BY video_id) c WHERE v.id = c.video_id""")
-        cursor.execute("""UPDATE generation_video v SET comment_count = c.n FROM
+        cursor.execute("""UPDATE videos_video v SET comment_count = c.n FROM
                           (SELECT video_id, count(*) n FROM feed_comment GROUP BY video_id) c WHERE v.id = c.video_id""")
-        cursor.execute("""UPDATE generation_video v SET remix_count = c.n FROM
-                          (SELECT remix_of_id, count(*) n FROM generation_video WHERE remix_of_id IS NOT NULL
+        cursor.execute("""UPDATE videos_video v SET remix_count = c.n FROM
+                          (SELECT remix_of_id, count(*) n FROM videos_video WHERE remix_of_id IS NOT NULL
                            GROUP BY remix_of_id) c WHERE v.id = c.remix_of_id""")
         cursor.execute("ANALYZE")
     timings["interactions"] = time.perf_counter() - t
@@ -320,7 +320,7 @@ def main(args) -> None:
 
     from accounts.models import User
     from feed.models import FeedDay, FeedSession, Impression
-    from generation.models import Video
+    from videos.models import Video
 
     rng = random.Random(args.seed)
     info = None

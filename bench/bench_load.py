@@ -51,7 +51,7 @@ def seed(scale: float) -> dict:
     from rest_framework_simplejwt.tokens import AccessToken
 
     from accounts.models import User
-    from generation.models import Video
+    from videos.models import Video
 
     users = list(User.objects.filter(username__startswith="bench_user_").order_by("username")[:1000])
     tokens = [str(AccessToken.for_user(u)) for u in users if not u.is_teen]

@@ -128,10 +128,10 @@ class Appearance(models.Model):
     """A cameo in a video, drafts included: what its owner reviews and can take down."""
 
     cameo = models.ForeignKey(Cameo, on_delete=models.CASCADE, related_name="appearances")
-    video = models.ForeignKey("generation.Video", on_delete=models.CASCADE, related_name="appearances")
+    video = models.ForeignKey("videos.Video", on_delete=models.CASCADE, related_name="appearances")
     # Set when the likeness came with the remix parent, not with this video's own request.
     inherited_from = models.ForeignKey(
-        "generation.Video", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "videos.Video", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     taken_down_at = models.DateTimeField(null=True, blank=True)

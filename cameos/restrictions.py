@@ -28,6 +28,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from sora_social.embedder import embed
+
 # Cosine similarity (all-MiniLM-L6-v2, L2-normalised) between a prompt clause
 # and the bare topic at or above which the clause is about the topic. Measured
 # on the table in tests/cameos/test_restrictions.py and a few probes: unrelated
@@ -586,7 +588,6 @@ def restriction_violation(prompt: str, restrictions: str) -> str | None:
     for rule in rules:
         topics.append(rule.topic)
         topics.extend(rule.opposites)
-    from sora_social.embedder import embed
 
     vectors = embed(clauses + topics)
     prompt_vecs, topic_vecs = vectors[: len(clauses)], vectors[len(clauses) :]
@@ -608,8 +609,6 @@ def restriction_violation(prompt: str, restrictions: str) -> str | None:
 
 def explain(prompt: str, restrictions: str) -> dict:
     """What the rules and the comparison saw; for reviewers and for tuning the thresholds."""
-    from sora_social.embedder import embed
-
     rules = parse_rules(restrictions)
     words, phrase = _affirmed(prompt)
     clauses = _prompt_clauses(phrase) if words else []

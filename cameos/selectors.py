@@ -125,7 +125,7 @@ def refusals_of(*, cameo: Cameo) -> QuerySet:
 def appearances_of(*, cameo: Cameo) -> QuerySet:
     return (
         Appearance.objects.filter(cameo=cameo, taken_down_at__isnull=True)
-        .select_related("video", "video__owner", "video__job")
+        .select_related("video", "video__owner")
         .exclude(video__state="removed")
     )
 
@@ -140,7 +140,7 @@ def approvals_pending_for(*, owner: User) -> QuerySet:
             taken_down_at__isnull=True,
         )
         .exclude(video__state="removed")
-        .select_related("cameo", "video", "video__owner", "video__job")
+        .select_related("cameo", "video", "video__owner")
     )
 
 
@@ -170,3 +170,23 @@ def known_faces(*, exclude_owner: User) -> list[tuple[str, list[float]]]:
         .values_list("owner_id", "embedding")
     )
     return [(str(owner), embedding) for owner, embedding in rows]
+
+
+class VideoConsent:
+    """The consent of the likenesses videos carry, as `videos` asks it (`videos.plugins`):
+    every cameo a video carries, its own or inherited through a remix, has an appearance."""
+
+    def withheld(self):
+        return Exists(Appearance.objects.filter(video=OuterRef("pk"), cameo__revoked_at__isnull=False))
+
+    def shown_to(self, viewer):
+        return Exists(Appearance.objects.filter(video=OuterRef("pk"), cameo__owner=viewer, taken_down_at__isnull=True))
+
+    def carries_for(self, viewer, video_id) -> bool:
+        return (
+            Appearance.objects.filter(
+                video_id=video_id, cameo__owner=viewer, taken_down_at__isnull=True, video__owner__is_active=True
+            )
+            .exclude(video__state="removed")
+            .exists()
+        )

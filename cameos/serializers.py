@@ -3,6 +3,7 @@ from rest_framework import serializers
 
 from sora_social.fields import StrictBooleanField, StrictCharField
 from sora_social.media import signed_url
+from videos.serializers import VideoOut
 
 from .models import ApprovalState, Cameo, Enrollment, GrantScope, Permission, RefusalRule
 
@@ -104,10 +105,8 @@ class AppearanceOut(serializers.Serializer):
     decision_message = serializers.CharField(allow_blank=True)
     created_at = serializers.DateTimeField()
 
-    @extend_schema_field(__import__("generation.serializers", fromlist=["VideoOut"]).VideoOut)
+    @extend_schema_field(VideoOut)
     def get_video(self, appearance):
-        from generation.serializers import VideoOut
-
         return VideoOut(appearance.video, context=self.context).data
 
 

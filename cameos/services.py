@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
@@ -13,13 +14,18 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import NotificationKind, User
+from accounts.notifications import notify
+from accounts.selectors import blocked_between
 from sora_social.errors import Invalid
 from sora_social.events import publish_on_commit
 from sora_social.ids import is_uuid
+from videos.services import video_remove
 
 from . import selectors
 from .errors import (
     AlreadySubmitted,
+    ApprovalDeclined,
+    AwaitingApproval,
     CameoNotPermitted,
     CameoRestriction,
     ChallengeExpired,
@@ -196,11 +202,31 @@ def character_create(*, owner: User, name: str, upload) -> Cameo:
 # --- permissions ------------------------------------------------------------------
 
 
-def _ceiling_for(owner: User) -> str | None:
-    from parental.selectors import teen_allowances
+# Ceilings on how widely an owner may share their cameos (parental controls register
+# theirs when Django starts): user -> a Permission, or None for no ceiling. Cameos asks
+# them without knowing them, as accounts does for the message setting.
+_PERMISSION_CEILINGS: list[Callable[[User], str | None]] = []
 
-    allowances = teen_allowances(user=owner)
-    return allowances.cameo_permission_max if allowances else None
+
+def register_permission_ceiling(ceiling: Callable[[User], str | None]) -> None:
+    if ceiling not in _PERMISSION_CEILINGS:
+        _PERMISSION_CEILINGS.append(ceiling)
+
+
+def _ceiling_for(owner: User) -> str | None:
+    """The most closed of the registered ceilings for `owner`, or None."""
+    ceilings = [c for c in (ceiling(owner) for ceiling in _PERMISSION_CEILINGS) if c]
+    return min(ceilings, key=PERMISSION_ORDER.index) if ceilings else None
+
+
+def publish_check(video) -> None:
+    """A cameo whose owner asks to approve first holds the video back until they do
+    (registered with `videos` as a publish check)."""
+    holds = selectors.publish_holds(video=video)
+    if holds.get("declined"):
+        raise ApprovalDeclined(cameos=holds["declined"])
+    if holds.get("pending"):
+        raise AwaitingApproval(cameos=holds["pending"])
 
 
 def cameo_update(
@@ -287,8 +313,6 @@ def cameo_revoke(*, owner: User, cameo_id) -> None:
 
 def _tell_creators_of_revoke(cameo: Cameo) -> None:
     """Each creator whose videos carried the cameo learns once why those videos went dark for others."""
-    from accounts.notifications import notify
-
     carried: dict = {}
     for creator_id, video_id in (
         Appearance.objects.filter(cameo=cameo)
@@ -314,16 +338,12 @@ def _delete_stored(names: list[str]) -> None:
 
 def appearance_take_down(*, owner: User, cameo_id, video_id) -> None:
     """The cameo's owner removes a video they appear in, and its creator is told."""
-    from generation.services import video_remove
-
     appearance = selectors.appearance_owned_get(owner=owner, cameo_id=cameo_id, video_id=video_id)
     cameo = appearance.cameo
     with transaction.atomic():
         Appearance.objects.filter(pk=appearance.pk).update(taken_down_at=timezone.now())
         video_remove(video=appearance.video)
         if appearance.video.owner_id != owner.pk:
-            from accounts.notifications import notify
-
             # The video itself is gone for its creator too: name it in the data, not as a link.
             notify(
                 recipient=appearance.video.owner_id,
@@ -338,8 +358,6 @@ def appearance_take_down(*, owner: User, cameo_id, video_id) -> None:
 
 def _refusal_rule(user: User, cameo: Cameo) -> tuple[str, CameoApproval | None]:
     """Which rule refused `user` the cameo, and their own grant when that is what fell short."""
-    from accounts.selectors import blocked_between
-
     if cameo.revoked_at is not None:
         return RefusalRule.REVOKED, None
     if blocked_between(user, cameo.owner):
@@ -402,8 +420,6 @@ def appearances_record(*, video, cameo_ids: list[str], inherited_from=None) -> N
     `inherited_from`: the remix parent these likenesses came with (their owners
     see the remix as theirs to audit, and take down, like a direct use).
     """
-    from accounts.notifications import notify
-
     for cameo in Cameo.objects.filter(pk__in=cameo_ids):
         someone_else = cameo.owner_id != video.owner_id
         needs_approval = someone_else and cameo.approve_before_publish
@@ -433,8 +449,6 @@ def appearance_decide(*, owner: User, cameo_id, video_id, approve: bool, message
     Approved: the creator may publish (once every cameo in it is approved). Declined:
     the video can be neither published nor remixed; it stays a draft its creator can delete.
     """
-    from accounts.notifications import notify
-
     with transaction.atomic():
         appearance = selectors.appearance_owned_get(owner=owner, cameo_id=cameo_id, video_id=video_id)
         appearance = Appearance.objects.select_for_update().select_related("cameo", "video").get(pk=appearance.pk)

@@ -6,10 +6,10 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from generation.serializers import VideoOut
 from sora_social.errors import Invalid
 from sora_social.openapi import errors, page_of
 from sora_social.pagination import paginate
+from videos.serializers import VideoOut
 
 from . import selectors, services
 from .serializers import (

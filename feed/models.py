@@ -10,7 +10,7 @@ from django.db import models
 
 class Like(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="likes")
-    video = models.ForeignKey("generation.Video", on_delete=models.CASCADE, related_name="likes")
+    video = models.ForeignKey("videos.Video", on_delete=models.CASCADE, related_name="likes")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -20,7 +20,7 @@ class Like(models.Model):
 
 class Comment(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    video = models.ForeignKey("generation.Video", on_delete=models.CASCADE, related_name="comments")
+    video = models.ForeignKey("videos.Video", on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comments")
     text = models.CharField(max_length=1000)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -35,7 +35,7 @@ class View(models.Model):
     """One watch of a video; many per (user, video) over time."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="views")
-    video = models.ForeignKey("generation.Video", on_delete=models.CASCADE, related_name="views")
+    video = models.ForeignKey("videos.Video", on_delete=models.CASCADE, related_name="views")
     watch_ms = models.PositiveIntegerField()
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -49,7 +49,7 @@ class VideoFeatures(models.Model):
     only grows, so processes pick up new rows with `id > last seen`."""
 
     id = models.BigAutoField(primary_key=True)
-    video = models.OneToOneField("generation.Video", on_delete=models.CASCADE, related_name="features")
+    video = models.OneToOneField("videos.Video", on_delete=models.CASCADE, related_name="features")
     embedding = models.BinaryField()  # float32 (384,), L2-normalised, MiniLM on prompt + caption
     primary_topic = models.CharField(max_length=32, blank=True)
     # The labels again, space-separated, best first: hydration reads them with the
@@ -69,7 +69,7 @@ class VideoTopic(models.Model):
     """A label from the fixed taxonomy (feed.topics.TOPICS); a row per label so
     "videos about cats" is an indexed lookup on every database."""
 
-    video = models.ForeignKey("generation.Video", on_delete=models.CASCADE, related_name="topics")
+    video = models.ForeignKey("videos.Video", on_delete=models.CASCADE, related_name="topics")
     topic = models.CharField(max_length=32)
     score = models.FloatField(default=1.0)
 
@@ -126,7 +126,7 @@ class Impression(models.Model):
     """A video served in the viewer's feed: the "already seen" filter reads these."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="impressions")
-    video = models.ForeignKey("generation.Video", on_delete=models.CASCADE, related_name="+")
+    video = models.ForeignKey("videos.Video", on_delete=models.CASCADE, related_name="+")
     served_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -2,8 +2,8 @@ from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_fiel
 from rest_framework import serializers
 
 from accounts.serializers import UserOut
-from generation.serializers import VideoOut
 from sora_social.fields import StrictCharField, StrictIntegerField
+from videos.serializers import VideoOut
 
 from .models import Comment
 from .steering.schema import NOTES_MAX, OBJECTIVES, SOURCES

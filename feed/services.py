@@ -7,14 +7,16 @@ import logging
 
 import numpy as np
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Follow, User
 from accounts.notifications import notify
 from generation.capabilities import capabilities
-from generation.models import Video, VideoState
+from moderation.services import prompt_check
+from sora_social.embedder import embed, embed_one
 from sora_social.limits import user_write_allow
+from videos.models import Video, VideoState
+from videos.services import video_count
 
 from . import index as video_index
 from . import topics
@@ -36,7 +38,7 @@ def video_like(*, user: User, video_id) -> Video:
     try:
         with transaction.atomic():
             Like.objects.create(user=user, video=video)
-            Video.objects.filter(pk=video.pk).update(like_count=F("like_count") + 1)
+            video_count(video_id=video.pk, counter="like_count", by=1)
             notify(recipient=video.owner_id, kind="like", actor=user, video=video)
     except IntegrityError:
         pass  # already liked (also: two devices liking at once; the unique constraint decides)
@@ -49,20 +51,18 @@ def video_unlike(*, user: User, video_id) -> Video:
     with transaction.atomic():
         deleted, _ = Like.objects.filter(user=user, video=video).delete()
         if deleted:
-            Video.objects.filter(pk=video.pk, like_count__gt=0).update(like_count=F("like_count") - 1)
+            video_count(video_id=video.pk, counter="like_count", by=-1)
     video.refresh_from_db(fields=["like_count", "comment_count", "remix_count"])
     return video
 
 
 def comment_create(*, user: User, video_id, text: str) -> Comment:
-    from moderation.services import prompt_check
-
     video = video_for_interaction(viewer=user, video_id=video_id)
     user_write_allow(user=user, kind="comment")
     prompt_check(text=text, teen=user.is_teen)  # 422 prompt_blocked
     with transaction.atomic():
         comment = Comment.objects.create(video=video, author=user, text=text)
-        Video.objects.filter(pk=video.pk).update(comment_count=F("comment_count") + 1)
+        video_count(video_id=video.pk, counter="comment_count", by=1)
         notify(
             recipient=video.owner_id,
             kind="comment",
@@ -81,8 +81,14 @@ def comment_remove(*, comment: Comment) -> bool:
     with transaction.atomic():
         hidden = Comment.objects.filter(pk=comment.pk, removed_at__isnull=True).update(removed_at=timezone.now())
         if hidden:
-            Video.objects.filter(pk=comment.video_id, comment_count__gt=0).update(comment_count=F("comment_count") - 1)
+            video_count(video_id=comment.video_id, counter="comment_count", by=-1)
     return bool(hidden)
+
+
+def comment_take_down(comment: Comment) -> str:
+    """A reviewer removes a reported comment; its text is the evidence kept with the decision."""
+    comment_remove(comment=comment)
+    return comment.text
 
 
 def view_record(*, user: User, video_id, watch_ms: int) -> View:
@@ -223,8 +229,6 @@ def video_published(video: Video) -> None:
 
 def video_label_and_index(video_id) -> None:
     """Task body: label a published video and add it to the index (safe to run twice)."""
-    from sora_social.embedder import embed_one
-
     video = Video.objects.filter(pk=video_id, state=VideoState.PUBLISHED).first()
     if video is None:
         return
@@ -254,8 +258,6 @@ def index_rebuild() -> int:
 def videos_backfill(*, batch: int = 256) -> int:
     """Label and embed published videos that have no features yet (a new
     deployment, or a corpus seeded outside the publish path)."""
-    from sora_social.embedder import embed
-
     done = 0
     qs = Video.objects.filter(state=VideoState.PUBLISHED, features__isnull=True).order_by("published_at")
     while True:

@@ -14,6 +14,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from sora_social.embedder import embed
+
 # topic -> (description for the encoder, keywords). Keywords match whole words,
 # with a trailing s/es allowed.
 TAXONOMY: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -205,8 +207,6 @@ def keyword_topics(text: str) -> list[str]:
 @lru_cache(maxsize=1)
 def topic_matrix() -> np.ndarray:
     """(len(TOPICS), 384) encoder vectors of the topic descriptions."""
-    from sora_social.embedder import embed
-
     return embed([TAXONOMY[t][0] for t in TOPICS])
 
 

@@ -9,10 +9,12 @@ from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from moderation.selectors import is_reviewer
 from sora_social.admin import ReadOnlyAdmin
 from sora_social.errors import ApplicationError
+from videos.models import Video
 
-from .models import GenerationJob, Video
+from .models import GenerationJob
 
 
 @admin.register(Video)
@@ -38,7 +40,7 @@ class VideoAdmin(ReadOnlyAdmin):
         "mark_key",
         "sha256",
         "model_version",
-        "seed",
+        "seed_shown",
         "created_at",
         "published_at",
         "removed_at",
@@ -46,16 +48,14 @@ class VideoAdmin(ReadOnlyAdmin):
     readonly_fields = fields
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("owner", "job")
+        return super().get_queryset(request).select_related("owner")
 
     def get_urls(self):
-        verify = path("verify/", self.admin_site.admin_view(self.verify_view), name="generation_video_verify")
+        verify = path("verify/", self.admin_site.admin_view(self.verify_view), name="videos_video_verify")
         return [verify, *super().get_urls()]
 
     def verify_view(self, request):
         """Reviewers check a clip found elsewhere: our mark, C2PA, and removed-video matches."""
-        from moderation.selectors import is_reviewer
-
         if not is_reviewer(request.user):
             raise PermissionDenied
         from .services import verify_clip
@@ -70,9 +70,9 @@ class VideoAdmin(ReadOnlyAdmin):
                 context["result"] = result
                 video = result["video"]
                 if video is not None:
-                    context["video_admin_url"] = reverse("admin:generation_video_change", args=[video.pk])
+                    context["video_admin_url"] = reverse("admin:videos_video_change", args=[video.pk])
                     context["video_title"] = f"{video.prompt[:60]} (by {video.owner.username})"
-        return TemplateResponse(request, "admin/generation/video/verify.html", context)
+        return TemplateResponse(request, "admin/videos/video/verify.html", context)
 
     @admin.display(description="prompt")
     def prompt_short(self, obj):
@@ -83,8 +83,8 @@ class VideoAdmin(ReadOnlyAdmin):
         return obj.owner.username  # text: the account record is not a reviewer's to open from here
 
     @admin.display(description="seed")
-    def seed(self, obj):
-        return obj.job.seed if obj.job_id and obj.job else "—"
+    def seed_shown(self, obj):
+        return obj.seed if obj.seed is not None else "—"
 
 
 @admin.register(GenerationJob)

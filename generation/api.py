@@ -1,4 +1,5 @@
-"""Generation and video endpoints: parse, call one service or selector, render."""
+"""Generation endpoints, and what generation knows of a video (its provenance) and of any clip
+(verify): parse, call one service or selector, render. A video's own endpoints are `videos.api`."""
 
 from django.core.files.storage import default_storage
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -8,11 +9,11 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import selectors as account_selectors
 from sora_social.errors import Invalid
-from sora_social.openapi import errors, page_of, public_errors
-from sora_social.pagination import paginate
+from sora_social.openapi import errors, public_errors
 from sora_social.throttling import VerifyRateThrottle
+from videos.selectors import video_visible_get
+from videos.serializers import VideoOut
 
 from . import selectors, services
 from .capabilities import capabilities
@@ -21,11 +22,9 @@ from .serializers import (
     GenerationIn,
     GenerationOut,
     ProvenanceOut,
-    PublishIn,
     VerifyIn,
     VerifyLinkIn,
     VerifyOut,
-    VideoOut,
 )
 from .services import verify
 
@@ -100,96 +99,17 @@ class GenerationApi(APIView):
         return Response(_job_out(job.pk, request.user))
 
 
-class VideoApi(APIView):
-    @extend_schema(operation_id="videos_get", responses={200: VideoOut, **errors(404)})
-    def get(self, request, video_id: str):
-        video = selectors.video_visible_get(viewer=request.user, video_id=video_id)
-        return Response(VideoOut(video, context={"request": request}).data)
-
-    @extend_schema(
-        operation_id="videos_update",
-        request=PublishIn,
-        responses={200: VideoOut, **errors(400, 403, 404, e403="not_owner")},
-    )
-    def patch(self, request, video_id: str):
-        data = PublishIn(data=request.data)
-        data.is_valid(raise_exception=True)
-        video = services.video_update(user=request.user, video_id=video_id, **data.validated_data)
-        return Response(VideoOut(video, context={"request": request}).data)
-
-    @extend_schema(operation_id="videos_delete", responses={204: None, **errors(403, 404, e403="not_owner")})
-    def delete(self, request, video_id: str):
-        services.video_delete(user=request.user, video_id=video_id)
-        return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-class VideoPublishApi(APIView):
-    @extend_schema(
-        operation_id="videos_publish",
-        request=PublishIn,
-        responses={
-            200: VideoOut,
-            **errors(
-                400,
-                403,
-                404,
-                409,
-                e403="not_owner",
-                e409="awaiting_approval {cameos}: a cameo's owner has not approved it yet; "
-                "approval_declined {cameos}: they declined it",
-            ),
-        },
-    )
-    def post(self, request, video_id: str):
-        data = PublishIn(data=request.data)
-        data.is_valid(raise_exception=True)
-        video = services.video_publish(user=request.user, video_id=video_id, **data.validated_data)
-        return Response(VideoOut(video, context={"request": request}).data)
-
-
-class VideoRemixesApi(APIView):
-    @extend_schema(operation_id="videos_remixes", responses={200: page_of(VideoOut), **errors(400, 404)})
-    def get(self, request, video_id: str):
-        video = selectors.video_visible_get(viewer=request.user, video_id=video_id)
-        return paginate(
-            request=request,
-            view=self,
-            queryset=selectors.video_remixes(viewer=request.user, video=video),
-            serializer_class=VideoOut,
-        )
-
-
-class VideoLineageApi(APIView):
-    @extend_schema(operation_id="videos_lineage", responses={200: VideoOut(many=True), **errors(404)})
-    def get(self, request, video_id: str):
-        video = selectors.video_visible_get(viewer=request.user, video_id=video_id)
-        chain = selectors.video_lineage(viewer=request.user, video=video)
-        return Response(VideoOut(chain, many=True, context={"request": request}).data)
-
-
 class VideoProvenanceApi(APIView):
     @extend_schema(operation_id="videos_provenance", responses={200: ProvenanceOut, **errors(404)})
     def get(self, request, video_id: str):
         from .provenance import read_manifest
 
-        video = selectors.video_visible_get(viewer=request.user, video_id=video_id)
+        video = video_visible_get(viewer=request.user, video_id=video_id)
         # Read back from the stored bytes, wherever the storage keeps them.
         with default_storage.open(video.file, "rb") as stored:
             result = read_manifest(stored)
             mark = services.video_mark_reading(video, stored)
         return Response({"video": str(video.pk), **result, "mark": mark})
-
-
-class UserVideosApi(APIView):
-    @extend_schema(operation_id="users_videos", responses={200: page_of(VideoOut), **errors(400, 404)})
-    def get(self, request, username: str):
-        owner = account_selectors.user_visible_get(viewer=request.user, username=username)
-        return paginate(
-            request=request,
-            view=self,
-            queryset=selectors.videos_of(viewer=request.user, owner=owner),
-            serializer_class=VideoOut,
-        )
 
 
 class VerifyApi(APIView):

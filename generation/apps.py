@@ -4,11 +4,3 @@ from django.apps import AppConfig
 class GenerationConfig(AppConfig):
     name = "generation"
     default_auto_field = "django.db.models.BigAutoField"
-
-    def ready(self):
-        # Models are loaded only now, so the check is imported here (not at module top).
-        from sora_social.media import register_guard
-
-        from .selectors import video_media_servable
-
-        register_guard("video", video_media_servable)

@@ -18,6 +18,8 @@ import functools
 import re
 from dataclasses import dataclass, field
 
+from sora_social.embedder import embed, embed_one
+
 from .diffusion import world
 from .media.upscale import output_size
 
@@ -175,8 +177,6 @@ def suggest(reading: PromptReading) -> str:
 def _nearest(slot: str, words: list[str]) -> str | None:
     import numpy as np
 
-    from sora_social.embedder import embed_one
-
     terms = _SLOT_WORDS[slot]
     best, best_sim = None, _SUGGEST_SIMILARITY[slot]
     for w in words[:16]:  # a pasted essay costs at most 16 lookups
@@ -189,8 +189,6 @@ def _nearest(slot: str, words: list[str]) -> str | None:
 
 @functools.cache
 def _term_vectors(slot: str):
-    from sora_social.embedder import embed
-
     return embed(list(_SLOT_WORDS[slot]))
 
 

@@ -1,4 +1,4 @@
-from sora_social.errors import Conflict, Forbidden, LimitReached, PolicyRefused
+from sora_social.errors import Conflict, LimitReached, PolicyRefused
 
 
 class ParentRemoved(Conflict):
@@ -24,11 +24,6 @@ class TooManyActive(LimitReached):
 class NotCancellable(Conflict):
     code = "not_cancellable"
     default_detail = "This generation already finished."
-
-
-class NotOwner(Forbidden):
-    code = "not_owner"
-    default_detail = "Only the owner can change this video."
 
 
 class TooManyCameos(PolicyRefused):

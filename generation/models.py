@@ -36,7 +36,10 @@ class GenerationJob(models.Model):
     # the words it draws from and the words it leaves out, for the client to show.
     understood = models.JSONField(default=list, blank=True)
     ignored = models.JSONField(default=list, blank=True)
-    remix_of = models.ForeignKey("Video", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    remix_of = models.ForeignKey("videos.Video", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # The video this job made: at most one, however often its task runs (the job row is
+    # locked while the video is made). The video knows nothing of the job.
+    video = models.OneToOneField("videos.Video", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     seed = models.BigIntegerField()
     duration_s = models.PositiveSmallIntegerField(default=4)
     aspect = models.CharField(max_length=16, choices=Aspect.choices, default=Aspect.SQUARE)
@@ -77,61 +80,3 @@ class GenerationJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.id} {self.status}"
-
-
-class VideoState(models.TextChoices):
-    DRAFT = "draft"
-    PUBLISHED = "published"
-    REMOVED = "removed"
-
-
-class Visibility(models.TextChoices):
-    PUBLIC = "public"
-    FOLLOWERS = "followers"
-    PRIVATE = "private"
-
-
-class Video(models.Model):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="videos")
-    # One job makes at most one video, however often its task runs.
-    job = models.OneToOneField(GenerationJob, null=True, blank=True, on_delete=models.SET_NULL, related_name="video")
-    prompt = models.TextField()
-    understood = models.JSONField(default=list, blank=True)  # copied from the job: what was drawn...
-    ignored = models.JSONField(default=list, blank=True)  # ...and what of the prompt was left out
-    caption = models.CharField(max_length=500, blank=True)
-    state = models.CharField(max_length=16, choices=VideoState.choices, default=VideoState.DRAFT)
-    visibility = models.CharField(max_length=16, choices=Visibility.choices, default=Visibility.PUBLIC)
-    remix_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="remixes")
-    remix_count = models.PositiveIntegerField(default=0)
-    like_count = models.PositiveIntegerField(default=0)
-    comment_count = models.PositiveIntegerField(default=0)
-    file = models.CharField(max_length=255, help_text="Storage name of the signed MP4.")
-    thumbnail = models.CharField(max_length=255, blank=True)
-    sha256 = models.CharField(max_length=64, blank=True)
-    duration_s = models.FloatField(default=0)
-    width = models.PositiveIntegerField(default=0)
-    height = models.PositiveIntegerField(default=0)
-    has_c2pa = models.BooleanField(default=False)
-    # The 32-bit key of the invisible mark in its frames: how POST /verify finds it again.
-    mark_key = models.BigIntegerField(null=True, blank=True, unique=True)
-    frame_hashes = models.JSONField(default=list, blank=True, help_text="Perceptual hashes (moderation.phash).")
-    model_version = models.CharField(max_length=64, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    published_at = models.DateTimeField(null=True, blank=True)
-    removed_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        indexes = [
-            models.Index(fields=["owner", "created_at"]),
-            models.Index(fields=["state", "visibility", "published_at"]),
-            # A creator's newest published videos, read to a limit (the feed's sources).
-            models.Index(
-                fields=["owner", "-published_at"],
-                condition=Q(state="published"),
-                name="video_owner_published",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.id} ({self.state})"

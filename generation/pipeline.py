@@ -17,6 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
+from moderation.phash import frame_hashes
+
 from .capabilities import OUTPUT_FPS, OUTPUT_SHORT_SIDE
 from .media import (
     burn_watermark,
@@ -220,7 +222,6 @@ def render_job(
         audio = invisible.embed_audio(audio, spec.mark_key, sample_rate=SAMPLE_RATE)
         lap("invisible_mark", t)
         timings["mark_strengthened"] = 1.0
-    from moderation.phash import frame_hashes
 
     hashes = frame_hashes(decoded)
     lap("checks", t)

@@ -3,12 +3,12 @@
 from django.db.models import Q, QuerySet
 
 from accounts.models import DM_POLICY_ORDER, DMPolicy, Follow, Message, User
-from generation.selectors import video_visible_get, videos_visible_to
 from moderation.services import prompt_check
 from parental.selectors import is_linked_parent, teen_allowances
 from sora_social.errors import Forbidden
 from sora_social.events import publish
 from sora_social.limits import user_write_allow
+from videos.selectors import video_visible_get, videos_visible_to
 
 
 class DMNotAllowed(Forbidden):

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from accounts.models import Notification, User
 from accounts.selectors import blocked_ids_for
-from generation.selectors import videos_visible_to
+from videos.selectors import videos_visible_to
 
 
 def notifications_for(*, user: User) -> QuerySet:

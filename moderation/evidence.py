@@ -11,8 +11,9 @@ from __future__ import annotations
 from django.db.models import Count, Q
 
 from accounts.models import Message, User
-from generation.models import Video, VideoState
+from cameos.models import Appearance
 from sora_social.media import signed_url
+from videos.models import Video, VideoState
 
 from . import review
 from .models import Action, Decision, Report, ReviewCase, Strike, TargetType
@@ -30,7 +31,7 @@ def _media(video: Video | None, reviewer: User) -> dict | None:
         "thumbnail": signed_url(video.thumbnail, guard=("review", video.pk), viewer=reviewer)
         if video.thumbnail
         else None,
-        "seed": video.job.seed if video.job_id and video.job else None,
+        "seed": video.seed,
     }
 
 
@@ -50,8 +51,6 @@ def urgency_reasons(case: ReviewCase) -> list[str]:
     if case.subject is not None and case.subject.is_teen:
         reasons.append("the account is a teen's")
     if case.video_id:
-        from cameos.models import Appearance
-
         owners = set(Appearance.objects.filter(video_id=case.video_id).values_list("cameo__owner_id", flat=True))
         if case.reports.filter(reporter_id__in=owners).exists():
             reasons.append("reported by someone whose cameo is in the video")

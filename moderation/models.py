@@ -42,7 +42,7 @@ class ReviewCase(models.Model):
     target_type = models.CharField(max_length=16, choices=TargetType.choices)
     target_id = models.CharField(max_length=64)
     video = models.ForeignKey(
-        "generation.Video",
+        "videos.Video",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -159,7 +159,7 @@ class Decision(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="moderation_decisions"
     )
     video = models.ForeignKey(
-        "generation.Video",
+        "videos.Video",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -192,7 +192,7 @@ class AppealStatus(models.TextChoices):
 class Appeal(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="appeals")
-    video = models.ForeignKey("generation.Video", on_delete=models.CASCADE, related_name="appeals")
+    video = models.ForeignKey("videos.Video", on_delete=models.CASCADE, related_name="appeals")
     original = models.OneToOneField(Decision, on_delete=models.CASCADE, related_name="appealed_by")
     text = models.TextField(max_length=2000)
     status = models.CharField(max_length=16, choices=AppealStatus.choices, default=AppealStatus.PENDING)
@@ -204,7 +204,7 @@ class Appeal(models.Model):
 class RemovedHash(models.Model):
     """Perceptual hashes of removed videos' frames: a new render matching one is blocked."""
 
-    video = models.ForeignKey("generation.Video", on_delete=models.CASCADE, related_name="+")
+    video = models.ForeignKey("videos.Video", on_delete=models.CASCADE, related_name="+")
     hash = models.BigIntegerField(db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -10,14 +10,26 @@ goes to a different reviewer and can restore the video and the strike.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Message, User
+from accounts.notifications import notify
+from accounts.selectors import user_visible_get
+from accounts.services import message_remove
+from cameos.models import Appearance, Cameo
+from cameos.selectors import cameos_available_to
+from cameos.services import cameo_restrict_to_owner, cameo_revoke
 from sora_social.errors import Conflict, Forbidden, Invalid, NotFound
 from sora_social.events import publish_on_commit
 from sora_social.ids import is_uuid
 from sora_social.limits import user_write_allow
+from videos.models import Video
+from videos.selectors import video_visible_get
+from videos.services import video_remove, video_restore
 
 from . import phash
 from .models import (
@@ -38,15 +50,31 @@ from .models import (
 STRIKES_TO_SUSPEND = 3
 
 
+# --- kinds of target the apps above plug in ------------------------------------------
+
+
+@dataclass(frozen=True)
+class TargetKind:
+    """A kind of reported thing that an app above moderation owns (the feed's comments),
+    registered when Django starts. Videos, people, cameos and messages are known here."""
+
+    resolve: Callable  # (reporter, target_id) -> (context video, subject, urgent?); NotFound if not theirs to see
+    load: Callable  # (target_id) -> the object, or None when it is gone
+    remove: Callable  # (object) -> the evidence kept with the decision (its text)
+
+
+_KINDS: dict[str, TargetKind] = {}
+
+
+def register_target(kind: str, *, resolve: Callable, load: Callable, remove: Callable) -> None:
+    _KINDS[kind] = TargetKind(resolve=resolve, load=load, remove=remove)
+
+
 # --- reports --------------------------------------------------------------------
 
 
 def _resolve_target(*, reporter: User, target_type: str, target_id: str):
     """(video, subject user, urgent?) for a target the reporter can see; else 404."""
-    from accounts.selectors import user_visible_get
-    from cameos.models import Appearance
-    from generation.selectors import video_visible_get
-
     if target_type == TargetType.VIDEO:
         video = video_visible_get(viewer=reporter, video_id=target_id)
         cameo_owner = Appearance.objects.filter(video=video, cameo__owner=reporter).exists()
@@ -55,15 +83,12 @@ def _resolve_target(*, reporter: User, target_type: str, target_id: str):
         user = user_visible_get(viewer=reporter, username=target_id)
         return None, user, user.is_teen
     if target_type == TargetType.CAMEO:
-        from cameos.selectors import cameos_available_to
-
         cameo = cameos_available_to(reporter).filter(pk=target_id).first() if is_uuid(target_id) else None
         if cameo is None:
             raise NotFound("No such cameo.", code="cameo_not_found")
         return None, cameo.owner, cameo.owner.is_teen
-    if target_type == TargetType.COMMENT:
-        comment = _visible_comment(reporter, target_id)
-        return comment.video, comment.author, comment.author.is_teen or comment.video.owner.is_teen
+    if target_type in _KINDS:
+        return _KINDS[target_type].resolve(reporter, target_id)
     if target_type == TargetType.MESSAGE:
         message = _received_message(reporter, target_id)
         return None, message.sender, message.sender.is_teen or reporter.is_teen
@@ -72,8 +97,6 @@ def _resolve_target(*, reporter: User, target_type: str, target_id: str):
 
 def _received_message(reporter: User, message_id: str):
     """A direct message is private: only the person it was sent to may report it."""
-    from accounts.models import Message
-
     message = (
         Message.objects.filter(pk=message_id, recipient=reporter, removed_at__isnull=True)
         .select_related("sender")
@@ -84,31 +107,6 @@ def _received_message(reporter: User, message_id: str):
     if message is None:
         raise NotFound("No such message sent to you.", code="message_not_found")
     return message
-
-
-def _visible_comment(reporter: User, comment_id: str):
-    from django.apps import apps
-
-    try:
-        Comment = apps.get_model("feed", "Comment")
-    except LookupError:
-        raise NotFound("No such comment.", code="comment_not_found")
-    from accounts.selectors import blocked_ids_for
-    from generation.selectors import videos_visible_to
-
-    comment = (
-        Comment.objects.filter(
-            pk=comment_id, removed_at__isnull=True, video__in=videos_visible_to(reporter).values("pk")
-        )
-        .exclude(author_id__in=blocked_ids_for(reporter))
-        .select_related("author", "video", "video__owner")
-        .first()
-        if is_uuid(comment_id)
-        else None
-    )
-    if comment is None:
-        raise NotFound("No such comment.", code="comment_not_found")
-    return comment
 
 
 def report_create(*, reporter: User, target_type: str, target_id: str, reason: str, details: str = "") -> Report:
@@ -143,8 +141,6 @@ def report_create(*, reporter: User, target_type: str, target_id: str, reason: s
 
 
 def _tell(user: User, decision: Decision, **data) -> None:
-    from accounts.notifications import notify
-
     payload = {
         "decision": str(decision.pk),
         "action": decision.action,
@@ -159,8 +155,6 @@ def _tell(user: User, decision: Decision, **data) -> None:
 
 
 def _remove_video(video) -> None:
-    from generation.services import video_remove
-
     video_remove(video=video)
     RemovedHash.objects.bulk_create([RemovedHash(video=video, hash=h) for h in (video.frame_hashes or [])])
 
@@ -171,21 +165,13 @@ def _suspend(user: User) -> None:
 
 def case_target(case: ReviewCase):
     """The object the case is about, found from its target (never from its context video)."""
-    from django.apps import apps
-
-    from cameos.models import Cameo
-    from generation.models import Video
-
     if case.target_type == TargetType.VIDEO:
         return Video.objects.filter(pk=case.target_id).first() if is_uuid(case.target_id) else None
-    if case.target_type == TargetType.COMMENT:
-        Comment = apps.get_model("feed", "Comment")
-        return Comment.objects.filter(pk=case.target_id).first() if is_uuid(case.target_id) else None
+    if case.target_type in _KINDS:
+        return _KINDS[case.target_type].load(case.target_id) if is_uuid(case.target_id) else None
     if case.target_type == TargetType.CAMEO:
         return Cameo.objects.filter(pk=case.target_id).first() if is_uuid(case.target_id) else None
     if case.target_type == TargetType.MESSAGE:
-        from accounts.models import Message
-
         found = Message.objects.filter(pk=case.target_id) if is_uuid(case.target_id) else Message.objects.none()
         return found.select_related("sender", "recipient").first()
     return case.subject
@@ -196,19 +182,12 @@ def _remove_target(case: ReviewCase, target) -> str:
     if case.target_type == TargetType.VIDEO:
         _remove_video(target)
         return target.prompt
-    if case.target_type == TargetType.COMMENT:
-        from feed.services import comment_remove
-
-        comment_remove(comment=target)
-        return target.text
+    if case.target_type in _KINDS:
+        return _KINDS[case.target_type].remove(target)
     if case.target_type == TargetType.CAMEO:
-        from cameos.services import cameo_revoke
-
         cameo_revoke(owner=target.owner, cameo_id=target.pk)
         return f"cameo {target.name!r}"
     if case.target_type == TargetType.MESSAGE:
-        from accounts.services import message_remove
-
         if message_remove(message_id=target.pk):
             # Both open conversations drop it at once; a client that was offline reads the thread without it.
             gone = {"id": str(target.pk)}
@@ -220,8 +199,6 @@ def _remove_target(case: ReviewCase, target) -> str:
 
 def _restrict_cameo(cameo) -> str:
     """Nobody but its owner may use the cameo any more; videos already made keep their record."""
-    from cameos.services import cameo_restrict_to_owner
-
     cameo_restrict_to_owner(cameo=cameo)
     return f"cameo {cameo.name!r} (was {cameo.permission})"
 
@@ -325,14 +302,7 @@ def appeal_decide(*, appeal: Appeal, reviewer: User, uphold: bool, reason: str) 
             video=appeal.video,
         )
         if uphold:
-            from generation.models import Video, VideoState
-
-            state = VideoState.PUBLISHED if appeal.video.published_at else VideoState.DRAFT
-            Video.objects.filter(pk=appeal.video_id).update(state=state, removed_at=None)
-            if state == VideoState.PUBLISHED:
-                from feed.services import video_published
-
-                transaction.on_commit(lambda: video_published(Video.objects.get(pk=appeal.video_id)))
+            video_restore(video=appeal.video)
             RemovedHash.objects.filter(video=appeal.video).delete()
             Strike.objects.filter(decision=appeal.original, revoked_at__isnull=True).update(revoked_at=timezone.now())
             active = Strike.objects.filter(user=appeal.user, revoked_at__isnull=True).count()

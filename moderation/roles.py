@@ -8,7 +8,7 @@ PERMISSIONS = [
     ("moderation", "change_appeal"),
     ("moderation", "view_decision"),
     ("moderation", "view_strike"),
-    ("generation", "view_video"),
+    ("videos", "view_video"),
     ("cameos", "view_cameo"),
     ("accounts", "view_user"),
     # the registry of characters and brands people own, and the log of their uses

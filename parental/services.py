@@ -4,6 +4,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import DM_POLICY_ORDER, User
+from accounts.notifications import notify
+from cameos.services import cameos_apply_ceiling
 from sora_social.errors import Conflict, Forbidden, Invalid
 from sora_social.events import publish_on_commit
 from sora_social.limits import user_write_allow
@@ -15,8 +17,6 @@ MAX_PARENTS = 2
 
 
 def _tell(user_id, change: str, link: ParentLink | None = None, **data) -> None:
-    from accounts.notifications import notify
-
     payload = {"change": change, **({"link": str(link.pk)} if link else {}), **data}
     publish_on_commit(user_id, "parental.changed", payload)
     notify(recipient=user_id, kind="parental_changed", data=payload)
@@ -76,8 +76,6 @@ def link_delete(*, user: User, link_id) -> None:
 
 def controls_update(*, parent: User, teen: User, **changes) -> ParentalControls:
     """Change a teen's controls; settings above a lowered ceiling are lowered at once."""
-    from cameos.services import cameos_apply_ceiling
-
     with transaction.atomic():
         controls, _ = ParentalControls.objects.select_for_update().get_or_create(teen=teen)
         for field, value in changes.items():

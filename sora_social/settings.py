@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "channels",
     "sora_social",
     "accounts",
+    "videos",
     "inbox",
     "cameos",
     "generation",

@@ -8,6 +8,7 @@ from .admin_login import admin_login
 api_v1 = [
     path("", include("accounts.urls")),
     path("", include("inbox.urls")),
+    path("", include("videos.urls")),
     path("", include("generation.urls")),
     path("", include("cameos.urls")),
     path("", include("feed.urls")),

@@ -52,7 +52,7 @@ class VideoFactory(factory.django.DjangoModelFactory):
     """A video row; its `file` names a stored MP4 only when a test stores one (see tests/generation)."""
 
     class Meta:
-        model = "generation.Video"
+        model = "videos.Video"
 
     owner = factory.SubFactory(UserFactory)
     prompt = "a blue cube sliding left at night"

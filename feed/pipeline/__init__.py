@@ -26,6 +26,11 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from accounts.models import Follow
+from accounts.selectors import blocked_ids_for
+from parental.selectors import teen_allowances
+from videos.models import Video
+
 from ..conf import feed_settings
 from . import ending, mixing, scoring, side_effects
 from . import filters as filters_mod
@@ -47,11 +52,6 @@ class FeedPage:
 
 
 def load_context(*, viewer, page: int = 0) -> FeedContext:
-    from accounts.models import Follow
-    from accounts.selectors import blocked_ids_for
-    from generation.models import Video
-    from parental.selectors import teen_allowances
-
     from ..models import Checkin, FeedDay, FeedSession, Impression, Like, Steering, View
 
     cfg = feed_settings()

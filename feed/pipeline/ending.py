@@ -14,8 +14,8 @@ from __future__ import annotations
 from django.db.models import Count, Sum
 
 from generation.capabilities import capabilities
-from generation.models import Video, VideoState
-from generation.selectors import videos_visible_to
+from videos.models import Video, VideoState
+from videos.selectors import videos_visible_to
 
 from .context import FeedContext, Item
 from .sources import popular_pool

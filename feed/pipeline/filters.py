@@ -8,8 +8,8 @@ the cheaper in-memory filters before it only save that query work.
 
 from __future__ import annotations
 
-from generation.models import VideoState
-from generation.selectors import videos_visible_to
+from videos.models import VideoState
+from videos.selectors import videos_visible_to
 
 from ..topics import TEEN_UNSAFE
 from .context import Candidate, FeedContext

@@ -4,7 +4,7 @@ in a fixed number of bulk queries whatever their count (tests pin it)."""
 from __future__ import annotations
 
 from cameos.models import Appearance
-from generation.models import Video
+from videos.models import Video
 
 from .context import Candidate, FeedContext
 
@@ -70,4 +70,4 @@ def hydrate(ctx: FeedContext, candidates: list[Candidate]) -> list[Candidate]:
 
 def videos_for_page(video_ids: list[str]) -> dict[str, Video]:
     """The full rows of one page's videos, for serialisation (1 query)."""
-    return {str(v.pk): v for v in Video.objects.filter(pk__in=video_ids).select_related("owner", "job")}
+    return {str(v.pk): v for v in Video.objects.filter(pk__in=video_ids).select_related("owner")}

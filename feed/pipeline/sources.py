@@ -14,7 +14,7 @@ import numpy as np
 from django.core.cache import cache
 from django.db.models import F
 
-from generation.models import Video, VideoState, Visibility
+from videos.models import Video, VideoState, Visibility
 
 from ..models import Impression, VideoFeatures, VideoTopic
 from .context import Candidate, FeedContext

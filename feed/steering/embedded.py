@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import re
 
+from sora_social.embedder import embed_one
+
 from .. import topics
 from .schema import empty
 
@@ -78,7 +80,6 @@ def _clause_topics(clause: str) -> list[str]:
     content = _FILLER.sub(" ", clause).strip()
     if len(content) < 3:
         return []
-    from sora_social.embedder import embed_one
 
     return [t for t, _ in topics.nearest_topics(embed_one(content), minimum=CLAUSE_SIMILARITY_MIN)]
 

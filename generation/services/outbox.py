@@ -14,7 +14,7 @@ Celery beat every `SORA_GENERATION_SWEEP_EVERY` seconds) sends again:
   timeout (which must exceed the longest render, 12 minutes by default).
 
 Sending twice is harmless: `run._claim` skips a job that is finished or whose
-worker is alive, and `Video.job` is one-to-one, so a job makes one video.
+worker is alive, and a job points at the one video it made, so it makes one video.
 """
 
 from __future__ import annotations

@@ -13,6 +13,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from cameos.errors import ApprovalDeclined
+from cameos.selectors import cameo_names, cameos_carried_by, publish_holds
+from cameos.services import cameos_authorise
+from moderation.characters import protected_check
+from moderation.services import prompt_check, prompt_coverage_check
+from parental.selectors import teen_allowances
+from sora_social.events import publish_on_commit
 
 from .. import selectors
 from ..capabilities import LANGUAGES, MAX_DRAWN_CAMEOS, PromptReading, capabilities, read_prompt, suggest
@@ -37,8 +44,6 @@ def _request_hash(**fields) -> str:
 
 
 def _daily_limit_for(user: User) -> int:
-    from parental.selectors import teen_allowances
-
     allowances = teen_allowances(user=user)
     return allowances.generation_daily_limit if allowances else settings.SORA_GENERATION_DAILY_LIMIT
 
@@ -74,9 +79,6 @@ def generation_request(
 ) -> tuple[GenerationJob, bool]:
     """Accept a generation: policy, cameo consent, limits, idempotency; the job is
     enqueued when the transaction commits. Returns (job, created)."""
-    from moderation.characters import protected_check
-    from moderation.services import prompt_check, prompt_coverage_check
-
     cameos = list(dict.fromkeys(cameos or []))
     if len(cameos) > MAX_DRAWN_CAMEOS:
         raise TooManyCameos(max_cameos=MAX_DRAWN_CAMEOS)
@@ -88,12 +90,8 @@ def generation_request(
         if existing:
             return existing, False
 
-    from cameos.selectors import cameo_names
-
     # A public figure in the video through their own cameo is consented, not impersonated.
     prompt_check(text=prompt, teen=user.is_teen, has_cameo=bool(cameos), cameo_names=cameo_names(cameo_ids=cameos))
-    from cameos.selectors import cameos_carried_by
-    from cameos.services import cameos_authorise
 
     parent = selectors.video_for_remix_get(viewer=user, video_id=remix_of) if remix_of else None
     inherited = [c for c in (cameos_carried_by(video=parent) if parent else []) if c not in cameos]
@@ -102,9 +100,6 @@ def generation_request(
     # Characters and brands people own: named in the prompt, or in the video being remixed.
     protected_check(user=user, text=prompt, parent_prompt=parent.prompt if parent else None)
     if parent is not None:
-        from cameos.errors import ApprovalDeclined
-        from cameos.selectors import publish_holds
-
         declined = publish_holds(video=parent).get("declined")
         if declined:  # a likeness its owner refused in that video is not carried on in a remix
             raise ApprovalDeclined(cameos=declined)
@@ -184,7 +179,6 @@ def generation_cancel(*, user: User, job_id) -> GenerationJob:
         job.status = JobStatus.CANCELLED
         job.finished_at = timezone.now()
         job.save(update_fields=["status", "finished_at"])
-    from sora_social.events import publish_on_commit
 
     publish_on_commit(user, "generation.finished", {"generation": str(job.pk), "status": job.status})
     return job

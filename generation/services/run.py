@@ -3,8 +3,8 @@
 State moves under a row lock (queued → running → succeeded/failed/blocked);
 the heavy work (render, encode, sign) runs outside any lock. Files are stored
 under names derived from the job id, so a re-run after a dead worker
-overwrites instead of duplicating, and `Video.job` is one-to-one, so it makes
-one video.
+overwrites instead of duplicating, and the job, locked, points at the one video
+it made, so it makes one video.
 """
 
 from __future__ import annotations
@@ -19,13 +19,17 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from accounts.notifications import notify
+from cameos.models import Cameo
+from cameos.services import appearances_record
+from moderation.review import matches_removed_video
 from sora_social.events import publish, publish_on_commit
+from videos.models import Video
+from videos.services import video_create
 
-from ..models import TERMINAL_STATUSES, GenerationJob, JobStatus, Video
+from ..models import TERMINAL_STATUSES, GenerationJob, JobStatus
 from . import outbox
 
 log = logging.getLogger(__name__)
@@ -114,8 +118,6 @@ def _cameo_inputs(job: GenerationJob) -> tuple[tuple, tuple]:
     import numpy as np
     from PIL import Image
 
-    from cameos.models import Cameo
-
     references, consents = [], []
     for cameo in Cameo.objects.filter(pk__in=job.cameo_ids, revoked_at__isnull=True):
         with default_storage.open(cameo.reference, "rb") as handle:
@@ -150,8 +152,6 @@ def generation_run(*, job_id) -> None:
 
 
 def _carries_revoked(job: GenerationJob) -> bool:
-    from cameos.models import Cameo
-
     carried = list(job.cameo_ids) + list(job.inherited_cameo_ids)
     return bool(carried) and Cameo.objects.filter(pk__in=carried, revoked_at__isnull=False).exists()
 
@@ -179,7 +179,6 @@ def _render_and_finish(job: GenerationJob) -> None:
             )
             if should_cancel():
                 return
-            from moderation.review import matches_removed_video
 
             if matches_removed_video(output.frame_hashes):
                 raise OutputCheckFailed("it matches a video that was removed")
@@ -213,13 +212,15 @@ def _finish(job: GenerationJob, output, video_name: str, poster_name: str, diges
             transaction.on_commit(lambda: [default_storage.delete(n) for n in (video_name, poster_name)])
             _fail(job, "a cameo in it was revoked while it rendered", status=JobStatus.BLOCKED)
             return
-        video, created = Video.objects.get_or_create(
-            job=job,
-            defaults=dict(
+        created = job.video_id is None
+        if created:
+            job.video = video_create(
                 owner_id=job.owner_id,
                 prompt=job.prompt,
                 understood=job.understood,
                 ignored=job.ignored,
+                seed=job.seed,
+                cameo_ids=list(job.cameo_ids) + list(job.inherited_cameo_ids),
                 remix_of_id=job.remix_of_id,
                 file=video_name,
                 thumbnail=poster_name,
@@ -231,13 +232,9 @@ def _finish(job: GenerationJob, output, video_name: str, poster_name: str, diges
                 mark_key=job.mark_key,
                 frame_hashes=output.frame_hashes,
                 model_version=output.model_version,
-            ),
-        )
-        if created and job.remix_of_id:
-            Video.objects.filter(pk=job.remix_of_id).update(remix_count=F("remix_count") + 1)
+            )
+        video = job.video
         if job.cameo_ids or job.inherited_cameo_ids:
-            from cameos.services import appearances_record
-
             appearances_record(video=video, cameo_ids=job.cameo_ids)
             appearances_record(video=video, cameo_ids=job.inherited_cameo_ids, inherited_from=job.remix_of)
         job.status = JobStatus.SUCCEEDED
@@ -246,7 +243,7 @@ def _finish(job: GenerationJob, output, video_name: str, poster_name: str, diges
         job.model_version = output.model_version
         job.timings = output.timings
         job.finished_at = timezone.now()
-        job.save(update_fields=["status", "progress", "error", "model_version", "timings", "finished_at"])
+        job.save(update_fields=["status", "progress", "error", "model_version", "timings", "finished_at", "video"])
 
         finished = {"generation": str(job.pk), "status": job.status, "video": str(video.pk)}
         publish_on_commit(job.owner_id, "generation.finished", finished)

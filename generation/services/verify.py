@@ -19,13 +19,16 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.storage import default_storage
 
+from moderation.phash import frame_hashes
+from moderation.review import matches_removed_video
+from moderation.selectors import is_reviewer
 from sora_social.errors import ApplicationError, Invalid, Unavailable
 from sora_social.media import stored_name_from_url
+from videos.models import Video
+from videos.selectors import videos_visible_to
 
 from ..media import invisible
 from ..media.probe import NoVideoStream, UnreadableMedia, decode_audio, decode_for_reading
-from ..models import Video
-from ..selectors import videos_visible_to
 
 
 class ClipTooLarge(ApplicationError):
@@ -47,8 +50,6 @@ def verify_clip(*, viewer, upload=None, url: str | None = None) -> dict:
     cost a few tenths of a second of CPU per clip; they never run in the web
     process, except on the embedded default, where every task runs in place."""
     from celery.exceptions import TimeoutError as WaitedTooLong
-
-    from moderation.selectors import is_reviewer
 
     from ..tasks import verify_clip_task
 
@@ -157,9 +158,6 @@ def _c2pa(path: Path) -> dict:
 
 
 def _removed_match(frames) -> bool:
-    from moderation.phash import frame_hashes
-    from moderation.review import matches_removed_video
-
     return matches_removed_video(frame_hashes(frames))
 
 

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sora_social.embedder import embed, embed_one
+
 from .dataset import CATEGORIES
 from .features import features
 from .head import HEAD_PATH, Head, cached
@@ -90,8 +92,6 @@ def score(
     (MiniLM of the normalised text / e5 of the text); the rest is the same path.
     `english_only` sends everything to the English head, as before the multilingual
     one existed (evaluation compares the two)."""
-    from sora_social.embedder import embed_one
-
     from . import multilingual
 
     normalized = normalize(text)
@@ -154,8 +154,6 @@ def blocked_categories(
 
 def embed_texts(texts: list[str]) -> np.ndarray:
     """(N, 384): batch embedding of the normalised texts, for training and evaluation."""
-    from sora_social.embedder import embed
-
     out = []
     for i in range(0, len(texts), 64):
         out.append(embed([normalize(t) for t in texts[i : i + 64]]))

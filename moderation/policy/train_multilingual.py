@@ -28,6 +28,8 @@ from pathlib import Path
 
 import numpy as np
 
+from sora_social.embedder import model_dir
+
 from . import multilingual
 from .classifier import combine
 from .dataset import CATEGORIES, DATA_DIR, Example, load, read, text_key
@@ -69,8 +71,6 @@ def build_lexicon(rows: list[Example], langs: list[str]) -> list[str]:
     OTHER_SHARE_RATIO of its share of the other languages' words: "video" and "music" stay,
     "de", "un", "la" and "con" (which English rows use in names) go."""
     from collections import Counter
-
-    from sora_social.embedder import model_dir
 
     vocab_path = model_dir() / "vocab.txt"
     english = {w for w in vocab_path.read_text(encoding="utf-8").split() if _ENGLISH_WORD.match(w)}

@@ -43,8 +43,8 @@ def test_reviewer_removes_a_reported_video(live_server, chromium, eager, fast_re
 
 def test_reviewer_removes_a_reported_comment_and_the_video_stays(live_server, chromium, tmp_path):
     from feed.models import Comment
-    from generation.models import Video
     from tests.factories import VideoFactory
+    from videos.models import Video
 
     creator, commenter, reporter = UserFactory(), UserFactory(), UserFactory()
     reviewer = UserFactory(username="reviewer2", is_staff=True)
@@ -200,9 +200,9 @@ def test_a_second_reviewer_upholds_an_appeal_and_the_video_is_back(live_server, 
 
 
 def test_a_reviewer_escalates_and_a_senior_reviewer_removes(live_server, chromium):
-    from generation.models import Video
     from moderation.roles import ensure_senior_group
     from tests.factories import VideoFactory
+    from videos.models import Video
 
     owner, reporter = UserFactory(), UserFactory()
     reviewer = UserFactory(username="reviewer5", is_staff=True)
@@ -263,13 +263,13 @@ def test_a_reviewer_verifies_a_clip_found_elsewhere(live_server, chromium, eager
 
     with chromium() as page:
         _sign_in(page, live_server, "reviewer6")
-        page.goto(f"{live_server.url}/admin/generation/video/")
+        page.goto(f"{live_server.url}/admin/videos/video/")
         page.click("text=Verify a clip")
         page.set_input_files("input[name=file]", str(path))
         page.click("input[type=submit][value=Verify]")
         page.wait_for_selector("#verify-result", timeout=60000)
         assert page.inner_text("#made-here") == "yes"
-        assert f"/admin/generation/video/{video.pk}/change/" in page.get_attribute("#verify-video", "href")
+        assert f"/admin/videos/video/{video.pk}/change/" in page.get_attribute("#verify-video", "href")
         page.set_input_files("input[name=file]", str(other))
         page.click("input[type=submit][value=Verify]")
         page.wait_for_selector("#verify-result", timeout=60000)

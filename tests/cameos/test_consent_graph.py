@@ -13,9 +13,10 @@ from django.utils import timezone
 
 from accounts.models import Block
 from cameos.models import Appearance, Cameo, CameoApproval, Enrollment
-from generation.models import GenerationJob, Video
+from generation.models import GenerationJob
 from tests.conftest import client_for
 from tests.factories import CameoFactory, TeenFactory, UserFactory
+from videos.models import Video
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from cameos.models import Appearance, ApprovalState, CameoApproval, Refusal
 from cameos.services import appearances_record
-from generation.models import Video
 from tests.conftest import client_for
 from tests.factories import CameoFactory, UserFactory, VideoFactory
+from videos.models import Video
 
 pytestmark = pytest.mark.django_db
 

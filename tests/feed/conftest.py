@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from feed import index
-from generation.models import Video
+from videos.models import Video
 
 _n = itertools.count()
 

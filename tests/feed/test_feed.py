@@ -11,10 +11,10 @@ from cameos.models import Appearance
 from feed.models import Like, View
 from feed.pipeline import hydrate, load_context
 from feed.pipeline.context import Candidate
-from generation.models import Video
 from tests.conftest import client_for
 from tests.factories import CameoFactory, TeenFactory, UserFactory
 from tests.feed.conftest import make_corpus, make_videos, topics_of, video_items
+from videos.models import Video
 
 pytestmark = pytest.mark.django_db
 

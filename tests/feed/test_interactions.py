@@ -8,9 +8,9 @@ from django.db import connection
 
 from accounts.models import Block, Follow
 from feed.models import Comment, Like, View
-from generation.models import Video
 from tests.conftest import client_for
 from tests.factories import UserFactory, VideoFactory
+from videos.models import Video
 
 pytestmark = pytest.mark.django_db
 

@@ -11,9 +11,9 @@ from django.core.files.storage import default_storage
 from rest_framework.test import APIClient
 
 from generation.media import probe
-from generation.models import Video
 from sora_social.asgi import application
 from tests.factories import PASSWORD, birthdate_for_age
+from videos.models import Video
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 

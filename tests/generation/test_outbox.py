@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from generation.models import GenerationJob, JobStatus, Video
+from generation.models import GenerationJob, JobStatus
 from generation.services import outbox, run
 from tests.conftest import client_for
 from tests.factories import UserFactory
@@ -30,6 +30,7 @@ from tests.generation.workers import (
     stop_worker,
     wait_for,
 )
+from videos.models import Video
 
 BASE = Path(__file__).resolve().parents[2]
 
@@ -158,7 +159,11 @@ def test_a_request_while_the_broker_is_down_is_kept_and_runs_once_when_it_return
         )
         again = json.loads(_django(SWEEP, REDIS_URL=broker, MEDIA_ROOT=str(tmp_path)))
         assert again["sent"] == 0
-        assert done.attempts == 1 and Video.objects.filter(job=done).count() == 1
+        assert (
+            done.attempts == 1
+            and done.video_id
+            and Video.objects.filter(owner=done.owner_id, prompt=done.prompt).count() == 1
+        )
     finally:
         stop_worker(worker)
         stop_process(redis)
@@ -206,7 +211,7 @@ def test_a_whole_worker_killed_mid_render_runs_again_within_the_stale_bound(tmp_
         )
 
         assert running_again_s <= 60, running_again_s
-        assert job.attempts == 2 and Video.objects.filter(job_id=job_id).count() == 1
+        assert job.attempts == 2 and job.video_id and Video.objects.filter(file=f"videos/{job_id}.mp4").count() == 1
         assert not list(Path(tempfile.gettempdir()).glob(f"{outbox.WORKDIR_PREFIX}{job_id}-*"))
         print(f"SIGKILL -> running again: {running_again_s:.1f} s (stale bound {stale_s} s)")
     finally:
@@ -243,7 +248,7 @@ def test_redis_lost_during_a_render_still_finishes_once(tmp_path):
         time.sleep(3)
         swept = json.loads(_django(SWEEP, REDIS_URL=broker, MEDIA_ROOT=str(tmp_path)))
         assert swept["sent"] == 0
-        assert job.attempts == 1 and Video.objects.filter(job_id=job_id).count() == 1
+        assert job.attempts == 1 and job.video_id and Video.objects.filter(file=f"videos/{job_id}.mp4").count() == 1
     finally:
         stop_worker(worker)
         stop_process(redis)

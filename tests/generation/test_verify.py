@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from generation.media import decode_frames, encode_mp4, invisible, synth_audio
 from generation.media import watermark_eval as wev
-from generation.models import GenerationJob, Video
+from generation.models import GenerationJob
 from moderation.models import RemovedHash
 from moderation.phash import frame_hashes
 from moderation.roles import ensure_trust_and_safety_group
@@ -20,6 +20,7 @@ from sora_social.media import signed_url
 from tests.conftest import client_for
 from tests.factories import UserFactory, VideoFactory
 from tests.generation.test_invisible_mark import scene
+from videos.models import Video
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager")]
 
@@ -227,22 +228,22 @@ def test_reviewers_verify_a_clip_in_the_admin(client, marked_video):
     reviewer = UserFactory(is_staff=True)
     reviewer.groups.add(ensure_trust_and_safety_group())
     client.force_login(reviewer)
-    page = client.get("/admin/generation/video/verify/")
+    page = client.get("/admin/videos/video/verify/")
     assert page.status_code == 200 and b'name="file"' in page.content
-    assert b"Verify a clip" in client.get("/admin/generation/video/").content
+    assert b"Verify a clip" in client.get("/admin/videos/video/").content
 
-    r = client.post("/admin/generation/video/verify/", {"file": SimpleUploadedFile("c.mp4", stored(marked_video))})
+    r = client.post("/admin/videos/video/verify/", {"file": SimpleUploadedFile("c.mp4", stored(marked_video))})
 
     assert r.status_code == 200
     assert r.context["result"]["mark"]["found"] is True
-    assert f"/admin/generation/video/{marked_video.pk}/change/".encode() in r.content
-    bad = client.post("/admin/generation/video/verify/", {"file": SimpleUploadedFile("c.mp4", b"junk")})
+    assert f"/admin/videos/video/{marked_video.pk}/change/".encode() in r.content
+    bad = client.post("/admin/videos/video/verify/", {"file": SimpleUploadedFile("c.mp4", b"junk")})
     assert bad.status_code == 200 and b"could not read a video" in bad.content
 
 
 def test_staff_without_the_reviewer_role_cannot_open_the_page(client):
     client.force_login(UserFactory(is_staff=True))
-    assert client.get("/admin/generation/video/verify/").status_code == 403
+    assert client.get("/admin/videos/video/verify/").status_code == 403
 
 
 @pytest.mark.usefixtures("eager", "fast_render")

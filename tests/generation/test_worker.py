@@ -14,10 +14,11 @@ from pathlib import Path
 import pytest
 from rest_framework.test import APIClient
 
-from generation.models import GenerationJob, JobStatus, Video
+from generation.models import GenerationJob, JobStatus
 from generation.services.outbox import generation_sweep
 from tests.conftest import client_for
 from tests.generation.workers import start_worker, stop_worker, wait_for
+from videos.models import Video
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
@@ -61,7 +62,7 @@ def test_killed_worker_job_finishes_once(user, media_root, settings):
         job = wait_for(finished, 240, "success")
         time.sleep(VISIBILITY_S + 2)  # a late duplicate delivery would show up here
         assert job.attempts >= 2
-        assert Video.objects.filter(job_id=job_id).count() == 1
+        assert job.video_id and Video.objects.filter(file=f"videos/{job_id}.mp4").count() == 1
         files = sorted(p.name for p in Path(media_root, "videos").iterdir())
         assert files == [f"{job_id}.jpg", f"{job_id}.mp4"]
         body = APIClient().get(

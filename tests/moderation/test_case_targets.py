@@ -9,12 +9,12 @@ import pytest
 from accounts.models import DMPolicy, Follow, Message, Notification
 from cameos.models import Cameo
 from feed.models import Comment
-from generation.models import Video
 from moderation import review
 from moderation.models import Action, RemovedHash, ReviewCase
 from sora_social.errors import Conflict, Invalid
 from tests.conftest import client_for
 from tests.factories import CameoFactory, TeenFactory, UserFactory, VideoFactory
+from videos.models import Video
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,6 @@ import pytest
 from accounts.models import Notification
 from cameos.models import Cameo
 from cameos.selectors import cameo_usable_by
-from generation.models import Video
 from moderation import review
 from moderation.models import Action, Decision, Priority, ReviewCase
 from moderation.roles import ensure_senior_group, ensure_trust_and_safety_group
@@ -18,6 +17,7 @@ from sora_social.errors import Conflict, Forbidden, Invalid
 from tests.conftest import client_for
 from tests.factories import CameoFactory, UserFactory, VideoFactory
 from tests.moderation.test_case_targets import decisions_told_to, report
+from videos.models import Video
 
 pytestmark = pytest.mark.django_db
 

@@ -32,12 +32,12 @@ def test_videos_and_jobs_are_in_the_admin_read_only_and_the_labels_read_right(cl
     video = VideoFactory(prompt="a red ball bouncing on the beach")
     client.force_login(admin_user)
 
-    listed = client.get("/admin/generation/video/").content.decode()
-    page = client.get(f"/admin/generation/video/{video.pk}/change/").content.decode()
+    listed = client.get("/admin/videos/video/").content.decode()
+    page = client.get(f"/admin/videos/video/{video.pk}/change/").content.decode()
     index = client.get("/admin/").content.decode()
 
     assert "a red ball bouncing on the beach" in listed
     assert "a red ball bouncing on the beach" in page and 'name="_save"' not in page
-    assert client.get("/admin/generation/video/add/").status_code == 403
+    assert client.get("/admin/videos/video/add/").status_code == 403
     assert client.get("/admin/generation/generationjob/").status_code == 200
     assert "Parental controls" in index and "Parental controlss" not in index

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from accounts.models import User
 from moderation.roles import GROUP, SENIOR_GROUP, ensure_senior_group, ensure_trust_and_safety_group
 
 
@@ -11,8 +12,6 @@ class Command(BaseCommand):
         parser.add_argument("--senior", action="store_true", help="also let them decide escalated cases")
 
     def handle(self, *args, usernames, senior=False, **options):
-        from accounts.models import User
-
         group = ensure_trust_and_safety_group()
         seniors = ensure_senior_group()
         for username in usernames:

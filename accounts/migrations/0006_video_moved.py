@@ -1,0 +1,29 @@
+import django.db.models.deletion
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('accounts', '0005_message_removed'),
+        ('videos', '0001_initial'),
+    ]
+
+    operations = [
+        # `Video` moved to the videos app with its table: Django's record changes, the database does not.
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name='message',
+                    name='video',
+                    field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='videos.video'),
+                ),
+                migrations.AlterField(
+                    model_name='notification',
+                    name='video',
+                    field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='videos.video'),
+                ),
+            ],
+            database_operations=[],
+        ),
+    ]
