@@ -1,9 +1,11 @@
 """Latency of the prompt policy per prompt on CPU: python bench/bench_prompt_policy.py [--threads N] [--n 400]
 
-Times `moderation.services.prompt_verdict` (the entry point generation,
-comments and DMs call) on distinct prompts from the labelled dataset, one at
+Times `moderation.services.prompt_verdict` (the entry point a
+generation request calls) on distinct prompts from the labelled dataset, one at
 a time, after a warm-up on other text; every timed prompt is new to the
-embedder's LRU cache, so this is the uncached cost. Prints a markdown table
+embedder's LRU cache, so this is the uncached cost. The comments and
+messages policy (`conversation_verdict`) is timed the same way on its
+training messages. Prints a markdown table
 with p50 / p95 / p99 / max and the encoder's share. The issue's target:
 p99 <= 20 ms.
 
@@ -38,7 +40,7 @@ django.setup()
 import numpy as np  # noqa: E402
 
 from moderation.policy.dataset import load  # noqa: E402
-from moderation.services import prompt_verdict  # noqa: E402
+from moderation.services import conversation_verdict, prompt_verdict  # noqa: E402
 from sora_social import embedder  # noqa: E402
 
 
@@ -112,6 +114,26 @@ def main(args) -> None:
         ("of which: e5 encode", encodes),
         ("prompt_verdict, other languages, 250-300 chars", long_verdicts),
     ):
+        print(
+            f"| {name} | {len(values)} | {percentile(values, 50):.1f} | {percentile(values, 95):.1f} | "
+            f"{percentile(values, 99):.1f} | {max(values):.1f} | {statistics.fmean(values):.1f} |"
+        )
+    # Comments and messages: the conversation policy, English and other languages apart.
+    from moderation.policy.conversation import reader_of
+    from moderation.policy.train_conversation import training_rows
+
+    said = [r.text for r in training_rows()][::2]
+    conversation_verdict(text="warming up the conversation heads")
+    conversation_verdict(text="calentando los comentarios")
+    for name, texts in (
+        ("conversation_verdict, English", [t for t in said if reader_of(t) == "en"][: args.n]),
+        ("conversation_verdict, other languages", [t for t in said if reader_of(t) != "en"][: args.n]),
+    ):
+        values = []
+        for text in texts:
+            t0 = time.perf_counter()
+            conversation_verdict(text=text)
+            values.append((time.perf_counter() - t0) * 1000)
         print(
             f"| {name} | {len(values)} | {percentile(values, 50):.1f} | {percentile(values, 95):.1f} | "
             f"{percentile(values, 99):.1f} | {max(values):.1f} | {statistics.fmean(values):.1f} |"

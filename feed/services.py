@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts.models import Follow, User
 from accounts.notifications import notify
 from generation.capabilities import capabilities
-from moderation.services import prompt_check
+from moderation.services import conversation_check
 from sora_social.embedder import embed, embed_one
 from sora_social.limits import user_write_allow
 from videos.models import Video, VideoState
@@ -59,7 +59,8 @@ def video_unlike(*, user: User, video_id) -> Video:
 def comment_create(*, user: User, video_id, text: str) -> Comment:
     video = video_for_interaction(viewer=user, video_id=video_id)
     user_write_allow(user=user, kind="comment")
-    prompt_check(text=text, teen=user.is_teen)  # 422 prompt_blocked
+    # 422 prompt_blocked naming the rule; stricter where a teen writes or made the video
+    conversation_check(text=text, teen_thread=user.is_teen or video.owner.is_teen)
     with transaction.atomic():
         comment = Comment.objects.create(video=video, author=user, text=text)
         video_count(video_id=video.pk, counter="comment_count", by=1)

@@ -3,7 +3,7 @@
 from django.db.models import Q, QuerySet
 
 from accounts.models import DM_POLICY_ORDER, DMPolicy, Follow, Message, User
-from moderation.services import prompt_check
+from moderation.services import conversation_check
 from parental.selectors import is_linked_parent, teen_allowances
 from sora_social.errors import Forbidden
 from sora_social.events import publish
@@ -65,7 +65,7 @@ def message_send(*, sender: User, recipient: User, text: str = "", video_id=None
         raise DMNotAllowed()
     user_write_allow(user=sender, kind="message")
     if text:
-        prompt_check(text=text, teen=sender.is_teen or recipient.is_teen)
+        conversation_check(text=text, teen_thread=sender.is_teen or recipient.is_teen)
     video = None
     if video_id:
         video = video_visible_get(viewer=sender, video_id=video_id)

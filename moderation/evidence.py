@@ -17,6 +17,7 @@ from videos.models import Video, VideoState
 
 from . import review
 from .models import Action, Decision, Report, ReviewCase, Strike, TargetType
+from .services import conversation_verdict, prompt_verdict
 
 RECENT = 5
 UPHELD = [Action.REMOVE, Action.REMOVE_STRIKE, Action.SUSPEND]
@@ -35,13 +36,12 @@ def _media(video: Video | None, reviewer: User) -> dict | None:
     }
 
 
-def policy_scores(text: str) -> list[tuple[str, float]]:
-    """The prompt policy's categories for the text, highest first (loads the policy model once per process)."""
-    from .services import prompt_verdict
-
+def policy_scores(text: str, *, said: bool = False) -> list[tuple[str, float]]:
+    """The policy's categories for the text, highest first: the conversation policy's for what
+    someone `said` (a comment, a message), the prompt policy's for a video's prompt."""
     if not text.strip():
         return []
-    verdict = prompt_verdict(text=text)
+    verdict = conversation_verdict(text=text) if said else prompt_verdict(text=text)
     return sorted(verdict.scores.items(), key=lambda item: -item[1])[:5]
 
 
@@ -128,7 +128,7 @@ def case_evidence(case: ReviewCase, *, reviewer: User) -> dict:
         if video is not None
         else [],
         "case_lineage": lineage,
-        "case_scores": policy_scores(text),
+        "case_scores": policy_scores(text, said=comment is not None or message is not None),
         "case_urgency": urgency_reasons(case),
         "case_reporters": reporters_record(case),
         "case_account": account_record(case.subject),

@@ -1,9 +1,13 @@
-"""The prompt policy as the rest of the project sees it.
+"""The content policies as the rest of the project sees them.
 
-`prompt_verdict` answers; `prompt_check` refuses. Generation, comments and
-DMs call `prompt_check`; `manage.py check_prompt` calls `prompt_verdict`.
+Prompts: `prompt_verdict` answers; `prompt_check` refuses. A generation
+request calls `prompt_check`; `manage.py check_prompt` calls `prompt_verdict`.
 Both run policy/classifier.py: normalisation, the MiniLM head, the rules and
 the thresholds for this account (teen) and this prompt (cameo).
+
+Comments and direct messages: `conversation_verdict` / `conversation_check`
+run policy/conversation.py, which judges what people say to each other, not
+what a video would show.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .errors import PromptBlocked, PromptUnchecked
-from .policy import blocked_categories, score
+from .policy import blocked_categories, conversation, score
 from .policy.coverage import MIN_COVERED_SHARE, script_of
 
 log = logging.getLogger(__name__)
@@ -88,3 +92,41 @@ def prompt_coverage_check(*, text: str, teen: bool, has_cameo: bool) -> None:
             "Japanese, Hindi, Arabic, Russian, Turkish or Indonesian.",
             script=script.lower(),
         )
+
+
+# --- comments and direct messages ---------------------------------------------------
+
+RULE_WORDS = {
+    "threat": "a threat",
+    "harassment": "harassment",
+    "hate": "hate",
+    "grooming": "an approach to a minor",
+    "self_harm": "encouraging self-harm",
+    "doxxing": "sharing private information",
+    "spam": "spam",
+}
+
+
+def conversation_verdict(*, text: str, teen_thread: bool = False) -> PromptVerdict:
+    """May this comment or message be posted? `teen_thread`: a teen writes it, is written to,
+    or made the video it is written under (stricter lines)."""
+    text = (text or "")[:MAX_CHARS]
+    if not text.strip():
+        return PromptVerdict(allowed=True, categories=[], scores={})
+    said = conversation.score(text)
+    categories = conversation.blocked(said, teen=teen_thread)
+    return PromptVerdict(
+        allowed=not categories, categories=categories, scores={c: round(s, 4) for c, s in said.scores.items()}
+    )
+
+
+def conversation_check(*, text: str, teen_thread: bool = False) -> PromptVerdict:
+    """`conversation_verdict`, raising PromptBlocked (422 `prompt_blocked`, `categories` naming
+    the rule) when it may not be posted."""
+    verdict = conversation_verdict(text=text, teen_thread=teen_thread)
+    if not verdict.allowed:
+        rules = " and ".join(RULE_WORDS[c] for c in verdict.categories)
+        raise PromptBlocked(
+            categories=verdict.categories, detail=f"Not posted: this reads as {rules}, against our community rules."
+        )
+    return verdict

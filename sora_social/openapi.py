@@ -63,7 +63,7 @@ class ErrorSerializer(serializers.Serializer):
     categories = serializers.ListField(
         child=serializers.CharField(),
         required=False,
-        help_text="prompt_blocked: the policy categories the text fell in.",
+        help_text="prompt_blocked: the policy categories the text fell in (for a comment or message: the rule it broke).",
     )
     cameo = serializers.CharField(required=False, help_text="cameo_not_permitted, cameo_restriction: the cameo's id.")
     rule = serializers.CharField(required=False, help_text="cameo_restriction: the owner's rule it broke.")

@@ -63,12 +63,20 @@ def out_of_fold(
     return probs
 
 
-def calibrate(scores: list[dict[str, float]], rows, *, rule_only: tuple[str, ...] = RULE_ONLY) -> dict[str, float]:
+def calibrate(
+    scores: list[dict[str, float]],
+    rows,
+    *,
+    rule_only: tuple[str, ...] = RULE_ONLY,
+    categories: tuple[str, ...] = CATEGORIES,
+    cost: float = FALSE_BLOCK_COST,
+) -> dict[str, float]:
     """`rule_only`: categories the head does not score (their line is irrelevant); the
-    multilingual head scores all nine and passes ()."""
+    multilingual head scores all nine and passes (). `categories` and `cost`: the
+    conversation policy calibrates its own categories, at its own price of a false block."""
     benign = np.array([not r.harmful for r in rows])
     thresholds = {}
-    for c in CATEGORIES:
+    for c in categories:
         positive = np.array([c in r.categories for r in rows])
         if c in rule_only or not positive.any():
             thresholds[c] = 0.5  # rule scores are 0 or RULE_SCORE: any middle line works
@@ -76,7 +84,7 @@ def calibrate(scores: list[dict[str, float]], rows, *, rule_only: tuple[str, ...
         s = np.array([row[c] for row in scores])
         best_t, best = MIN_T, -np.inf
         for t in np.arange(MIN_T, MAX_T + 1e-9, 0.01):
-            objective = (s[positive] >= t).mean() - FALSE_BLOCK_COST * (s[benign] >= t).mean()
+            objective = (s[positive] >= t).mean() - cost * (s[benign] >= t).mean()
             if objective > best + 1e-9:  # ties keep the lower threshold: recall first
                 best_t, best = float(t), objective
         thresholds[c] = round(best_t, 2)

@@ -52,7 +52,7 @@ def test_reviewer_removes_a_reported_comment_and_the_video_stays(live_server, ch
     video = VideoFactory(owner=creator, published_at="2026-01-01T00:00:00Z")
     comment_id = (
         client_for(commenter)
-        .post(f"/api/v1/videos/{video.pk}/comments", {"text": "check out my channel for free followers"}, format="json")
+        .post(f"/api/v1/videos/{video.pk}/comments", {"text": "why do you even bother making these"}, format="json")
         .data["id"]
     )
     client_for(reporter).post(
@@ -65,7 +65,7 @@ def test_reviewer_removes_a_reported_comment_and_the_video_stays(live_server, ch
         page.goto(f"{live_server.url}/admin/moderation/reviewcase/")
         page.click(f'a[href*="{case.pk}"]')
         page.wait_for_selector("#case-comment", timeout=30000)
-        assert "free followers" in page.inner_text("#case-comment")
+        assert "even bother" in page.inner_text("#case-comment")
         assert page.locator("input[name=_remove]").get_attribute("value") == "Remove comment"
         page.screenshot(path=str(tmp_path / "comment-case.png"))
         page.on("dialog", lambda dialog: dialog.accept())
@@ -90,7 +90,7 @@ def test_reviewer_removes_a_reported_direct_message_seen_in_its_thread(live_serv
     for who, to, text in [
         (sender, recipient, "hey, loved your video"),
         (recipient, sender, "thanks!"),
-        (sender, recipient, "check out my channel for free followers"),
+        (sender, recipient, "why do you even bother making these"),
     ]:
         r = client_for(who).post(f"/api/v1/messages/{to.username}", {"text": text}, format="json")
         assert r.status_code == 201, r.content
@@ -107,7 +107,7 @@ def test_reviewer_removes_a_reported_direct_message_seen_in_its_thread(live_serv
         assert f"Direct message by {sender.username}" in page.inner_text("#result_list")
         page.click(f'a[href*="{case.pk}"]')
         page.wait_for_selector("#case-thread", timeout=30000)
-        assert "free followers" in page.inner_text("#case-message")
+        assert "even bother" in page.inner_text("#case-message")
         assert "thanks!" in page.inner_text("#case-thread")  # the recipient's side, for context
         assert page.locator("input[name=_remove]").get_attribute("value") == "Remove message"
         page.screenshot(path=str(tmp_path / "message-case.png"))

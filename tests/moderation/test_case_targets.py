@@ -37,7 +37,7 @@ def commented():
     creator, commenter = UserFactory(), UserFactory()
     video = VideoFactory(owner=creator, frame_hashes=[7, 8, 9], published_at="2026-01-01T00:00:00Z")
     r = client_for(commenter).post(
-        f"/api/v1/videos/{video.pk}/comments", {"text": "check out my channel for free followers"}, format="json"
+        f"/api/v1/videos/{video.pk}/comments", {"text": "why do you even bother making these"}, format="json"
     )
     assert r.status_code == 201, r.content
     return creator, commenter, video, Comment.objects.get(pk=r.data["id"])
@@ -59,7 +59,7 @@ def test_removing_on_a_comment_case_removes_the_comment_not_the_video(commented,
     assert str(comment.pk) not in {c["id"] for c in listed}
     assert video.comment_count == 0
     assert decision.video is None and decision.target_type == "comment"
-    assert decision.target_id == str(comment.pk) and decision.evidence == "check out my channel for free followers"
+    assert decision.target_id == str(comment.pk) and decision.evidence == "why do you even bother making these"
     told = decisions_told_to(commenter)
     assert len(told) == 1 and told[0].data["target_type"] == "comment" and told[0].data["video"] is None
     assert decisions_told_to(creator) == []
@@ -185,7 +185,7 @@ def test_the_admin_shows_the_comment_and_comment_buttons_and_acts_on_the_comment
     client.force_login(reviewer)
 
     page = client.get(f"/admin/moderation/reviewcase/{case.pk}/change/").content.decode()
-    assert "check out my channel for free followers" in page and 'value="Remove comment"' in page
+    assert "why do you even bother making these" in page and 'value="Remove comment"' in page
     assert 'value="Remove video"' not in page
 
     r = client.post(f"/admin/moderation/reviewcase/{case.pk}/change/", {"_remove": "1", "note": "Spam."})
@@ -200,13 +200,13 @@ def test_the_admin_shows_the_comment_and_comment_buttons_and_acts_on_the_comment
 
 @pytest.fixture
 def thread():
-    """Two people who message each other; the sender's third message is abuse."""
+    """Two people who message each other; the sender's third message is rude (the policy lets it through; the recipient reports it)."""
     sender, recipient = UserFactory(dm_policy=DMPolicy.EVERYONE), UserFactory(dm_policy=DMPolicy.EVERYONE)
     sent = []
     for who, to, text in [
         (sender, recipient, "hey, loved your video"),
         (recipient, sender, "thanks!"),
-        (sender, recipient, "check out my channel for free followers"),
+        (sender, recipient, "why do you even bother making these"),
         (sender, recipient, "see you tomorrow then"),
     ]:
         r = client_for(who).post(f"/api/v1/messages/{to.username}", {"text": text}, format="json")
@@ -251,10 +251,10 @@ def test_removing_on_a_message_case_hides_that_message_only_and_tells_its_sender
     for a, b in ((sender, recipient), (recipient, sender)):
         assert conversation_texts(a, b) == {"hey, loved your video", "thanks!", "see you tomorrow then"}
     abuse.refresh_from_db()
-    assert abuse.removed_at is not None and abuse.text == "check out my channel for free followers"
+    assert abuse.removed_at is not None and abuse.text == "why do you even bother making these"
     assert Message.objects.filter(removed_at__isnull=False).count() == 1
     assert decision.target_type == "message" and decision.target_id == str(abuse.pk) and decision.video is None
-    assert decision.evidence == "check out my channel for free followers"
+    assert decision.evidence == "why do you even bother making these"
     told = decisions_told_to(sender)
     assert len(told) == 1 and told[0].data["target_type"] == "message"
     assert decisions_told_to(recipient) == []
@@ -294,7 +294,7 @@ def test_the_admin_shows_the_message_in_its_thread_and_removes_only_it(thread, r
     client.force_login(reviewer)
 
     page = client.get(f"/admin/moderation/reviewcase/{case.pk}/change/").content.decode()
-    assert 'id="case-thread"' in page and "check out my channel for free followers" in page
+    assert 'id="case-thread"' in page and "why do you even bother making these" in page
     assert "thanks!" in page and "see you tomorrow then" in page  # its context, both directions
     assert 'value="Remove message"' in page and 'value="Remove video"' not in page
     assert (

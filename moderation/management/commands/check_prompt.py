@@ -5,6 +5,10 @@ One JSON object per input line: {"prompt": "...", "teen": false, "has_cameo": fa
 {"allowed": bool, "categories": [...], "scores": {...}}, or {"error": "..."}
 for a line that is not such an object; the command carries on after it.
 Same code path as the API: moderation.services.prompt_verdict.
+
+`--conversation` checks comments and direct messages instead, with the
+conversation policy (moderation.services.conversation_verdict): the same
+lines, where `teen` means a teen is in the thread and `has_cameo` is ignored.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import sys
 
 from django.core.management.base import BaseCommand
 
-from moderation.services import prompt_verdict
+from moderation.services import conversation_verdict, prompt_verdict
 
 
 def _parse(line: str) -> dict:
@@ -37,6 +41,11 @@ class Command(BaseCommand):
     stealth_options = ("stdin",)  # call_command(..., stdin=StringIO(...)) in tests
     help = "Check prompts against the prompt policy: JSON lines on stdin, one JSON verdict line per input."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--conversation", action="store_true", help="comments and direct messages: the conversation policy"
+        )
+
     def handle(self, *args, **options):
         stdin = options.get("stdin") or sys.stdin
         for line in stdin:
@@ -47,7 +56,10 @@ class Command(BaseCommand):
             except ValueError as exc:
                 out = {"error": str(exc)}
             else:
-                verdict = prompt_verdict(**kwargs)
+                if options.get("conversation"):
+                    verdict = conversation_verdict(text=kwargs["text"], teen_thread=kwargs["teen"])
+                else:
+                    verdict = prompt_verdict(**kwargs)
                 out = {"allowed": verdict.allowed, "categories": verdict.categories, "scores": verdict.scores}
             self.stdout.write(json.dumps(out))
             self.stdout.flush()
