@@ -15,12 +15,10 @@ from __future__ import annotations
 import argparse
 from collections import defaultdict
 
-import numpy as np
-
 from . import classifier, multilingual
 from .conversation import CATEGORIES, Said, blocked, score
 from .normalize import normalize
-from .train_conversation import Message, held_out_rows
+from .train_conversation import Message, held_out_rows, rates
 
 GOAL_CAUGHT = 0.9
 GOAL_REFUSED = 0.01
@@ -35,12 +33,6 @@ def scored(rows: list[Message]) -> list[Said]:
         score(r.text, embedding=next(en_vectors)) if e else score(r.text, ml_embedding=next(ml_vectors))
         for r, e in zip(rows, english)
     ]
-
-
-def rates(flags, rows) -> tuple[float, float]:
-    caught = [f for f, r in zip(flags, rows) if r.harmful]
-    refused = [f for f, r in zip(flags, rows) if not r.harmful]
-    return float(np.mean(caught)) if caught else float("nan"), float(np.mean(refused)) if refused else float("nan")
 
 
 def report(rows: list[Message], *, prompt_policy: bool = True) -> dict:
@@ -110,7 +102,7 @@ def category_table(result: dict) -> str:
 
 
 def main(args) -> None:
-    rows = held_out_rows()
+    rows = held_out_rows(args.files.split(",") if args.files else None)
     result = report(rows, prompt_policy=not args.no_before)
     print(table(result))
     print()
@@ -130,4 +122,5 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mistakes", action="store_true", help="list the messages it got wrong (reads the texts)")
     parser.add_argument("--no-before", action="store_true", help="skip the prompt policy's numbers")
+    parser.add_argument("--files", default="", help="comma-separated held-out files (default: all), e.g. heldout_c")
     main(parser.parse_args())

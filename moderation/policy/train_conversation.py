@@ -84,8 +84,10 @@ def training_rows() -> list[Message]:
     return [r for r in rows if text_key(r.text) not in held]
 
 
-def held_out_rows() -> list[Message]:
-    return [r for path in sorted(CONVERSATION_DIR.glob("heldout_*.jsonl")) for r in read(path)]
+def held_out_rows(names: list[str] | None = None) -> list[Message]:
+    """Every held-out file, or the named ones ("heldout_c")."""
+    paths = sorted(CONVERSATION_DIR.glob("heldout_*.jsonl"))
+    return [r for path in paths if names is None or path.stem in names for r in read(path)]
 
 
 def rates(flags: list[bool], rows: list[Message]) -> tuple[float, float]:
