@@ -48,6 +48,13 @@ def percentile(values: list[float], q: float) -> float:
     return float(np.percentile(np.array(values), q))
 
 
+def table_row(name: str, values: list[float]) -> str:
+    return (
+        f"| {name} | {len(values)} | {percentile(values, 50):.1f} | {percentile(values, 95):.1f} | "
+        f"{percentile(values, 99):.1f} | {max(values):.1f} | {statistics.fmean(values):.1f} |"
+    )
+
+
 def run(prompts: list[str]) -> tuple[list[float], list[float]]:
     total, encoder = [], []
     for text in prompts:
@@ -86,10 +93,7 @@ def main(args) -> None:
     print("| what | n | p50 ms | p95 ms | p99 ms | max ms | mean ms |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     for name, values in (("prompt_verdict (uncached)", total), ("of which: MiniLM encode", encoder)):
-        print(
-            f"| {name} | {len(values)} | {percentile(values, 50):.1f} | {percentile(values, 95):.1f} | "
-            f"{percentile(values, 99):.1f} | {max(values):.1f} | {statistics.fmean(values):.1f} |"
-        )
+        print(table_row(name, values))
     t0 = time.perf_counter()
     for text in prompts[:100]:
         prompt_verdict(text=text)
@@ -114,10 +118,7 @@ def main(args) -> None:
         ("of which: e5 encode", encodes),
         ("prompt_verdict, other languages, 250-300 chars", long_verdicts),
     ):
-        print(
-            f"| {name} | {len(values)} | {percentile(values, 50):.1f} | {percentile(values, 95):.1f} | "
-            f"{percentile(values, 99):.1f} | {max(values):.1f} | {statistics.fmean(values):.1f} |"
-        )
+        print(table_row(name, values))
     # Comments and messages: the conversation policy, English and other languages apart.
     from moderation.policy.conversation import reader_of
     from moderation.policy.train_conversation import training_rows
@@ -134,10 +135,7 @@ def main(args) -> None:
             t0 = time.perf_counter()
             conversation_verdict(text=text)
             values.append((time.perf_counter() - t0) * 1000)
-        print(
-            f"| {name} | {len(values)} | {percentile(values, 50):.1f} | {percentile(values, 95):.1f} | "
-            f"{percentile(values, 99):.1f} | {max(values):.1f} | {statistics.fmean(values):.1f} |"
-        )
+        print(table_row(name, values))
     import resource
 
     print(

@@ -44,8 +44,6 @@ EN_HEAD_PATH = Path(__file__).with_name("conversation_en.safetensors")
 ML_HEAD_PATH = Path(__file__).with_name("conversation_ml.safetensors")
 TEEN_FACTOR = 0.7
 MIN_THRESHOLD = 0.1
-# What a message is allowed to cost the readers: comments and messages are short.
-MAX_CHARS = 2000
 # The prompt policy's sexual_minors score over which a message is grooming. Chosen on the
 # conversation training rows (never the held-out ones): at 0.5, 1 of 2,373 ordinary rows
 # and 17 of 202 grooming rows; "I want a porn video of a 10 year old" in English and
@@ -73,7 +71,6 @@ def score(text: str, *, embedding: np.ndarray | None = None, ml_embedding: np.nd
 
     The prompt policy's `sexual_minors` reads the same vector too: a message asking for
     sexual content about a child is `grooming` whatever this head says."""
-    text = text[:MAX_CHARS]
     normalized = normalize(text)
     if multilingual.is_plain_english(text, normalized):
         model, reader = head("en"), "en"

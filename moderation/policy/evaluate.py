@@ -73,20 +73,24 @@ def evaluate(split: str = "test", *, teen: bool = False, has_cameo: bool = False
     return evaluate_rows(load(split), split=split, teen=teen, has_cameo=has_cameo)
 
 
+def embedded(texts: list[str], *, english_only: bool = False) -> list[dict]:
+    """Each text's vector for the reader it routes to, embedded in two batches: the keyword
+    argument the scorers take, {"embedding": MiniLM} or {"ml_embedding": e5}."""
+    from . import multilingual
+
+    english = [english_only or multilingual.is_plain_english(t, normalize(t)) for t in texts]
+    vectors = iter(embed_texts([t for t, e in zip(texts, english) if e]))
+    ml_vectors = iter(multilingual.embed([t for t, e in zip(texts, english) if not e]))
+    return [{"embedding": next(vectors)} if e else {"ml_embedding": next(ml_vectors)} for e in english]
+
+
 def evaluate_rows(
     rows: list[Example], *, split: str, teen: bool = False, has_cameo: bool = False, english_only: bool = False
 ) -> Report:
     """`english_only`: every prompt to the English head, as before the multilingual one (for comparison)."""
-    from . import multilingual
-
-    english = [english_only or multilingual.is_plain_english(r.text, normalize(r.text)) for r in rows]
-    vectors = iter(embed_texts([r.text for r, e in zip(rows, english) if e]))
-    ml_vectors = iter(multilingual.embed([r.text for r, e in zip(rows, english) if not e]))
     scored = [
-        score(r.text, embedding=next(vectors), english_only=english_only)
-        if e
-        else score(r.text, ml_embedding=next(ml_vectors))
-        for r, e in zip(rows, english)
+        score(r.text, english_only=english_only, **vectors)
+        for r, vectors in zip(rows, embedded([r.text for r in rows], english_only=english_only))
     ]
     predictions = [blocked_categories(s, teen=teen, has_cameo=has_cameo) for s in scored]
     per_category = []

@@ -15,9 +15,9 @@ from __future__ import annotations
 import argparse
 from collections import defaultdict
 
-from . import classifier, multilingual
+from . import classifier
 from .conversation import CATEGORIES, Said, blocked, score
-from .normalize import normalize
+from .evaluate import embedded
 from .train_conversation import Message, held_out_rows, rates
 
 GOAL_CAUGHT = 0.9
@@ -26,13 +26,7 @@ GOAL_REFUSED = 0.01
 
 def scored(rows: list[Message]) -> list[Said]:
     """conversation.score on every row, with the embeddings batched first."""
-    english = [multilingual.is_plain_english(r.text, normalize(r.text)) for r in rows]
-    en_vectors = iter(classifier.embed_texts([r.text for r, e in zip(rows, english) if e]))
-    ml_vectors = iter(multilingual.embed([r.text for r, e in zip(rows, english) if not e]))
-    return [
-        score(r.text, embedding=next(en_vectors)) if e else score(r.text, ml_embedding=next(ml_vectors))
-        for r, e in zip(rows, english)
-    ]
+    return [score(r.text, **vectors) for r, vectors in zip(rows, embedded([r.text for r in rows]))]
 
 
 def report(rows: list[Message], *, prompt_policy: bool = True) -> dict:

@@ -70,11 +70,17 @@ def calibrate(
     rule_only: tuple[str, ...] = RULE_ONLY,
     categories: tuple[str, ...] = CATEGORIES,
     cost: float = FALSE_BLOCK_COST,
+    factors: np.ndarray | None = None,
+    floor: float = 0.0,
 ) -> dict[str, float]:
-    """`rule_only`: categories the head does not score (their line is irrelevant); the
-    multilingual head scores all nine and passes (). `categories` and `cost`: the
-    conversation policy calibrates its own categories, at its own price of a false block."""
+    """Per category, the adult line t maximising recall - cost x benign false-block.
+
+    `rule_only`: categories the head does not score (their line is irrelevant); the
+    multilingual head scores all nine and passes (). `categories`, `cost`, `factors`,
+    `floor`: the conversation policy calibrates its own categories at its own price, with
+    each row judged in its own thread: against max(floor, t x its factor) (teen lines)."""
     benign = np.array([not r.harmful for r in rows])
+    factors = np.ones(len(rows)) if factors is None else np.asarray(factors)
     thresholds = {}
     for c in categories:
         positive = np.array([c in r.categories for r in rows])
@@ -84,7 +90,8 @@ def calibrate(
         s = np.array([row[c] for row in scores])
         best_t, best = MIN_T, -np.inf
         for t in np.arange(MIN_T, MAX_T + 1e-9, 0.01):
-            objective = (s[positive] >= t).mean() - cost * (s[benign] >= t).mean()
+            hit = s >= np.maximum(floor, t * factors)
+            objective = hit[positive].mean() - cost * hit[benign].mean()
             if objective > best + 1e-9:  # ties keep the lower threshold: recall first
                 best_t, best = float(t), objective
         thresholds[c] = round(best_t, 2)

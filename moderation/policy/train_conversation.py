@@ -33,7 +33,7 @@ from .dataset import DATA_DIR, text_key
 from .features import features
 from .head import fit
 from .normalize import normalize
-from .train import MAX_T, MIN_T, labels, out_of_fold
+from .train import calibrate, labels, out_of_fold
 
 CONVERSATION_DIR = DATA_DIR / "conversation"
 NEAR_COPY = 0.95
@@ -98,22 +98,10 @@ def rates(flags: list[bool], rows: list[Message]) -> tuple[float, float]:
 
 
 def calibrate_in_context(scores: list[dict[str, float]], rows: list[Message], *, cost: float) -> dict[str, float]:
-    """Per category, the adult line t maximising recall - cost x ordinary-refused, where each row
-    is judged in its own thread: against t, or t x TEEN_FACTOR where a teen is in it (as served)."""
-    ordinary = np.array([not r.harmful for r in rows])
-    factor = np.array([TEEN_FACTOR if r.teen else 1.0 for r in rows])
-    thresholds = {}
-    for c in CATEGORIES:
-        positive = np.array([c in r.categories for r in rows])
-        s = np.array([row[c] for row in scores])
-        best_t, best = MIN_T, -np.inf
-        for t in np.arange(MIN_T, MAX_T + 1e-9, 0.01):
-            hit = s >= np.maximum(MIN_THRESHOLD, t * factor)
-            objective = hit[positive].mean() - cost * hit[ordinary].mean()
-            if objective > best + 1e-9:  # ties keep the lower line: recall first
-                best_t, best = float(t), objective
-        thresholds[c] = round(best_t, 2)
-    return thresholds
+    """train.calibrate with each row judged in its own thread, as served: against the line t,
+    or t x TEEN_FACTOR where a teen is in it."""
+    factors = np.array([TEEN_FACTOR if r.teen else 1.0 for r in rows])
+    return calibrate(scores, rows, rule_only=(), categories=CATEGORIES, cost=cost, factors=factors, floor=MIN_THRESHOLD)
 
 
 def _train_one(name, x, rows, routed, *, folds, cost, fit_args, center=None):
