@@ -114,6 +114,22 @@ def user_update(
     return user
 
 
+# Who listens to changes of whom a user follows (the feed re-ranks their pool), registered
+# by the apps above accounts when Django starts; called with the follower's id after the commit.
+_FOLLOW_LISTENERS: list[Callable[[object], None]] = []
+
+
+def register_follow_listener(listener: Callable[[object], None]) -> None:
+    if listener not in _FOLLOW_LISTENERS:
+        _FOLLOW_LISTENERS.append(listener)
+
+
+def _follows_changed(*user_ids) -> None:
+    for user_id in user_ids:
+        for listener in _FOLLOW_LISTENERS:
+            transaction.on_commit(lambda listener=listener, user_id=user_id: listener(user_id))
+
+
 def follow_create(*, follower: User, followee: User) -> tuple[Follow, bool]:
     if follower.pk == followee.pk:
         raise Invalid("You cannot follow yourself.", code="cannot_follow_self")
@@ -129,11 +145,14 @@ def follow_create(*, follower: User, followee: User) -> tuple[Follow, bool]:
         since = timezone.now() - FOLLOW_NOTIFY_EVERY
         if not followee.notifications.filter(kind="follow", actor=follower, created_at__gte=since).exists():
             notify(recipient=followee, kind="follow", actor=follower)
+        _follows_changed(follower.pk)
     return follow, created
 
 
 def follow_delete(*, follower: User, followee: User) -> None:
-    Follow.objects.filter(follower=follower, followee=followee).delete()
+    deleted, _ = Follow.objects.filter(follower=follower, followee=followee).delete()
+    if deleted:
+        _follows_changed(follower.pk)
 
 
 @transaction.atomic
@@ -142,8 +161,9 @@ def block_create(*, blocker: User, blocked: User) -> tuple[Block, bool]:
         raise Invalid("You cannot block yourself.", code="cannot_block_self")
     block, created = Block.objects.get_or_create(blocker=blocker, blocked=blocked)
     # A block ends the relationship both ways; unblocking does not restore it.
-    Follow.objects.filter(follower=blocker, followee=blocked).delete()
-    Follow.objects.filter(follower=blocked, followee=blocker).delete()
+    ended = Follow.objects.filter(follower=blocker, followee=blocked).delete()[0]
+    ended_back = Follow.objects.filter(follower=blocked, followee=blocker).delete()[0]
+    _follows_changed(*([blocker.pk] if ended else []), *([blocked.pk] if ended_back else []))
     return block, created
 
 

@@ -26,6 +26,10 @@ class FeedSettings:
     index_check_s: float  # how often a process looks for a newer index version
     steering_parser: str  # "embedded" | "llm"
     steering_model_path: str
+    pool_size: int  # ranked videos kept per viewer (feed/pool.py)
+    pool_max_age_s: int  # a pool older than this is re-ranked (served meanwhile)
+    pool_ttl_s: int  # an unused pool is dropped after this long
+    pool_active_s: int  # the schedule re-ranks the pools of viewers served this recently
 
 
 def feed_settings() -> FeedSettings:
@@ -45,4 +49,8 @@ def feed_settings() -> FeedSettings:
         index_check_s=s.SORA_FEED_INDEX_CHECK_S,
         steering_parser=s.SORA_FEED_STEERING_PARSER,
         steering_model_path=s.SORA_FEED_STEERING_MODEL_PATH,
+        pool_size=s.SORA_FEED_POOL_SIZE,
+        pool_max_age_s=s.SORA_FEED_POOL_MAX_AGE_S,
+        pool_ttl_s=s.SORA_FEED_POOL_TTL_S,
+        pool_active_s=s.SORA_FEED_POOL_ACTIVE_S,
     )

@@ -110,6 +110,10 @@ class FeedSession(models.Model):
     last_served_at = models.DateTimeField()
     items_since_checkin = models.PositiveIntegerField(default=0)
 
+    class Meta:
+        # The schedule re-ranks the pools of recently served viewers (feed.pool.refresh_active).
+        indexes = [models.Index(fields=["last_served_at"])]
+
 
 class FeedDay(models.Model):
     """Feed items served to a user on one UTC day: the daily cap's counter."""

@@ -33,10 +33,11 @@ def steering_of(*, user: User) -> Steering | None:
 
 
 def feed_page_for(*, viewer: User, page: int = 0):
-    """One page of the viewer's feed: see feed/pipeline/__init__.py for the stages."""
-    from .pipeline import feed_page
+    """One page of the viewer's feed, served from their pool: see feed/pipeline/__init__.py
+    for the stages and feed/pool.py for the pool."""
+    from .pipeline.serve import serve_page
 
-    return feed_page(viewer=viewer, page=page)
+    return serve_page(viewer=viewer, page=page)
 
 
 # --- what moderation asks of comments (registered in FeedConfig.ready) ---------------------

@@ -22,6 +22,7 @@ from . import index as video_index
 from . import topics
 from .errors import CheckinAnswered, CheckinNotFound
 from .models import Checkin, Comment, Like, Steering, VideoFeatures, VideoTopic, View
+from .pool import video_arrived, viewer_changed
 from .selectors import video_for_interaction
 
 log = logging.getLogger(__name__)
@@ -111,11 +112,14 @@ def steering_set(*, user: User, instruction: str) -> Steering:
     steering, _ = Steering.objects.update_or_create(
         user=user, defaults={"instruction": instruction, "parsed": parsed, "parser": parser}
     )
+    # Its rules hold from the next page (checked when serving); its weights with the re-ranked pool.
+    transaction.on_commit(lambda: viewer_changed(user.pk))
     return steering
 
 
 def steering_clear(*, user: User) -> None:
     Steering.objects.filter(user=user).delete()
+    transaction.on_commit(lambda: viewer_changed(user.pk))
 
 
 # --- check-ins ---------------------------------------------------------------
@@ -140,6 +144,8 @@ def checkin_answer(*, user: User, checkin_id, mood: int, note: str = "") -> list
             raise CheckinAnswered()
         checkin.mood, checkin.note, checkin.answered_at = mood, note, timezone.now()
         checkin.save(update_fields=["mood", "note", "answered_at"])
+        if mood <= LOW_MOOD:  # the pool is re-ranked calm
+            transaction.on_commit(lambda: viewer_changed(user.pk))
     return checkin_suggestions(user=user, mood=mood)
 
 
@@ -240,6 +246,10 @@ def video_label_and_index(video_id) -> None:
         video_index.get_index().add([(features.pk, str(video.pk), vector)])
     except Exception:
         log.exception("could not add video %s to the in-process index", video.pk)
+    try:
+        video_arrived(video)  # at the head of its owner's followers' pools, now that it is labelled
+    except Exception:  # the cache is down: their pools take it when next ranked
+        log.warning("could not add video %s to its followers' feed pools", video.pk, exc_info=True)
 
 
 def video_removed(video: Video) -> None:

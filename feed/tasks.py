@@ -27,3 +27,21 @@ def videos_backfill() -> int:
     from .services import videos_backfill as backfill
 
     return backfill()
+
+
+@shared_task(name="feed.pool_refresh")
+def pool_refresh(user_id: str) -> int:
+    """Rank one viewer's feed pool (on events, on a stale pool, on the schedule)."""
+    from .pool import pool_refresh as refresh
+
+    return refresh(user_id)
+
+
+@shared_task(name="feed.pools_refresh_active")
+def pools_refresh_active() -> int:
+    """Beat, every SORA_FEED_POOL_MAX_AGE_S: re-rank the pools of recently served viewers."""
+    from django.utils import timezone
+
+    from .pool import refresh_active
+
+    return refresh_active(timezone.now())

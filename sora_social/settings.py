@@ -239,6 +239,11 @@ SORA_FEED_HNSW_MIN = env.int("SORA_FEED_HNSW_MIN", default=5000)
 SORA_FEED_INDEX_CHECK_S = env.float("SORA_FEED_INDEX_CHECK_S", default=5.0)
 SORA_FEED_STEERING_PARSER = env.str("SORA_FEED_STEERING_PARSER", default="embedded")  # or "llm"
 SORA_FEED_STEERING_MODEL_PATH = env.str("SORA_FEED_STEERING_MODEL_PATH", default="")
+# Per-viewer ranked pools (feed/pool.py), in the cache (Redis; local memory embedded).
+SORA_FEED_POOL_SIZE = env.int("SORA_FEED_POOL_SIZE", default=200)
+SORA_FEED_POOL_MAX_AGE_S = env.int("SORA_FEED_POOL_MAX_AGE_S", default=60)
+SORA_FEED_POOL_TTL_S = env.int("SORA_FEED_POOL_TTL_S", default=24 * 3600)
+SORA_FEED_POOL_ACTIVE_S = env.int("SORA_FEED_POOL_ACTIVE_S", default=10 * 60)
 SORA_FEED_INDEX_REBUILD_EVERY = env.float("SORA_FEED_INDEX_REBUILD_EVERY", default=900.0)
 # Published videos the indexing task never reached (the broker was down) are labelled and
 # indexed by this catch-up: the bound on how late a new video reaches the feed's index.
@@ -247,6 +252,7 @@ CELERY_BEAT_SCHEDULE = {
     "generation-sweep": {"task": "generation.sweep", "schedule": SORA_GENERATION_SWEEP_EVERY},
     "feed-index-rebuild": {"task": "feed.index_rebuild", "schedule": SORA_FEED_INDEX_REBUILD_EVERY},
     "feed-catch-up": {"task": "feed.videos_backfill", "schedule": SORA_FEED_CATCH_UP_EVERY},
+    "feed-pools": {"task": "feed.pools_refresh_active", "schedule": float(SORA_FEED_POOL_MAX_AGE_S)},
 }
 
 # --- Auth, API --------------------------------------------------------------

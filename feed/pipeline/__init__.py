@@ -1,4 +1,7 @@
-"""The feed pipeline, stage by stage (the table of contents):
+"""The feed pipeline, stage by stage (the table of contents).
+
+Ranking, off the request path (a worker builds the viewer's pool with it:
+feed/pool.py):
 
 1. context      load the viewer's world once: follows, blocks, seen, likes,
                 steering, check-in mood, daily count, teen allowances
@@ -8,20 +11,25 @@
 4. filters      removed, own, blocked, seen, revoked cameos, teen-safe,
                 steering (avoid / following only), visibility
 5. scoring      engagement, remixability, friends, freshness, similarity, steering
-6. mixing       sort, weave a page (creator cap, topic diversity), reasons,
-                check-in slot, daily cap
-7. side_effects impressions, daily counter, scrolling stretch, check-in row
-8. ending       the last page says why the feed ends (caught up, nothing yet)
+6. mixing       sort, weave pages (creator cap, topic diversity), reasons
+
+Serving, on the request path (serve.py): the pool's next entries, checked
+again where it must be exact (visibility, blocks, removals, revoked cameos,
+teen caps, seen, steering rules) in one query, then
+
+7. mixing       weave a page, check-in slot, daily cap
+8. side_effects impressions, daily counter, scrolling stretch, check-in row
+9. ending       the last page says why the feed ends (caught up, nothing yet)
                 and what to do next
 
-`feed_page(viewer=..., page=...)` runs them and returns the items and whether
-the feed goes on. Sources are fail-open; everything else fails loudly.
+`rank(viewer=...)` runs stages 1-6 and returns the viewer's ranked, woven
+candidates; `serve.serve_page(viewer=..., page=...)` serves one page. Sources
+are fail-open; everything else fails loudly.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.utils import timezone
@@ -32,11 +40,11 @@ from parental.selectors import teen_allowances
 from videos.models import Video
 
 from ..conf import feed_settings
-from . import ending, mixing, scoring, side_effects
 from . import filters as filters_mod
 from . import hydrate as hydrate_mod
+from . import mixing, scoring
 from . import sources as sources_mod
-from .context import Candidate, FeedContext, Item
+from .context import Candidate, FeedContext
 
 log = logging.getLogger(__name__)
 
@@ -44,14 +52,13 @@ SOURCES = sources_mod.SOURCES
 FILTERS = filters_mod.FILTERS
 
 
-@dataclass
-class FeedPage:
-    items: list[Item]
-    more: bool  # False: no next page (the feed ran dry or the daily cap ended it)
-    removed: dict[str, int] = field(default_factory=dict)  # filter name -> count, for debugging and tests
+def follows_key(count: int, newest) -> str:
+    return f"{count}:{newest.timestamp() if newest else 0:.6f}"
 
 
-def load_context(*, viewer, page: int = 0) -> FeedContext:
+def load_context(*, viewer, page: int = 0, ranking: bool = False) -> FeedContext:
+    """The viewer's world. `ranking`: for a pool, which is ranked whatever today's
+    count (the cap is applied when a page is served)."""
     from ..models import Checkin, FeedDay, FeedSession, Impression, Like, Steering, View
 
     cfg = feed_settings()
@@ -72,9 +79,11 @@ def load_context(*, viewer, page: int = 0) -> FeedContext:
         calm_until=None,
         page=page,
     )
-    if daily_limit and served >= daily_limit:
+    if daily_limit and served >= daily_limit and not ranking:
         return ctx  # nothing else is needed to say "come back tomorrow"
-    ctx.following = set(Follow.objects.filter(follower=viewer).values_list("followee_id", flat=True))
+    follows = list(Follow.objects.filter(follower=viewer).values_list("followee_id", "created_at"))
+    ctx.following = {f for f, _ in follows}
+    ctx.follows_key = follows_key(len(follows), max((at for _, at in follows), default=None))
     ctx.blocked = set(blocked_ids_for(viewer))
     since_seen = now - timedelta(days=cfg.seen_days)
     ctx.seen = {
@@ -130,13 +139,12 @@ def gather(ctx: FeedContext) -> list[Candidate]:
     return out
 
 
-def feed_page(*, viewer, page: int = 0) -> FeedPage:
-    ctx = load_context(viewer=viewer, page=page)
-    size = ctx.cfg.page_size
-    if ctx.daily_limit and ctx.served_today >= ctx.daily_limit:
-        items, _ = mixing.daily_cap(ctx, [])
-        return FeedPage(items=items, more=False)
-
+def rank(*, viewer, limit: int) -> tuple[FeedContext, list[Candidate], dict[str, int]]:
+    """Stages 1-6 for one viewer: candidates from every source, filtered, scored and
+    woven page by page (each run of `page_size` keeps the creator cap and the topic
+    diversity), with their reasons; at most `limit` of them. Also returns what each
+    filter removed (for debugging and tests)."""
+    ctx = load_context(viewer=viewer, ranking=True)
     candidates = hydrate_mod.hydrate(ctx, hydrate_mod.merge(gather(ctx)))
     removed: dict[str, int] = {}
     for f in FILTERS:
@@ -144,19 +152,16 @@ def feed_page(*, viewer, page: int = 0) -> FeedPage:
         if dropped:
             removed[f.name] = len(dropped)
     candidates = scoring.score(ctx, candidates)
-
-    ranked = mixing.sort(ctx, candidates)
-    page_items = mixing.weave(ctx, ranked, size)
-    rows = hydrate_mod.videos_for_page([c.video_id for c in page_items])
-    for c in page_items:
-        c.page_video = rows.get(c.video_id)
-    page_items = [c for c in page_items if c.page_video is not None]
-    mixing.reasons(ctx, page_items)
-    items = mixing.to_items(ctx, page_items)
-    items, ended = mixing.daily_cap(ctx, items)
-    checkin_at = mixing.checkin_slot(ctx, [i for i in items if i.type == "video"])
-    items = side_effects.record(ctx, items, checkin_at)
-    more = not ended and len(page_items) == size and len(ranked) > size
-    if not more and not ended:
-        items.append(ending.end_card(ctx, served_any=bool(page_items) or page > 0))
-    return FeedPage(items=items, more=more, removed=removed)
+    pending = mixing.sort(ctx, candidates)
+    woven: list[Candidate] = []
+    size = ctx.cfg.page_size
+    while pending and len(woven) < limit:
+        page = mixing.weave(ctx, pending, size)
+        if not page:
+            break
+        taken = {c.video_id for c in page}
+        pending = [c for c in pending if c.video_id not in taken]
+        woven += page
+    woven = woven[:limit]
+    mixing.reasons(ctx, woven)
+    return ctx, woven, removed

@@ -62,6 +62,8 @@ class FeedContext:
     usernames: dict = field(default_factory=dict)  # user id -> username (filled by hydrate)
     items_since_checkin: int = 0
     page: int = 0
+    follows_key: str = ""  # how many the viewer follows and the newest follow's time: a pool ranked
+    # under other follows, steering or mood is re-ranked (feed/pool.py: ranked_under)
 
     @property
     def objective(self) -> str:

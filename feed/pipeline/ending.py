@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Sum
 
+from accounts.models import Follow
 from generation.capabilities import capabilities
 from videos.models import Video, VideoState
 from videos.selectors import videos_visible_to
@@ -47,7 +48,8 @@ def end_card(ctx: FeedContext, *, served_any: bool) -> Item:
     popular = next((visible[vid] for vid in candidates if vid in visible), None)
     if popular:
         actions.append({"type": "remix", "detail": "Remix a popular video.", "video": str(popular["pk"])})
-        if popular["owner_id"] not in ctx.following:
+        # The context of a served page knows only some of the viewer's follows: ask.
+        if not Follow.objects.filter(follower=ctx.viewer, followee_id=popular["owner_id"]).exists():
             name = popular["owner__username"]
             actions.append({"type": "follow", "detail": f"Follow @{name} to see their new videos.", "username": name})
     mine = Video.objects.filter(owner=ctx.viewer, state=VideoState.PUBLISHED).aggregate(

@@ -60,6 +60,10 @@ def weave(ctx: FeedContext, ranked: list[Candidate], size: int) -> list[Candidat
     return page
 
 
+def following_reason(username: str) -> str:
+    return f"Because you follow @{username}"
+
+
 def reason_for(ctx: FeedContext, c: Candidate) -> str:
     """Why this video is here, in words, from the strongest explainable signal."""
     owner = "@" + (c.video.get("owner__username") or ctx.usernames.get(c.video["owner_id"], "someone"))
@@ -74,8 +78,8 @@ def reason_for(ctx: FeedContext, c: Candidate) -> str:
         return "Remixed from a video you liked"
     if c.video["owner_id"] in ctx.following:
         if ctx.sources_mode == "following_only":
-            return f"Because you follow {owner} (you asked for only people you follow)"
-        return f"Because you follow {owner}"
+            return following_reason(owner[1:]) + " (you asked for only people you follow)"
+        return following_reason(owner[1:])
     if c.friend_cameos:
         return f"@{c.friend_cameos[0]}, whom you follow, is in this video"
     if "interacted" in c.sources:

@@ -8,6 +8,7 @@ is logged (a broken index must not take the feed down).
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 import numpy as np
@@ -18,6 +19,8 @@ from videos.models import Video, VideoState, Visibility
 
 from ..models import Impression, VideoFeatures, VideoTopic
 from .context import Candidate, FeedContext
+
+log = logging.getLogger(__name__)
 
 # Three pages' worth per source: enough for filters and mixing to choose from;
 # hydration cost grows with the candidate count (measured in bench_feed.py).
@@ -74,7 +77,9 @@ class InteractedCreators:
             return []
         base = _unseen(ctx, _published(ctx)).order_by("-published_at").values_list("pk", "owner_id", "published_at")
         parts = [base.filter(owner_id=owner)[:PER_SOURCE] for owner in sorted(owners)]
-        newest = parts[0].union(*parts[1:], all=True).order_by("-published_at")[:PER_SOURCE]
+        # (one creator: a union of one is the sliced query itself, which cannot be re-ordered)
+        newest = parts[0] if len(parts) == 1 else parts[0].union(*parts[1:], all=True).order_by("-published_at")
+        newest = newest[:PER_SOURCE]
         return [Candidate(str(pk), self.name, via=str(owner)) for pk, owner, _ in newest]
 
 
@@ -157,18 +162,30 @@ class SteeringMatches:
 
 def popular_pool(now) -> list[str]:
     """Most engaged public videos of the last weeks; shared by every viewer and
-    cached briefly (it is the same list for everyone, and the costliest query)."""
-    ids = cache.get("feed:popular")
+    cached briefly (it is the same list for everyone, and the costliest query).
+    With the cache down it is read from the database every time (slower, never an error)."""
+    try:
+        ids = cache.get("feed:popular")
+    except Exception:
+        log.warning("cache unavailable: the popular list is read from the database", exc_info=True)
+        return _popular(now)
     if ids is None:
-        since = now - timedelta(days=14)
-        qs = (
-            Video.objects.filter(state=VideoState.PUBLISHED, visibility=Visibility.PUBLIC, published_at__gte=since)
-            .annotate(engagement=F("like_count") + 2 * F("comment_count") + 3 * F("remix_count"))
-            .order_by("-engagement", "-published_at")
-        )
-        ids = [str(pk) for pk in qs.values_list("pk", flat=True)[:POPULAR_POOL]]
-        cache.set("feed:popular", ids, POPULAR_CACHE_S)
+        ids = _popular(now)
+        try:
+            cache.set("feed:popular", ids, POPULAR_CACHE_S)
+        except Exception:
+            log.warning("cache unavailable: the popular list is not cached", exc_info=True)
     return ids
+
+
+def _popular(now) -> list[str]:
+    since = now - timedelta(days=14)
+    qs = (
+        Video.objects.filter(state=VideoState.PUBLISHED, visibility=Visibility.PUBLIC, published_at__gte=since)
+        .annotate(engagement=F("like_count") + 2 * F("comment_count") + 3 * F("remix_count"))
+        .order_by("-engagement", "-published_at")
+    )
+    return [str(pk) for pk in qs.values_list("pk", flat=True)[:POPULAR_POOL]]
 
 
 class Popular:

@@ -13,6 +13,14 @@ _n = itertools.count()
 
 
 @pytest.fixture(autouse=True)
+def _pools_ranked_in_place(eager):
+    """Tasks run in place, as on the embedded default: a viewer's pool is ranked
+    within their first request and re-ranked within the event that asks for it.
+    (test_pool.py serves from the shared pool while a real worker ranks.)"""
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _fresh_index(settings):
     # MEDIA_ROOT is per test (tests/conftest.py), and so is the index under it.
     settings.SORA_FEED_INDEX_CHECK_S = 0

@@ -14,7 +14,7 @@ from cameos.services import cameo_revoke
 from tests.conftest import client_for
 from tests.factories import CameoFactory, UserFactory
 from tests.feed.conftest import make_corpus, make_videos, video_items
-from videos.services import video_remove, video_update
+from videos.services import video_publish, video_remove, video_update
 
 pytestmark = pytest.mark.django_db
 
@@ -49,12 +49,20 @@ def test_a_block_a_removal_a_revoke_and_a_visibility_change_hold_on_the_next_pag
     assert {str(v.pk) for v in waiting[4:]} <= second  # the rest is still served
 
 
-def test_a_followees_new_video_is_served_on_the_next_page(user):
+def test_a_followees_new_video_is_served_on_the_next_page(user, django_capture_on_commit_callbacks):
     make_corpus(per_topic=3)
     followee = UserFactory()
     client_for(user).post(f"/api/v1/users/{followee.username}/follow")
     first = feed(user)
+    draft = make_videos(["a hedgehog eating a strawberry"], owners=[followee], state="draft")[0]
 
-    new = make_videos(["a hedgehog eating a strawberry"], owners=[followee], hours_ago=0.0)[0]
+    # Published the way the app publishes: after the commit the feed labels it and puts
+    # it at the head of the followers' ranked pools.
+    with django_capture_on_commit_callbacks(execute=True):
+        video_publish(user=followee, video_id=draft.pk)
 
-    assert str(new.pk) in served(feed(user, first["next"]))
+    second = feed(user, first["next"])
+    assert str(draft.pk) in served(second)
+    assert next(i["reason"] for i in video_items(second) if i["video"]["id"] == str(draft.pk)) == (
+        f"Because you follow @{followee.username}"
+    )

@@ -92,7 +92,12 @@ def test_beat_has_a_schedule_and_postgres_has_bounded_waits():
     conf = configured(
         DATABASE_URL="postgres://postgres@127.0.0.1:5432/x", DB_CONNECT_TIMEOUT="3", DB_STATEMENT_TIMEOUT_MS="1500"
     )
-    assert conf["beat"] == ["feed.index_rebuild", "feed.videos_backfill", "generation.sweep"]
+    assert conf["beat"] == [
+        "feed.index_rebuild",
+        "feed.pools_refresh_active",
+        "feed.videos_backfill",
+        "generation.sweep",
+    ]
     assert conf["db_options"]["connect_timeout"] == 3
     assert "statement_timeout=1500" in conf["db_options"]["options"]
 

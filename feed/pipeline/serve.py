@@ -1,0 +1,185 @@
+"""Serving a page from the viewer's pool (the request path).
+
+The ranking is done (feed/pool.py); what must be exact at this moment is
+checked again here, for the pool's next entries only, in one query: the one
+visibility rule (`videos_visible_to`: removals, drafts, blocks either way,
+followers-only, revoked cameos), appearances taken down, what the viewer was
+served or watched since the pool was ranked, and the labels the teen and
+steering rules read. Then a page is woven (creator cap, topic diversity), cut
+at the daily cap, given its check-in card and recorded.
+
+A steady page costs a fixed number of queries whatever the catalogue: the
+viewer's counters and steering (one), the cards (one per window of three
+pages' worth of entries, almost always one), and the writes (impressions,
+the daily counter, the stretch).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from django.db.models import Count, Exists, JSONField, Max, OuterRef, Q, Subquery
+from django.utils import timezone
+
+from accounts.models import Follow, User
+from cameos.models import Appearance
+from parental.selectors import teen_allowances
+from videos.selectors import videos_visible_to
+
+from .. import pool as pool_mod
+from ..conf import feed_settings
+from ..models import Checkin, FeedDay, FeedSession, Impression, Steering, View
+from ..services import LOW_MOOD
+from . import ending, follows_key, mixing, side_effects
+from .context import Candidate, FeedContext, Item
+from .filters import FILTERS
+
+WINDOW_PAGES = 3  # pool entries checked per query, in pages
+# The card query applies the visibility rule (blocks included); the rest run in memory.
+SERVE_FILTERS = [f for f in FILTERS if f.name not in ("visibility", "blocked")]
+
+
+@dataclass
+class FeedPage:
+    items: list[Item]
+    more: bool  # False: no next page (the feed ran dry or the daily cap ended it)
+    removed: dict[str, int] = field(default_factory=dict)  # filter name -> count, for debugging and tests
+    pool: str = ""  # "own" or "shared": where the page came from
+
+
+def serving_context(*, viewer, page: int = 0) -> FeedContext:
+    """The viewer's counters, stretch, steering, mood and follows in one query (teens: their
+    allowances too)."""
+    cfg = feed_settings()
+    now = timezone.now()
+    session = FeedSession.objects.filter(user=OuterRef("pk"))
+    follows = Follow.objects.filter(follower=OuterRef("pk")).values("follower")
+    row = (
+        User.objects.filter(pk=viewer.pk)
+        .annotate(
+            served=Subquery(FeedDay.objects.filter(user=OuterRef("pk"), day=now.date()).values("served")[:1]),
+            stretch_at=Subquery(session.values("last_served_at")[:1]),
+            stretch=Subquery(session.values("items_since_checkin")[:1]),
+            steering_parsed=Subquery(
+                Steering.objects.filter(user=OuterRef("pk")).values("parsed")[:1], output_field=JSONField()
+            ),
+            low_mood_at=Subquery(
+                Checkin.objects.filter(
+                    user=OuterRef("pk"), mood__lte=LOW_MOOD, answered_at__gte=now - timedelta(hours=cfg.calm_hours)
+                )
+                .order_by("-answered_at")
+                .values("answered_at")[:1]
+            ),
+            follows_n=Subquery(follows.annotate(n=Count("pk")).values("n")[:1]),
+            follows_at=Subquery(follows.annotate(at=Max("created_at")).values("at")[:1]),
+        )
+        .values("served", "stretch_at", "stretch", "steering_parsed", "low_mood_at", "follows_n", "follows_at")
+        .first()
+    ) or {}
+    allowances = teen_allowances(user=viewer)
+    personalized = allowances.personalized_feed if allowances is not None else True
+    ctx = FeedContext(
+        viewer=viewer,
+        now=now,
+        cfg=cfg,
+        personalized=personalized,
+        teen=viewer.is_teen,
+        daily_limit=allowances.feed_daily_limit if allowances is not None else cfg.adult_daily_limit,
+        served_today=row.get("served") or 0,
+        steering=(row.get("steering_parsed") or None) if personalized else None,
+        calm_until=row["low_mood_at"] + timedelta(hours=cfg.calm_hours) if row.get("low_mood_at") else None,
+        page=page,
+        follows_key=follows_key(row.get("follows_n") or 0, row.get("follows_at")),
+    )
+    if row.get("stretch_at") and (now - row["stretch_at"]).total_seconds() < cfg.session_gap_s:
+        ctx.items_since_checkin = row["stretch"] or 0
+    return ctx
+
+
+def cards(ctx: FeedContext, video_ids: list[str], seen_since: datetime) -> dict:
+    """The entries' videos the viewer may see now, with what the in-memory filters read (one query)."""
+    viewer = ctx.viewer
+    hidden = Appearance.objects.filter(video=OuterRef("pk")).filter(
+        Q(cameo__revoked_at__isnull=False) | Q(taken_down_at__isnull=False)
+    )
+    rows = (
+        videos_visible_to(viewer)
+        .filter(pk__in=video_ids)
+        .annotate(
+            hidden_cameo=Exists(hidden),
+            served=Exists(Impression.objects.filter(user=viewer, video=OuterRef("pk"), served_at__gte=seen_since)),
+            watched=Exists(View.objects.filter(user=viewer, video=OuterRef("pk"), created_at__gte=seen_since)),
+        )
+        .select_related("owner", "features")
+    )
+    out = {}
+    for video in rows:
+        vid = str(video.pk)
+        out[vid] = video
+        if video.served or video.watched:
+            ctx.seen.add(vid)
+        if video.follows_owner:
+            ctx.following.add(video.owner_id)
+    return out
+
+
+def _candidate(video_id: str, reason: str, video) -> Candidate:
+    features = getattr(video, "features", None)
+    topics = (features.topics or "").split() if features else []
+    c = Candidate(video_id, "pool")
+    c.video = {
+        "owner_id": video.owner_id,
+        "owner__username": video.owner.username,
+        "state": video.state,
+        "visibility": video.visibility,
+        "published_at": video.published_at,
+    }
+    c.topics = topics
+    c.primary_topic = features.primary_topic if features else ""
+    c.teen_safe = features.teen_safe if features else None
+    c.hidden_cameo = video.hidden_cameo
+    c.reason = reason
+    c.page_video = video
+    return c
+
+
+def serve_page(*, viewer, page: int = 0) -> FeedPage:
+    ctx = serving_context(viewer=viewer, page=page)
+    size = ctx.cfg.page_size
+    if ctx.daily_limit and ctx.served_today >= ctx.daily_limit:
+        items, _ = mixing.daily_cap(ctx, [])
+        return FeedPage(items=items, more=False)
+
+    pool = pool_mod.pool_for(ctx)
+    # The pool left out what was seen when it was ranked; since then, only its own pages.
+    seen_since = (
+        ctx.now - timedelta(days=ctx.cfg.seen_days) if pool.shared else datetime.fromtimestamp(pool.built_at, tz=UTC)
+    )
+    survivors: list[Candidate] = []
+    removed: dict[str, int] = {}
+    pos, window = 0, WINDOW_PAGES * size
+    while pos < len(pool.ids) and len(survivors) < size:
+        ids, why = pool.ids[pos : pos + window], pool.reasons[pos : pos + window]
+        pos += window
+        found = cards(ctx, ids, seen_since)
+        batch = [_candidate(vid, reason, found[vid]) for vid, reason in zip(ids, why) if vid in found]
+        if len(batch) < len(ids):
+            removed["visibility"] = removed.get("visibility", 0) + len(ids) - len(batch)
+        for f in SERVE_FILTERS:
+            batch, dropped = f.apply(ctx, batch)
+            if dropped:
+                removed[f.name] = removed.get(f.name, 0) + len(dropped)
+        survivors += batch
+
+    page_items = mixing.weave(ctx, survivors, size)
+    items = mixing.to_items(ctx, page_items)
+    items, ended = mixing.daily_cap(ctx, items)
+    checkin_at = mixing.checkin_slot(ctx, [i for i in items if i.type == "video"])
+    items = side_effects.record(ctx, items, checkin_at)
+    more = not ended and len(page_items) == size and (len(survivors) > size or pos < len(pool.ids))
+    if not more and not ended:
+        items.append(ending.end_card(ctx, served_any=bool(page_items) or page > 0))
+        if not pool.shared:
+            pool_mod.refresh_queue(viewer.pk)  # drained: what is new by the next visit gets ranked
+    return FeedPage(items=items, more=more, removed=removed, pool="shared" if pool.shared else "own")

@@ -1,0 +1,203 @@
+"""The feed is ranked off the request path: per-viewer pools (feed/pool.py) and serving from them."""
+
+import pickle
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from accounts.models import Follow
+from feed import pool as pools
+from feed.models import FeedSession, Like, VideoFeatures
+from parental.models import ParentalControls, ParentLink
+from tests.conftest import client_for
+from tests.factories import TeenFactory, UserFactory
+from tests.feed.conftest import CORPUS_TOPICS, make_corpus, make_videos, topics_of, video_items
+from tests.generation.workers import start_worker, stop_worker, wait_for
+
+pytestmark = pytest.mark.django_db
+
+SHARED_REASONS = {pools.POPULAR_REASON, pools.FRESH_REASON}
+
+
+def feed(user, cursor=None):
+    response = client_for(user).get("/api/v1/feed", {"cursor": cursor} if cursor else {})
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def queries_of(fn) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        fn()
+    return len(queries.captured_queries)
+
+
+def test_a_page_served_from_the_pool_costs_at_most_8_queries_whatever_the_corpus(user):
+    def steady(viewer):
+        Follow.objects.create(follower=viewer, followee=UserFactory())
+        body = feed(viewer)  # ranks the pool and creates the viewer's counters
+        return queries_of(lambda: feed(viewer, body["next"]))
+
+    make_corpus(per_topic=4)
+    small = steady(user)
+    make_corpus(per_topic=12, seed=1)
+    large = steady(UserFactory())
+
+    # the JWT user, the viewer's counters and steering, the cards, then impressions, the
+    # daily counter and the stretch
+    assert large == small <= 8
+
+
+def test_the_pool_is_compact_and_round_trips(user):
+    make_corpus(per_topic=4)
+    feed(user)
+    pool = pools.pool_load(user.pk)
+
+    assert len(pool.ids) == len(set(pool.ids)) == len(pool.reasons) >= 40
+    again = pools.decode(pools.encode(pool))
+    assert (again.ids, again.reasons, again.inputs, again.built_at) == (
+        pool.ids,
+        pool.reasons,
+        pool.inputs,
+        pool.built_at,
+    )
+    # 16 bytes an id and 2 a reason, plus the distinct reasons: a 200-entry pool is a few KB
+    assert len(pickle.dumps(pools.encode(pool))) < 40 * len(pool.ids) + 2000
+
+
+def test_a_viewer_with_no_pool_gets_the_shared_pool_at_once_when_ranking_is_queued(user, not_eager):
+    make_corpus(per_topic=3)
+    ana = UserFactory(username="ana")
+    Follow.objects.create(follower=user, followee=ana)
+    make_videos(["a lighthouse at night"], owners=[ana])
+
+    body = feed(user)
+
+    reasons = {i["reason"] for i in video_items(body)}
+    assert len(video_items(body)) == 20 and reasons <= SHARED_REASONS
+    assert pools.pool_load(user.pk) is None  # queued for a worker, not ranked in the request
+
+
+def test_the_shared_pool_weaves_topics():
+    make_corpus(per_topic=4)
+
+    shared = pools.shared_pool(timezone.now())
+
+    assert shared.shared and len(shared.ids) == 4 * len(CORPUS_TOPICS)
+    first_round = shared.ids[: len(CORPUS_TOPICS)]
+    primary = dict(VideoFeatures.objects.filter(video_id__in=first_round).values_list("video_id", "primary_topic"))
+    assert len(set(primary.values())) == len(CORPUS_TOPICS)  # one of each topic before any repeats
+
+
+def test_a_followees_new_video_goes_to_the_head_of_existing_pools_only(user):
+    make_corpus(per_topic=2)
+    creator, stranger, no_pool = UserFactory(), UserFactory(), UserFactory()
+    Follow.objects.create(follower=user, followee=creator)
+    Follow.objects.create(follower=no_pool, followee=creator)
+    feed(user)
+    feed(stranger)
+    before = pools.pool_load(stranger.pk).ids
+    new = make_videos(["a hedgehog in the rain"], owners=[creator], hours_ago=0)[0]
+
+    assert pools.video_arrived(new) == 1
+
+    pool = pools.pool_load(user.pk)
+    assert pool.ids[0] == str(new.pk) and pool.reasons[0] == f"Because you follow @{creator.username}"
+    assert pools.pool_load(stranger.pk).ids == before
+    assert pools.pool_load(no_pool.pk) is None
+    assert pools.video_arrived(new) == 0  # already there
+
+
+def test_a_steering_rule_holds_on_the_next_page_before_the_pool_is_reranked(user, not_eager):
+    make_corpus(per_topic=6)
+    pools.pool_refresh(user.pk)  # a worker ranked it before the instruction
+    first = feed(user)
+    assert any("horror" in t for t in topics_of(video_items(first)))
+
+    client_for(user).put("/api/v1/feed/steering", {"instruction": "no horror"}, format="json")
+    stale = pools.pool_load(user.pk)
+    second = feed(user, first["next"])
+
+    assert pools.pool_load(user.pk).built_at == stale.built_at  # not re-ranked yet (no worker)
+    assert video_items(second) and not any("horror" in t for t in topics_of(video_items(second)))
+
+
+def test_a_pool_ranked_under_other_steering_or_follows_is_reranked_on_the_next_request(user):
+    make_corpus(per_topic=3)
+    feed(user)
+    built = pools.pool_load(user.pk).built_at
+
+    Follow.objects.create(follower=user, followee=UserFactory())  # no event: straight to the table
+    feed(user)
+
+    assert pools.pool_load(user.pk).built_at > built
+
+
+def test_a_parent_turning_personalisation_off_is_not_served_the_personal_pool(settings, not_eager):
+    teen, parent = TeenFactory(), UserFactory()
+    ParentLink.objects.create(parent=parent, teen=teen, status="active")
+    controls = ParentalControls.objects.create(teen=teen, personalized_feed=True)
+    make_corpus(per_topic=3)
+    pools.pool_refresh(teen.pk)
+    assert pools.pool_load(teen.pk).personalized
+
+    controls.personalized_feed = False
+    controls.save()
+    body = feed(teen)
+
+    assert {i["reason"] for i in video_items(body)} <= SHARED_REASONS
+
+
+def test_the_schedule_reranks_recently_served_viewers(user, not_eager):
+    now = timezone.now()
+    recent, idle = UserFactory(), UserFactory()
+    FeedSession.objects.create(user=recent, started_at=now, last_served_at=now - timedelta(minutes=2))
+    FeedSession.objects.create(user=idle, started_at=now, last_served_at=now - timedelta(hours=2))
+
+    assert pools.refresh_active(now) == 1
+    assert pools.refresh_queue(recent.pk)  # one is waiting already: not queued twice
+
+
+def test_with_the_cache_down_a_page_is_ranked_in_the_request(user):
+    make_corpus(per_topic=3)
+    Like.objects.create(user=user, video=make_videos(["a fox in the snow"])[0])
+    down = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",  # nothing listens there
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.2, "SOCKET_TIMEOUT": 0.2},
+        }
+    }
+
+    with override_settings(CACHES=down):
+        first = feed(user)
+        second = feed(user, first["next"])
+
+    assert len(video_items(first)) == 20 and first["next"]
+    assert video_items(second) and not {i["video"]["id"] for i in video_items(first)} & {
+        i["video"]["id"] for i in video_items(second)
+    }
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_ranks_the_pool_the_first_page_queued(not_eager, tmp_path):
+    viewer, ana = UserFactory(), UserFactory(username="ana_w")
+    make_corpus(per_topic=3)
+    Follow.objects.create(follower=viewer, followee=ana)
+    # followers only: never in the shared pool, which is public videos
+    mine = make_videos(["a lighthouse at night"], owners=[ana], visibility="followers")[0]
+
+    first = feed(viewer)  # shared pool; the ranking is queued
+    assert {i["reason"] for i in video_items(first)} <= SHARED_REASONS
+    worker = start_worker()
+    try:
+        wait_for(lambda: pools.pool_load(viewer.pk), 90, "the worker to rank the pool")
+    finally:
+        stop_worker(worker)
+
+    reasons = {i["video"]["id"]: i["reason"] for i in video_items(feed(viewer))}
+    assert reasons.get(str(mine.pk)) == "Because you follow @ana_w"
