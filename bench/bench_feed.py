@@ -13,6 +13,18 @@ reloader, one thread) on it and requests:
 - GET /api/v1/users/<creator>/videos?limit=20 (a bare DRF list of 20 videos
   through the same serializer) as many times, interleaved.
 
+The viewers' feed pools are ranked first, in this process, by the code a
+worker runs (`feed.pool.pool_refresh`), and timed: that is the worker's cost
+per viewer. The server is told not to re-rank during the run
+(SORA_FEED_POOL_MAX_AGE_S=3600), so the HTTP figures are the serving path.
+Pools live in the Redis named by BENCH_REDIS_URL (default db 4 of the local
+Redis), shared by this process and the server.
+
+Also in this process: queries per feed page (other viewers than the timed
+ones), and the bare list against a plain `ModelSerializer` view of the same
+20 rows (no visibility rule, no media URLs), both through DRF's request
+cycle with the user already authenticated.
+
     .venv/bin/python bench/bench_feed.py --scale 0.1 --requests 500
     .venv/bin/python bench/bench_feed.py --scale 0.1 --requests 500 --no-seed   # reuse the seeded database
 """
@@ -38,11 +50,13 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 BENCH_DB = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/sora_social_bench")
 MEDIA = os.environ.get("BENCH_MEDIA_ROOT", "/tmp/sora-bench-media")
+REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/4")
 
 
 def _setup(fresh: bool) -> None:
     os.environ["DATABASE_URL"] = BENCH_DB
     os.environ["MEDIA_ROOT"] = MEDIA
+    os.environ["REDIS_URL"] = REDIS
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sora_social.settings")
     import psycopg
 
@@ -278,7 +292,8 @@ def _server(port: int) -> subprocess.Popen:
         DEBUG="False",
         LOG_LEVEL="WARNING",
         DB_CONN_MAX_AGE="600",
-        REDIS_URL=os.environ.get("REDIS_URL", ""),
+        REDIS_URL=REDIS,
+        SORA_FEED_POOL_MAX_AGE_S="3600",
     )
     proc = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload", "--nothreading"],
@@ -313,8 +328,93 @@ def pct(values: list[float], q: float) -> float:
     return 1000 * values[min(len(values) - 1, int(q * len(values)))]
 
 
+def rank_pools(viewers: list) -> list[float]:
+    """Each viewer's pool, ranked by the worker's code; seconds per viewer."""
+    from feed.pool import pool_refresh
+
+    out = []
+    for pk in viewers:
+        t = time.perf_counter()
+        pool_refresh(pk)
+        out.append(time.perf_counter() - t)
+    return out
+
+
+def queries_per_page(viewers: list) -> list[int]:
+    """Queries of page 1 and page 2 for each viewer (pools ranked), in this process."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from rest_framework_simplejwt.tokens import RefreshToken
+
+    from accounts.models import User
+
+    out = []
+    for pk in viewers:
+        client = Client(HTTP_HOST="localhost")
+        auth = {"HTTP_AUTHORIZATION": f"Bearer {RefreshToken.for_user(User(pk=pk)).access_token}"}
+        cursor = None
+        for _ in range(2):
+            with CaptureQueriesContext(connection) as queries:
+                body = client.get("/api/v1/feed", {"cursor": cursor} if cursor else {}, **auth).json()
+            out.append(len(queries.captured_queries))
+            cursor = body["next"]
+            if not cursor:
+                break
+    return out
+
+
+def list_vs_plain(creator_name: str, viewer_pk, n: int) -> tuple[list[float], list[float]]:
+    """The bare list view against a plain ModelSerializer ListAPIView of the same rows, in process."""
+    from django.urls import resolve
+    from rest_framework import generics, serializers
+
+    from accounts.models import User
+    from videos.models import Video
+
+    viewer = User.objects.get(pk=viewer_pk)
+    path = f"/api/v1/users/{creator_name}/videos"
+    match = resolve(path)
+    ids = [row["id"] for row in match.func(_request(path, viewer, limit=20), **match.kwargs).data["results"]]
+
+    class PlainVideo(serializers.ModelSerializer):
+        class Meta:
+            model = Video
+            fields = "__all__"
+
+    class PlainList(generics.ListAPIView):
+        serializer_class = PlainVideo
+        pagination_class = None
+
+        def get_queryset(self):
+            return Video.objects.filter(pk__in=ids).order_by("-published_at")
+
+    plain = PlainList.as_view()
+    real_t, plain_t = [], []
+    for _ in range(n):
+        t = time.perf_counter()
+        response = match.func(_request(path, viewer, limit=20), **match.kwargs)
+        response.render()
+        real_t.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        response = plain(_request(path, viewer))
+        response.render()
+        plain_t.append(time.perf_counter() - t)
+    assert len(response.data) == len(ids)
+    return real_t, plain_t
+
+
+def _request(path: str, user, **params):
+    from rest_framework.test import APIRequestFactory, force_authenticate
+
+    request = APIRequestFactory().get(path, params, HTTP_HOST="localhost")
+    force_authenticate(request, user=user)
+    return request
+
+
 def main(args) -> None:
     _setup(fresh=not args.no_seed)
+    from django.core.cache import cache
     from django.db import connection
     from rest_framework_simplejwt.tokens import RefreshToken
 
@@ -345,6 +445,14 @@ def main(args) -> None:
     )["owner_id"]
     creator_name = User.objects.get(pk=creator).username
     tokens = {pk: str(RefreshToken.for_user(User(pk=pk)).access_token) for pk in adults}
+    cache.clear()  # the bench's own Redis database: no pools from an earlier run
+    rank_t = rank_pools(adults)
+    counted = list(
+        User.objects.filter(birthdate__lt="2000-01-01").exclude(pk__in=adults).values_list("pk", flat=True)[:20]
+    )
+    rank_pools(counted)
+    queries = queries_per_page(counted)
+    real_t, plain_t = list_vs_plain(creator_name, counted[0], args.requests // 2)
     connection.close()
 
     proc = _server(args.port)
@@ -392,6 +500,20 @@ def main(args) -> None:
         f"\nratio feed / bare list: p50 {pct(feed_t, 0.5) / pct(list_t, 0.5):.2f}x, "
         f"p99 {pct(feed_t, 0.99) / pct(list_t, 0.99):.2f}x"
     )
+    print(
+        f"queries per feed page ({len(queries)} pages, pools ranked): max {max(queries)}, "
+        f"min {min(queries)}, mean {sum(queries) / len(queries):.1f}"
+    )
+    print(
+        f"ranking a pool (the worker's cost per viewer, {len(rank_t)} viewers): "
+        f"p50 {pct(rank_t, 0.5):.1f} ms, p99 {pct(rank_t, 0.99):.1f} ms"
+    )
+    print("\nin process, 20 rows, user already authenticated:\n")
+    print("| view | calls | p50 ms | p99 ms |")
+    print("|---|---|---|---|")
+    for name, ts in (("bare list (UserVideosApi, VideoOut)", real_t), ("plain ModelSerializer ListAPIView", plain_t)):
+        print(f"| {name} | {len(ts)} | {pct(ts, 0.5):.2f} | {pct(ts, 0.99):.2f} |")
+    print(f"\nratio bare list / plain: p50 {pct(real_t, 0.5) / pct(plain_t, 0.5):.2f}x")
 
 
 if __name__ == "__main__":

@@ -210,6 +210,12 @@ def main(args) -> None:
 
     logging.getLogger("httpx").setLevel(logging.WARNING)
 
+    if args.mix:
+        mix = {op: float(w) for op, w in (part.split("=") for part in args.mix.split(","))}
+        if set(mix) - set(EXPECTED):
+            raise SystemExit(f"--mix: ops are {sorted(EXPECTED)}")
+        MIX.clear()
+        MIX.update(mix)
     t = time.perf_counter()
     data = seed(args.scale)
     print(
@@ -271,5 +277,8 @@ if __name__ == "__main__":
     parser.add_argument("--clients", type=int, default=200)
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--processes", type=int, nargs="+", default=[1, 4])
+    parser.add_argument(
+        "--mix", default="", help="the request mix as op=weight,... (e.g. feed=1 for a feed-only load); default: MIX"
+    )
     parser.add_argument("--scale", type=float, default=0.02, help="catalogue size as bench_feed's scale")
     main(parser.parse_args())
