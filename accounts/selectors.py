@@ -6,6 +6,7 @@ these instead of querying `Block` themselves.
 """
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Lower
 
 from sora_social.errors import NotFound
 
@@ -34,13 +35,19 @@ def blocked_ids_for(user: User) -> QuerySet:
     return mine.union(theirs, all=True)
 
 
+def named(queryset: QuerySet, username: str) -> QuerySet:
+    """Users by name, whatever its case, on the index of the lower-case name that keeps
+    names unique (`username__iexact` compiles to UPPER(...) = UPPER(...): a scan of every user)."""
+    return queryset.alias(username_lower=Lower("username")).filter(username_lower=username.lower())
+
+
 def users_visible_to(viewer: User) -> QuerySet:
     return User.objects.filter(is_active=True).exclude(pk__in=blocked_ids_for(viewer))
 
 
 def user_visible_get(*, viewer: User, username: str) -> User:
     """The user named `username` if `viewer` may see them; otherwise NotFound."""
-    user = users_visible_to(viewer).filter(username__iexact=username).first()
+    user = named(users_visible_to(viewer), username).first()
     if user is None:
         raise NotFound("No such user.", code="user_not_found")
     return user
@@ -51,7 +58,7 @@ def user_block_target_get(*, viewer: User, username: str) -> User:
 
     The viewer's own blocks do not hide the target here, or nobody could undo a block.
     """
-    user = User.objects.filter(is_active=True, username__iexact=username).exclude(blocking_set__blocked=viewer).first()
+    user = named(User.objects.filter(is_active=True), username).exclude(blocking_set__blocked=viewer).first()
     if user is None:
         raise NotFound("No such user.", code="user_not_found")
     return user
@@ -60,8 +67,7 @@ def user_block_target_get(*, viewer: User, username: str) -> User:
 def user_profile_get(*, viewer: User, username: str) -> User:
     """A visible user with follower counts and the viewer's relation to them annotated."""
     user = (
-        users_visible_to(viewer)
-        .filter(username__iexact=username)
+        named(users_visible_to(viewer), username)
         .annotate(
             followers_count=Count("follower_set", distinct=True),
             following_count=Count("following_set", distinct=True),

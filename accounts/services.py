@@ -13,6 +13,7 @@ from sora_social.errors import Forbidden, Invalid
 from sora_social.limits import user_write_allow
 
 from .models import DM_POLICY_ORDER, Block, Follow, Invite, User, age_on
+from .selectors import named
 
 FOLLOW_NOTIFY_EVERY = timedelta(days=1)
 
@@ -41,7 +42,7 @@ def _check_birthdate(birthdate: date) -> None:
 @transaction.atomic
 def user_register(*, username: str, password: str, email: str, birthdate: date, invite_code: str | None = None) -> User:
     _check_birthdate(birthdate)
-    if User.objects.filter(username__iexact=username).exists():
+    if named(User.objects.all(), username).exists():
         raise Invalid("That username is taken.", code="username_taken")
     if User.objects.filter(email__iexact=email).exists():
         raise Invalid("An account with that email exists.", code="email_taken")

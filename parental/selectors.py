@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django.db.models.functions import Lower
 
 from sora_social.errors import Conflict, NotFound
 from sora_social.ids import is_uuid
@@ -71,7 +72,13 @@ def link_get(*, user, link_id) -> ParentLink:
 
 def teen_for_parent_get(*, parent, username: str):
     """The teen whose controls `parent` may read: an active link; 409 while the teen has not accepted; else 404."""
-    link = ParentLink.objects.filter(parent=parent, teen__username__iexact=username).select_related("teen").first()
+    link = (
+        ParentLink.objects.filter(parent=parent)
+        .alias(teen_username_lower=Lower("teen__username"))
+        .filter(teen_username_lower=username.lower())
+        .select_related("teen")
+        .first()
+    )
     if link is None:
         raise NotFound("No such teen.", code="teen_not_found")
     if link.status == LinkStatus.PENDING:

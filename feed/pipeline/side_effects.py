@@ -3,14 +3,14 @@ the daily counter, the scrolling stretch and a check-in card's row.
 
 They run after mixing and before the response is written, because the page
 must name the check-in by id and the next page must not repeat this one; all
-are single bulk statements, and the counters use F() so two pages served at
-once to the same viewer (two devices) both count.
+are single bulk statements (the counters are upserts that add in the
+database, so two pages served at once to the same viewer, on two devices,
+both count).
 """
 
 from __future__ import annotations
 
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 
 from ..models import Checkin, FeedDay, FeedSession, Impression
 from .context import FeedContext, Item
@@ -27,15 +27,28 @@ def record(ctx: FeedContext, items: list[Item], checkin_at: int | None) -> list[
             since = ctx.items_since_checkin + len(videos)
         if videos:
             Impression.objects.bulk_create([Impression(user=ctx.viewer, video_id=i.candidate.video_id) for i in videos])
-            day = ctx.now.date()
-            if not FeedDay.objects.filter(user=ctx.viewer, day=day).update(served=F("served") + len(videos)):
-                _, created = FeedDay.objects.get_or_create(user=ctx.viewer, day=day, defaults={"served": len(videos)})
-                if not created:  # another request created it between our update and insert
-                    FeedDay.objects.filter(user=ctx.viewer, day=day).update(served=F("served") + len(videos))
-        if not FeedSession.objects.filter(user=ctx.viewer).update(last_served_at=ctx.now, items_since_checkin=since):
-            FeedSession.objects.update_or_create(
-                user=ctx.viewer,
-                defaults={"last_served_at": ctx.now, "items_since_checkin": since},
-                create_defaults={"started_at": ctx.now, "last_served_at": ctx.now, "items_since_checkin": since},
-            )
+            _count_served(ctx, len(videos))
+        # One upsert: the stretch's row is made on the first page and moved on after.
+        FeedSession.objects.bulk_create(
+            [FeedSession(user=ctx.viewer, started_at=ctx.now, last_served_at=ctx.now, items_since_checkin=since)],
+            update_conflicts=True,
+            unique_fields=["user"],
+            update_fields=["last_served_at", "items_since_checkin"],
+        )
     return items
+
+
+def _count_served(ctx: FeedContext, n: int) -> None:
+    """Add to the day's counter in one upsert (two pages served at once to the same
+    viewer, from two devices, both count: the database adds, not this process)."""
+    table = connection.ops.quote_name(FeedDay._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (user_id, day, served) VALUES (%s, %s, %s) "
+            f"ON CONFLICT (user_id, day) DO UPDATE SET served = {table}.served + excluded.served",
+            [
+                FeedDay._meta.get_field("user").get_db_prep_value(ctx.viewer.pk, connection),
+                FeedDay._meta.get_field("day").get_db_prep_value(ctx.now.date(), connection),
+                n,
+            ],
+        )
