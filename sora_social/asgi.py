@@ -11,6 +11,7 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from django.urls import path  # noqa: E402
 
 from .consumers import EventsConsumer  # noqa: E402
+from .heap import settle  # noqa: E402
 
 websocket_urlpatterns = [path("ws/events", EventsConsumer.as_asgi())]
 
@@ -22,3 +23,5 @@ application = ProtocolTypeRouter(
         "websocket": URLRouter(websocket_urlpatterns),
     }
 )
+
+settle()  # after every start-up import: full GC passes stay off the request path (heap.py)
