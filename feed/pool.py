@@ -68,7 +68,12 @@ def _queued_key(user_id) -> str:
     return f"feed:pool:queued:{user_id}"
 
 
+def _position_key(user_id) -> str:
+    return f"feed:pool:pos:{user_id}"
+
+
 SHARED_KEY = "feed:pool:shared"
+ARRIVALS_MAX = 20
 
 
 @dataclass
@@ -79,6 +84,11 @@ class Pool:
     personalized: bool = True
     inputs: str = ""  # what it was ranked under: steering, calm, follows (`ranked_under`)
     shared: bool = False
+    # Followees' videos that arrived after the ranking, (id, reason), served first.
+    arrivals: list[tuple[str, str]] = field(default_factory=list)
+    # Where this viewer's next page starts in `ids` (kept apart, under the position key:
+    # pages before it were served or left out; 0 for a pool ranked since).
+    start: int = 0
 
     def age(self, now) -> float:
         return now.timestamp() - self.built_at
@@ -106,6 +116,7 @@ def encode(pool: Pool) -> dict:
         "p": pool.personalized,
         "in": pool.inputs,
         "sh": pool.shared,
+        "ar": [list(a) for a in pool.arrivals],
     }
 
 
@@ -121,11 +132,32 @@ def decode(raw) -> Pool | None:
         personalized=raw["p"],
         inputs=raw["in"],
         shared=raw["sh"],
+        arrivals=[tuple(a) for a in raw.get("ar", [])],
     )
 
 
 def pool_load(user_id) -> Pool | None:
-    return decode(cache.get(_key(user_id)))
+    """The viewer's pool and where their next page starts in it (one cache round trip)."""
+    found = cache.get_many([_key(user_id), _position_key(user_id)])
+    pool = decode(found.get(_key(user_id)))
+    if pool is not None:
+        pool.start = _start(pool, found.get(_position_key(user_id)))
+    return pool
+
+
+def _start(pool: Pool, position) -> int:
+    if isinstance(position, (list, tuple)) and len(position) == 2 and position[0] == pool.built_at:
+        return min(int(position[1]), len(pool.ids))
+    return 0  # no page served from this pool yet
+
+
+def position_store(user_id, pool: Pool, start: int) -> None:
+    """Remember where the viewer's next page starts (fail-open: without it, the next
+    page checks the served entries again and skips them)."""
+    try:
+        cache.set(_position_key(user_id), (pool.built_at, start), feed_settings().pool_ttl_s)
+    except Exception:
+        log.warning("cache unavailable: feed position of %s not kept", user_id, exc_info=True)
 
 
 def pool_store(user_id, pool: Pool) -> None:
@@ -208,6 +240,7 @@ def pool_for(ctx) -> Pool:
     pool = pool_load(uid)  # ranked already when tasks run in place
     if pool is None or pool.personalized != ctx.personalized:
         pool = shared_pool(ctx.now)
+        pool.start = _start(pool, cache.get(_position_key(uid)))
     return pool
 
 
@@ -256,8 +289,8 @@ def shared_pool(now) -> Pool:
 
 
 def video_arrived(video: Video, *, batch: int = 1000) -> int:
-    """A new video (labelled just now) goes to the head of its owner's followers' pools,
-    where they exist; returns how many pools took it. What may not be served to one of
+    """A new video (labelled just now) goes to its owner's followers' pools, where they
+    exist, among the arrivals served before the ranked entries; returns how many pools took it. What may not be served to one of
     them (a teen, a steering rule) is dropped when their page is served."""
     cfg = feed_settings()
     reason = mixing.following_reason(video.owner.username)
@@ -270,11 +303,9 @@ def video_arrived(video: Video, *, batch: int = 1000) -> int:
         updates = {}
         for key, raw in cache.get_many(list(keys)).items():
             pool = decode(raw)
-            if pool is None or vid in pool.ids:
+            if pool is None or vid in pool.ids or any(vid == a for a, _ in pool.arrivals):
                 continue
-            pool.ids.insert(0, vid)
-            pool.reasons.insert(0, reason)
-            del pool.ids[cfg.pool_size :], pool.reasons[cfg.pool_size :]
+            pool.arrivals = [(vid, reason), *pool.arrivals][:ARRIVALS_MAX]
             updates[key] = encode(pool)
         if updates:
             cache.set_many(updates, cfg.pool_ttl_s)

@@ -9,9 +9,9 @@ steering rules read. Then a page is woven (creator cap, topic diversity), cut
 at the daily cap, given its check-in card and recorded.
 
 A steady page costs a fixed number of queries whatever the catalogue: the
-viewer's counters and steering (one), the cards (one per window of three
-pages' worth of entries, almost always one), and the writes (impressions,
-the daily counter, the stretch).
+viewer's counters, steering, mood and follows (one), the cards (one for the
+first page and a quarter of entries, almost always enough), and the writes
+(impressions, the daily counter, the stretch).
 """
 
 from __future__ import annotations
@@ -35,7 +35,11 @@ from . import ending, follows_key, mixing, side_effects
 from .context import Candidate, FeedContext, Item
 from .filters import FILTERS
 
-WINDOW_PAGES = 3  # pool entries checked per query, in pages
+# Pool entries checked per query: a page and a quarter first (the pool left out what
+# was seen when ranked, so nearly all of them pass: one query, and few rows built),
+# then three pages at a time if many did not.
+FIRST_WINDOW = 1.25
+WINDOW_PAGES = 3
 # The card query applies the visibility rule (blocks included); the rest run in memory.
 SERVE_FILTERS = [f for f in FILTERS if f.name not in ("visibility", "blocked")]
 
@@ -156,28 +160,42 @@ def serve_page(*, viewer, page: int = 0) -> FeedPage:
     seen_since = (
         ctx.now - timedelta(days=ctx.cfg.seen_days) if pool.shared else datetime.fromtimestamp(pool.built_at, tz=UTC)
     )
+    # Followees' new videos first, then the ranked entries from where the last page stopped.
+    entries = list(pool.arrivals) + list(zip(pool.ids[pool.start :], pool.reasons[pool.start :]))
     survivors: list[Candidate] = []
+    at: dict[str, int] = {}  # video id -> its index in entries
     removed: dict[str, int] = {}
-    pos, window = 0, WINDOW_PAGES * size
-    while pos < len(pool.ids) and len(survivors) < size:
-        ids, why = pool.ids[pos : pos + window], pool.reasons[pos : pos + window]
-        pos += window
-        found = cards(ctx, ids, seen_since)
-        batch = [_candidate(vid, reason, found[vid]) for vid, reason in zip(ids, why) if vid in found]
-        if len(batch) < len(ids):
-            removed["visibility"] = removed.get("visibility", 0) + len(ids) - len(batch)
+    pos, window = 0, int(FIRST_WINDOW * size)
+    while pos < len(entries) and len(survivors) < size:
+        chunk = entries[pos : pos + window]
+        found = cards(ctx, [vid for vid, _ in chunk], seen_since)
+        batch = []
+        for i, (vid, reason) in enumerate(chunk, start=pos):
+            if vid in found and vid not in at:
+                at[vid] = i
+                batch.append(_candidate(vid, reason, found[vid]))
+        if len(batch) < len(chunk):
+            removed["visibility"] = removed.get("visibility", 0) + len(chunk) - len(batch)
         for f in SERVE_FILTERS:
             batch, dropped = f.apply(ctx, batch)
             if dropped:
                 removed[f.name] = removed.get(f.name, 0) + len(dropped)
         survivors += batch
+        pos, window = pos + len(chunk), WINDOW_PAGES * size
 
     page_items = mixing.weave(ctx, survivors, size)
     items = mixing.to_items(ctx, page_items)
     items, ended = mixing.daily_cap(ctx, items)
     checkin_at = mixing.checkin_slot(ctx, [i for i in items if i.type == "video"])
     items = side_effects.record(ctx, items, checkin_at)
-    more = not ended and len(page_items) == size and (len(survivors) > size or pos < len(pool.ids))
+    # The next page starts at the first entry that passed but did not fit this page (the
+    # creator cap, the topic runs), or after everything looked at.
+    taken = {c.video_id for c in page_items}
+    resume = min((at[c.video_id] for c in survivors if c.video_id not in taken), default=pos)
+    start = pool.start + max(0, resume - len(pool.arrivals))
+    if start != pool.start and not ended:
+        pool_mod.position_store(viewer.pk, pool, start)
+    more = not ended and len(page_items) == size and (len(survivors) > size or start < len(pool.ids))
     if not more and not ended:
         items.append(ending.end_card(ctx, served_any=bool(page_items) or page > 0))
         if not pool.shared:

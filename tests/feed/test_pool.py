@@ -71,6 +71,24 @@ def test_the_pool_is_compact_and_round_trips(user):
     assert len(pickle.dumps(pools.encode(pool))) < 40 * len(pool.ids) + 2000
 
 
+def test_each_page_starts_where_the_last_one_stopped(user):
+    make_corpus(per_topic=6)  # 72 videos
+    pools.pool_refresh(user.pk)
+    pool = pools.pool_load(user.pk)
+
+    first = feed(user)
+    after_one = pools.pool_load(user.pk).start
+    second = feed(user, first["next"])
+
+    assert pool.start == 0 and 20 <= after_one < len(pool.ids)
+    assert pools.pool_load(user.pk).start >= after_one + 20
+    ids = [i["video"]["id"] for i in video_items(first) + video_items(second)]
+    assert len(ids) == len(set(ids)) == 40
+    # a pull to refresh (no cursor) goes on from there too, on this device or another
+    third = feed(user)
+    assert not {i["video"]["id"] for i in video_items(third)} & set(ids)
+
+
 def test_a_viewer_with_no_pool_gets_the_shared_pool_at_once_when_ranking_is_queued(user, not_eager):
     make_corpus(per_topic=3)
     ana = UserFactory(username="ana")
@@ -95,23 +113,24 @@ def test_the_shared_pool_weaves_topics():
     assert len(set(primary.values())) == len(CORPUS_TOPICS)  # one of each topic before any repeats
 
 
-def test_a_followees_new_video_goes_to_the_head_of_existing_pools_only(user):
+def test_a_followees_new_video_joins_existing_pools_only_and_is_served_first(user):
     make_corpus(per_topic=2)
     creator, stranger, no_pool = UserFactory(), UserFactory(), UserFactory()
     Follow.objects.create(follower=user, followee=creator)
     Follow.objects.create(follower=no_pool, followee=creator)
-    feed(user)
-    feed(stranger)
+    pools.pool_refresh(user.pk)
+    pools.pool_refresh(stranger.pk)
     before = pools.pool_load(stranger.pk).ids
     new = make_videos(["a hedgehog in the rain"], owners=[creator], hours_ago=0)[0]
 
     assert pools.video_arrived(new) == 1
 
     pool = pools.pool_load(user.pk)
-    assert pool.ids[0] == str(new.pk) and pool.reasons[0] == f"Because you follow @{creator.username}"
-    assert pools.pool_load(stranger.pk).ids == before
+    assert pool.arrivals == [(str(new.pk), f"Because you follow @{creator.username}")]
+    assert pools.pool_load(stranger.pk).ids == before and not pools.pool_load(stranger.pk).arrivals
     assert pools.pool_load(no_pool.pk) is None
     assert pools.video_arrived(new) == 0  # already there
+    assert video_items(feed(user))[0]["video"]["id"] == str(new.pk)
 
 
 def test_a_steering_rule_holds_on_the_next_page_before_the_pool_is_reranked(user, not_eager):
