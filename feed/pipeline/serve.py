@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from django.db.models import Count, Exists, JSONField, Max, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from accounts.models import Follow, User
@@ -29,7 +29,7 @@ from videos.selectors import videos_visible_to
 
 from .. import pool as pool_mod
 from ..conf import feed_settings
-from ..models import Checkin, FeedDay, FeedSession, Impression, Steering, View
+from ..models import Checkin, FeedDay, Impression, View
 from ..services import LOW_MOOD
 from . import ending, follows_key, mixing, side_effects
 from .context import Candidate, FeedContext, Item
@@ -57,17 +57,11 @@ def serving_context(*, viewer, page: int = 0) -> FeedContext:
     allowances too)."""
     cfg = feed_settings()
     now = timezone.now()
-    session = FeedSession.objects.filter(user=OuterRef("pk"))
     follows = Follow.objects.filter(follower=OuterRef("pk")).values("follower")
-    row = (
+    rows = (
         User.objects.filter(pk=viewer.pk)
         .annotate(
             served=Subquery(FeedDay.objects.filter(user=OuterRef("pk"), day=now.date()).values("served")[:1]),
-            stretch_at=Subquery(session.values("last_served_at")[:1]),
-            stretch=Subquery(session.values("items_since_checkin")[:1]),
-            steering_parsed=Subquery(
-                Steering.objects.filter(user=OuterRef("pk")).values("parsed")[:1], output_field=JSONField()
-            ),
             low_mood_at=Subquery(
                 Checkin.objects.filter(
                     user=OuterRef("pk"), mood__lte=LOW_MOOD, answered_at__gte=now - timedelta(hours=cfg.calm_hours)
@@ -78,9 +72,18 @@ def serving_context(*, viewer, page: int = 0) -> FeedContext:
             follows_n=Subquery(follows.annotate(n=Count("pk")).values("n")[:1]),
             follows_at=Subquery(follows.annotate(at=Max("created_at")).values("at")[:1]),
         )
-        .values("served", "stretch_at", "stretch", "steering_parsed", "low_mood_at", "follows_n", "follows_at")
-        .first()
-    ) or {}
+        # the stretch and the steering are one-to-one with the user: joined, not sub-queried
+        .values(
+            "served",
+            "low_mood_at",
+            "follows_n",
+            "follows_at",
+            stretch_at=F("feed_session__last_served_at"),
+            stretch=F("feed_session__items_since_checkin"),
+            steering_parsed=F("steering__parsed"),
+        )
+    )
+    row = rows[0] if rows else {}
     allowances = teen_allowances(user=viewer)
     personalized = allowances.personalized_feed if allowances is not None else True
     ctx = FeedContext(
@@ -116,6 +119,7 @@ def cards(ctx: FeedContext, video_ids: list[str], seen_since: datetime) -> dict:
             watched=Exists(View.objects.filter(user=viewer, video=OuterRef("pk"), created_at__gte=seen_since)),
         )
         .select_related("owner", "features")
+        .defer("features__embedding")  # 1.5 KB a row that serving never reads
     )
     out = {}
     for video in rows:
