@@ -57,6 +57,8 @@ def _setup(fresh: bool) -> None:
     os.environ["DATABASE_URL"] = BENCH_DB
     os.environ["MEDIA_ROOT"] = MEDIA
     os.environ["REDIS_URL"] = REDIS
+    # Seeding COPYs millions of rows in one statement; the served app keeps its 30 s limit.
+    os.environ.setdefault("DB_STATEMENT_TIMEOUT_MS", "0")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sora_social.settings")
     import psycopg
 
@@ -294,6 +296,7 @@ def _server(port: int) -> subprocess.Popen:
         DB_CONN_MAX_AGE="600",
         REDIS_URL=REDIS,
         SORA_FEED_POOL_MAX_AGE_S="3600",
+        DB_STATEMENT_TIMEOUT_MS="30000",
     )
     proc = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload", "--nothreading"],
