@@ -73,7 +73,11 @@ def _clauses(text: str):
 CLAUSE_SIMILARITY_MIN = 0.42
 
 
-def _clause_topics(clause: str) -> list[str]:
+def _clause_topics(clause: str, english: bool = True) -> list[str]:
+    if not english:
+        # English words inside another language ("多一点travel vlog"): only whole English words
+        # of three letters or more, or "artık" would be read as art; and no MiniLM (English only)
+        return topics.keyword_topics(" ".join(_english_words(clause)))
     named = topics.keyword_topics(clause)
     if named:
         return named
@@ -86,6 +90,7 @@ def _clause_topics(clause: str) -> list[str]:
 
 def parse(instruction: str) -> dict:
     text = " ".join(instruction.lower().split())
+    english = _plain_english(text)
     parsed = empty()
     if _FOLLOWING_ONLY.search(text):
         parsed["sources"] = "following_only"
@@ -108,14 +113,32 @@ def parse(instruction: str) -> dict:
             polarity = "avoid"
         elif positive:
             polarity = "boost"
-        for topic in _clause_topics(clause):
+        for topic in _clause_topics(clause, english):
             other = "avoid" if polarity == "boost" else "boost"
             if topic in parsed[other]:
                 parsed[other].remove(topic)  # the later clause wins: "cats... actually no cats"
             if topic not in parsed[polarity] and len(parsed[polarity]) < 6:
                 parsed[polarity].append(topic)
+    if not english:
+        from .multilingual import parse_into
+
+        parse_into(instruction, parsed)  # other languages, and English mixed with them
     parsed["notes"] = describe(parsed)
     return parsed
+
+
+def _english_words(text: str) -> list[str]:
+    from moderation.policy.multilingual import lexicon
+
+    known = lexicon()
+    words = (w.strip(".,;:!?\"'()") for w in text.split())
+    return [w for w in words if len(w) >= 3 and w.isascii() and w.isalpha() and w in known]
+
+
+def _plain_english(text: str) -> bool:
+    from moderation.policy.multilingual import is_plain_english
+
+    return is_plain_english(text, text)
 
 
 def describe(parsed: dict) -> str:

@@ -49,6 +49,57 @@ def test_the_embedded_parser_understands_negation_and_contrast(instruction, boos
     assert parsed["notes"]
 
 
+@pytest.mark.parametrize(
+    "instruction, boost, avoid, sources, objective",
+    [
+        ("más gatos, menos perros", ["cats"], ["dogs"], "everything", "default"),
+        ("nada de terror pero un montón de cocina", ["cooking"], ["horror"], "everything", "default"),
+        ("moins de foot, plus de musique", ["music"], ["sports"], "everything", "default"),
+        ("keine Nachrichten und keine Autos", [], ["news", "cars"], "everything", "default"),
+        ("mais dança, menos moda", ["dance"], ["fashion"], "everything", "default"),
+        ("solo la gente che seguo", [], [], "following_only", "default"),
+        ("不要恐怖片，多一点太空", ["space"], ["horror"], "everything", "default"),
+        ("猫和狗都不要", [], ["cats", "dogs"], "everything", "default"),
+        ("ホラーはいらない、宇宙をもっと", ["space"], ["horror"], "everything", "default"),
+        ("billi zyada aur kutte kam", ["cats"], ["dogs"], "everything", "default"),
+        ("डरावने वीडियो नहीं", [], ["horror"], "everything", "default"),
+        ("أقل رياضة وأكثر طبخ", ["cooking"], ["sports"], "everything", "default"),
+        ("больше котиков", ["cats"], [], "everything", "default"),
+        ("daha az futbol, daha fazla müzik", ["music"], ["sports"], "everything", "default"),
+        ("kurangi berita, tambah masak", ["cooking"], ["news"], "everything", "default"),
+        ("algo tranquilo, playas", ["ocean"], [], "everything", "calm"),
+        ("un video de anime, no horror", ["anime"], ["horror"], "everything", "default"),
+    ],
+)
+def test_steering_is_read_in_other_languages_and_mixed_with_english(instruction, boost, avoid, sources, objective):
+    parsed = validate(embedded.parse(instruction))
+
+    assert (sorted(parsed["boost"]), sorted(parsed["avoid"]), parsed["sources"], parsed["objective"]) == (
+        sorted(boost),
+        sorted(avoid),
+        sources,
+        objective,
+    ), parsed
+    assert parsed["notes"] != "Nothing to change understood; showing your usual feed."
+
+
+def test_the_held_out_readings_in_other_languages_stay_at_their_measured_level():
+    from feed.steering.evaluate import DATA, evaluate
+
+    table = evaluate(DATA / "heldout_b.jsonl")
+    exact, n = sum(v[0] for v in table.values()), sum(v[2] for v in table.values())
+
+    assert n == 108 and len(table) == 13
+    assert exact / n >= 0.75  # measured 0.787 (docs/benchmarks.md); the English-only parser read 0.04
+
+
+def test_an_unknown_word_is_left_out_and_the_notes_say_what_was_understood():
+    parsed = embedded.parse("menos gatos y más zarigüeyas")  # opossums: not a word the lists hold
+
+    assert parsed["avoid"] == ["cats"] and parsed["boost"] == []
+    assert parsed["notes"] == "Showing no cats."
+
+
 def test_put_get_delete_steering(user):
     client = client_for(user)
 
