@@ -52,6 +52,14 @@ SOURCES = sources_mod.SOURCES
 FILTERS = filters_mod.FILTERS
 
 
+def allowances_of(viewer, cfg) -> tuple[bool, int]:
+    """(personalised?, daily limit: 0 is none): a teen's from parental controls, an adult's from settings."""
+    allowances = teen_allowances(user=viewer)
+    if allowances is None:
+        return True, cfg.adult_daily_limit
+    return allowances.personalized_feed, allowances.feed_daily_limit
+
+
 def follows_key(count: int, newest) -> str:
     return f"{count}:{newest.timestamp() if newest else 0:.6f}"
 
@@ -63,9 +71,7 @@ def load_context(*, viewer, page: int = 0, ranking: bool = False) -> FeedContext
 
     cfg = feed_settings()
     now = timezone.now()
-    allowances = teen_allowances(user=viewer)
-    personalized = allowances.personalized_feed if allowances is not None else True
-    daily_limit = allowances.feed_daily_limit if allowances is not None else cfg.adult_daily_limit
+    personalized, daily_limit = allowances_of(viewer, cfg)
     served = FeedDay.objects.filter(user=viewer, day=now.date()).values_list("served", flat=True).first() or 0
     ctx = FeedContext(
         viewer=viewer,

@@ -24,14 +24,13 @@ from django.utils import timezone
 
 from accounts.models import Follow, User
 from cameos.models import Appearance
-from parental.selectors import teen_allowances
 from videos.selectors import videos_visible_to
 
 from .. import pool as pool_mod
 from ..conf import feed_settings
 from ..models import Checkin, FeedDay, Impression, View
 from ..services import LOW_MOOD
-from . import ending, follows_key, mixing, side_effects
+from . import allowances_of, ending, follows_key, mixing, side_effects
 from .context import Candidate, FeedContext, Item
 from .filters import FILTERS
 
@@ -84,15 +83,14 @@ def serving_context(*, viewer, page: int = 0) -> FeedContext:
         )
     )
     row = rows[0] if rows else {}
-    allowances = teen_allowances(user=viewer)
-    personalized = allowances.personalized_feed if allowances is not None else True
+    personalized, daily_limit = allowances_of(viewer, cfg)
     ctx = FeedContext(
         viewer=viewer,
         now=now,
         cfg=cfg,
         personalized=personalized,
         teen=viewer.is_teen,
-        daily_limit=allowances.feed_daily_limit if allowances is not None else cfg.adult_daily_limit,
+        daily_limit=daily_limit,
         served_today=row.get("served") or 0,
         steering=(row.get("steering_parsed") or None) if personalized else None,
         calm_until=row["low_mood_at"] + timedelta(hours=cfg.calm_hours) if row.get("low_mood_at") else None,
