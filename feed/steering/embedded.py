@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import re
 
+from moderation.policy.multilingual import is_plain_english
+from moderation.policy.multilingual import lexicon as english_lexicon
 from sora_social.embedder import embed_one
 
 from .. import topics
@@ -128,16 +130,12 @@ def parse(instruction: str) -> dict:
 
 
 def _english_words(text: str) -> list[str]:
-    from moderation.policy.multilingual import lexicon
-
-    known = lexicon()
+    known = english_lexicon()
     words = (w.strip(".,;:!?\"'()") for w in text.split())
     return [w for w in words if len(w) >= 3 and w.isascii() and w.isalpha() and w in known]
 
 
 def _plain_english(text: str) -> bool:
-    from moderation.policy.multilingual import is_plain_english
-
     return is_plain_english(text, text)
 
 
