@@ -37,7 +37,7 @@ def queries_of(fn) -> int:
     return len(queries.captured_queries)
 
 
-def test_a_page_served_from_the_pool_costs_at_most_8_queries_whatever_the_corpus(user):
+def test_a_page_served_from_the_pool_costs_a_fixed_few_queries_whatever_the_corpus(user):
     def pages(viewer):
         Follow.objects.create(follower=viewer, followee=UserFactory())
         pools.pool_refresh(viewer.pk)  # a worker ranked it
@@ -50,10 +50,10 @@ def test_a_page_served_from_the_pool_costs_at_most_8_queries_whatever_the_corpus
     make_corpus(per_topic=12, seed=1)
     large = pages(UserFactory())
 
-    # the JWT user, the viewer's counters and steering, the cards, then impressions and two
-    # upserts (the daily counter, the stretch), with the transaction's savepoint and release
+    # the JWT user, the viewer's counters and settings, the cards, then the writes: on PostgreSQL
+    # one statement; elsewhere impressions and two upserts, with the savepoint and its release
     assert large == small
-    assert max(small) <= 8
+    assert max(small) <= (4 if connection.vendor == "postgresql" else 8)
 
 
 def test_the_pool_is_compact_and_round_trips(user):
