@@ -35,10 +35,12 @@ def blocked_ids_for(user: User) -> QuerySet:
     return mine.union(theirs, all=True)
 
 
-def named(queryset: QuerySet, username: str) -> QuerySet:
-    """Users by name, whatever its case, on the index of the lower-case name that keeps
-    names unique (`username__iexact` compiles to UPPER(...) = UPPER(...): a scan of every user)."""
-    return queryset.alias(username_lower=Lower("username")).filter(username_lower=username.lower())
+def named(queryset: QuerySet, username: str, *, field: str = "username") -> QuerySet:
+    """Rows whose user `field` ("username", or a path to one: "teen__username") is `username`,
+    whatever its case, on the index of the lower-case name that keeps names unique
+    (`username__iexact` compiles to UPPER(...) = UPPER(...): a scan of every user)."""
+    alias = field.replace("__", "_") + "_lower"
+    return queryset.alias(**{alias: Lower(field)}).filter(**{alias: username.lower()})
 
 
 def users_visible_to(viewer: User) -> QuerySet:

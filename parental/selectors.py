@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import QuerySet
-from django.db.models.functions import Lower
 
+from accounts.selectors import named
 from sora_social.errors import Conflict, NotFound
 from sora_social.ids import is_uuid
 
@@ -73,11 +73,7 @@ def link_get(*, user, link_id) -> ParentLink:
 def teen_for_parent_get(*, parent, username: str):
     """The teen whose controls `parent` may read: an active link; 409 while the teen has not accepted; else 404."""
     link = (
-        ParentLink.objects.filter(parent=parent)
-        .alias(teen_username_lower=Lower("teen__username"))
-        .filter(teen_username_lower=username.lower())
-        .select_related("teen")
-        .first()
+        named(ParentLink.objects.filter(parent=parent), username, field="teen__username").select_related("teen").first()
     )
     if link is None:
         raise NotFound("No such teen.", code="teen_not_found")

@@ -48,7 +48,6 @@ class FeedPage:
     items: list[Item]
     more: bool  # False: no next page (the feed ran dry or the daily cap ended it)
     removed: dict[str, int] = field(default_factory=dict)  # filter name -> count, for debugging and tests
-    pool: str = ""  # "own" or "shared": where the page came from
 
 
 def serving_context(*, viewer, page: int = 0) -> FeedContext:
@@ -202,4 +201,4 @@ def serve_page(*, viewer, page: int = 0) -> FeedPage:
         items.append(ending.end_card(ctx, served_any=bool(page_items) or page > 0))
         if not pool.shared:
             pool_mod.refresh_queue(viewer.pk)  # drained: what is new by the next visit gets ranked
-    return FeedPage(items=items, more=more, removed=removed, pool="shared" if pool.shared else "own")
+    return FeedPage(items=items, more=more, removed=removed)

@@ -65,7 +65,9 @@ CONTRAST_UNSPACED, SPLIT_UNSPACED, ONLY_UNSPACED = (
     _CUES["only_unspaced"],
 )
 FOLLOW, CALM, FRESH, REMIX = (tuple(_CUES[k]) for k in ("follow", "calm", "fresh", "remix"))
-_SPLIT_MO = re.compile(r"も(?!っ)")  # Japanese "X も Y も": "and" between topics, not the も of もっと
+# Conjunctions of unspaced scripts, longest first, and Japanese "X も Y も" ("and" between
+# topics; not the も of もっと).
+_SPLIT_UNSPACED_RE = re.compile("(" + "|".join([*map(re.escape, SPLIT_UNSPACED), "も(?!っ)"]) + ")")
 _TOKEN = re.compile(r"[^\s,.;:!?¡¿،؛、，。！？；：()\"'«»“”]+")
 _PUNCT = re.compile(r"[,.;:!?¡¿،؛、，。！？；：]+")
 _UNSPACED_SCRIPTS = ("CJK", "HIRAGANA", "KATAKANA")
@@ -90,27 +92,37 @@ def _words(text: str) -> list[str]:
     return out
 
 
-def clauses(text: str) -> list[str]:
-    """Split at punctuation and conjunctions (and, for unspaced scripts, at their conjunctions)."""
-    out = []
-    for part in filter(None, (p.strip() for p in _PUNCT.split(text))):
-        if _unspaced(part):
-            for word in SPLIT_UNSPACED:
-                part = part.replace(word, "|")
-            part = _SPLIT_MO.sub("|", part)
-            out += [p.strip() for p in part.split("|") if p.strip()]
-            continue
-        current: list[str] = []
-        for word in _words(part):
-            if word in SPLIT or word == "و":
-                if current:
-                    out.append(" ".join(current))
-                # "mais" is Portuguese "more" and French "but": either way the clause after it wants more
-                current = [word] if word in POSITIVE else []
-            else:
-                current.append(word)
-        if current:
-            out.append(" ".join(current))
+def _stretches(text: str) -> list[str]:
+    """The text between punctuation marks of every script."""
+    return [p for p in (p.strip() for p in _PUNCT.split(text)) if p]
+
+
+def clauses(stretch: str) -> list[tuple[str, str]]:
+    """A stretch split at conjunctions: (clause, the conjunction that opened it, or "")."""
+    out: list[tuple[str, str]] = []
+    if _unspaced(stretch):
+        # the separators kept (a capturing split): [clause, conjunction, clause, ...]
+        pieces = _SPLIT_UNSPACED_RE.split(stretch)
+        opened = ""
+        for i, piece in enumerate(pieces):
+            if i % 2:
+                opened = piece
+            elif piece.strip():
+                out.append((piece.strip(), opened))
+                opened = ""
+        return out
+    current: list[str] = []
+    opened = ""
+    for word in _words(stretch):
+        if word in SPLIT or word == "و":
+            if current:
+                out.append((" ".join(current), opened))
+            # "mais" is Portuguese "more" and French "but": either way the clause after it wants more
+            current, opened = ([word] if word in POSITIVE else []), word
+        else:
+            current.append(word)
+    if current:
+        out.append((" ".join(current), opened))
     return out
 
 
@@ -203,23 +215,6 @@ def topics_of(text: str) -> list[str]:
     return lexicon_topics(text)
 
 
-def _contrasts(text: str) -> set[int]:
-    """Indexes of the clauses (as `clauses` splits) that a "but" word opens."""
-    marked = text
-    for word in CONTRAST_UNSPACED:
-        marked = marked.replace(word, f" {word} ")
-    out, n = set(), 0
-    for part in filter(None, (p.strip() for p in _PUNCT.split(marked))):
-        words = part.split()
-        for i, clause in enumerate(clauses(part)):
-            first = clause.split()[0] if clause.split() else ""
-            opened_by = words[words.index(first) - 1] if first in words and words.index(first) > 0 else ""
-            if opened_by in CONTRAST or opened_by in CONTRAST_UNSPACED or first in CONTRAST:
-                out.add(n + i)
-        n += len(clauses(part))
-    return out
-
-
 def _has(text: str, words) -> bool:
     return any(w in text for w in words)
 
@@ -243,24 +238,23 @@ def parse_into(instruction: str, parsed: dict) -> dict:
             if _has(text, cues):
                 parsed["objective"] = objective
                 break
-    # (polarity, clause, which stretch between punctuation marks it is in)
+    # (polarity, clause, which stretch between punctuation marks it is in, opened by "but"?)
     found = [
-        (polarity(c), c, n)
-        for n, part in enumerate(filter(None, (p.strip() for p in _PUNCT.split(text))))
-        for c in clauses(part)
+        (polarity(c), c, n, opened in CONTRAST or opened in CONTRAST_UNSPACED)
+        for n, stretch in enumerate(_stretches(text))
+        for c, opened in clauses(stretch)
     ]
-    cued = [p for p, _, _ in found if p]
-    contrasts = _contrasts(text)
-    for i, (pol, clause, part) in enumerate(found):
+    cued = [f[0] for f in found if f[0]]
+    for i, (pol, clause, part, contrast) in enumerate(found):
         if pol is None:
-            before = [p for p, _, _ in found[:i] if p]
+            before = [f[0] for f in found[:i] if f[0]]
             # a cue after the topic counts only within the same stretch ("猫和狗都不要"),
             # not across a comma ("un video de anime, no horror")
-            after = [p for p, _, n in found[i + 1 :] if p and n == part]
+            after = [f[0] for f in found[i + 1 :] if f[0] and f[2] == part]
             pol = before[-1] if before else (after[0] if after else "boost")
-            if before and i in contrasts:  # "no X but Y": Y is the other side
+            if before and contrast:  # "no X but Y": Y is the other side
                 pol = "avoid" if pol == "boost" else "boost"
-            found[i] = (pol, clause, part)
+            found[i] = (pol, clause, part, contrast)
         if not cued and parsed["sources"] != "everything":
             continue  # "only people I follow": no topic to read
         for topic in topics_of(content(clause)):

@@ -67,25 +67,31 @@ def text_key(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
-def read(path: Path, *, default_source: str) -> list[Example]:
+def labelled_lines(path: Path, categories) -> list[dict]:
+    """The JSON lines of a labelled data file; a category outside `categories` is an error."""
     rows = []
     with path.open(encoding="utf-8") as fh:
         for line in fh:
             if not line.strip():
                 continue
             raw = json.loads(line)
-            unknown = set(raw["categories"]) - set(CATEGORIES)
+            unknown = set(raw["categories"]) - set(categories)
             if unknown:
-                raise ValueError(f"unknown categories {unknown} in {raw['text']!r}")
-            rows.append(
-                Example(
-                    text=raw["text"],
-                    categories=tuple(raw["categories"]),
-                    group=raw.get("group", raw["text"]),
-                    source=raw.get("source", default_source),
-                )
-            )
+                raise ValueError(f"unknown categories {unknown} in {raw['text']!r} ({path.name})")
+            rows.append(raw)
     return rows
+
+
+def read(path: Path, *, default_source: str) -> list[Example]:
+    return [
+        Example(
+            text=raw["text"],
+            categories=tuple(raw["categories"]),
+            group=raw.get("group", raw["text"]),
+            source=raw.get("source", default_source),
+        )
+        for raw in labelled_lines(path, CATEGORIES)
+    ]
 
 
 @lru_cache(maxsize=4)

@@ -19,7 +19,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +28,7 @@ import numpy as np
 from . import multilingual
 from .classifier import embed_texts
 from .conversation import CATEGORIES, EN_HEAD_PATH, MIN_THRESHOLD, ML_HEAD_PATH, TEEN_FACTOR, Said, blocked
-from .dataset import DATA_DIR, text_key
+from .dataset import DATA_DIR, labelled_lines, text_key
 from .features import features
 from .head import fit
 from .normalize import normalize
@@ -56,26 +55,18 @@ class Message:
 
 
 def read(path: Path) -> list[Message]:
-    rows = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            continue
-        raw = json.loads(line)
-        unknown = set(raw["categories"]) - set(CATEGORIES)
-        if unknown:
-            raise ValueError(f"unknown categories {unknown} in {raw['text']!r} ({path.name})")
-        rows.append(
-            Message(
-                text=raw["text"],
-                categories=tuple(raw["categories"]),
-                lang=raw["lang"],
-                kind=raw.get("kind", "comment"),
-                teen=bool(raw.get("teen", False)),
-                group=raw.get("group", text_key(raw["text"])),
-                source=path.stem,
-            )
+    return [
+        Message(
+            text=raw["text"],
+            categories=tuple(raw["categories"]),
+            lang=raw["lang"],
+            kind=raw.get("kind", "comment"),
+            teen=bool(raw.get("teen", False)),
+            group=raw.get("group", text_key(raw["text"])),
+            source=path.stem,
         )
-    return rows
+        for raw in labelled_lines(path, CATEGORIES)
+    ]
 
 
 def training_rows() -> list[Message]:
