@@ -1,10 +1,15 @@
 """Time cameo capture verification on a synthesised 5 s 720p capture (goal: <= 5 s on 2 CPU cores).
 
-    .venv/bin/python bench/bench_cameo_verification.py [--runs 3] [--calibrate]
+    .venv/bin/python bench/bench_cameo_verification.py [--runs 3] [--calibrate] [--spoofs N]
 
 Prints a markdown table: model load (once per worker process), then cold and
 warm verification of the same clip. --calibrate also prints the dlib
 descriptor distances on scikit-image's faces that LIKENESS_THRESHOLD rests on.
+
+--spoofs N runs the spoof suite over N faces (the astronaut, then the lfw
+faces a head can be made of): per face, a genuine head that turns and speaks
+(a random challenge) and each attack, and prints the false rejects, the
+false accepts and which check refused each attack.
 """
 
 from __future__ import annotations
@@ -53,7 +58,99 @@ def calibrate() -> None:
         print(f"lfw pairs under {t}: {(pairs < t).mean() * 100:.2f} % of {len(pairs)}")
 
 
+ATTACKS = {
+    "moved photo": dict(subject="photo"),
+    "tilted photo": dict(subject="tilted_photo"),
+    "scaled photo": dict(subject="scaled_photo"),
+    "head, still mouth over the audio": dict(mouth="still"),
+    "face changes half way": dict(face_after="lfw:3"),
+    "one long hum for the digits": dict(audio="hum"),
+    "seven sounds for three digits": dict(bursts=7),
+}
+INTENDED = {
+    "moved photo": "spoof_suspected",
+    "tilted photo": "spoof_suspected",
+    "scaled photo": "spoof_suspected",
+    "head, still mouth over the audio": "lips_not_moving",
+    "face changes half way": "face_changed",
+    "one long hum for the digits": "digits_mismatch",
+    "seven sounds for three digits": "digits_mismatch",
+    "genuine capture filmed off a screen": "replayed_capture",
+}
+
+
+def spoof_suite(n_faces: int, size: tuple[int, int]) -> None:
+    import random
+    from collections import Counter, defaultdict
+
+    from cameos.verification import verify_capture, warm_up
+    from cameos.verification.liveness import MOVES
+    from tests.cameos import captures
+
+    warm_up()
+    rng = random.Random(7)
+    faces, index = ["astronaut"], 0
+    while len(faces) < n_faces and index < 100:
+        try:
+            captures.head(f"lfw:{index}", captures._face_height(size))
+            if index != 3:  # lfw:3 is the stand-in of the face-change attack
+                faces.append(f"lfw:{index}")
+        except ValueError:
+            pass  # no single face on the texture: a head cannot be made of it
+        index += 1
+    genuine = Counter()
+    outcomes: dict[str, Counter] = defaultdict(Counter)
+    other_ok, other_total, verify_s = 0, 0, []
+    for face in faces:
+        first = rng.choice(MOVES)
+        moves = [first, rng.choice([m for m in MOVES if m != first])]
+        digits = "".join(rng.choice("0123456789") for _ in range(3))
+        challenge = dict(challenge_digits=digits, challenge_moves=moves)
+        data = captures.make_capture(size=size, face=face, moves=moves, digits=digits, hand=rng.randrange(1000))
+        t0 = time.perf_counter()
+        result = verify_capture(data, **challenge)
+        verify_s.append(time.perf_counter() - t0)
+        genuine[result.code] += 1
+        if result.code != "ok":
+            print(f"  false reject: {face} {moves} -> {result.code} {result.details.get('depth')}", flush=True)
+            continue
+        known = [("victim", result.frame_hashes)]
+        for name, options in ATTACKS.items():
+            spoof = captures.make_capture(size=size, face=face, moves=moves, digits=digits, **options)
+            outcomes[name][verify_capture(spoof, **challenge).code] += 1
+        refilmed = verify_capture(captures.refilm(data), known_captures=known, **challenge)
+        outcomes["genuine capture filmed off a screen"][refilmed.code] += 1
+        # another person's honest capture, judged against this one's hashes: not a replay
+        stranger = faces[(faces.index(face) + 1) % len(faces)]
+        honest = captures.make_capture(size=size, face=stranger, moves=moves, digits=digits)
+        other_total += 1
+        other_ok += verify_capture(honest, known_captures=known, **challenge).code != "replayed_capture"
+        print(f"  {face}: done", flush=True)
+
+    total_genuine = sum(genuine.values())
+    print(f"\nspoof suite: {len(faces)} faces, {size[0]}x{size[1]}, 15 fps, 5 s, H.264 + AAC")
+    print(
+        f"genuine heads: {genuine['ok']} of {total_genuine} verified (false rejects: {dict(genuine - Counter(ok=genuine['ok']))})"
+    )
+    print(f"another person's capture taken for a replay: {other_total - other_ok} of {other_total}")
+    print(f"verify, genuine: median {statistics.median(verify_s):.2f} s, max {max(verify_s):.2f} s\n")
+    print("| attack | attempts | accepted (false accepts) | refused by the intended check | refused by another check |")
+    print("|---|---|---|---|---|")
+    fa = attempts = 0
+    for name, counts in outcomes.items():
+        n = sum(counts.values())
+        intended = counts[INTENDED[name]]
+        others = {k: v for k, v in counts.items() if k not in ("ok", INTENDED[name])}
+        fa += counts["ok"]
+        attempts += n
+        print(f"| {name} | {n} | {counts['ok']} | {intended} ({INTENDED[name]}) | {others or '-'} |")
+    print(f"| all attacks | {attempts} | {fa} | | |")
+
+
 def main(args: argparse.Namespace) -> None:
+    if args.spoofs:
+        spoof_suite(args.spoofs, tuple(int(v) for v in args.spoof_size.split("x")))
+        return
     from cameos.verification import verify_capture, warm_up
     from tests.cameos import captures
 
@@ -98,4 +195,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--calibrate", action="store_true")
+    parser.add_argument("--spoofs", type=int, default=0, help="run the spoof suite over this many faces")
+    parser.add_argument("--spoof-size", default="640x480")
     main(parser.parse_args())

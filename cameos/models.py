@@ -76,6 +76,9 @@ class Cameo(models.Model):
     reference = models.CharField(max_length=255, help_text="Storage name of the likeness reference (PNG).")
     preview = models.CharField(max_length=255, blank=True)
     embedding = models.JSONField(null=True, blank=True, help_text="Face embedding: one likeness, one owner.")
+    capture_hashes = models.JSONField(
+        null=True, blank=True, help_text="Perceptual hashes of the capture's faces, to refuse a replay of it."
+    )
     voice_profile = models.JSONField(null=True, blank=True)
     consent_id = models.UUIDField(
         default=uuid.uuid4, editable=False, help_text="The consent record cited in C2PA manifests."

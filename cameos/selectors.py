@@ -162,14 +162,20 @@ def publish_holds(*, video) -> dict[str, list[str]]:
     return holds
 
 
+def _live_people(*, exclude_owner: User):
+    return Cameo.objects.filter(kind="person", revoked_at__isnull=True).exclude(owner=exclude_owner)
+
+
 def known_faces(*, exclude_owner: User) -> list[tuple[str, list[float]]]:
     """Embeddings of other owners' live person cameos, for "one likeness, one owner"."""
-    rows = (
-        Cameo.objects.filter(kind="person", revoked_at__isnull=True, embedding__isnull=False)
-        .exclude(owner=exclude_owner)
-        .values_list("owner_id", "embedding")
-    )
-    return [(str(owner), embedding) for owner, embedding in rows]
+    rows = _live_people(exclude_owner=exclude_owner).filter(embedding__isnull=False)
+    return [(str(owner), embedding) for owner, embedding in rows.values_list("owner_id", "embedding")]
+
+
+def known_captures(*, exclude_owner: User) -> list[tuple[str, list[str | None]]]:
+    """The face hashes of other owners' live captures, to refuse one replayed or filmed off a screen."""
+    rows = _live_people(exclude_owner=exclude_owner).filter(capture_hashes__isnull=False)
+    return [(str(owner), hashes) for owner, hashes in rows.values_list("owner_id", "capture_hashes")]
 
 
 class VideoConsent:

@@ -141,6 +141,7 @@ def enrollment_verify(*, enrollment_id) -> None:
             challenge_digits=enrollment.digits,
             challenge_moves=list(enrollment.moves),
             known_faces=selectors.known_faces(exclude_owner=enrollment.owner),
+            known_captures=selectors.known_captures(exclude_owner=enrollment.owner),
             seen_hashes=seen,
         )
     except Exception:  # a bug in verification must not leave the person waiting forever
@@ -172,6 +173,7 @@ def enrollment_verify(*, enrollment_id) -> None:
             reference=reference,
             preview=preview,
             embedding=[float(x) for x in result.embedding] if result.embedding is not None else None,
+            capture_hashes=result.frame_hashes or None,
             voice_profile=result.voice_profile,
             consent_id=enrollment.pk,
         )
@@ -294,7 +296,8 @@ def cameo_revoke(*, owner: User, cameo_id) -> None:
     """Take the likeness back: no new video or remix may carry it, every video that carries it
     (directly or through a remix chain) stops being served to anyone but its creator (the
     visibility rule, media URLs included), and the likeness itself is deleted: the capture
-    clip, the reference crop, the preview, the face embedding and the voice profile. The
+    clip, the reference crop, the preview, the face embedding, the capture's face hashes and the
+    voice profile. The
     consent record (the enrollment's ids and dates, the cameo's consent id) stays for audit."""
     cameo = selectors.cameo_owned_get(owner=owner, cameo_id=cameo_id)
     files = [name for name in (cameo.reference, cameo.preview) if name]
@@ -303,7 +306,12 @@ def cameo_revoke(*, owner: User, cameo_id) -> None:
         files.append(enrollment.capture)
     with transaction.atomic():
         Cameo.objects.filter(pk=cameo.pk, revoked_at__isnull=True).update(
-            revoked_at=timezone.now(), reference="", preview="", embedding=None, voice_profile=None
+            revoked_at=timezone.now(),
+            reference="",
+            preview="",
+            embedding=None,
+            capture_hashes=None,
+            voice_profile=None,
         )
         if enrollment is not None:
             Enrollment.objects.filter(pk=enrollment.pk).update(capture="")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import threading
 from collections import defaultdict
 from functools import cache
 
@@ -23,10 +24,18 @@ from django.test import Client
 
 RECORD = os.environ.get("SORA_RECORD_ERRORS", "")
 _seen: dict[str, set[tuple[int, str]]] = defaultdict(set)
+# drf-spectacular's extension registry loads lazily and not thread-safely: a test
+# whose first API calls come from several threads at once must not build it twice.
+_schema_lock = threading.Lock()
+
+
+def _operations() -> list[tuple[re.Pattern, str, str, frozenset[str]]]:
+    with _schema_lock:
+        return _build_operations()
 
 
 @cache
-def _operations() -> list[tuple[re.Pattern, str, str, frozenset[str]]]:
+def _build_operations() -> list[tuple[re.Pattern, str, str, frozenset[str]]]:
     """(path regex, method, operationId, declared codes) for every operation in the live schema."""
     from drf_spectacular.generators import SchemaGenerator
 

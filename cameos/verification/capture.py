@@ -1,9 +1,12 @@
 """verify_capture: one uploaded clip in, a verdict with the likeness reference out.
 
 The checks run in the order a person would fix them: can we read it, is it
-the right length, is it new, is there one face, does it follow the moves,
-can we hear the digits, is this face someone else's cameo. The first failure
-is the answer; nothing raises out of here for bad input.
+the right length, is it new (neither these bytes nor these faces seen
+before), is there one face and the same one throughout, does it follow the
+moves as a head does (in depth, not as a photo slid or turned), can we hear
+the digits and does the mouth move with them, is this face someone else's
+cameo. The first failure is the answer; nothing raises out of here for bad
+input.
 """
 
 from __future__ import annotations
@@ -18,10 +21,19 @@ import numpy as np
 from PIL import Image
 
 from . import faces as facelib
-from .liveness import PosePoint, moves_from_track
+from . import replay
+from .liveness import (
+    LIP_SYNC_MIN,
+    PARALLAX_MIN,
+    PosePoint,
+    depth_of_moves,
+    lip_sync,
+    mouth_opening,
+    moves_from_track,
+)
 from .media import DecodeError, full_rgb, probe_and_sample
 from .result import REASONS, VerificationResult, rejected
-from .voice import analyse
+from .voice import analyse, digits_heard
 
 MIN_DURATION_S = 2.0
 MAX_DURATION_S = 15.0
@@ -31,6 +43,11 @@ SAMPLE_FPS = 6.0  # a head move lasts ~0.5-1 s: 3-6 samples each; HOG is ~60 % o
 ONE_FACE_FRACTION = 0.5  # "most sampled frames"
 MULTI_FACE_FRACTION = 0.25  # a second person in a quarter of the clip is a second person
 EMBED_FRAMES = 2  # the descriptor is the mean over the most frontal frames (0.25-0.4 s each)
+IDENTITY_PARTS = 3  # the most frontal face of each third of the clip must be one person
+# ... within dlib's own same-person distance. Looser than LIKENESS_THRESHOLD: within one
+# clip, one person's face turned and speaking measured 0.15-0.51 on our synthetic heads
+# (low-resolution lfw faces at the top), two people 0.7 and more.
+SAME_PERSON = 0.6
 # Euclidean distance between dlib descriptors under which two faces are one
 # person. dlib's own operating point is 0.6; we take 0.5 because a false
 # "taken" stops a stranger from enrolling at all. Measured with
@@ -74,7 +91,9 @@ def verify_capture(
     challenge_moves: list[str],
     known_faces: Iterable[tuple[Any, np.ndarray]] = (),
     seen_hashes: Iterable[str] = (),
+    known_captures: Iterable[tuple[Any, list[str | None]]] = (),
 ) -> VerificationResult:
+    """known_captures: (owner, replay.encode(frame hashes)) of other people's verified captures."""
     data = _read(path_or_bytes)
     digest = content_hash_of(data)
 
@@ -109,39 +128,68 @@ def verify_capture(
     if len(one) < ONE_FACE_FRACTION * n:
         return rejected("no_face", digest, **stats)
 
-    # 5. liveness: the face follows the challenged moves, in order
+    # 5. not another person's capture replayed or filmed off a screen
+    hashes: list[int | None] = [None] * n
+    for i in one:
+        hashes[i] = replay.face_hash(clip.frames[i], per_frame[i][0].landmarks)
+    copied = replay.replayed(hashes, known_captures)
+    if copied is not None:
+        return rejected("replayed_capture", digest, owner_id=copied[0], matched=copied[1], **stats)
+
+    # 6. one person throughout: the most frontal face of each third of the clip
+    # The person's own rest pose is the clip's median: the moves are excursions from it, and
+    # a face's landmarks put "level" at a pitch of its own (the astronaut's is -0.12).
+    rest_yaw = float(np.median([per_frame[i][0].yaw for i in one]))
+    rest_pitch = float(np.median([per_frame[i][0].pitch for i in one]))
+
+    def frontality(i: int) -> float:  # lower is better: at rest, mouth closed, large
+        face = per_frame[i][0]
+        turned = abs(face.yaw - rest_yaw) + abs(face.pitch - rest_pitch)
+        return turned + 0.25 * mouth_opening(face.landmarks) - 0.001 * face.size
+
+    described: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    for part in np.array_split(np.array(one), min(IDENTITY_PARTS, len(one))):
+        i = int(min(part, key=frontality))
+        image = full_rgb(clip.full_frames[i], clip.rotation)
+        box = tuple(v / clip.scale * clip.keep_scale for v in per_frame[i][0].box)
+        described[i] = facelib.describe(image, box)
+    spread = max((facelib.distance(a[0], b[0]) for a in described.values() for b in described.values()), default=0.0)
+    stats["identity_spread"] = round(spread, 3)
+    if spread >= SAME_PERSON:
+        return rejected("face_changed", digest, **stats)
+
+    # 7. liveness: the face follows the challenged moves, in order, and each move has depth
     track = []
     for i in one:
         face = per_frame[i][0]
         cx, cy = face.center
-        track.append(PosePoint(clip.times[i], cx, cy, face.size, face.yaw, face.pitch))
+        track.append(PosePoint(clip.times[i], cx, cy, face.size, face.yaw, face.pitch, face.landmarks))
     live = moves_from_track(track, sample_period_s=1.0 / SAMPLE_FPS)
     stats["max_displacement"] = live.max_displacement
     if not live.moves_seen:
         return rejected("no_movement", digest, moves_seen=[], **stats)
     if live.moves_seen != list(challenge_moves):
         return rejected("wrong_moves", digest, moves_seen=live.moves_seen, challenge=list(challenge_moves), **stats)
+    stats["depth"] = depth_of_moves(track, live)
+    if min(stats["depth"]) < PARALLAX_MIN:
+        return rejected("spoof_suspected", digest, moves_seen=live.moves_seen, **stats)
 
-    # 6. the digits were spoken: at least one voiced segment per digit
+    # 8. the digits were spoken, one short word each, and the mouth moved with them
     voice = analyse(clip.audio)
     stats["voiced_segments"] = len(voice.segments)
     if not voice.segments:
         return rejected("silent", digest, moves_seen=live.moves_seen, has_audio=clip.audio is not None, **stats)
-    if len(voice.segments) < len(challenge_digits):
-        return rejected("digits_missing", digest, moves_seen=live.moves_seen, **stats)
+    heard = digits_heard(voice.segments, len(challenge_digits))
+    if heard is not None:
+        return rejected(heard, digest, moves_seen=live.moves_seen, **stats)
+    stats["lip_sync"] = lip_sync(track, voice.segments)
+    if stats["lip_sync"] is None or stats["lip_sync"] < LIP_SYNC_MIN:
+        return rejected("lips_not_moving", digest, moves_seen=live.moves_seen, **stats)
 
-    # 7. the likeness: descriptor and reference crop from the most frontal frames
-    frontal = sorted(
-        one, key=lambda i: abs(per_frame[i][0].yaw) + abs(per_frame[i][0].pitch) - 0.001 * per_frame[i][0].size
-    )
-    embeddings, chip = [], None
-    for i in frontal[:EMBED_FRAMES]:
-        image = full_rgb(clip.full_frames[i], clip.rotation)
-        box = tuple(v / clip.scale * clip.keep_scale for v in per_frame[i][0].box)
-        embedding, crop = facelib.describe(image, box)
-        embeddings.append(embedding)
-        chip = crop if chip is None else chip
-    embedding = np.mean(embeddings, axis=0).astype(np.float32)
+    # 9. the likeness: descriptor and reference crop from the most frontal frames
+    frontal = sorted(described, key=frontality)[:EMBED_FRAMES]
+    embedding = np.mean([described[i][0] for i in frontal], axis=0).astype(np.float32)
+    chip = described[frontal[0]][1]
 
     for owner_id, other in known_faces:
         d = facelib.distance(embedding, other)
@@ -160,5 +208,6 @@ def verify_capture(
         embedding=embedding,
         voice_profile=voice.profile,
         moves_seen=live.moves_seen,
+        frame_hashes=replay.encode(hashes),
         details={**stats, "duration_s": round(clip.duration_s, 2), "fps": round(clip.fps, 2)},
     )

@@ -4,8 +4,12 @@ Energy/zero-crossing VAD: a 20 ms frame is voiced when it is well above the
 clip's own noise floor and its zero-crossing rate is speech-like (voiced
 sounds cross rarely, hiss crosses often). Voiced frames merge into segments
 across gaps under 150 ms; a segment must last 120 ms, about one syllable.
-A spoken digit gives one or two segments, so "at least as many segments as
-digits" is the check; it cannot tell which digits were said (no ASR here).
+A spoken digit gives one or two segments, so the count of segments must lie
+between the number of digits and twice it, and each must be as short as a
+spoken word (`digits_heard`): one long hum, music, or a sentence is not the
+digits. It cannot tell which digits were said (no speech recogniser here);
+that the mouth in the video moves with these segments is checked in
+liveness.lip_sync.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ MAX_ZCR = 0.25  # crossings per sample; white noise is ~0.5, voiced speech < 0.1
 MERGE_GAP_S = 0.15
 MIN_SEGMENT_S = 0.12
 PITCH_RANGE_HZ = (60.0, 400.0)
+MAX_WORD_S = 1.2  # a digit said slowly ("seven") lasts ~0.7 s; a longer stretch of voice is not a digit
 
 
 @dataclass(frozen=True)
@@ -85,3 +90,12 @@ def analyse(audio: np.ndarray | None) -> Voice:
                 pitches.append(f0)
     pitch = float(np.median(pitches)) if pitches else None
     return Voice(kept, pitch, float(np.median(db[voiced])))
+
+
+def digits_heard(segments: list[tuple[float, float]], digits: int) -> str | None:
+    """None when the voiced segments could be `digits` spoken digits; else the refusal code."""
+    if len(segments) > 2 * digits or any(b - a > MAX_WORD_S for a, b in segments):
+        return "digits_mismatch"
+    if len(segments) < digits:
+        return "digits_missing"
+    return None

@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cameos.models import Cameo
-from tests.cameos.captures import cat_png, make_capture
+from tests.cameos.captures import cat_png, make_capture, refilm
 from tests.conftest import client_for
 from tests.factories import UserFactory
 
@@ -66,9 +66,9 @@ def test_enrol_share_generate_take_down_revoke(eager, fast_render):
 def test_a_capture_of_someone_elses_face_is_rejected_with_a_reason(eager):
     assert enrol(client_for(UserFactory()))["status"] == "verified"
 
-    # A different recording (both challenges may draw the same digits and moves: the
-    # hand's shake keeps the files apart, so this is judged on likeness, not as a replay).
-    second = enrol(client_for(UserFactory()), hand=12)
+    # The same face in a recording of its own (mirrored: the pictures differ, so this is
+    # judged on likeness, not as a replay of the first capture).
+    second = enrol(client_for(UserFactory()), face="astronaut_mirror")
 
     assert second["status"] == "rejected" and second["reason_code"] == "likeness_taken"
     assert second["reason"] and Cameo.objects.count() == 1
@@ -77,6 +77,32 @@ def test_a_capture_of_someone_elses_face_is_rejected_with_a_reason(eager):
 def test_a_still_photo_is_rejected(eager):
     result = enrol(client_for(UserFactory()), static=True)
     assert result["status"] == "rejected" and result["reason_code"] == "no_movement"
+
+
+def test_a_photo_slid_per_the_challenge_is_rejected_as_a_spoof(eager):
+    result = enrol(client_for(UserFactory()), subject="photo")
+    assert result["status"] == "rejected" and result["reason_code"] == "spoof_suspected"
+    assert result["reason"] and not Cameo.objects.exists()
+
+
+def test_someone_elses_verified_capture_filmed_off_a_screen_is_rejected(eager):
+    owner = client_for(UserFactory())
+    enrollment = owner.post("/api/v1/cameos/enrollments").data
+    clip = make_capture(
+        digits=enrollment["challenge"]["digits"], moves=enrollment["challenge"]["moves"], size=(320, 240)
+    )
+    upload = SimpleUploadedFile("me.mp4", clip, content_type="video/mp4")
+    owner.post(f"/api/v1/cameos/enrollments/{enrollment['id']}/capture", {"video": upload})
+    assert Cameo.objects.get().capture_hashes
+
+    impostor = client_for(UserFactory())
+    attempt = impostor.post("/api/v1/cameos/enrollments").data
+    upload = SimpleUploadedFile("me.mp4", refilm(clip), content_type="video/mp4")
+    impostor.post(f"/api/v1/cameos/enrollments/{attempt['id']}/capture", {"video": upload})
+    result = impostor.get(f"/api/v1/cameos/enrollments/{attempt['id']}").data
+
+    assert result["status"] == "rejected" and result["reason_code"] == "replayed_capture"
+    assert Cameo.objects.count() == 1
 
 
 def test_a_second_capture_for_one_challenge_is_409(eager):

@@ -167,7 +167,13 @@ def test_revoke_hides_every_video_that_carries_it_but_from_its_creator(chain):
 
 def test_revoke_deletes_the_likeness_and_keeps_the_consent_record(eager):
     owner = UserFactory()
-    cameo = CameoFactory(owner=owner, permission="everyone", embedding=[0.1] * 128, voice_profile={"f0": 120})
+    cameo = CameoFactory(
+        owner=owner,
+        permission="everyone",
+        embedding=[0.1] * 128,
+        voice_profile={"f0": 120},
+        capture_hashes=["00ff00ff00ff00ff"],
+    )
     preview = default_storage.save("cameos/preview.png", default_storage.open(cameo.reference))
     capture = default_storage.save("cameos/capture.mp4", default_storage.open(cameo.reference))
     enrollment = Enrollment.objects.create(
@@ -183,6 +189,7 @@ def test_revoke_deletes_the_likeness_and_keeps_the_consent_record(eager):
     cameo.refresh_from_db()
     enrollment.refresh_from_db()
     assert cameo.revoked_at and cameo.embedding is None and cameo.voice_profile is None
+    assert cameo.capture_hashes is None
     assert cameo.reference == "" and cameo.preview == "" and enrollment.capture == ""
     assert cameo.consent_id == consent_id and enrollment.verified_at is None and enrollment.status == "verified"
 
