@@ -154,11 +154,10 @@ def main(args: argparse.Namespace) -> None:
     from cameos.verification import verify_capture, warm_up
     from tests.cameos import captures
 
-    data = captures.make_capture(size=(1280, 720), fps=30, duration_s=5.0, moves=["left", "up"], digits="123")
-
     t0 = time.perf_counter()
-    warm_up()
+    warm_up()  # before the capture is made: making a head finds its landmarks with the same models
     load_s = time.perf_counter() - t0
+    data = captures.make_capture(size=(1280, 720), fps=30, duration_s=5.0, moves=["left", "up"], digits="123")
 
     times, cpu, result = [], [], None
     for _ in range(args.runs + 1):
