@@ -14,6 +14,10 @@ user, or the daily limit) is the API working and is counted as "limited".
 
     .venv/bin/python bench/bench_load.py                       # 200 clients, 1 vs 4 processes, 30 s each
     .venv/bin/python bench/bench_load.py --clients 50 --seconds 10 --processes 1 2
+    .venv/bin/python bench/bench_load.py --clients 50 --seconds 15 --processes 4 --fail-on-error   # CI
+
+With --fail-on-error it exits 1 when any row had an error: CI runs the deployed
+topology this way on every change.
 """
 
 from __future__ import annotations
@@ -271,6 +275,8 @@ def main(args) -> None:
             f"\nthroughput {rows[-1]['processes']} vs {rows[0]['processes']} process(es): "
             f"{rows[-1]['rps'] / rows[0]['rps']:.2f}x"
         )
+    if args.fail_on_error and any(row["errors"] or not row["requests"] for row in rows):
+        raise SystemExit("load run: errors (or no request served)")
 
 
 if __name__ == "__main__":
@@ -282,4 +288,5 @@ if __name__ == "__main__":
         "--mix", default="", help="the request mix as op=weight,... (e.g. feed=1 for a feed-only load); default: MIX"
     )
     parser.add_argument("--scale", type=float, default=0.02, help="catalogue size as bench_feed's scale")
+    parser.add_argument("--fail-on-error", action="store_true", help="exit 1 when any request failed")
     main(parser.parse_args())
