@@ -9,7 +9,10 @@ generation requests. It runs the same load against 1 web process and against
 N, side by side, and prints one table.
 
 Counted as errors: any 5xx, any connection failure or timeout, and any status
-an operation does not document. A 429 for a generation (two at once per
+an operation does not document. An idempotent request (a read, a like or an
+unlike) whose kept-alive connection the server closed just as it was reused
+is sent again once, as clients and proxies do (counted as "resent"); failing
+again, it is an error. A generation request is never sent twice. A 429 for a generation (two at once per
 user, or the daily limit) is the API working and is counted as "limited".
 
     .venv/bin/python bench/bench_load.py                       # 200 clients, 1 vs 4 processes, 30 s each
@@ -150,7 +153,7 @@ async def wait_ready(httpx, ports: list[int], token: str) -> None:
 
 async def run_load(httpx, ports: list[int], data: dict, clients: int, seconds: float) -> dict:
     results: dict[str, list] = {op: [] for op in MIX}
-    counts = {"errors": 0, "limited": 0, "error_samples": []}
+    counts = {"errors": 0, "limited": 0, "retried": 0, "error_samples": []}
     deadline = time.monotonic() + seconds
     limits = httpx.Limits(max_connections=clients + 10, max_keepalive_connections=clients + 10)
 
@@ -159,6 +162,16 @@ async def run_load(httpx, ports: list[int], data: dict, clients: int, seconds: f
         token = data["tokens"][i % len(data["tokens"])]
         headers = {"Authorization": f"Bearer {token}"}
         liked: set[str] = set()
+
+        async def idempotent(method: str, url: str):
+            # A kept-alive connection the server closed just as it was reused fails before any
+            # answer; a client (and a proxy) sends an idempotent request again, once. Counted.
+            try:
+                return await client.request(method, url, headers=headers)
+            except (httpx.ReadError, httpx.RemoteProtocolError):
+                counts["retried"] += 1
+                return await client.request(method, url, headers=headers)
+
         while time.monotonic() < deadline:
             op = rng.choices(list(MIX), weights=list(MIX.values()))[0]
             base = f"http://127.0.0.1:{rng.choice(ports)}/api/v1"
@@ -166,15 +179,15 @@ async def run_load(httpx, ports: list[int], data: dict, clients: int, seconds: f
             started = time.perf_counter()
             try:
                 if op == "feed":
-                    r = await client.get(f"{base}/feed", headers=headers)
+                    r = await idempotent("GET", f"{base}/feed")
                 elif op == "video":
-                    r = await client.get(f"{base}/videos/{video}", headers=headers)
-                elif op == "like":
+                    r = await idempotent("GET", f"{base}/videos/{video}")
+                elif op == "like":  # liking twice is one like, unliking twice none: both idempotent
                     if video in liked:
-                        r = await client.delete(f"{base}/videos/{video}/like", headers=headers)
+                        r = await idempotent("DELETE", f"{base}/videos/{video}/like")
                         liked.discard(video)
                     else:
-                        r = await client.post(f"{base}/videos/{video}/like", headers=headers)
+                        r = await idempotent("POST", f"{base}/videos/{video}/like")
                         liked.add(video)
                 else:
                     r = await client.post(
@@ -252,6 +265,7 @@ def main(args) -> None:
                     "errors": out["errors"],
                     "error_rate": out["errors"] / max(1, total),
                     "limited": out["limited"],
+                    "retried": out["retried"],
                     "samples": out["error_samples"],
                 }
             )
@@ -261,12 +275,13 @@ def main(args) -> None:
     print(f"\n{args.clients} clients, {args.seconds:.0f} s per row, 2 Celery workers, PostgreSQL + Redis, mix {MIX}")
     print(
         f"{'web processes':>13} {'requests':>9} {'req/s':>7} {'p50 ms':>8} {'p99 ms':>8} {'feed p50':>9} "
-        f"{'video p50':>10} {'errors':>7} {'limited 429':>12}"
+        f"{'video p50':>10} {'errors':>7} {'limited 429':>12} {'resent':>7}"
     )
     for row in rows:
         print(
             f"{row['processes']:>13} {row['requests']:>9} {row['rps']:>7.1f} {row['p50']:>8.0f} {row['p99']:>8.0f} "
             f"{row['feed_p50']:>9.0f} {row['video_p50']:>10.0f} {row['errors']:>7} {row['limited']:>12}"
+            f" {row['retried']:>7}"
         )
         if row["samples"]:
             print(f"{'':>13} first errors: {row['samples']}")
