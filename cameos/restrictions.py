@@ -21,6 +21,12 @@ people restrict most), or the shared sentence embedder's cosine similarity
 over the prompt and its clauses, decides. The embedder catches what the
 lexicon misses ("a senator's rally speech" vs "political content"); the
 lexicon catches what a 384-d average blurs ("pizza" in a long scene).
+
+Other languages (restriction_words.py): a clause the English grammar reads as
+no rule may still forbid, in one of twelve more languages, topics of the
+lexicon ("nada de política", "不要喝酒"); the topics a rule names are kept as its
+`concepts`, and a prompt that names one of them in any of those languages
+(minus what it negates itself, "sin alcohol") breaks it.
 """
 
 from __future__ import annotations
@@ -29,6 +35,8 @@ import re
 from dataclasses import dataclass, field
 
 from sora_social.embedder import embed
+
+from . import restriction_words
 
 # Cosine similarity (all-MiniLM-L6-v2, L2-normalised) between a prompt clause
 # and the bare topic at or above which the clause is about the topic. Measured
@@ -465,6 +473,7 @@ class Rule:
     topic: str
     keywords: frozenset[str] = field(default_factory=frozenset)
     opposites: tuple[str, ...] = ()  # for "only": phrases of what it excludes
+    concepts: tuple[str, ...] = ()  # the lexicon's topics it names, read in any language
 
 
 def _normalise(text: str) -> str:
@@ -521,42 +530,69 @@ def parse_rules(restrictions: str) -> list[Rule]:
             if not sentence:
                 continue
             for clause in _clauses(sentence):
-                only = _ONLY.search(clause)
-                forbid = _FORBID.search(clause)
-                if only and (not forbid or only.start() < forbid.start()):
-                    topic = _clean_topic(clause[only.end() :])
-                    if not topic:
-                        continue
-                    tokens = set(_tokens(topic))
-                    opposites = ()
-                    if tokens & set(WHOLESOME_WORDS) or "family friendly" in topic:
-                        opposites = NOT_WHOLESOME
-                    rules.append(Rule(sentence, "only", topic, _keywords(topic), opposites))
-                elif forbid:
-                    topic = _clean_topic(clause[forbid.end() :])
-                    if topic:
-                        rules.append(Rule(sentence, "never", topic, _keywords(topic)))
+                rules.extend(_clause_rules(sentence, clause))
     return rules
 
 
-def _affirmed(prompt: str) -> tuple[list[str], str]:
+def _clause_rules(sentence: str, clause: str) -> list[Rule]:
+    """The rules of one clause: by the English grammar, with the topics the other languages'
+    lexicon finds in it; by that lexicon alone when the English grammar sees no rule."""
+    named = tuple(restriction_words.topics_in(clause))
+    only = _ONLY.search(clause)
+    forbid = _FORBID.search(clause)
+    if only and (not forbid or only.start() < forbid.start()):
+        topic = _clean_topic(clause[only.end() :])
+        if topic:
+            tokens = set(_tokens(topic))
+            opposites = ()
+            if tokens & set(WHOLESOME_WORDS) or "family friendly" in topic:
+                opposites = NOT_WHOLESOME
+            return [Rule(sentence, "only", topic, _keywords(topic), opposites, tuple(_concepts(topic)))]
+    elif forbid:
+        topic = _clean_topic(clause[forbid.end() :])
+        if topic:
+            concepts = tuple(dict.fromkeys([*_concepts(topic), *named]))
+            return [Rule(sentence, "never", topic, _keywords(topic), concepts=concepts)]
+    rules = []
+    for kind, topics in restriction_words.rules_of(clause):
+        if kind == "only":
+            rules.append(Rule(sentence, "only", "wholesome", _keywords("wholesome"), NOT_WHOLESOME))
+        else:
+            words = frozenset(w for t in topics for w in LEXICON[t])
+            rules.append(Rule(sentence, "never", ", ".join(topics), words, concepts=topics))
+    return rules
+
+
+_ASCII_TOKEN = re.compile(r"[a-z0-9][a-z0-9'\-]*|[,.;!?]")
+# Every script's words and its punctuation, for reading the prompt against the other languages' lexicon.
+_ANY_TOKEN = re.compile(r"[^\s,.;!?:()\[\]\"“”«»،؛、，。！？；：]+|[,.;!?，。！？、；]")
+_BREAKS = set(",.;!?，。！？、；")
+
+
+def _affirmed(prompt: str, token=_ASCII_TOKEN, negators=frozenset()) -> tuple[list[str], str]:
     """The prompt's words minus those it negates itself ("with no politics", "alcohol-free")."""
     text = re.sub(r"\b([a-z]+)-free\b", " ", _normalise(prompt))
-    tokens = re.findall(r"[a-z0-9][a-z0-9'\-]*|[,.;!?]", text)
+    tokens = token.findall(text)
     kept, scope = [], 0
     for token in tokens:
-        if token in _PROMPT_NEGATOR or token in ("don't", "isn't", "aren't", "doesn't", "never"):
+        if token in _PROMPT_NEGATOR or token in ("don't", "isn't", "aren't", "doesn't", "never") or token in negators:
             scope = SCOPE_TOKENS
             continue
-        if token in ",.;!?" or token in _SCOPE_END:
+        if token in _BREAKS or token in _SCOPE_END:
             scope = 0
         if scope:
             scope -= 1
             continue
         kept.append(token)
-    words = [t for t in kept if t not in ",.;!?"]
+    words = [t for t in kept if t not in _BREAKS]
     phrase = re.sub(r"\s+([,.;!?])", r"\1", " ".join(kept))
     return words, phrase
+
+
+def _named(prompt: str) -> set[str]:
+    """The lexicon topics the prompt names in any of the other languages, minus what it negates."""
+    _, phrase = _affirmed(prompt, _ANY_TOKEN, restriction_words.negators())
+    return set(restriction_words.topics_in(phrase))
 
 
 def _keyword_hit(words: list[str], phrase: str, keywords) -> str | None:
@@ -579,31 +615,31 @@ def restriction_violation(prompt: str, restrictions: str) -> str | None:
     rules = parse_rules(restrictions)
     if not rules or not prompt or not prompt.strip():
         return None
-    words, phrase = _affirmed(prompt)
-    if not words:
+    words, phrase = _affirmed(prompt, negators=restriction_words.negators())
+    named = _named(prompt)
+    if not words and not named:
         return None
-    clauses = _prompt_clauses(phrase)
+    similarity: dict[str, float] = {}
+    if words:
+        clauses = _prompt_clauses(phrase)
+        topics = list(dict.fromkeys(t for rule in rules for t in (rule.topic, *rule.opposites)))
+        vectors = embed(clauses + topics)
+        prompt_vecs, topic_vecs = vectors[: len(clauses)], vectors[len(clauses) :]
+        similarity = dict(zip(topics, (prompt_vecs @ topic_vecs.T).max(axis=0).tolist()))
 
-    topics: list[str] = []
-    for rule in rules:
-        topics.append(rule.topic)
-        topics.extend(rule.opposites)
-
-    vectors = embed(clauses + topics)
-    prompt_vecs, topic_vecs = vectors[: len(clauses)], vectors[len(clauses) :]
-    similarity = dict(zip(topics, (prompt_vecs @ topic_vecs.T).max(axis=0).tolist()))
+    def about(topic: str, keywords, threshold: float) -> bool:
+        return bool(words) and (_keyword_hit(words, phrase, keywords) is not None or similarity[topic] >= threshold)
 
     for rule in rules:
         if rule.kind == "never":
-            if _keyword_hit(words, phrase, rule.keywords) or similarity[rule.topic] >= TOPIC_SIMILARITY:
+            if named & set(rule.concepts) or about(rule.topic, rule.keywords, TOPIC_SIMILARITY):
                 return rule.text
         elif rule.opposites:
             for opposite in rule.opposites:
-                if _keyword_hit(words, phrase, LEXICON[opposite]) or similarity[opposite] >= TOPIC_SIMILARITY:
+                if opposite in named or about(opposite, LEXICON[opposite], TOPIC_SIMILARITY):
                     return rule.text
-        else:
-            if not _keyword_hit(words, phrase, rule.keywords) and similarity[rule.topic] < ONLY_SIMILARITY:
-                return rule.text
+        elif not (named & set(rule.concepts) or about(rule.topic, rule.keywords, ONLY_SIMILARITY)):
+            return rule.text
     return None
 
 
