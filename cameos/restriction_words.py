@@ -34,10 +34,12 @@ import unicodedata
 from functools import cache
 from pathlib import Path
 
+from sora_social.words import inflected
+from sora_social.words import unspaced as is_unspaced
+
 DATA_PATH = Path(__file__).parent / "data" / "restriction_words.json"
 LANGUAGES = ("es", "fr", "de", "pt", "it", "zh", "ja", "hi", "ar", "ru", "tr", "id")
 _TOKEN = re.compile(r"[^\s,.;:!?¡¿،؛、，。！？；：()\[\]\"'«»“”„…/]+")
-_UNSPACED_SCRIPTS = ("CJK", "HIRAGANA", "KATAKANA")
 
 
 _ELISION = re.compile(r"\b(d|l|qu|j|n|s|c|m|t|dell|all|dall|nell|sull|un)'", re.IGNORECASE)
@@ -54,10 +56,6 @@ def _normalise(text: str) -> str:
         lambda m: {"d": "de", "l": "le", "qu": "que", "un": "une"}.get(m.group(1), m.group(1)) + " ", text
     )
     return _SCRIPT_EDGE.sub(" ", text)
-
-
-def _unspaced(text: str) -> bool:
-    return any(unicodedata.name(ch, "").startswith(_UNSPACED_SCRIPTS) for ch in text)
 
 
 # Arabic writes "and", "for", "with" and "the" onto the word: "وسياسة", "للعنف", "بالسلاح".
@@ -97,13 +95,11 @@ def _entries() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
 
 
 def _inflected(word: str, stem: str) -> bool:
-    """`word` is `stem` with another ending (all but the stem's last letter shared, at most four
-    letters more) or `stem` starting a compound ("horrorvideos"); stems of 5 or more letters."""
-    if len(stem) < 5 or len(word) < len(stem) - 1:
-        return False
-    if word.startswith(stem):
+    """`word` is `stem` with another ending (at most four letters more) or `stem` starting a
+    compound ("horrorvideos"); stems of 5 or more letters."""
+    if len(stem) >= 5 and word.startswith(stem):
         return True
-    return len(word) <= len(stem) + 4 and word[: len(stem) - 1] == stem[:-1]
+    return len(word) <= len(stem) + 4 and inflected(word, stem)
 
 
 MARKERS = ("never", "only", "wholesome")
@@ -120,7 +116,7 @@ def _index() -> tuple[dict, dict, tuple, tuple]:
     phrases, unspaced = [], []
     for group, entries in [*topics.items(), *markers.items()]:
         for entry in entries:
-            if _unspaced(entry):
+            if is_unspaced(entry):
                 unspaced.append((entry, group))
             elif " " in entry:
                 phrases.append((entry, group))
@@ -145,34 +141,37 @@ def groups_in(text: str) -> set[str]:
                     found.add(group)
     joined = f" {' '.join(words)} "
     found.update(group for phrase, group in phrases if group not in found and f" {phrase} " in joined)
-    if _unspaced(text):
+    if is_unspaced(text):
         found.update(group for entry, group in unspaced if group not in found and entry in text)
     return found
 
 
 def topics_in(text: str) -> list[str]:
     """The restriction topics `text` names in any of the twelve languages, in the lexicon's order."""
+    return _topics_of(groups_in(text))
+
+
+def _topics_of(found: set[str]) -> list[str]:
     topics, _ = _entries()
-    found = groups_in(text)
     return [topic for topic in topics if topic in found]
 
 
-def rules_of(clause: str) -> list[tuple[str, tuple[str, ...]]]:
-    """What a clause of an owner's text asks, in any of the twelve languages: ("never", topics)
-    when it forbids topics the lexicon knows, ("only", ("wholesome",)) for "only family-friendly"
-    and its kin; empty for anything else."""
-    topics, _ = _entries()
+def read_clause(clause: str) -> tuple[tuple[str, ...], list[tuple[str, tuple[str, ...]]]]:
+    """A clause of an owner's text in any of the twelve languages: the topics it names, and what
+    it asks: ("never", topics) when it forbids topics the lexicon knows, ("only", ("wholesome",))
+    for "only family-friendly" and its kin."""
     found = groups_in(clause)
+    named = tuple(_topics_of(found))
     rules: list[tuple[str, tuple[str, ...]]] = []
     if "only" in found and "wholesome" in found:
         rules.append(("only", ("wholesome",)))
-    named = tuple(topic for topic in topics if topic in found)
     if "never" in found and named:
         rules.append(("never", named))
-    return rules
+    return named, rules
 
 
+@cache
 def negators() -> frozenset[str]:
     """The single words of spaced scripts that forbid or negate ("sin", "sans", "ohne", "без")."""
     _, markers = _entries()
-    return frozenset(w for w in markers["never"] if " " not in w and not _unspaced(w))
+    return frozenset(w for w in markers["never"] if " " not in w and not is_unspaced(w))

@@ -537,7 +537,7 @@ def parse_rules(restrictions: str) -> list[Rule]:
 def _clause_rules(sentence: str, clause: str) -> list[Rule]:
     """The rules of one clause: by the English grammar, with the topics the other languages'
     lexicon finds in it; by that lexicon alone when the English grammar sees no rule."""
-    named = tuple(restriction_words.topics_in(clause))
+    named, other_languages = restriction_words.read_clause(clause)
     only = _ONLY.search(clause)
     forbid = _FORBID.search(clause)
     if only and (not forbid or only.start() < forbid.start()):
@@ -554,7 +554,7 @@ def _clause_rules(sentence: str, clause: str) -> list[Rule]:
             concepts = tuple(dict.fromkeys([*_concepts(topic), *named]))
             return [Rule(sentence, "never", topic, _keywords(topic), concepts=concepts)]
     rules = []
-    for kind, topics in restriction_words.rules_of(clause):
+    for kind, topics in other_languages:
         if kind == "only":
             rules.append(Rule(sentence, "only", "wholesome", _keywords("wholesome"), NOT_WHOLESOME))
         else:

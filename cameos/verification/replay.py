@@ -48,16 +48,15 @@ def encode(hashes: list[int | None]) -> list[str | None]:
     return [None if h is None else f"{h:016x}" for h in hashes]
 
 
-def _decode(stored: Iterable[Any]) -> np.ndarray:
+def _as_array(values: list[int | None]) -> tuple[np.ndarray, np.ndarray]:
     """Hashes as uint64 and a mask of the frames that had one."""
-    values = [None if h is None else int(h, 16) for h in stored]
-    return np.array([0 if v is None else v for v in values], dtype=np.uint64), np.array([v is not None for v in values])
+    return np.array([v or 0 for v in values], dtype=np.uint64), np.array([v is not None for v in values])
 
 
 def match_fraction(new: list[int | None], known: Iterable[Any]) -> float:
-    """The largest share of `new`'s face frames that match `known`'s at one time offset."""
-    a, a_ok = _decode(encode(new))
-    b, b_ok = _decode(known)
+    """The largest share of `new`'s face frames that match `known`'s (as stored) at one time offset."""
+    a, a_ok = _as_array(new)
+    b, b_ok = _as_array([None if h is None else int(h, 16) for h in known])
     if not a_ok.any() or not b_ok.any():
         return 0.0
     near = np.bitwise_count(a[:, None] ^ b[None, :]) <= HASH_BITS_MATCH

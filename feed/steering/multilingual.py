@@ -38,6 +38,9 @@ import unicodedata
 from functools import cache
 from pathlib import Path
 
+from sora_social.words import inflected
+from sora_social.words import unspaced as is_unspaced
+
 # --- words of the languages read here (data/cues.json; lower case) -------------------------
 # negative / positive: cue words of a clause's polarity; more: "more" proper (with "only" and
 # "follow", mostly-not-only people followed); contrast: "but" words (a clause after one that
@@ -70,12 +73,7 @@ FOLLOW, CALM, FRESH, REMIX = (tuple(_CUES[k]) for k in ("follow", "calm", "fresh
 _SPLIT_UNSPACED_RE = re.compile("(" + "|".join([*map(re.escape, SPLIT_UNSPACED), "も(?!っ)"]) + ")")
 _TOKEN = re.compile(r"[^\s,.;:!?¡¿،؛、，。！？；：()\"'«»“”]+")
 _PUNCT = re.compile(r"[,.;:!?¡¿،؛、，。！？；：]+")
-_UNSPACED_SCRIPTS = ("CJK", "HIRAGANA", "KATAKANA")
 _LATIN = re.compile(r"[a-z0-9']{3,}")
-
-
-def _unspaced(text: str) -> bool:
-    return any(unicodedata.name(ch, "").startswith(_UNSPACED_SCRIPTS) for ch in text)
 
 
 def _words(text: str) -> list[str]:
@@ -100,7 +98,7 @@ def _stretches(text: str) -> list[str]:
 def clauses(stretch: str) -> list[tuple[str, str]]:
     """A stretch split at conjunctions: (clause, the conjunction that opened it, or "")."""
     out: list[tuple[str, str]] = []
-    if _unspaced(stretch):
+    if is_unspaced(stretch):
         # the separators kept (a capturing split): [clause, conjunction, clause, ...]
         pieces = _SPLIT_UNSPACED_RE.split(stretch)
         opened = ""
@@ -129,7 +127,7 @@ def clauses(stretch: str) -> list[tuple[str, str]]:
 def polarity(clause: str) -> str | None:
     """ "avoid", "boost" or None (no cue): the first cue in the clause decides."""
     hits = []
-    if _unspaced(clause):
+    if is_unspaced(clause):
         hits += [(clause.find(w), "avoid") for w in NEGATIVE_UNSPACED if w in clause]
         hits += [(clause.find(w), "boost") for w in POSITIVE_UNSPACED if w in clause]
         # 不要 contains no positive cue, but 不想看 contains 想看: the negation wins
@@ -145,7 +143,7 @@ def polarity(clause: str) -> str | None:
 
 def content(clause: str) -> str:
     """The clause without cue, conjunction and filler words: what names the topic."""
-    if _unspaced(clause):
+    if is_unspaced(clause):
         for word in sorted(NEGATIVE_UNSPACED + POSITIVE_UNSPACED + ONLY_UNSPACED, key=len, reverse=True):
             clause = clause.replace(word, " ")
         return re.sub(r"[はをがもにのでとへ都点一些]+$|^[はをがもにのでとへ]+", "", clause.strip()).strip()
@@ -169,7 +167,7 @@ def _lexicon() -> tuple[dict[str, str], tuple[tuple[str, str], ...]]:
         for words in by_language.values():
             for word in words:
                 word = unicodedata.normalize("NFKC", word).casefold().strip()
-                table = unspaced if _unspaced(word) else spaced
+                table = unspaced if is_unspaced(word) else spaced
                 table[word] = topic if table.get(word, topic) == topic else None
     return (
         {w: t for w, t in spaced.items() if t},
@@ -181,36 +179,28 @@ def lexicon_topics(text: str) -> list[str]:
     """Topics named by a word of the lexicon (an inflected form counts: "котиков" for "котики")."""
     spaced, unspaced = _lexicon()
     found: list[str] = []
-    if _unspaced(text):
+    if is_unspaced(text):
         rest = text
         for word, topic in unspaced:
             if word in rest:
                 rest = rest.replace(word, " ")
                 found.append(topic)
     # words in Latin letters inside an unspaced script: "多一点travel vlog"
-    words = _words(text) + (_LATIN.findall(text) if _unspaced(text) else [])
+    words = _words(text) + (_LATIN.findall(text) if is_unspaced(text) else [])
     for n in (3, 2, 1):  # phrases first
         for i in range(len(words) - n + 1):
             phrase = " ".join(words[i : i + n])
             topic = spaced.get(phrase)
             if topic is None and n == 1 and len(phrase) >= 5:
-                topic = next((t for w, t in spaced.items() if _inflected(phrase, w)), None)
+                topic = next((t for w, t in spaced.items() if inflected(phrase, w)), None)
             if topic:
                 found.append(topic)
     return list(dict.fromkeys(found))
 
 
-def _inflected(word: str, stem: str) -> bool:
-    """`word` is `stem` with another ending: all but the stem's last letter shared, stems of 5 or more
-    ("котиков" for "котики", "बिल्लियों" for "बिल्ली"; never "tarifleri" for "tari")."""
-    if len(stem) < 5 or len(word) < len(stem) - 1:
-        return False
-    return word[: len(stem) - 1] == stem[:-1]
-
-
 def topics_of(text: str) -> list[str]:
     """The taxonomy topics `text` names, by the lexicon's words."""
-    if len(text) < (1 if _unspaced(text) else 3):
+    if len(text) < (1 if is_unspaced(text) else 3):
         return []
     return lexicon_topics(text)
 

@@ -167,11 +167,10 @@ class Head:
         top, tip = lm[27], lm[30]
         run = np.sum((tip - top) ** 2) or 1.0
         along = np.clip(((x - top[0]) * (tip[0] - top[0]) + (y - top[1]) * (tip[1] - top[1])) / run, -0.2, 1.2)
-        px, py = top[0] + along * (tip[0] - top[0]), top[1] + along * (tip[1] - top[1])
+        px = top[0] + along * (tip[0] - top[0])  # the ridge line's x at this height
         width = half_w * (0.10 + 0.12 * np.clip(along, 0, 1))
         ridge = np.exp(-((x - px) ** 2) / (2 * width**2)) * np.exp(-(np.clip(along - 1, 0, None) ** 2) / 0.01)
         ridge *= np.exp(-(np.clip(-along, 0, None) ** 2) / 0.01) * (0.4 + 0.6 * np.clip(along, 0, 1))
-        del py
         return (skull + ridge * half_w * 0.45).astype(np.float32)
 
     def _open_mouth(self, amount: float) -> np.ndarray:

@@ -3,6 +3,7 @@ romanised, and code-mixed with English."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -66,7 +67,7 @@ def test_words_that_are_not_a_rule_make_none():
 
 def test_the_lexicon_covers_every_topic_in_every_language():
     topics, markers = restriction_words._entries()
-    data = __import__("json").loads(restriction_words.DATA_PATH.read_text(encoding="utf-8"))
+    data = json.loads(restriction_words.DATA_PATH.read_text(encoding="utf-8"))
 
     assert len(topics) == 15
     for topic, by_lang in data["topics"].items():
