@@ -9,6 +9,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
 
 from sora_social.errors import NotFound
+from sora_social.sql import column, table
 
 from .models import Block, Follow, Invite, User
 
@@ -35,6 +36,16 @@ def blocked_ids_for(user: User) -> QuerySet:
     return mine.union(theirs, all=True)
 
 
+def blocked_ids_sql() -> str:
+    """`blocked_ids_for` as SQL text (two `%s`, both the viewer's id), for a condition
+    written in SQL (`sora_social.sql.Condition`): the same two index lookups."""
+    block, blocker, blocked = table(Block), column(Block, "blocker"), column(Block, "blocked")
+    return (
+        f"SELECT vis_b.{blocked} FROM {block} vis_b WHERE vis_b.{blocker} = %s"
+        f" UNION ALL SELECT vis_b.{blocker} FROM {block} vis_b WHERE vis_b.{blocked} = %s"
+    )
+
+
 def named(queryset: QuerySet, username: str, *, field: str = "username") -> QuerySet:
     """Rows whose user `field` ("username", or a path to one: "teen__username") is `username`,
     whatever its case, on the index of the lower-case name that keeps names unique
@@ -47,11 +58,24 @@ def users_visible_to(viewer: User) -> QuerySet:
     return User.objects.filter(is_active=True).exclude(pk__in=blocked_ids_for(viewer))
 
 
+def user_not_found() -> NotFound:
+    return NotFound("No such user.", code="user_not_found")
+
+
 def user_visible_get(*, viewer: User, username: str) -> User:
     """The user named `username` if `viewer` may see them; otherwise NotFound."""
     user = named(users_visible_to(viewer), username).first()
     if user is None:
-        raise NotFound("No such user.", code="user_not_found")
+        raise user_not_found()
+    return user
+
+
+def user_active_get(*, username: str) -> User:
+    """The active user named `username`, blocks not asked (NotFound otherwise): for a caller
+    whose own query applies the block rule and answers `user_not_found` when it hid them."""
+    user = named(User.objects.filter(is_active=True), username).first()
+    if user is None:
+        raise user_not_found()
     return user
 
 
@@ -62,7 +86,7 @@ def user_block_target_get(*, viewer: User, username: str) -> User:
     """
     user = named(User.objects.filter(is_active=True), username).exclude(blocking_set__blocked=viewer).first()
     if user is None:
-        raise NotFound("No such user.", code="user_not_found")
+        raise user_not_found()
     return user
 
 
@@ -79,7 +103,7 @@ def user_profile_get(*, viewer: User, username: str) -> User:
         .first()
     )
     if user is None:
-        raise NotFound("No such user.", code="user_not_found")
+        raise user_not_found()
     return user
 
 

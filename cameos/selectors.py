@@ -16,6 +16,7 @@ from accounts.models import Follow, User
 from accounts.selectors import blocked_ids_for
 from sora_social.errors import NotFound
 from sora_social.ids import is_uuid
+from sora_social.sql import column, table
 
 from .models import (
     SCOPE_A_VIDEO_USES,
@@ -178,15 +179,26 @@ def known_captures(*, exclude_owner: User) -> list[tuple[str, list[str | None]]]
     return [(str(owner), hashes) for owner, hashes in rows.values_list("owner_id", "capture_hashes")]
 
 
+def _appearance_exists(where: str) -> str:
+    """An appearance of the video `{video}` in a cameo, with `where` on both (vis_a, vis_c)."""
+    return (
+        f"EXISTS (SELECT 1 FROM {table(Appearance)} vis_a JOIN {table(Cameo)} vis_c"
+        f" ON vis_c.{column(Cameo, 'id')} = vis_a.{column(Appearance, 'cameo')}"
+        f" WHERE vis_a.{column(Appearance, 'video')} = {{video}} AND {where})"
+    )
+
+
 class VideoConsent:
     """The consent of the likenesses videos carry, as `videos` asks it (`videos.plugins`):
     every cameo a video carries, its own or inherited through a remix, has an appearance."""
 
-    def withheld(self):
-        return Exists(Appearance.objects.filter(video=OuterRef("pk"), cameo__revoked_at__isnull=False))
+    def withheld_sql(self) -> str:
+        return _appearance_exists(f"vis_c.{column(Cameo, 'revoked_at')} IS NOT NULL")
 
-    def shown_to(self, viewer):
-        return Exists(Appearance.objects.filter(video=OuterRef("pk"), cameo__owner=viewer, taken_down_at__isnull=True))
+    def shown_to_sql(self) -> str:
+        return _appearance_exists(
+            f"vis_c.{column(Cameo, 'owner')} = %s AND vis_a.{column(Appearance, 'taken_down_at')} IS NULL"
+        )
 
     def carries_for(self, viewer, video_id) -> bool:
         return (

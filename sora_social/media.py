@@ -64,8 +64,8 @@ def signed_url(
         viewer_id = getattr(viewer, "pk", None)
         payload["g"] = [guard[0], str(guard[1]), str(viewer_id) if viewer_id else None]
     data = _b64(json.dumps(payload, separators=(",", ":")).encode())
-    path = _route_prefix() + data + "." + _b64(_mac(settings.SECRET_KEY, data))
-    return request.build_absolute_uri(path) if request is not None else path
+    token = data + "." + _b64(_mac(settings.SECRET_KEY, data))
+    return (_route_prefix() if request is None else _absolute_prefix(request)) + token
 
 
 def _b64(raw: bytes) -> str:
@@ -88,6 +88,17 @@ def _route_prefix() -> str:
     marker = "TOKEN"
     path = reverse("media-signed", kwargs={"token": marker})
     return path[: path.rindex(marker)]
+
+
+def _absolute_prefix(request) -> str:
+    """The route prefix as an absolute URL for this request, worked out once per request
+    (`build_absolute_uri` checks the host against ALLOWED_HOSTS each time; a page signs
+    two URLs a video)."""
+    prefix = getattr(request, "_sora_media_prefix", None)
+    if prefix is None:
+        prefix = request.build_absolute_uri(_route_prefix())
+        request._sora_media_prefix = prefix
+    return prefix
 
 
 def _error(status: int, code: str, detail: str) -> JsonResponse:

@@ -83,10 +83,15 @@ class VideoLineageApi(APIView):
 class UserVideosApi(APIView):
     @extend_schema(operation_id="users_videos", responses={200: page_of(VideoOut), **errors(400, 404)})
     def get(self, request, username: str):
-        owner = account_selectors.user_visible_get(viewer=request.user, username=username)
-        return paginate(
+        # The block rule is in the videos' query already: only an empty page asks whether
+        # a block stands between (then the person is not found, as everywhere else).
+        owner = account_selectors.user_active_get(username=username)
+        response = paginate(
             request=request,
             view=self,
             queryset=selectors.videos_of(viewer=request.user, owner=owner),
             serializer_class=VideoOut,
         )
+        if not response.data["results"] and account_selectors.blocked_between(request.user, owner):
+            raise account_selectors.user_not_found()
+        return response

@@ -23,15 +23,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
-from django.db.models import BooleanField, Expression, Value
-
 
 class Consent(Protocol):
-    def withheld(self) -> Expression:
-        """True for a video (correlated on OuterRef("pk")) that carries a likeness taken back."""
+    """The first two answer as SQL text (`sora_social.sql`): they are part of the visibility
+    rule that every list, feed page and media request runs, written once as SQL."""
 
-    def shown_to(self, viewer) -> Expression:
-        """True for a video that carries `viewer`'s likeness (not taken down): a draft shows to them."""
+    def withheld_sql(self) -> str:
+        """SQL true for the video whose id is `{video}` when it carries a likeness taken back."""
+
+    def shown_to_sql(self) -> str:
+        """SQL true for the video whose id is `{video}` when it carries the likeness (not taken
+        down) of the user whose id is its one `%s`: a draft shows to them."""
 
     def carries_for(self, viewer, video_id) -> bool:
         """Does the video still carry `viewer`'s likeness, not taken down (their appearances list)?"""
@@ -61,15 +63,13 @@ def register_listener(*, published: Callable | None = None, removed: Callable | 
             listeners.append(listener)
 
 
-_FALSE = Value(False, output_field=BooleanField())
+def withheld_sql() -> str:
+    return _consent[0].withheld_sql() if _consent else "1 = 0"
 
 
-def withheld() -> Expression:
-    return _consent[0].withheld() if _consent else _FALSE
-
-
-def shown_to(viewer) -> Expression:
-    return _consent[0].shown_to(viewer) if _consent else _FALSE
+def shown_to_sql() -> str:
+    """Takes one parameter, the viewer's id, registered or not."""
+    return _consent[0].shown_to_sql() if _consent else "%s IS NULL"
 
 
 def carries_for(viewer, video_id) -> bool:

@@ -1,11 +1,14 @@
 """Reads of videos. `videos_visible_to` is the one visibility rule for videos."""
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from functools import lru_cache
+
+from django.db.models import QuerySet
 
 from accounts.models import Follow, User
-from accounts.selectors import blocked_ids_for
+from accounts.selectors import blocked_ids_sql
 from sora_social.errors import NotFound
 from sora_social.ids import is_uuid
+from sora_social.sql import Condition, column, table
 
 from . import plugins
 from .models import Video, VideoState, Visibility
@@ -21,37 +24,61 @@ def videos_visible_to(viewer: User) -> QuerySet:
     but its creator, and a draft that does to nobody at all. Nobody signed in (an
     anonymous viewer) sees what anyone may: published, public, by an active owner,
     carrying no revoked cameo. (What a cameo carries and whether it was revoked is the
-    consent the cameos app registers: `videos.plugins`.)"""
-    uses_revoked = plugins.withheld()
+    consent the cameos app registers: `videos.plugins`.)
+
+    The rule is written in SQL (`_rule_sql`), the owner's being active is a join."""
     if not getattr(viewer, "is_authenticated", False):
-        return (
-            Video.objects.annotate(uses_revoked=uses_revoked)
-            .filter(state=VideoState.PUBLISHED, visibility=Visibility.PUBLIC, owner__is_active=True, uses_revoked=False)
-            .select_related("owner")
+        rule = Condition(
+            _anonymous_sql(plugins.withheld_sql()),
+            (PUBLISHED, PUBLIC),
+            video="pk",
+            state="state",
+            visibility="visibility",
         )
-    follows_owner = Exists(Follow.objects.filter(follower=viewer, followee=OuterRef("owner_id")))
-    published = Q(state=VideoState.PUBLISHED) & (
-        Q(visibility=Visibility.PUBLIC) | Q(visibility=Visibility.FOLLOWERS, follows_owner=True)
+    else:
+        me = viewer.pk
+        params = (
+            (PUBLISHED, PUBLIC, FOLLOWERS, me)  # published, by visibility
+            + (me, REMOVED)  # the owner's own, but what was taken down
+            + (DRAFT, me)  # a draft, to the owners of cameos in it
+            + (DRAFT, me)  # a revoked likeness: to its creator alone, and never a draft
+            + (me, me)  # the block rule, both ways
+        )
+        rule = Condition(
+            _rule_sql(plugins.shown_to_sql(), plugins.withheld_sql()),
+            params,
+            video="pk",
+            owner="owner_id",
+            state="state",
+            visibility="visibility",
+        )
+    return Video.objects.filter(rule, owner__is_active=True).select_related("owner")
+
+
+# Plain strings: a driver may write an enum member by its name.
+PUBLISHED, DRAFT, REMOVED = VideoState.PUBLISHED.value, VideoState.DRAFT.value, VideoState.REMOVED.value
+PUBLIC, FOLLOWERS = Visibility.PUBLIC.value, Visibility.FOLLOWERS.value
+
+
+@lru_cache(maxsize=4)
+def _rule_sql(shown_to: str, withheld: str) -> str:
+    follow = table(Follow)
+    follows_owner = (
+        f"EXISTS (SELECT 1 FROM {follow} vis_f"
+        f" WHERE vis_f.{column(Follow, 'followee')} = {{owner}} AND vis_f.{column(Follow, 'follower')} = %s)"
     )
-    own = Q(owner=viewer) & ~Q(state=VideoState.REMOVED)
-    # A draft is also shown to the owners of the cameos in it, so they can review it.
-    appears_in = plugins.shown_to(viewer)
-    # A revoked cameo takes every video that carries it out of service, remixes included
-    # (inherited likenesses have appearances of their own).
-    draft = Q(state=VideoState.DRAFT)
-    # One filter call: every chained filter() or exclude() clones the query, and building it
-    # was a third of a 20-video list's time (bench/bench_feed.py).
     return (
-        Video.objects.annotate(follows_owner=follows_owner, appears_in=appears_in, uses_revoked=uses_revoked)
-        .filter(
-            (published | own | (draft & Q(appears_in=True)))
-            & ~(draft & Q(uses_revoked=True))
-            & ~(Q(uses_revoked=True) & ~Q(owner=viewer))
-            & Q(owner__is_active=True)
-            & ~Q(owner_id__in=blocked_ids_for(viewer))
-        )
-        .select_related("owner")
+        "(({state} = %s AND ({visibility} = %s OR ({visibility} = %s AND " + follows_owner + ")))"
+        " OR ({owner} = %s AND {state} <> %s)"
+        " OR ({state} = %s AND " + shown_to + "))"
+        " AND NOT (" + withheld + " AND ({state} = %s OR {owner} <> %s))"
+        " AND {owner} NOT IN (" + blocked_ids_sql() + ")"
     )
+
+
+@lru_cache(maxsize=4)
+def _anonymous_sql(withheld: str) -> str:
+    return "{state} = %s AND {visibility} = %s AND NOT " + withheld
 
 
 def video_visible_get(*, viewer: User, video_id) -> Video:

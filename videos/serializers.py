@@ -17,6 +17,11 @@ class ProvenanceFlagOut(serializers.Serializer):
     mark = serializers.BooleanField(help_text="The frames carry our invisible mark (POST /verify finds it).")
 
 
+# How every datetime field renders (ISO 8601 in the current time zone); used without
+# binding VideoOut's fields, which cost as much to build as a page to render.
+_STAMP = serializers.DateTimeField().to_representation
+
+
 class VideoOut(serializers.ModelSerializer):
     id = serializers.CharField(read_only=True)
     understood = serializers.ListField(child=serializers.CharField())
@@ -53,6 +58,44 @@ class VideoOut(serializers.ModelSerializer):
             "published_at",
         ]
 
+    def to_representation(self, video) -> dict:
+        """The generic field loop unrolled for this hot path (every list, feed page and
+        video read renders it). It answers exactly what the declared fields would
+        (tests/videos/test_serializers.py compares them); adding a field means adding it
+        here too. The declared fields stay the schema."""
+        stamp = _STAMP
+        owner = video.owner
+        published_at = video.published_at
+        return {
+            "id": str(video.pk),
+            "owner": {
+                "id": str(owner.pk),
+                "username": owner.username,
+                "display_name": owner.display_name,
+                "bio": owner.bio,
+                "created_at": stamp(owner.created_at),
+            },
+            "prompt": video.prompt,
+            "understood": _strings(video.understood),
+            "ignored": _strings(video.ignored),
+            "caption": video.caption,
+            "state": video.state,
+            "visibility": video.visibility,
+            "media": self.get_media(video),
+            "remix_of": None if video.remix_of_id is None else str(video.remix_of_id),
+            "remix_count": video.remix_count,
+            "like_count": video.like_count,
+            "comment_count": video.comment_count,
+            "cameos": self.get_cameos(video),
+            "provenance": self.get_provenance(video),
+            "duration_s": float(video.duration_s),
+            "width": video.width,
+            "height": video.height,
+            "model_version": video.model_version,
+            "created_at": stamp(video.created_at),
+            "published_at": None if published_at is None else stamp(published_at),
+        }
+
     def get_media(self, video) -> MediaOut:
         request = self.context.get("request")
         return {
@@ -68,6 +111,10 @@ class VideoOut(serializers.ModelSerializer):
 
     def get_provenance(self, video) -> ProvenanceFlagOut:
         return {"c2pa": video.has_c2pa, "mark": video.mark_key is not None}
+
+
+def _strings(values) -> list[str] | None:
+    return None if values is None else [None if v is None else str(v) for v in values]
 
 
 class PublishIn(serializers.Serializer):

@@ -111,6 +111,7 @@ def cards(ctx: FeedContext, video_ids: list[str], seen_since: datetime) -> dict:
         videos_visible_to(viewer)
         .filter(pk__in=video_ids)
         .annotate(
+            follows_owner=Exists(Follow.objects.filter(follower=viewer, followee=OuterRef("owner_id"))),
             hidden_cameo=Exists(hidden),
             served=Exists(Impression.objects.filter(user=viewer, video=OuterRef("pk"), served_at__gte=seen_since)),
             watched=Exists(View.objects.filter(user=viewer, video=OuterRef("pk"), created_at__gte=seen_since)),
