@@ -1,4 +1,4 @@
-"""A condition written in SQL once, on columns of the queried table.
+"""Conditions and values written in SQL once, on columns of the queried table.
 
 The visibility rule runs on every list, feed page, video read and media
 request. Built from the ORM (three EXISTS annotations, the block rule as a
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import date, datetime
 
 from django.db import models
 from django.db.models import BooleanField, Expression, F
@@ -32,22 +33,31 @@ def column(model, field: str) -> str:
     return f'"{model._meta.get_field(field).column}"'
 
 
-class Condition(Expression):
-    """`Condition(sql, params, video="id", owner="owner_id")`: true where `sql` holds, its
-    `{video}` and `{owner}` being those columns of the queried row. UUID parameters are
-    passed as the database stores them (SQLite keeps them as hex)."""
+def _param(value, connection):
+    """A parameter as the database stores its kind (SQLite: UUIDs as hex, dates as text)."""
+    if isinstance(value, uuid.UUID):
+        return _UUID.get_db_prep_value(value, connection)
+    if isinstance(value, datetime):
+        return connection.ops.adapt_datetimefield_value(value)
+    if isinstance(value, date):
+        return connection.ops.adapt_datefield_value(value)
+    return value
 
-    conditional = True
 
-    def __init__(self, sql: str, params: Sequence = (), **columns: str):
-        super().__init__(output_field=BooleanField())
+class Sql(Expression):
+    """`Sql(sql, params, output_field, video="id")`: the value of `sql`, its `{video}` being
+    that column of the queried row. UUID and datetime parameters are passed as the
+    database stores them; the value comes back through `output_field`'s converters."""
+
+    def __init__(self, sql: str, params: Sequence = (), output_field=None, **columns: str):
+        super().__init__(output_field=output_field)
         self.sql = sql
         self.params = tuple(params)
         self.names = tuple(columns)
         self.columns = [F(c) for c in columns.values()]
 
     def __repr__(self) -> str:
-        return f"Condition({self.sql!r})"
+        return f"{type(self).__name__}({self.sql!r})"
 
     def get_source_expressions(self):
         return self.columns
@@ -57,5 +67,15 @@ class Condition(Expression):
 
     def as_sql(self, compiler, connection):
         names = {name: compiler.compile(col)[0] for name, col in zip(self.names, self.columns)}
-        params = [_UUID.get_db_prep_value(p, connection) if isinstance(p, uuid.UUID) else p for p in self.params]
+        params = [_param(p, connection) for p in self.params]
         return "(" + self.sql.format(**names) + ")", params
+
+
+class Condition(Sql):
+    """`Condition(sql, params, video="id", owner="owner_id")`: true where `sql` holds, its
+    `{video}` and `{owner}` being those columns of the queried row."""
+
+    conditional = True
+
+    def __init__(self, sql: str, params: Sequence = (), **columns: str):
+        super().__init__(sql, params, BooleanField(), **columns)

@@ -18,12 +18,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery
+from django.db.models import DateTimeField, F, IntegerField
 from django.utils import timezone
 
 from accounts.models import Follow, User
-from cameos.models import Appearance
+from cameos.models import Appearance, Cameo
+from sora_social.sql import Condition, Sql, column, table
 from videos.selectors import videos_visible_to
 
 from .. import pool as pool_mod
@@ -55,20 +57,17 @@ def serving_context(*, viewer, page: int = 0) -> FeedContext:
     allowances too)."""
     cfg = feed_settings()
     now = timezone.now()
-    follows = Follow.objects.filter(follower=OuterRef("pk")).values("follower")
+    me = viewer.pk
+    # The four subqueries are SQL text (`sora_social.sql`): built from the ORM they cost
+    # three times what PostgreSQL spends on the statement.
+    served, low_mood_at, follows_n, follows_at = _context_sql()
     rows = (
-        User.objects.filter(pk=viewer.pk)
+        User.objects.filter(pk=me)
         .annotate(
-            served=Subquery(FeedDay.objects.filter(user=OuterRef("pk"), day=now.date()).values("served")[:1]),
-            low_mood_at=Subquery(
-                Checkin.objects.filter(
-                    user=OuterRef("pk"), mood__lte=LOW_MOOD, answered_at__gte=now - timedelta(hours=cfg.calm_hours)
-                )
-                .order_by("-answered_at")
-                .values("answered_at")[:1]
-            ),
-            follows_n=Subquery(follows.annotate(n=Count("pk")).values("n")[:1]),
-            follows_at=Subquery(follows.annotate(at=Max("created_at")).values("at")[:1]),
+            served=Sql(served, (me, now.date()), IntegerField()),
+            low_mood_at=Sql(low_mood_at, (me, LOW_MOOD, now - timedelta(hours=cfg.calm_hours)), DateTimeField()),
+            follows_n=Sql(follows_n, (me,), IntegerField()),
+            follows_at=Sql(follows_at, (me,), DateTimeField()),
         )
         # the stretch and the steering are one-to-one with the user: joined, not sub-queried
         .values(
@@ -102,19 +101,19 @@ def serving_context(*, viewer, page: int = 0) -> FeedContext:
 
 
 def cards(ctx: FeedContext, video_ids: list[str], seen_since: datetime) -> dict:
-    """The entries' videos the viewer may see now, with what the in-memory filters read (one query)."""
-    viewer = ctx.viewer
-    hidden = Appearance.objects.filter(video=OuterRef("pk")).filter(
-        Q(cameo__revoked_at__isnull=False) | Q(taken_down_at__isnull=False)
-    )
+    """The entries' videos the viewer may see now, with what the in-memory filters read (one query).
+
+    What it reads besides the videos is SQL text (`sora_social.sql.Condition`), as the
+    visibility rule is: built from the ORM, its four EXISTS cost more Python than the
+    statement cost PostgreSQL."""
+    me = ctx.viewer.pk
     rows = (
-        videos_visible_to(viewer)
+        videos_visible_to(ctx.viewer)
         .filter(pk__in=video_ids)
         .annotate(
-            follows_owner=Exists(Follow.objects.filter(follower=viewer, followee=OuterRef("owner_id"))),
-            hidden_cameo=Exists(hidden),
-            served=Exists(Impression.objects.filter(user=viewer, video=OuterRef("pk"), served_at__gte=seen_since)),
-            watched=Exists(View.objects.filter(user=viewer, video=OuterRef("pk"), created_at__gte=seen_since)),
+            follows_owner=Condition(_follows_owner_sql(), (me,), owner="owner_id"),
+            hidden_cameo=Condition(_hidden_cameo_sql(), video="pk"),
+            seen=Condition(_seen_sql(), (me, seen_since, me, seen_since), video="pk"),
         )
         .select_related("owner", "features")
         .defer("features__embedding")  # 1.5 KB a row that serving never reads
@@ -123,11 +122,59 @@ def cards(ctx: FeedContext, video_ids: list[str], seen_since: datetime) -> dict:
     for video in rows:
         vid = str(video.pk)
         out[vid] = video
-        if video.served or video.watched:
+        if video.seen:
             ctx.seen.add(vid)
         if video.follows_owner:
             ctx.following.add(video.owner_id)
     return out
+
+
+@lru_cache(maxsize=1)
+def _context_sql() -> tuple[str, str, str, str]:
+    """Today's served count (user, day); the last low check-in (user, mood ceiling, since);
+    how many the user follows and when they last followed someone (user)."""
+    day, checkin, follow = table(FeedDay), table(Checkin), table(Follow)
+    answered, follower = column(Checkin, "answered_at"), column(Follow, "follower")
+    return (
+        f"SELECT vis_d.{column(FeedDay, 'served')} FROM {day} vis_d"
+        f" WHERE vis_d.{column(FeedDay, 'user')} = %s AND vis_d.{column(FeedDay, 'day')} = %s",
+        f"SELECT vis_k.{answered} FROM {checkin} vis_k WHERE vis_k.{column(Checkin, 'user')} = %s"
+        f" AND vis_k.{column(Checkin, 'mood')} <= %s AND vis_k.{answered} >= %s ORDER BY vis_k.{answered} DESC LIMIT 1",
+        f"SELECT COUNT(*) FROM {follow} vis_f WHERE vis_f.{follower} = %s",
+        f"SELECT MAX(vis_f.{column(Follow, 'created_at')}) FROM {follow} vis_f WHERE vis_f.{follower} = %s",
+    )
+
+
+@lru_cache(maxsize=1)
+def _follows_owner_sql() -> str:
+    return (
+        f"EXISTS (SELECT 1 FROM {table(Follow)} vis_f"
+        f" WHERE vis_f.{column(Follow, 'follower')} = %s AND vis_f.{column(Follow, 'followee')} = {{owner}})"
+    )
+
+
+@lru_cache(maxsize=1)
+def _hidden_cameo_sql() -> str:
+    """A likeness in the video that was revoked or taken down from it."""
+    return (
+        f"EXISTS (SELECT 1 FROM {table(Appearance)} vis_a JOIN {table(Cameo)} vis_c"
+        f" ON vis_c.{column(Cameo, 'id')} = vis_a.{column(Appearance, 'cameo')}"
+        f" WHERE vis_a.{column(Appearance, 'video')} = {{video}}"
+        f" AND (vis_c.{column(Cameo, 'revoked_at')} IS NOT NULL"
+        f" OR vis_a.{column(Appearance, 'taken_down_at')} IS NOT NULL))"
+    )
+
+
+@lru_cache(maxsize=1)
+def _seen_sql() -> str:
+    """Served to the viewer, or watched by them, since the time given (user, since; twice)."""
+    impression, view = table(Impression), table(View)
+    return (
+        f"EXISTS (SELECT 1 FROM {impression} vis_i WHERE vis_i.{column(Impression, 'user')} = %s"
+        f" AND vis_i.{column(Impression, 'video')} = {{video}} AND vis_i.{column(Impression, 'served_at')} >= %s)"
+        f" OR EXISTS (SELECT 1 FROM {view} vis_v WHERE vis_v.{column(View, 'user')} = %s"
+        f" AND vis_v.{column(View, 'video')} = {{video}} AND vis_v.{column(View, 'created_at')} >= %s)"
+    )
 
 
 def _candidate(video_id: str, reason: str, video) -> Candidate:
