@@ -1,9 +1,11 @@
 import pytest
+from django.utils import timezone
 
 from accounts.models import Block, Follow
 from accounts.selectors import blocked_between, blocked_ids_for, users_visible_to
 from tests.conftest import client_for
 from tests.factories import UserFactory
+from videos.models import Video
 
 pytestmark = pytest.mark.django_db
 
@@ -76,6 +78,31 @@ def test_a_block_either_way_hides_the_profile_as_404(user, other, who_blocks, me
     assert r.status_code == 404
     assert r.data["error"] == "user_not_found"
     assert not Follow.objects.exists()
+
+
+@pytest.mark.parametrize("who_blocks", ["viewer", "target"])
+def test_a_block_hides_a_persons_published_videos_as_404_not_as_an_empty_list(user, other, who_blocks):
+    Video.objects.create(
+        owner=other,
+        prompt="a red ball",
+        state="published",
+        visibility="public",
+        file="v.mp4",
+        published_at=timezone.now(),
+    )
+    assert client_for(user).get(f"/api/v1/users/{other.username}/videos").data["results"]
+    blocker, blocked = (user, other) if who_blocks == "viewer" else (other, user)
+    Block.objects.create(blocker=blocker, blocked=blocked)
+
+    r = client_for(user).get(f"/api/v1/users/{other.username}/videos")
+
+    assert r.status_code == 404 and r.data["error"] == "user_not_found"
+    # and an unknown name is the same 404; a known one with nothing visible is an empty page
+    assert client_for(user).get("/api/v1/users/never_existed/videos").status_code == 404
+    Block.objects.all().delete()
+    Video.objects.all().delete()
+    empty = client_for(user).get(f"/api/v1/users/{other.username}/videos")
+    assert empty.status_code == 200 and empty.data["results"] == []
 
 
 def test_blocked_user_gets_the_same_404_as_a_missing_one(user, other):
