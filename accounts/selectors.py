@@ -5,6 +5,8 @@ direction, hides each side from the other everywhere. Other apps filter with
 these instead of querying `Block` themselves.
 """
 
+from functools import lru_cache
+
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
 
@@ -36,6 +38,7 @@ def blocked_ids_for(user: User) -> QuerySet:
     return mine.union(theirs, all=True)
 
 
+@lru_cache(maxsize=1)
 def blocked_ids_sql() -> str:
     """`blocked_ids_for` as SQL text (two `%s`, both the viewer's id), for a condition
     written in SQL (`sora_social.sql.Condition`): the same two index lookups."""
@@ -43,6 +46,16 @@ def blocked_ids_sql() -> str:
     return (
         f"SELECT vis_b.{blocked} FROM {block} vis_b WHERE vis_b.{blocker} = %s"
         f" UNION ALL SELECT vis_b.{blocker} FROM {block} vis_b WHERE vis_b.{blocked} = %s"
+    )
+
+
+@lru_cache(maxsize=1)
+def follows_sql() -> str:
+    """SQL true when the user whose id is its one `%s` follows the user `{owner}` (for a
+    condition written in SQL, `sora_social.sql.Condition`)."""
+    return (
+        f"EXISTS (SELECT 1 FROM {table(Follow)} vis_f"
+        f" WHERE vis_f.{column(Follow, 'follower')} = %s AND vis_f.{column(Follow, 'followee')} = {{owner}})"
     )
 
 

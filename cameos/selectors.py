@@ -9,6 +9,8 @@ cameo is held under the teen's ceiling when its permission is set, so the
 stored permission is the effective one.
 """
 
+from functools import lru_cache
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -188,17 +190,37 @@ def _appearance_exists(where: str) -> str:
     )
 
 
+@lru_cache(maxsize=1)
+def withheld_sql() -> str:
+    """SQL true when the video `{video}` carries a likeness its owner revoked."""
+    return _appearance_exists(f"vis_c.{column(Cameo, 'revoked_at')} IS NOT NULL")
+
+
+@lru_cache(maxsize=1)
+def shown_to_sql() -> str:
+    """SQL true when the video `{video}` carries, not taken down, the likeness of the user `%s`."""
+    return _appearance_exists(
+        f"vis_c.{column(Cameo, 'owner')} = %s AND vis_a.{column(Appearance, 'taken_down_at')} IS NULL"
+    )
+
+
+@lru_cache(maxsize=1)
+def hidden_likeness_sql() -> str:
+    """SQL true when the video `{video}` carries a likeness revoked or taken down from it."""
+    return _appearance_exists(
+        f"(vis_c.{column(Cameo, 'revoked_at')} IS NOT NULL OR vis_a.{column(Appearance, 'taken_down_at')} IS NOT NULL)"
+    )
+
+
 class VideoConsent:
     """The consent of the likenesses videos carry, as `videos` asks it (`videos.plugins`):
     every cameo a video carries, its own or inherited through a remix, has an appearance."""
 
     def withheld_sql(self) -> str:
-        return _appearance_exists(f"vis_c.{column(Cameo, 'revoked_at')} IS NOT NULL")
+        return withheld_sql()
 
     def shown_to_sql(self) -> str:
-        return _appearance_exists(
-            f"vis_c.{column(Cameo, 'owner')} = %s AND vis_a.{column(Appearance, 'taken_down_at')} IS NULL"
-        )
+        return shown_to_sql()
 
     def carries_for(self, viewer, video_id) -> bool:
         return (

@@ -4,11 +4,11 @@ from functools import lru_cache
 
 from django.db.models import QuerySet
 
-from accounts.models import Follow, User
-from accounts.selectors import blocked_ids_sql
+from accounts.models import User
+from accounts.selectors import blocked_ids_sql, follows_sql
 from sora_social.errors import NotFound
 from sora_social.ids import is_uuid
-from sora_social.sql import Condition, column, table
+from sora_social.sql import Condition
 
 from . import plugins
 from .models import Video, VideoState, Visibility
@@ -62,13 +62,8 @@ PUBLIC, FOLLOWERS = Visibility.PUBLIC.value, Visibility.FOLLOWERS.value
 
 @lru_cache(maxsize=4)
 def _rule_sql(shown_to: str, withheld: str) -> str:
-    follow = table(Follow)
-    follows_owner = (
-        f"EXISTS (SELECT 1 FROM {follow} vis_f"
-        f" WHERE vis_f.{column(Follow, 'followee')} = {{owner}} AND vis_f.{column(Follow, 'follower')} = %s)"
-    )
     return (
-        "(({state} = %s AND ({visibility} = %s OR ({visibility} = %s AND " + follows_owner + ")))"
+        "(({state} = %s AND ({visibility} = %s OR ({visibility} = %s AND " + follows_sql() + ")))"
         " OR ({owner} = %s AND {state} <> %s)"
         " OR ({state} = %s AND " + shown_to + "))"
         " AND NOT (" + withheld + " AND ({state} = %s OR {owner} <> %s))"

@@ -24,7 +24,8 @@ from django.db.models import DateTimeField, F, IntegerField
 from django.utils import timezone
 
 from accounts.models import Follow, User
-from cameos.models import Appearance, Cameo
+from accounts.selectors import follows_sql
+from cameos.selectors import hidden_likeness_sql
 from sora_social.sql import Condition, Sql, column, table
 from videos.selectors import videos_visible_to
 
@@ -111,8 +112,8 @@ def cards(ctx: FeedContext, video_ids: list[str], seen_since: datetime) -> dict:
         videos_visible_to(ctx.viewer)
         .filter(pk__in=video_ids)
         .annotate(
-            follows_owner=Condition(_follows_owner_sql(), (me,), owner="owner_id"),
-            hidden_cameo=Condition(_hidden_cameo_sql(), video="pk"),
+            follows_owner=Condition(follows_sql(), (me,), owner="owner_id"),
+            hidden_cameo=Condition(hidden_likeness_sql(), video="pk"),
             seen=Condition(_seen_sql(), (me, seen_since, me, seen_since), video="pk"),
         )
         .select_related("owner", "features")
@@ -142,26 +143,6 @@ def _context_sql() -> tuple[str, str, str, str]:
         f" AND vis_k.{column(Checkin, 'mood')} <= %s AND vis_k.{answered} >= %s ORDER BY vis_k.{answered} DESC LIMIT 1",
         f"SELECT COUNT(*) FROM {follow} vis_f WHERE vis_f.{follower} = %s",
         f"SELECT MAX(vis_f.{column(Follow, 'created_at')}) FROM {follow} vis_f WHERE vis_f.{follower} = %s",
-    )
-
-
-@lru_cache(maxsize=1)
-def _follows_owner_sql() -> str:
-    return (
-        f"EXISTS (SELECT 1 FROM {table(Follow)} vis_f"
-        f" WHERE vis_f.{column(Follow, 'follower')} = %s AND vis_f.{column(Follow, 'followee')} = {{owner}})"
-    )
-
-
-@lru_cache(maxsize=1)
-def _hidden_cameo_sql() -> str:
-    """A likeness in the video that was revoked or taken down from it."""
-    return (
-        f"EXISTS (SELECT 1 FROM {table(Appearance)} vis_a JOIN {table(Cameo)} vis_c"
-        f" ON vis_c.{column(Cameo, 'id')} = vis_a.{column(Appearance, 'cameo')}"
-        f" WHERE vis_a.{column(Appearance, 'video')} = {{video}}"
-        f" AND (vis_c.{column(Cameo, 'revoked_at')} IS NOT NULL"
-        f" OR vis_a.{column(Appearance, 'taken_down_at')} IS NOT NULL))"
     )
 
 
