@@ -20,11 +20,13 @@ from dataclasses import dataclass, field
 
 from sora_social.embedder import embed, embed_one
 
+from .backends import BackendConfig, diffusers_sizes
 from .diffusion import world
 from .media.upscale import output_size
 
-# The model takes one likeness reference per clip. The API refuses more rather
-# than record (and cite in C2PA) a likeness that is not in the frames.
+# The in-tree model takes one likeness reference per clip (an open-weight backend
+# none). The API refuses more rather than record (and cite in C2PA) a likeness
+# that is not in the frames.
 MAX_DRAWN_CAMEOS = 1
 OUTPUT_FPS = 24  # what the service delivers: the model's frames upscaled in time...
 OUTPUT_SHORT_SIDE = 256  # ...and in space
@@ -95,18 +97,26 @@ class PromptReading:
 
     @property
     def has_subject(self) -> bool:
-        """Something to draw: one of the world's entities or a cameo."""
-        return bool(self.slots.get("entities") or self.slots.get("cameo"))
+        """Something to draw: one of the world's entities, a cameo, or anything for an open vocabulary."""
+        return bool(self.slots.get("entities") or self.slots.get("cameo") or self.slots.get("open"))
 
 
-def read_prompt(prompt: str, *, has_cameo: bool = False) -> PromptReading:
-    """Sort the prompt's words into what the model understands and what it will leave out."""
+def read_prompt(prompt: str, *, has_cameo: bool = False, open_vocabulary: bool = False) -> PromptReading:
+    """Sort the prompt's words into what the model understands and what it will leave out.
+
+    An open-vocabulary model (an open-weight backend) reads every word itself:
+    all are understood, and the prompt always has a subject.
+    """
     reading = PromptReading()
     seen: set[str] = set()
     for word in _words(prompt):
         if word in seen or word in _FUNCTION_WORDS:
             continue
         seen.add(word)
+        if open_vocabulary:
+            reading.understood.append(word)
+            reading.slots.setdefault("open", []).append(word)
+            continue
         if word.startswith("@") or word in _CAMEO_WORDS:
             slot = "cameo" if has_cameo else None
         else:
@@ -197,36 +207,63 @@ def _term_vectors(slot: str):
 # ----------------------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=1)
-def capabilities() -> dict:
-    """What the model draws; computed once (callers read it, never change it)."""
-    h, w = world.SIZES_PX["square"]
-    example = world.caption(
-        world.SceneSpec(
-            objects=(world.ObjectSpec("ball", "red", "big", "bouncing"),),
-            background="beach",
-        )
+def backend_config() -> BackendConfig:
+    """The model backend the settings name (SORA_MODEL_BACKEND and the SORA_DIFFUSERS_* options)."""
+    from django.conf import settings
+
+    return BackendConfig(
+        name=settings.SORA_MODEL_BACKEND,
+        checkpoint=settings.SORA_MODEL_CHECKPOINT,
+        short_side=settings.SORA_DIFFUSERS_SHORT_SIDE,
+        fps=settings.SORA_DIFFUSERS_FPS,
+        steps=settings.SORA_DIFFUSERS_STEPS,
+        guidance=settings.SORA_DIFFUSERS_GUIDANCE,
     )
-    return {
-        "vocabulary": {
+
+
+def capabilities() -> dict:
+    """What the configured model draws (callers read it, never change it)."""
+    return _capabilities(backend_config())
+
+
+@functools.lru_cache(maxsize=4)
+def _capabilities(config: BackendConfig) -> dict:
+    if config.open_vocabulary:
+        sizes, fps = diffusers_sizes(config.short_side), config.fps
+        vocabulary, languages = None, None  # the pipeline's own text encoder reads the prompt
+        example = "a golden retriever surfing a big wave at sunset"
+    else:
+        sizes, fps = world.SIZES_PX, world.FPS
+        vocabulary = {
             "entities": list(world.SHAPES),
             "colours": list(world.COLOUR_NAMES),
             "sizes": list(world.SIZE_RADIUS),
             "motions": list(world.MOTIONS),
             "scenes": list(world.BACKGROUNDS),
             "cameo_actions": list(world.ACTIONS),
-        },
-        "languages": list(LANGUAGES),
+        }
+        languages = list(LANGUAGES)
+        example = world.caption(
+            world.SceneSpec(objects=(world.ObjectSpec("ball", "red", "big", "bouncing"),), background="beach")
+        )
+    h, w = sizes["square"]
+    return {
+        "backend": config.name,
+        "vocabulary": vocabulary,
+        "languages": languages,
         "durations_s": list(world.DURATIONS_S),
         "aspects": {
             name: {
                 "native": {"width": size[1], "height": size[0]},
-                "output": dict(zip(("height", "width"), output_size(*size, short_side=OUTPUT_SHORT_SIDE))),
+                "output": dict(
+                    zip(("height", "width"), output_size(*size, short_side=max(OUTPUT_SHORT_SIDE, min(size))))
+                ),
             }
-            for name, size in world.SIZES_PX.items()
+            for name, size in sizes.items()
         },
-        "max_cameos": MAX_DRAWN_CAMEOS,
-        "native": {"width": w, "height": h, "fps": world.FPS},
+        "max_cameos": config.max_cameos,
+        "remix": config.remix,
+        "native": {"width": w, "height": h, "fps": fps},
         "output_fps": OUTPUT_FPS,
         "example_prompt": example,
     }

@@ -31,6 +31,14 @@ class TooManyCameos(PolicyRefused):
     default_detail = "The model draws one cameo per video for now: name one."
 
 
+class RemixOutsideModel(PolicyRefused):
+    code = "remix_outside_model"
+    default_detail = (
+        "The model this service runs now draws from a prompt only: it cannot remix a video. "
+        "See GET /api/v1/generations/capabilities (remix)."
+    )
+
+
 class PromptOutsideModel(PolicyRefused):
     code = "prompt_outside_model"
     default_detail = (

@@ -1,15 +1,14 @@
 """The seam between Django and the model: one function, `render_job`, that tasks call.
 
 It takes plain data (a `JobSpec`), never ORM objects, and returns files on disk:
-sample frames with the in-tree model, upscale to 24 fps, burn in the moving
+sample frames with the configured model (backends.py: the in-tree DiT by
+default, or an open-weight diffusers pipeline), upscale to 24 fps, burn in the moving
 watermark and embed the invisible one, synthesise sound at the impacts plus a scene ambience, encode an
 H.264/AAC MP4 (faststart), sign it with C2PA, and check the result.
 """
 
 from __future__ import annotations
 
-import hashlib
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ import numpy as np
 
 from moderation.phash import frame_hashes
 
+from .backends import BackendConfig, loaded_backend
 from .capabilities import OUTPUT_FPS, OUTPUT_SHORT_SIDE
 from .media import (
     burn_watermark,
@@ -73,26 +73,6 @@ class JobOutput:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-_loaded: dict = {}
-_load_lock = threading.Lock()
-
-
-def loaded_model(checkpoint: str | None = None):
-    """(pipeline, version): the model loaded once per process, GPU when present.
-
-    `checkpoint` (settings.SORA_MODEL_CHECKPOINT) selects a bigger model from a
-    local path with the same code; the default is the committed checkpoint.
-    """
-    with _load_lock:
-        if checkpoint not in _loaded:
-            from .diffusion.sampler import DEFAULT_CHECKPOINT, load_pipeline
-
-            path = Path(checkpoint or DEFAULT_CHECKPOINT)
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
-            _loaded[checkpoint] = (load_pipeline(path), f"sora-social-dit@{digest}")
-        return _loaded[checkpoint]
-
-
 def load_init_video(path: Path) -> np.ndarray:
     """Every frame of an existing MP4 (uint8, T×H×W×3); the sampler fits them to its grid."""
     frames = decode_frames(path)
@@ -141,7 +121,7 @@ def render_job(
     workdir: Path,
     on_step: Callable[[int, int], None] | None = None,
     should_cancel: Callable[[], bool] | None = None,
-    checkpoint: str | None = None,
+    backend: BackendConfig | None = None,
 ) -> JobOutput:
     timings: dict[str, float] = {}
 
@@ -152,7 +132,8 @@ def render_job(
         return now
 
     t = time.perf_counter()
-    model, version = loaded_model(checkpoint)
+    model = loaded_backend(backend or BackendConfig())
+    version = model.version
     t = lap("load", t)
     init_video = load_init_video(spec.parent_path) if spec.parent_path is not None else None
     kwargs = dict(
@@ -160,17 +141,18 @@ def render_job(
         duration_s=spec.duration_s,
         aspect=spec.aspect,
         cameo_reference=spec.cameo_references[0] if spec.cameo_references else None,  # capabilities.MAX_DRAWN_CAMEOS
+        steps=spec.steps,
+        init_video=init_video,
+        strength=spec.remix_strength,
         on_step=on_step,
         should_cancel=should_cancel,
     )
-    if spec.steps:
-        kwargs["steps"] = spec.steps
-    if init_video is not None:
-        kwargs.update(init_video=init_video, strength=spec.remix_strength)
     sample = model.generate(spec.prompt, **kwargs)
     t = lap("sampling", t)
 
-    frames = upscale(sample.frames, sample.fps, short_side=OUTPUT_SHORT_SIDE, fps_out=OUTPUT_FPS)
+    # Never below the model's own size (an open-weight model may draw larger frames than we serve).
+    short_side = max(OUTPUT_SHORT_SIDE, min(sample.frames.shape[1:3]))
+    frames = upscale(sample.frames, sample.fps, short_side=short_side, fps_out=OUTPUT_FPS)
     t = lap("upscale", t)
     frames = burn_watermark(frames)
     t = lap("watermark", t)

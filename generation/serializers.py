@@ -138,11 +138,19 @@ class AspectsOut(serializers.Serializer):
 
 
 class CapabilitiesOut(serializers.Serializer):
-    vocabulary = VocabularyOut()
-    languages = serializers.ListField(child=serializers.CharField(), help_text="Languages prompts are read in.")
+    backend = serializers.CharField(help_text="in-tree (our own model), or diffusers (an open-weight model).")
+    vocabulary = VocabularyOut(
+        allow_null=True, help_text="What the model draws; null: an open vocabulary (any words, read by the model)."
+    )
+    languages = serializers.ListField(
+        child=serializers.CharField(),
+        allow_null=True,
+        help_text="Languages prompts are read in; null: as many as the open-weight model's text encoder reads.",
+    )
     durations_s = serializers.ListField(child=serializers.IntegerField())
     aspects = AspectsOut()
     max_cameos = serializers.IntegerField()
+    remix = serializers.BooleanField(help_text="Whether the model remixes a video (remix_of); false: prompts only.")
     native = NativeOut(help_text="The model's own frames, before the service upscales them.")
     output_fps = serializers.IntegerField()
     example_prompt = serializers.CharField()

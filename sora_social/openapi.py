@@ -314,6 +314,7 @@ ERROR_CODES: dict[str, tuple[str, ...]] = {
         "prompt_unchecked",
         "protected_character",
         "rate_limited",
+        "remix_outside_model",
         "too_many_active",
         "too_many_cameos",
         "video_not_found",

@@ -396,6 +396,17 @@ SORA_GENERATION_MAX_ACTIVE = env.int("SORA_GENERATION_MAX_ACTIVE", default=2)
 SORA_GENERATION_STEPS = env.int("SORA_GENERATION_STEPS", default=0)  # 0: the model's default
 SORA_REMIX_STRENGTH = env.float("SORA_REMIX_STRENGTH", default=0.6)
 SORA_MODEL_CHECKPOINT = env.str("SORA_MODEL_CHECKPOINT", default="")
+# Which model renders (generation/backends.py): the in-tree DiT, or an open-weight
+# text-to-video pipeline saved for diffusers in the folder SORA_MODEL_CHECKPOINT names.
+SORA_MODEL_BACKEND = env.str("SORA_MODEL_BACKEND", default="in-tree")
+if SORA_MODEL_BACKEND not in ("in-tree", "diffusers"):
+    raise ImproperlyConfigured(f"SORA_MODEL_BACKEND must be in-tree or diffusers, not {SORA_MODEL_BACKEND!r}")
+if SORA_MODEL_BACKEND == "diffusers" and not SORA_MODEL_CHECKPOINT:
+    raise ImproperlyConfigured("SORA_MODEL_BACKEND=diffusers needs SORA_MODEL_CHECKPOINT, the pipeline's folder")
+SORA_DIFFUSERS_SHORT_SIDE = env.int("SORA_DIFFUSERS_SHORT_SIDE", default=480)  # native frames, pixels
+SORA_DIFFUSERS_FPS = env.int("SORA_DIFFUSERS_FPS", default=16)
+SORA_DIFFUSERS_STEPS = env.int("SORA_DIFFUSERS_STEPS", default=30)
+SORA_DIFFUSERS_GUIDANCE = env.float("SORA_DIFFUSERS_GUIDANCE", default=5.0)
 SORA_CAMEO_CHALLENGE_TTL = env.int("SORA_CAMEO_CHALLENGE_TTL", default=600)
 SORA_CAMEO_CAPTURE_MAX_BYTES = env.int("SORA_CAMEO_CAPTURE_MAX_BYTES", default=20 * 2**20)
 SORA_CAMEO_IMAGE_MAX_BYTES = env.int("SORA_CAMEO_IMAGE_MAX_BYTES", default=10 * 2**20)

@@ -22,12 +22,13 @@ from parental.selectors import teen_allowances
 from sora_social.events import publish_on_commit
 
 from .. import selectors
-from ..capabilities import LANGUAGES, MAX_DRAWN_CAMEOS, PromptReading, capabilities, read_prompt, suggest
+from ..capabilities import PromptReading, backend_config, capabilities, read_prompt, suggest
 from ..errors import (
     DailyLimit,
     IdempotencyConflict,
     NotCancellable,
     PromptOutsideModel,
+    RemixOutsideModel,
     TooManyActive,
     TooManyCameos,
 )
@@ -80,8 +81,14 @@ def generation_request(
     """Accept a generation: policy, cameo consent, limits, idempotency; the job is
     enqueued when the transaction commits. Returns (job, created)."""
     cameos = list(dict.fromkeys(cameos or []))
-    if len(cameos) > MAX_DRAWN_CAMEOS:
-        raise TooManyCameos(max_cameos=MAX_DRAWN_CAMEOS)
+    backend = backend_config()
+    if len(cameos) > backend.max_cameos:
+        raise TooManyCameos(
+            None if backend.max_cameos else "The model this service runs now draws no cameos: name none.",
+            max_cameos=backend.max_cameos,
+        )
+    if remix_of and not backend.remix:
+        raise RemixOutsideModel()
     request_hash = _request_hash(
         prompt=prompt, cameos=cameos, remix_of=remix_of, seed=seed, duration_s=duration_s, aspect=aspect
     )
@@ -149,15 +156,16 @@ def _read_or_refuse(prompt: str, *, has_cameo: bool, remix: bool) -> PromptReadi
     A new video needs a subject the model draws (an entity, or a cameo); a remix
     has its parent's, so any understood word (a colour, a motion, a scene) is an edit.
     """
-    reading = read_prompt(prompt, has_cameo=has_cameo)
+    reading = read_prompt(prompt, has_cameo=has_cameo, open_vocabulary=backend_config().open_vocabulary)
     if reading.has_subject or (remix and reading.understood):
         return reading
+    described = capabilities()
     raise PromptOutsideModel(
         understood=reading.understood,
         ignored=reading.ignored,
         suggestion=suggest(reading),
-        vocabulary=capabilities()["vocabulary"],
-        languages=list(LANGUAGES),
+        vocabulary=described["vocabulary"],
+        languages=described["languages"],
     )
 
 

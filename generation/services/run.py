@@ -157,6 +157,7 @@ def _carries_revoked(job: GenerationJob) -> bool:
 
 
 def _render_and_finish(job: GenerationJob) -> None:
+    from ..capabilities import backend_config
     from ..diffusion.sampler import GenerationCancelled
     from ..pipeline import OutputCheckFailed, render_job
 
@@ -175,7 +176,7 @@ def _render_and_finish(job: GenerationJob) -> None:
                 workdir=Path(tmp),
                 on_step=on_step,
                 should_cancel=should_cancel,
-                checkpoint=settings.SORA_MODEL_CHECKPOINT or None,
+                backend=backend_config(),
             )
             if should_cancel():
                 return

@@ -116,3 +116,15 @@ def test_the_feed_knobs_are_settings_read_from_the_environment():
     )["feed"]
     assert tuned["page_size"] == 30 and tuned["adult_daily_limit"] == 200 and tuned["seen_days"] == 7
     assert tuned["index_dir"] == "/srv/feed-index" and tuned["index_check_s"] == 2.5
+
+
+def test_an_unknown_model_backend_or_one_without_its_folder_stops_the_start():
+    for env_vars, said in (
+        ({"SORA_MODEL_BACKEND": "comfy"}, "SORA_MODEL_BACKEND must be in-tree or diffusers"),
+        ({"SORA_MODEL_BACKEND": "diffusers"}, "needs SORA_MODEL_CHECKPOINT"),
+    ):
+        env = {k: v for k, v in os.environ.items() if k not in {"SORA_MODEL_CHECKPOINT"}}
+        env.update(DJANGO_SETTINGS_MODULE="sora_social.settings", **env_vars)
+        out = subprocess.run([sys.executable, "-c", SCRIPT], env=env, capture_output=True, text=True, timeout=60)
+
+        assert out.returncode != 0 and "ImproperlyConfigured" in out.stderr and said in out.stderr
