@@ -19,6 +19,7 @@ from . import selectors, services
 from .capabilities import capabilities
 from .serializers import (
     CapabilitiesOut,
+    ExtendIn,
     GenerationIn,
     GenerationOut,
     ProvenanceOut,
@@ -35,6 +36,13 @@ IDEMPOTENCY = OpenApiParameter(
     required=False,
     description="Same key and same body: the same job again. Same key, other body: 409.",
 )
+
+
+def _idempotency_key(request) -> str | None:
+    key = request.headers.get("Idempotency-Key") or None
+    if key is not None and not (0 < len(key) <= 128 and key.isprintable()):
+        raise Invalid("Idempotency-Key must be 1 to 128 printable characters.", code="invalid_idempotency_key")
+    return key
 
 
 def _job_out(job_id, user):
@@ -73,10 +81,42 @@ class GenerationsApi(APIView):
     def post(self, request):
         data = GenerationIn(data=request.data)
         data.is_valid(raise_exception=True)
-        key = request.headers.get("Idempotency-Key") or None
-        if key is not None and not (0 < len(key) <= 128 and key.isprintable()):
-            raise Invalid("Idempotency-Key must be 1 to 128 printable characters.", code="invalid_idempotency_key")
-        job, _ = services.generation_request(user=request.user, idempotency_key=key, **data.validated_data)
+        job, _ = services.generation_request(
+            user=request.user, idempotency_key=_idempotency_key(request), **data.validated_data
+        )
+        return Response(_job_out(job.pk, request.user), status=status.HTTP_202_ACCEPTED)
+
+
+class VideoExtendApi(APIView):
+    @extend_schema(
+        operation_id="videos_extend",
+        request=ExtendIn,
+        parameters=[IDEMPOTENCY],
+        responses={
+            202: GenerationOut,
+            **errors(
+                400,
+                403,
+                404,
+                409,
+                422,
+                429,
+                e403="cameo_not_permitted: a cameo the video carries",
+                e404="video_not_found",
+                e409="idempotency_conflict, parent_removed, or approval_declined {cameos}",
+                e422="as POST /generations (prompt_blocked, cameo_restriction, protected_character, "
+                "prompt_outside_model, prompt_unchecked), or remix_outside_model: the model this service runs "
+                "draws from prompts only",
+                e429="daily_limit or too_many_active, with Retry-After",
+            ),
+        },
+    )
+    def post(self, request, video_id: str):
+        data = ExtendIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        job, _ = services.generation_extend(
+            user=request.user, video_id=video_id, idempotency_key=_idempotency_key(request), **data.validated_data
+        )
         return Response(_job_out(job.pk, request.user), status=status.HTTP_202_ACCEPTED)
 
 

@@ -83,6 +83,7 @@ class DiffusersBackend:
         self.pipe.set_progress_bar_config(disable=True)
         self.accepts = set(inspect.signature(self.pipe.__call__).parameters)
         self.sizes = diffusers_sizes(config.short_side)
+        self.fps = config.fps
         self.lock = threading.Lock()
         self.version = f"diffusers:{type(self.pipe).__name__}@{_folder_digest(path)}"
 
@@ -104,12 +105,14 @@ class DiffusersBackend:
         strength: float = 0.6,
         on_step: Callable[[int, int], None] | None = None,
         should_cancel: Callable[[], bool] | None = None,
+        known_frames: np.ndarray | None = None,
+        known_at: str = "start",
     ):
         import torch
 
         from .diffusion.sampler import GenerationCancelled, SampleResult
 
-        if cameo_reference is not None or init_video is not None:
+        if cameo_reference is not None or init_video is not None or known_frames is not None:
             # The API refuses these while this backend renders (capabilities: max_cameos 0, remix false).
             raise ValueError("the diffusers backend draws from a prompt only: no cameo, no parent video")
         if aspect not in self.sizes:
@@ -151,9 +154,11 @@ class InTreeBackend:
 
     def __init__(self, config: BackendConfig):
         from .diffusion.sampler import DEFAULT_CHECKPOINT, load_pipeline
+        from .diffusion.world import FPS
 
         path = Path(config.checkpoint or DEFAULT_CHECKPOINT)
         self.config = config
+        self.fps = FPS
         self.pipe = load_pipeline(path)
         self.version = f"sora-social-dit@{hashlib.sha256(path.read_bytes()).hexdigest()[:12]}"
 

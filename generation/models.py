@@ -24,6 +24,11 @@ TERMINAL_STATUSES = {JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.BLOCKED, J
 ACTIVE_STATUSES = {JobStatus.QUEUED, JobStatus.RUNNING}
 
 
+class Extend(models.TextChoices):
+    FORWARD = "forward"  # the parent's last second opens the new clip
+    BACKWARD = "backward"  # the parent's first second closes it
+
+
 class GenerationJob(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="generation_jobs")
@@ -37,6 +42,8 @@ class GenerationJob(models.Model):
     understood = models.JSONField(default=list, blank=True)
     ignored = models.JSONField(default=list, blank=True)
     remix_of = models.ForeignKey("videos.Video", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # An extension of remix_of (POST /videos/{id}/extend): which way; blank for a plain remix or a new video.
+    extend = models.CharField(max_length=8, choices=Extend.choices, blank=True)
     # The video this job made: at most one, however often its task runs (the job row is
     # locked while the video is made). The video knows nothing of the job.
     video = models.OneToOneField("videos.Video", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

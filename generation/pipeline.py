@@ -55,6 +55,7 @@ class JobSpec:
     parent_path: Path | None = None  # the parent's MP4, for a remix
     parent_title: str | None = None
     remix_strength: float = 0.6
+    extend: str = ""  # "forward" / "backward": continue the parent instead of remixing it
     mark_key: int | None = None  # the invisible mark's key; None renders without one
     mark_strength: float = invisible.TARGET_RMS  # its strength in the frames (luma RMS)
 
@@ -79,6 +80,20 @@ def load_init_video(path: Path) -> np.ndarray:
     if not len(frames):
         raise OutputCheckFailed("the parent video has no frames")
     return frames
+
+
+def joint_frames(video: np.ndarray, *, fps_in: int, fps_model: int, seconds: int, end: bool) -> np.ndarray:
+    """The frames the model drew for the first (or last) `seconds` of a delivered video.
+
+    Delivered frame i shows time (i + 0.5) / fps_in (media.upscale); the model's
+    frame j showed (j + 0.5) / fps_model; each is read back from the delivered
+    frame nearest that time, so the joint keeps the parent's own timing.
+    """
+    n_model = max(1, int(round(len(video) * fps_model / fps_in)))
+    k = min(seconds * fps_model, n_model)
+    js = range(n_model - k, n_model) if end else range(k)
+    idx = [min(len(video) - 1, max(0, round((j + 0.5) * fps_in / fps_model - 0.5))) for j in js]
+    return video[idx]
 
 
 def _encode_and_sign(spec: JobSpec, frames, audio, version: str, workdir: Path, lap) -> tuple[Path, Path]:
@@ -136,6 +151,15 @@ def render_job(
     version = model.version
     t = lap("load", t)
     init_video = load_init_video(spec.parent_path) if spec.parent_path is not None else None
+    known = {}
+    if spec.extend and init_video is not None:
+        # Forwards, the parent's last second opens the clip; backwards, its first closes it.
+        forward = spec.extend == "forward"
+        known = dict(
+            known_frames=joint_frames(init_video, fps_in=OUTPUT_FPS, fps_model=model.fps, seconds=1, end=forward),
+            known_at="start" if forward else "end",
+        )
+        init_video = None
     kwargs = dict(
         seed=spec.seed,
         duration_s=spec.duration_s,
@@ -146,6 +170,7 @@ def render_job(
         strength=spec.remix_strength,
         on_step=on_step,
         should_cancel=should_cancel,
+        **known,
     )
     sample = model.generate(spec.prompt, **kwargs)
     t = lap("sampling", t)

@@ -3,7 +3,7 @@ from rest_framework import serializers
 from sora_social.fields import StrictCharField, StrictIntegerField
 from videos.serializers import VideoOut
 
-from .models import Aspect, GenerationJob
+from .models import Aspect, Extend, GenerationJob
 
 
 class GenerationIn(serializers.Serializer):
@@ -15,6 +15,17 @@ class GenerationIn(serializers.Serializer):
     aspect = serializers.ChoiceField(choices=Aspect.choices, required=False, default=Aspect.SQUARE)
 
 
+class ExtendIn(serializers.Serializer):
+    seconds = StrictIntegerField(
+        required=False, min_value=1, max_value=7, default=3, help_text="New seconds; the clip is one longer."
+    )
+    direction = serializers.ChoiceField(choices=Extend.choices, required=False, default=Extend.FORWARD)
+    prompt = StrictCharField(
+        max_length=1000, min_length=3, trim_whitespace=True, required=False, help_text="Default: the video's prompt."
+    )
+    seed = StrictIntegerField(required=False, allow_null=True, min_value=0, max_value=2**31 - 1)
+
+
 class GenerationOut(serializers.ModelSerializer):
     id = serializers.CharField(read_only=True)
     understood = serializers.ListField(child=serializers.CharField(), help_text="The prompt's words the model draws.")
@@ -23,6 +34,9 @@ class GenerationOut(serializers.ModelSerializer):
     )
     video = serializers.SerializerMethodField()
     remix_of = serializers.CharField(source="remix_of_id", allow_null=True)
+    extend = serializers.CharField(
+        allow_blank=True, help_text="forward / backward: this job continues remix_of; empty otherwise."
+    )
     cameos = serializers.ListField(source="cameo_ids", child=serializers.CharField())
     error = serializers.CharField(allow_blank=True)
 
@@ -39,6 +53,7 @@ class GenerationOut(serializers.ModelSerializer):
             "ignored",
             "cameos",
             "remix_of",
+            "extend",
             "seed",
             "duration_s",
             "aspect",

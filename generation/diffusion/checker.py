@@ -241,11 +241,15 @@ def _motion_ok(o, k, xs, ys, spec, truth, tracks) -> bool:
         return True  # judged on the pair
     if o.motion == "bouncing":
         return _rebounds(ys, truth, k)
+    return _follows(xs, ys, truth.centres[k, :, 0], truth.centres[k, :, 1])
+
+
+def _follows(xs, ys, cx, cy) -> bool:
+    """The tracked centroid travels the way the true one does (from its first third to its last)."""
     got = _displacement(xs, ys)
     if got is None:
         return False
     d, (a, b) = got
-    cx, cy = truth.centres[k, :, 0], truth.centres[k, :, 1]
     want = np.array([np.median(cx[b]) - np.median(cx[a]), np.median(cy[b]) - np.median(cy[a])])
     if np.linalg.norm(want) < 2:
         return bool(np.linalg.norm(d) < 4)
@@ -330,6 +334,92 @@ def _permanence_ok(labels, spec, truth) -> float:
     side = np.sign(truth.centres[0, after, 0] - occ_centre[after])
     seen = [not np.isnan(xs[f]) and np.sign(xs[f] - occ_centre[f]) == s for f, s in zip(after, side)]
     return float(np.mean(seen) >= 0.5)
+
+
+SEAM_POSITION_TOL = 4.0  # px: where the first drawn frame puts an object, against the truth
+SEAM_VELOCITY_TOL = 2.5  # px per frame: its step across the joint, against the truth's
+
+
+def seam_continuity(
+    frames: np.ndarray, spec: world.SceneSpec, truth: world.GroundTruth, offset: int, seam: tuple[int, int]
+) -> float | None:
+    """Does a clip drawn to continue known frames carry the objects on across the joint?
+
+    `frames[i]` stands for the truth's frame `i + offset`; `seam` = (a, b) are the
+    first two drawn frames next to the known ones (a beside the joint: a = k, b = k + 1
+    for an extension forwards of k known frames, a = n - k - 1, b = a - 1 backwards).
+    Each object clearly in view in the truth at both frames must be found in the
+    drawn ones (its colour, an area its shape could have), at the truth's position
+    within SEAM_POSITION_TOL, moving by the truth's step within SEAM_VELOCITY_TOL.
+    1.0 when every such object does, 0.0 otherwise, None when no object is in view.
+    """
+    a, b = seam
+    labels = colour_labels(frames[[a, b]])
+    verdicts = []
+    for k, o in enumerate(spec.objects):
+        clear = set(_clear_frames(spec, truth, k))
+        if a + offset not in clear or b + offset not in clear:
+            continue
+        area_exp = expected_area(o.shape, truth.radii[k])
+        area, xs, ys = track(labels, o.colour, 0.35 * area_exp)
+        found = all(0.35 * area_exp <= area[i] <= 2.5 * area_exp for i in (0, 1))
+        if not found:
+            verdicts.append(False)
+            continue
+        got = np.array([[xs[0], ys[0]], [xs[1], ys[1]]])
+        want = truth.centres[k, [a + offset, b + offset]]
+        position = np.linalg.norm(got[0] - want[0]) <= SEAM_POSITION_TOL
+        velocity = np.linalg.norm((got[1] - got[0]) - (want[1] - want[0])) <= SEAM_VELOCITY_TOL
+        verdicts.append(bool(position and velocity))
+    return float(all(verdicts)) if verdicts else None
+
+
+def image_kept(frames: np.ndarray, spec: world.SceneSpec, truth: world.GroundTruth, drawn: range) -> float | None:
+    """Image to video: are the objects of the given first frame still there, where the scene has them?
+
+    `frames[i]` stands for the truth's frame i (frame 0 is the image). Each object
+    clearly in view in the image and in the truth at the drawn frames must be
+    found (its colour, an area its shape could have) within SEAM_POSITION_TOL of
+    the truth's place in at least two of every three drawn frames. 1.0 when every
+    such object is, 0.0 otherwise, None when the image shows none.
+    """
+    idx = list(drawn)
+    labels = colour_labels(frames[idx])
+    verdicts = []
+    for k, o in enumerate(spec.objects):
+        clear = set(_clear_frames(spec, truth, k))
+        if 0 not in clear or not all(f in clear for f in idx):
+            continue
+        area_exp = expected_area(o.shape, truth.radii[k])
+        area, xs, ys = track(labels, o.colour, 0.35 * area_exp)
+        hits = [
+            0.35 * area_exp <= area[i] <= 2.5 * area_exp
+            and np.linalg.norm(np.array([xs[i], ys[i]]) - truth.centres[k, f]) <= SEAM_POSITION_TOL
+            for i, f in enumerate(idx)
+        ]
+        verdicts.append(3 * sum(hits) >= 2 * len(hits))
+    return float(all(verdicts)) if verdicts else None
+
+
+def drawn_motion(
+    frames: np.ndarray, spec: world.SceneSpec, truth: world.GroundTruth, offset: int, drawn: range
+) -> float | None:
+    """Do the drawn frames of an extension keep moving the way the scene does?
+
+    For each object that travels in a straight line (left, right, up, down,
+    rolling), the same test as score_clip's motion on the drawn frames alone
+    (`frames[i]` standing for the truth's frame `i + offset`). None when no such object.
+    """
+    idx = list(drawn)
+    labels = colour_labels(frames[idx])
+    truth_idx = [i + offset for i in idx]
+    verdicts = []
+    for k, o in enumerate(spec.objects):
+        if o.motion not in ("left", "right", "up", "down", "rolling"):
+            continue
+        _, xs, ys = track(labels, o.colour, 0.35 * expected_area(o.shape, truth.radii[k]))
+        verdicts.append(_follows(xs, ys, truth.centres[k, truth_idx, 0], truth.centres[k, truth_idx, 1]))
+    return float(np.mean(verdicts)) if verdicts else None
 
 
 def flicker(frames: np.ndarray) -> float:

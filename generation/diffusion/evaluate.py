@@ -34,6 +34,7 @@ from .sampler import (
     frames_to_tensor,
     guided_velocity,
     load_model,
+    load_pipeline,
     tensor_to_frames,
 )
 from .text import TextEncoder
@@ -316,8 +317,94 @@ def denoise_check(args) -> dict[str, dict[float, float]]:
     return results
 
 
+EXTEND_KNOWN = 4  # frames given (one second, one temporal patch of the model)
+EXTEND_CLIP_S = 4  # the clip drawn around them
+EXTEND_TRUTH_S = 6  # the scene they are cut from
+
+
+def extend_items(n: int, seed: int, held_out: bool) -> list[EvalItem]:
+    """Scenes (level 1, 6 s) to cut known frames from: held-out combinations, or training ones for choosing."""
+    rng = np.random.default_rng(seed)
+    items = []
+    while len(items) < n:
+        spec = world.random_spec(rng, level=1, held_out=held_out, duration_s=EXTEND_TRUTH_S)
+        if spec.objects:  # continuity is judged on objects; a cameo alone has none
+            items.append(EvalItem("extend", spec, world.caption(spec, rng), None))
+    return items
+
+
+def extend_check(args) -> dict[str, dict[str, float]]:
+    """Seam continuity of extensions forwards and backwards, and image to video, with floor and ceiling.
+
+    From a 6 s scene, one second is given: forwards, its frames 8-11 become the
+    first four of a 4 s clip (the rest is drawn: truth frames 12-23); backwards,
+    its frames 12-15 become the last four (drawn: truth 0-11). Image to video
+    is given frame 0 and draws truth frames 1-15. The floor draws the same
+    prompt and seed without the known frames; the ceiling is the real frames.
+    Scored by checker.seam_continuity / image_kept, and drawn_motion on the drawn frames.
+    """
+    pipe = load_pipeline(args.checkpoint)
+    held_out = args.extend_check == "heldout"
+    items = extend_items(args.n_scenes, args.seed + (0 if held_out else 777), held_out)
+    k, n = EXTEND_KNOWN, EXTEND_CLIP_S * world.FPS
+    # case -> (known_at, the truth's frame for the clip's frame 0, the known frames' slice, judge, drawn frames)
+    cases = {
+        "forward": (
+            "start",
+            2 * k,
+            slice(2 * k, 3 * k),
+            lambda f, it, tr: checker.seam_continuity(f, it.spec, tr, 2 * k, (k, k + 1)),
+            range(k, n),
+        ),
+        "backward": (
+            "end",
+            0,
+            slice(n - k, n),
+            lambda f, it, tr: checker.seam_continuity(f, it.spec, tr, 0, (n - k - 1, n - k - 2)),
+            range(0, n - k),
+        ),
+        "image": (
+            "start",
+            0,
+            slice(0, 1),
+            lambda f, it, tr: checker.image_kept(f, it.spec, tr, range(1, 4)),
+            range(1, n),
+        ),
+    }
+    rows: dict[str, dict[str, float]] = {}
+    t0 = time.time()
+    for name, (at, offset, given, judge, drawn) in cases.items():
+        scores: dict[str, list[float]] = {"model": [], "floor": [], "ceiling": [], "motion": [], "floor motion": []}
+        for i, item in enumerate(items):
+            real, truth = world.render(item.spec)
+            common = dict(seed=args.seed + i, duration_s=EXTEND_CLIP_S, aspect=item.spec.aspect, steps=args.steps)
+            out = pipe.generate(item.caption, known_frames=real[given], known_at=at, **common).frames
+            plain = pipe.generate(item.caption, **common).frames
+            for key, frames in (("model", out), ("floor", plain), ("ceiling", real[offset : offset + n])):
+                v = judge(frames, item, truth)
+                if v is not None:
+                    scores[key].append(v)
+            for key, frames in (("motion", out), ("floor motion", plain)):
+                v = checker.drawn_motion(frames, item.spec, truth, offset, drawn)
+                if v is not None:
+                    scores[key].append(v)
+        rows[name] = {key: float(np.mean(v)) if v else float("nan") for key, v in scores.items()}
+        rows[name]["judged"] = len(scores["model"])
+    print(f"known frames ({args.extend_check}, {len(items)} scenes, {args.steps} steps, {time.time() - t0:.0f} s)")
+    print("| case | model | without known frames (floor) | real (ceiling) | scenes judged | drawn motion (floor) |")
+    print("|---|---|---|---|---|---|")
+    for name, r in rows.items():
+        print(
+            f"| {name} | {r['model']:.2f} | {r['floor']:.2f} | {r['ceiling']:.2f} | {r['judged']} | "
+            f"{r['motion']:.2f} ({r['floor motion']:.2f}) |"
+        )
+    return rows
+
+
 def main(args) -> dict:
     torch.set_num_threads(args.threads)
+    if args.extend_check:
+        return extend_check(args)
     if args.choose_cfg:
         return choose_cfg(args)
     if args.choose_cameo_scale:
@@ -407,6 +494,11 @@ def parse_args(argv=None):
         type=float,
         default=DEFAULT_GUIDANCE_T_MAX,
         help="guide only at t <= this (sampler.py); 1 guides every step",
+    )
+    p.add_argument(
+        "--extend-check",
+        choices=("choose", "heldout"),
+        help="instead: seam continuity of extensions (training scenes to choose with, or the held-out ones)",
     )
     p.add_argument(
         "--denoise-check",

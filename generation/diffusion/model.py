@@ -49,6 +49,11 @@ class DiTConfig:
     # Training drops text and cameo independently so CFG can guide each.
     p_drop_text: float = 0.1
     p_drop_cameo: float = 0.1
+    # The stem also reads given frames (extend, image to video): 4 more input
+    # channels, the clean known frames (zero elsewhere) and a per-frame mask of
+    # which are known. Off in the first checkpoints; widen_for_known_frames adds
+    # it with zero weights, so a widened model starts out drawing exactly as before.
+    known_frames: bool = False
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -174,7 +179,7 @@ class DiT(nn.Module):
         super().__init__()
         self.cfg = cfg
         d, c = cfg.width, cfg.stem_channels
-        self.stem = nn.Sequential(nn.Conv3d(3, c, 3, padding=1), nn.GELU())
+        self.stem = nn.Sequential(nn.Conv3d(KNOWN_CHANNELS + 3 if cfg.known_frames else 3, c, 3, padding=1), nn.GELU())
         self.patchify = nn.Conv3d(c, d, kernel_size=cfg.patch, stride=cfg.patch)
         self.t_embed = TimestepEmbedder(d)
         self.text_pool = nn.Linear(cfg.text_dim, d)
@@ -229,16 +234,19 @@ class DiT(nn.Module):
         mask = torch.cat([ones, text_mask, ref_mask[:, None].expand(-1, ref.shape[1])], dim=1)  # (N, S)
         return ctx, mask
 
-    def forward(self, x, t, text_tokens, text_mask, text_pooled, reference, ref_mask):
+    def forward(self, x, t, text_tokens, text_mask, text_pooled, reference, ref_mask, known=None):
         """x: (N, 3, T, H, W) noisy video; t: (N,) in [0, 1]; reference: (N, 3, 16, 16); ref_mask: (N,) bool.
 
         A dropped text has text_mask all False and text_pooled zero; a missing
-        or dropped cameo has ref_mask False. Returns (N, 3, T, H, W): the clean
-        video for cfg.prediction == "x", else the velocity.
+        or dropped cameo has ref_mask False. `known` (N, 4, T, H, W): clean given
+        frames and their mask (known_input), or None when nothing is given.
+        Returns (N, 3, T, H, W): the clean video for cfg.prediction == "x", else the velocity.
         """
         n, _, T, H, W = x.shape
         pt, ph, pw = self.cfg.patch
         gt, gh, gw = T // pt, H // ph, W // pw
+        if self.cfg.known_frames:
+            x = torch.cat([x, known if known is not None else x.new_zeros(n, KNOWN_CHANNELS, T, H, W)], dim=1)
         feats = self.stem(x)  # (N, C, T, H, W)
         tok = self.patchify(feats).flatten(2).transpose(1, 2)  # (N, L, D), L = gt*gh*gw
         tok = tok + sincos_3d(gt, gh, gw, self.cfg.width, x.device)[None]  # (N, L, D)
@@ -252,6 +260,26 @@ class DiT(nn.Module):
         tok = tok.view(n, gt, gh, gw, C, pt, ph, pw).permute(0, 4, 1, 5, 2, 6, 3, 7)  # (N, C, gt, pt, gh, ph, gw, pw)
         up = tok.reshape(n, C, T, H, W)  # (N, C, T, H, W)
         return self.head(up + feats)  # (N, 3, T, H, W)
+
+
+KNOWN_CHANNELS = 4  # the known frames' RGB (zero where unknown) and the mask
+
+
+def known_input(x0: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """(N, 3, T, H, W) clean video and (N, 1, T, 1, 1) per-frame mask -> the stem's extra (N, 4, T, H, W)."""
+    n, _, T, H, W = x0.shape
+    return torch.cat([x0 * mask, mask.expand(n, 1, T, H, W)], dim=1)
+
+
+def widen_for_known_frames(model: DiT) -> DiT:
+    """The same network with the known-frame input added, its new stem weights zero (draws as before)."""
+    cfg = DiTConfig.from_dict({**model.cfg.to_dict(), "known_frames": True})
+    wide = DiT(cfg).to(next(model.parameters()).device)
+    state = dict(model.state_dict())
+    w = state["stem.0.weight"]
+    state["stem.0.weight"] = torch.cat([w, w.new_zeros(w.shape[0], KNOWN_CHANNELS, *w.shape[2:])], dim=1)
+    wide.load_state_dict(state)
+    return wide
 
 
 def count_parameters(model: nn.Module) -> int:

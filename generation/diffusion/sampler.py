@@ -18,7 +18,7 @@ import numpy as np
 import torch
 
 from . import world
-from .model import DiT, DiTConfig
+from .model import DiT, DiTConfig, known_input
 from .text import TextEmbedding, TextEncoder
 
 DEFAULT_STEPS = 12
@@ -70,9 +70,9 @@ def add_noise(x0: torch.Tensor, noise: torch.Tensor, t: torch.Tensor) -> torch.T
 T_MIN = 0.05  # x-prediction divides by t; below this the velocity is clipped (as in JiT)
 
 
-def velocity(model: DiT, x_t: torch.Tensor, t: torch.Tensor, *cond) -> torch.Tensor:
+def velocity(model: DiT, x_t: torch.Tensor, t: torch.Tensor, *cond, known: torch.Tensor | None = None) -> torch.Tensor:
     """The network's output as a velocity, whatever it was trained to predict."""
-    out = model(x_t, t, *cond)
+    out = model(x_t, t, *cond, known=known) if known is not None else model(x_t, t, *cond)
     if model.cfg.prediction == "x":
         return (x_t - out) / t.clamp(min=T_MIN).view(-1, *([1] * (x_t.dim() - 1)))
     return out
@@ -96,7 +96,15 @@ class Conditioning:
     reference: torch.Tensor | None  # (1, 3, 16, 16) in [-1, 1]
 
 
-def guided_velocity(model: DiT, x, t: float, cond: Conditioning, text_scale: float, cameo_scale: float):
+def guided_velocity(
+    model: DiT,
+    x,
+    t: float,
+    cond: Conditioning,
+    text_scale: float,
+    cameo_scale: float,
+    known: torch.Tensor | None = None,
+):
     """CFG with text and cameo guided independently: v = v_0 + s_t (v_text - v_0) + s_c (v_text+cameo - v_text).
 
     With both scales 1 that is the fully conditioned prediction alone, computed in one evaluation.
@@ -129,6 +137,7 @@ def guided_velocity(model: DiT, x, t: float, cond: Conditioning, text_scale: flo
         pooled,
         ref.expand(k * n, -1, -1, -1),
         ref_mask,
+        known=None if known is None else known.repeat(k, 1, 1, 1, 1),  # every branch sees the given frames
     ).chunk(k)
     if k == 1:
         return v[0]
@@ -151,6 +160,31 @@ def euler_step(x, v, t, t_next, eta: float = 0.0, generator: torch.Generator | N
     return (1 - t_next) * x0 + t_next * ((1 - eta**2) ** 0.5 * noise + eta * fresh)
 
 
+@dataclass
+class Known:
+    """Frames of the clip that are given, not sampled: clean video, a per-frame mask, and their noise."""
+
+    x0: torch.Tensor  # (1, 3, T, H, W) in [-1, 1]; only the masked frames matter
+    mask: torch.Tensor  # (1, 1, T, 1, 1): 1 where a frame is known
+    noise: torch.Tensor  # (1, 3, T, H, W)
+
+    resample: int = 1  # each step taken this many times, re-noised in between (RePaint's jumps of 1)
+    generator: torch.Generator | None = None
+
+    def model_input(self) -> torch.Tensor:
+        """What a model trained with known frames reads beside x_t (model.known_input)."""
+        return known_input(self.x0, self.mask)
+
+    def put_back(self, x: torch.Tensor, t: float) -> torch.Tensor:
+        return self.mask * ((1 - t) * self.x0 + t * self.noise) + (1 - self.mask) * x
+
+    def renoise(self, x: torch.Tensor, t_from: float, t_to: float) -> torch.Tensor:
+        """x at t_from -> a sample at t_to > t_from: x_t = a x_s + sigma eps, a = (1-t)/(1-s), sigma^2 = t^2 - a^2 s^2."""
+        a = (1 - t_to) / (1 - t_from)
+        sigma = max(t_to**2 - (a * t_from) ** 2, 0.0) ** 0.5
+        return a * x + sigma * torch.randn(x.shape, generator=self.generator).to(x.device)
+
+
 @torch.no_grad()
 def sample_loop(
     model: DiT,
@@ -165,6 +199,7 @@ def sample_loop(
     eta: float = 0.0,
     generator: torch.Generator | None = None,
     guidance_t_max: float = DEFAULT_GUIDANCE_T_MAX,
+    known: Known | None = None,
 ) -> torch.Tensor:
     """Integrate from ts[0] to ts[-1]; Heun adds a corrector (2 evaluations a step, none on the last).
 
@@ -178,6 +213,12 @@ def sample_loop(
     noise with fresh noise from `generator` (eta^2 of its variance, as DDIM's eta):
     the sample drifts back towards the noisy videos the network was trained
     on instead of carrying its own early mistakes forward.
+
+    With `known` frames (extend, image to video) those frames are not
+    sampled: after every step they are put back at the step's noise level,
+    each with its own fixed noise, so the network always sees them as a
+    noisy video of exactly that content and draws the rest to agree with it
+    (replacement, as in RePaint and video-diffusion inpainting).
     """
     if method not in ("euler", "heun"):
         raise ValueError("method must be euler or heun")
@@ -186,22 +227,30 @@ def sample_loop(
     if not 0.0 <= guidance_t_max <= 1.0:
         raise ValueError("guidance_t_max must be in [0, 1]")
 
+    given = known.model_input() if known is not None and model.cfg.known_frames else None
+
     def v_at(x, t):
         if t > guidance_t_max:
-            return guided_velocity(model, x, t, cond, 1.0, 1.0)
-        return guided_velocity(model, x, t, cond, text_scale, cameo_scale)
+            return guided_velocity(model, x, t, cond, 1.0, 1.0, given)
+        return guided_velocity(model, x, t, cond, text_scale, cameo_scale, given)
 
     n_steps = len(ts) - 1
+    if known is not None:
+        x = known.put_back(x, ts[0])
     for i in range(n_steps):
         if should_cancel is not None and should_cancel():
             raise GenerationCancelled()
         t, t_next = ts[i], ts[i + 1]
-        v = v_at(x, t)
-        x_next = euler_step(x, v, t, t_next, eta if t_next > 0 else 0.0, generator)
-        if method == "heun" and t_next > 0:
-            v2 = v_at(x_next, t_next)
-            x_next = x + (t_next - t) * 0.5 * (v + v2)
-        x = x_next
+        rounds = 1 if known is None or t_next == 0 else known.resample
+        for r in range(rounds):
+            v = v_at(x, t)
+            x_next = euler_step(x, v, t, t_next, eta if t_next > 0 else 0.0, generator)
+            if method == "heun" and t_next > 0:
+                v2 = v_at(x_next, t_next)
+                x_next = x + (t_next - t) * 0.5 * (v + v2)
+            x = x_next if known is None else known.put_back(x_next, t_next)
+            if r < rounds - 1:  # back up to t: the drawn frames get another pass next to the known ones
+                x = known.put_back(known.renoise(x, t_next, t), t)
         if on_step is not None:
             on_step(i + 1, n_steps)
     return x
@@ -282,7 +331,17 @@ class Pipeline:
         strength: float = 0.6,
         on_step: Callable[[int, int], None] | None = None,
         should_cancel: Callable[[], bool] | None = None,
+        known_frames: np.ndarray | None = None,
+        known_at: str = "start",
+        resample: int = 1,
+        hold: float | None = None,
     ) -> SampleResult:
+        """A clip for the prompt; `known_frames` (k, h, w, 3) uint8 are given, not drawn.
+
+        They are fitted to the model's grid and become the clip's first k frames
+        (`known_at="start"`: extend forwards, or image to video with k = 1) or its
+        last k (`"end"`: extend backwards); the rest is drawn to continue them.
+        """
         # Unset arguments take the checkpoint's sampler settings (self.sampler).
         steps = self.sampler["steps"] if steps is None else steps
         text_scale = self.sampler["text_scale"] if text_scale is None else text_scale
@@ -307,7 +366,22 @@ class Pipeline:
         cond = Conditioning(text=text, reference=ref)
         gen = torch.Generator().manual_seed(int(seed))  # CPU generator: the same noise on every device
         noise = torch.randn((1, 3, n_frames, h, w), generator=gen).to(device)
-        if init_video is None:
+        known = None
+        if known_frames is not None:
+            known = self._known(known_frames, known_at, noise)
+            known.resample, known.generator = resample, gen
+            if init_video is not None:
+                raise ValueError("known frames and a video to remix do not go together")
+        if known is not None and hold is not None:
+            # Start the drawn frames from the nearest known frame held still, noised to `hold`.
+            if not 0.0 < hold <= 1.0:
+                raise ValueError("hold must be in (0, 1]")
+            idx = known.mask[0, 0, :, 0, 0].nonzero()[:, 0]
+            edge = int(idx[0]) if known_at == "end" else int(idx[-1])
+            held = torch.where(known.mask.bool(), known.x0, known.x0[:, :, edge : edge + 1])
+            ts = timesteps(max(1, round(steps * hold)), t_start=hold)
+            x = add_noise(held, noise, torch.tensor([hold], device=device))
+        elif init_video is None:
             ts = timesteps(steps)
             x = noise
         else:
@@ -332,6 +406,7 @@ class Pipeline:
                 eta,
                 gen,
                 guidance_t_max,
+                known,
             )
         frames = tensor_to_frames(x[0].cpu())
         from .checker import detect_impacts
@@ -339,6 +414,21 @@ class Pipeline:
         return SampleResult(
             frames=frames, fps=world.FPS, impacts=detect_impacts(frames), seed=int(seed), steps=len(ts) - 1
         )
+
+    def _known(self, frames: np.ndarray, at: str, noise: torch.Tensor) -> Known:
+        _, _, n_frames, h, w = noise.shape
+        frames = np.asarray(frames, np.uint8)
+        if frames.ndim != 4 or frames.shape[-1] != 3 or not 1 <= len(frames) < n_frames:
+            raise ValueError(f"known frames must be (k, h, w, 3) with 1 <= k < {n_frames}")
+        if at not in ("start", "end"):
+            raise ValueError("known_at must be start or end")
+        k = len(frames)
+        x0 = torch.zeros_like(noise)
+        mask = torch.zeros(1, 1, n_frames, 1, 1, device=noise.device)
+        span = slice(0, k) if at == "start" else slice(n_frames - k, n_frames)
+        x0[0, :, span] = frames_to_tensor(fit_video(frames, k, h, w)).to(noise.device)
+        mask[0, 0, span] = 1.0
+        return Known(x0=x0, mask=mask, noise=noise)
 
 
 def load_model(checkpoint_path: str | Path, device: str = "cpu") -> tuple[DiT, dict]:

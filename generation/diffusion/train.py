@@ -22,7 +22,7 @@ import numpy as np
 import torch
 
 from . import world
-from .model import DIT_CONFIGS, DiT, DiTConfig, count_parameters
+from .model import DIT_CONFIGS, DiT, DiTConfig, count_parameters, known_input, widen_for_known_frames
 from .sampler import (
     DEFAULT_CHECKPOINT,
     DEFAULT_ETA,
@@ -116,7 +116,15 @@ LOSS_T_MIN = 0.2  # x-prediction's v-loss weighs x errors by 1/t^2; clipped here
 
 
 def flow_loss(
-    model: DiT, video, noise, t, x_t, *cond, weight: torch.Tensor | None = None, t_min: float = LOSS_T_MIN
+    model: DiT,
+    video,
+    noise,
+    t,
+    x_t,
+    *cond,
+    weight: torch.Tensor | None = None,
+    t_min: float = LOSS_T_MIN,
+    known: torch.Tensor | None = None,
 ) -> torch.Tensor:
     """Velocity MSE; for x-prediction, (x0_hat - x0) / max(t, t_min) so low-noise samples do not dominate.
 
@@ -124,7 +132,7 @@ def flow_loss(
     (at 0.2, t = 0.2 weighs 25x more than t = 0.9; at 0.4, 5x).
     weight (N, 1, T, H, W), if given, makes it a weighted mean over pixels (same scale as the plain mean).
     """
-    out = model(x_t, t, *cond)
+    out = model(x_t, t, *cond, known=known) if known is not None else model(x_t, t, *cond)
     if model.cfg.prediction == "x":
         err = ((out - video) / t.clamp(min=t_min).view(-1, 1, 1, 1, 1)).square()
     else:
@@ -132,6 +140,29 @@ def flow_loss(
     if weight is None:
         return err.mean()
     return (err * weight).mean() / weight.mean()
+
+
+def known_frames_batch(video: torch.Tensor, share: float, gen: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+    """Which frames each clip is given (extend forwards / backwards, image to video), as the model reads them.
+
+    A `share` of the clips get some: the first second (40 %), the last second
+    (30 %) or the first frame alone (30 %); the rest none, so plain generation
+    stays trained. Returns the model's known input (N, 4, T, H, W) and the mask (N, 1, T, 1, 1).
+    """
+    n, _, T = video.shape[:3]
+    mask = torch.zeros(n, 1, T, 1, 1, device=video.device)
+    second = min(world.FPS, T - 1)
+    for i in range(n):
+        if torch.rand(1, generator=gen).item() >= share:
+            continue
+        kind = torch.rand(1, generator=gen).item()
+        if kind < 0.4:
+            mask[i, 0, :second] = 1.0
+        elif kind < 0.7:
+            mask[i, 0, T - second :] = 1.0
+        else:
+            mask[i, 0, 0] = 1.0
+    return known_input(video, mask), mask
 
 
 def drop_conditioning(text: TextEmbedding, has_ref: torch.Tensor, cfg: DiTConfig, gen: torch.Generator):
@@ -398,6 +429,9 @@ def main(args) -> dict:
     out = Path(args.out)
     if args.resume and out.exists():
         model, ema, meta = load_for_resume(out)
+        if args.add_known_frames and not model.cfg.known_frames:
+            model, ema = widen_for_known_frames(model), widen_for_known_frames(ema)
+            print("added the known-frame input (zero weights)", flush=True)
         cfg = model.cfg
         step, trained_s, history = meta["step"], meta["trained_seconds"], meta.get("history", [])
         print(f"resumed {out} at step {step} ({trained_s / 60:.1f} min trained)", flush=True)
@@ -445,11 +479,28 @@ def main(args) -> dict:
         if args.rollout_share > 0:
             cond = (text.tokens, text.mask, text.pooled, refs, has_ref)
             noise, t, x_t = rollout_states(ema, video, noise, t, x_t, cond, gen, args.rollout_share, args.rollout_steps)
+        known = None
+        if args.known_share > 0 and cfg.known_frames:
+            known, known_mask = known_frames_batch(video, args.known_share, gen)
+            # the given frames are not the network's to draw: no loss on them
+            weight = (1.0 if weight is None else weight) * (1.0 - known_mask)
         lr = learning_rate(args, step - first_step, elapsed)
         for g in opt.param_groups:
             g["lr"] = lr
         loss = flow_loss(
-            model, video, noise, t, x_t, tokens, mask, pooled, refs, ref_mask, weight=weight, t_min=args.loss_t_min
+            model,
+            video,
+            noise,
+            t,
+            x_t,
+            tokens,
+            mask,
+            pooled,
+            refs,
+            ref_mask,
+            weight=weight,
+            t_min=args.loss_t_min,
+            known=known,
         )
         opt.zero_grad(set_to_none=True)
         loss.backward()
@@ -496,6 +547,7 @@ def _meta(cfg: DiTConfig, step: int, trained_s: float, history: list, args) -> d
         "loss_t_min": args.loss_t_min,
         "rollout_share": args.rollout_share,
         "rollout_steps": args.rollout_steps,
+        "known_share": args.known_share,
         "fps": world.FPS,
         "sizes": world.SIZES_PX,
         "hardware": f"{platform.processor() or platform.machine()}, torch {torch.__version__}, {args.threads} thread(s)",
@@ -521,6 +573,17 @@ def parse_args(argv=None):
     p.add_argument("--warmup", type=int, default=200)
     p.add_argument(
         "--decay-minutes", type=float, default=0.0, help="decay lr linearly to 0 over the last M minutes of --minutes"
+    )
+    p.add_argument(
+        "--known-share",
+        type=float,
+        default=0.0,
+        help="share of clips given some of their frames (first or last second, or the first frame) to draw around",
+    )
+    p.add_argument(
+        "--add-known-frames",
+        action="store_true",
+        help="on --resume, add the known-frame input to a model without it (zero weights: it draws as before)",
     )
     p.add_argument("--clip", type=float, default=1.0)
     p.add_argument("--ema", type=float, default=0.998)

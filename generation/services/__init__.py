@@ -1,9 +1,10 @@
-from .requests import generation_cancel, generation_request
+from .requests import generation_cancel, generation_extend, generation_request
 from .run import generation_run
 from .verify import verify_clip, video_mark_reading
 
 __all__ = [
     "generation_cancel",
+    "generation_extend",
     "generation_request",
     "generation_run",
     "verify_clip",

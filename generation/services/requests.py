@@ -77,9 +77,14 @@ def generation_request(
     duration_s: int = 4,
     aspect: str = "square",
     idempotency_key: str | None = None,
+    extend: str = "",
 ) -> tuple[GenerationJob, bool]:
     """Accept a generation: policy, cameo consent, limits, idempotency; the job is
-    enqueued when the transaction commits. Returns (job, created)."""
+    enqueued when the transaction commits. Returns (job, created).
+
+    `extend` ("forward" / "backward") with `remix_of` continues that video: a remix
+    in its lineage whose first (or last) second is the parent's last (or first).
+    """
     cameos = list(dict.fromkeys(cameos or []))
     backend = backend_config()
     if len(cameos) > backend.max_cameos:
@@ -90,7 +95,7 @@ def generation_request(
     if remix_of and not backend.remix:
         raise RemixOutsideModel()
     request_hash = _request_hash(
-        prompt=prompt, cameos=cameos, remix_of=remix_of, seed=seed, duration_s=duration_s, aspect=aspect
+        prompt=prompt, cameos=cameos, remix_of=remix_of, seed=seed, duration_s=duration_s, aspect=aspect, extend=extend
     )
     if idempotency_key:
         existing = _job_for_key(user, idempotency_key, request_hash)
@@ -134,6 +139,7 @@ def generation_request(
                 understood=reading.understood,
                 ignored=reading.ignored,
                 remix_of=parent,
+                extend=extend,
                 seed=seed if seed is not None else random.randrange(2**31),
                 duration_s=duration_s,
                 aspect=aspect,
@@ -148,6 +154,39 @@ def generation_request(
             raise
         return existing, False
     return job, True
+
+
+EXTEND_JOINT_S = 1  # the parent's second the new clip opens (or closes) with
+
+
+def generation_extend(
+    *,
+    user: User,
+    video_id: str,
+    seconds: int = 3,
+    direction: str = "forward",
+    prompt: str | None = None,
+    seed: int | None = None,
+    idempotency_key: str | None = None,
+) -> tuple[GenerationJob, bool]:
+    """Continue a video forwards or backwards by `seconds`: a clip of seconds + 1 whose
+    joint second is the parent's own, in the parent's aspect, by default on its prompt.
+    Everything a remix is checked for applies (visibility, policy, inherited cameos)."""
+    parent = selectors.video_for_remix_get(viewer=user, video_id=video_id)
+    if parent.width > parent.height:
+        aspect = "landscape"
+    else:
+        aspect = "portrait" if parent.height > parent.width else "square"
+    return generation_request(
+        user=user,
+        prompt=prompt or parent.prompt,
+        remix_of=str(parent.pk),
+        seed=seed,
+        duration_s=seconds + EXTEND_JOINT_S,
+        aspect=aspect,
+        idempotency_key=idempotency_key,
+        extend=direction,
+    )
 
 
 def _read_or_refuse(prompt: str, *, has_cameo: bool, remix: bool) -> PromptReading:

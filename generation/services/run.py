@@ -89,6 +89,7 @@ def _spec(job: GenerationJob, workdir: Path):
         parent_path=parent_path,
         parent_title=parent_title,
         remix_strength=settings.SORA_REMIX_STRENGTH,
+        extend=job.extend,
         mark_key=_mark_key(job),
     )
 

@@ -87,6 +87,25 @@ def test_a_remix_is_held_to_the_owners_restrictions(chain):
     assert r.data["cameo"] == str(cameo.pk) and r.data["rule"]
 
 
+def test_an_extension_carries_the_cameo_and_is_held_to_the_same_consent(chain):
+    ana, bo, cameo, root, remix = chain
+    stranger = UserFactory()
+
+    r = client_for(bo).post(f"/api/v1/videos/{root.pk}/extend", {"seconds": 1, "seed": 3}, format="json")
+    dancing = client_for(stranger).post(
+        f"/api/v1/videos/{remix.pk}/extend", {"prompt": "a person dancing at a wedding"}, format="json"
+    )
+    Cameo.objects.filter(pk=cameo.pk).update(permission="only_me")
+    not_permitted = client_for(stranger).post(f"/api/v1/videos/{root.pk}/extend", {}, format="json")
+
+    assert r.status_code == 202, r.data
+    job = client_for(bo).get(f"/api/v1/generations/{r.data['id']}").data
+    assert job["status"] == "succeeded", job
+    assert Appearance.objects.get(cameo=cameo, video_id=job["video"]).inherited_from_id == root.pk
+    attempt_refused(dancing, 422, "cameo_restriction")
+    attempt_refused(not_permitted, 403, "cameo_not_permitted")
+
+
 def test_a_remix_by_someone_the_owner_did_not_permit_is_refused(chain):
     ana, _, cameo, root, remix = chain
     Cameo.objects.filter(pk=cameo.pk).update(permission="only_me")

@@ -64,3 +64,33 @@ def test_flicker_is_low_for_real_clips_and_high_for_noise():
     clip, _ = next(_clips(1))
     junk = np.random.default_rng(0).integers(0, 256, clip.frames.shape).astype(np.uint8)
     assert checker.flicker(clip.frames) < 10 < checker.flicker(junk)
+
+
+def test_the_known_frame_checks_pass_the_real_clip_and_fail_a_frozen_or_jumping_one():
+    rng = np.random.default_rng(11)
+    real, frozen, jumped, judged = [], [], [], 0
+    while judged < 12:
+        spec = world.random_spec(rng, level=1, duration_s=6)
+        frames, truth = world.render(spec)
+        clip = frames[8:24]  # a 4 s clip whose frame 0 is the scene's frame 8; frames 0-3 "known"
+        v = checker.seam_continuity(clip, spec, truth, 8, (4, 5))
+        if v is None:
+            continue
+        judged += 1
+        real.append(v)
+        still = clip.copy()
+        still[4:] = clip[3]  # the last known frame held: the step across the joint is lost, then everything stops
+        frozen.append(checker.drawn_motion(still, spec, truth, 8, range(4, 16)))
+        rolled = clip.copy()
+        rolled[4:] = np.roll(clip[4:], 8, axis=2)  # everything drawn 8 px off
+        jumped.append(checker.seam_continuity(rolled, spec, truth, 8, (4, 5)))
+
+    assert np.mean(real) == 1.0
+    assert np.mean(jumped) <= 0.2
+    assert np.nanmean([f for f in frozen if f is not None]) <= 0.3
+    image = [checker.image_kept(world.render(s)[0], s, world.render(s)[1], range(1, 4)) for s in _specs(rng, 8)]
+    assert np.mean([v for v in image if v is not None]) == 1.0
+
+
+def _specs(rng, n):
+    return [world.random_spec(rng, level=1) for _ in range(n)]

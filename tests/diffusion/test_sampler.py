@@ -151,3 +151,34 @@ def test_the_sampler_settings_travel_with_the_checkpoint():
     assert calls[-1] == 3  # the checkpoint's step count, not the fallback's 12
     assert np.array_equal(chosen.generate(e, seed=2).frames, explicit.frames)
     assert Pipeline(tiny_model(0), encoder=None).sampler == SAMPLER_FALLBACK
+
+
+@pytest.mark.parametrize("at", ["start", "end"])
+def test_known_frames_are_kept_exactly_and_the_rest_is_drawn_to_match(at):
+    pipe, e = tiny_pipeline(), random_embedding(1)
+    known = np.random.default_rng(3).integers(0, 255, (4, 32, 32, 3), dtype=np.uint8)
+
+    res = pipe.generate(e, seed=2, steps=4, known_frames=known, known_at=at)
+    plain = pipe.generate(e, seed=2, steps=4)
+
+    kept = res.frames[:4] if at == "start" else res.frames[-4:]
+    drawn = res.frames[4:] if at == "start" else res.frames[:-4]
+    assert np.array_equal(kept, known)
+    # the network saw the known frames: what it drew differs from the same seed without them
+    assert not np.array_equal(drawn, plain.frames[4:] if at == "start" else plain.frames[:-4])
+
+
+def test_known_frames_of_another_size_are_fitted_and_bad_ones_refused():
+    pipe, e = tiny_pipeline(), random_embedding(1)
+    big = np.full((1, 96, 64, 3), 200, np.uint8)  # one still, image-to-video style
+
+    res = pipe.generate(e, seed=1, steps=2, known_frames=big)
+
+    assert res.frames.shape == (16, 32, 32, 3) and (res.frames[0] == 200).all()
+    for bad in (np.zeros((16, 32, 32, 3), np.uint8), np.zeros((32, 32, 3), np.uint8)):
+        with pytest.raises(ValueError):
+            pipe.generate(e, steps=2, known_frames=bad)
+    with pytest.raises(ValueError):
+        pipe.generate(e, steps=2, known_frames=big, known_at="middle")
+    with pytest.raises(ValueError):
+        pipe.generate(e, steps=2, known_frames=big, init_video=np.zeros((4, 32, 32, 3), np.uint8))

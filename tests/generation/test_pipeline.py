@@ -97,3 +97,41 @@ def test_a_render_without_a_key_carries_no_mark(tmp_path):
     out = render_job(spec, workdir=tmp_path)
     assert not invisible.read_in_place(decode_frames(out.video_path)).found
     assert "invisible_mark" not in out.timings
+
+
+def test_joint_frames_read_back_the_models_own_frames_from_the_delivered_video():
+    from generation.media import upscale
+    from generation.pipeline import joint_frames
+
+    model = np.stack([np.full((8, 8, 3), 20 * j, np.uint8) for j in range(8)])  # 2 s at 4 fps, one grey each
+    delivered = upscale(model, 4, short_side=8, fps_out=24)
+
+    last = joint_frames(delivered, fps_in=24, fps_model=4, seconds=1, end=True)
+    first = joint_frames(delivered, fps_in=24, fps_model=4, seconds=1, end=False)
+
+    assert [int(f.mean().round()) for f in last] == pytest.approx([80, 100, 120, 140], abs=6)
+    assert [int(f.mean().round()) for f in first] == pytest.approx([0, 20, 40, 60], abs=6)
+
+
+@pytest.mark.parametrize("direction", ["forward", "backward"])
+def test_an_extension_opens_with_the_parents_last_second_or_closes_with_its_first(parent, tmp_path, direction):
+    common = dict(prompt="a red ball bouncing on the beach", seed=21, duration_s=3, aspect="landscape", steps=4)
+    extension = render_job(
+        JobSpec(job_id="ext", parent_path=parent.video_path, parent_title="p.mp4", extend=direction, **common),
+        workdir=tmp_path,
+    )
+    (tmp_path / "fresh").mkdir()
+    fresh = render_job(JobSpec(job_id="fresh", **common), workdir=tmp_path / "fresh")
+
+    source = decode_frames(parent.video_path).astype(np.float32)
+    joint = source[-24:] if direction == "forward" else source[:24]
+
+    def distance(path):
+        frames = decode_frames(path).astype(np.float32)
+        ours = frames[:24] if direction == "forward" else frames[-24:]
+        return float(np.abs(ours - joint).mean())
+
+    assert distance(extension.video_path) < 0.5 * distance(fresh.video_path)
+    assert abs(extension.duration_s - 3.0) < 0.1
+    actions = [a["action"] for a in manifest_actions(read_manifest(extension.video_path)["manifest"])]
+    assert "c2pa.edited" in actions  # the parent is its ingredient, as for a remix
