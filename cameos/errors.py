@@ -53,3 +53,11 @@ class ApprovalDeclined(Conflict):
 class RestrictedByReview(Forbidden):
     code = "cameo_restricted"
     default_detail = "After a review this cameo can only be used by you; it cannot be shared again."
+
+
+class RealFaceInPicture(PolicyRefused):
+    code = "real_face"
+    default_detail = (
+        "This picture shows a real person who has no cameo here. "
+        "Only people who made a cameo can be put in a video, and only as they allow."
+    )

@@ -175,6 +175,12 @@ def known_faces(*, exclude_owner: User) -> list[tuple[str, list[float]]]:
     return [(str(owner), embedding) for owner, embedding in rows.values_list("owner_id", "embedding")]
 
 
+def person_faces() -> list[tuple[str, list[float]]]:
+    """(cameo id, face descriptor) of every live person cameo, to tell who is in a picture."""
+    rows = Cameo.objects.filter(kind="person", revoked_at__isnull=True, embedding__isnull=False)
+    return [(str(pk), embedding) for pk, embedding in rows.values_list("pk", "embedding")]
+
+
 def known_captures(*, exclude_owner: User) -> list[tuple[str, list[str | None]]]:
     """The face hashes of other owners' live captures, to refuse one replayed or filmed off a screen."""
     rows = _live_people(exclude_owner=exclude_owner).filter(capture_hashes__isnull=False)

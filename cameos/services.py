@@ -30,6 +30,7 @@ from .errors import (
     CameoRestriction,
     ChallengeExpired,
     NotPending,
+    RealFaceInPicture,
     RestrictedByReview,
     TeenCeiling,
     UnsupportedUpload,
@@ -199,6 +200,31 @@ def character_create(*, owner: User, name: str, upload) -> Cameo:
     cameo.preview = _store(f"cameos/{cameo.pk}/preview.jpg", result.preview_jpeg) if result.preview_jpeg else ""
     cameo.save()
     return cameo
+
+
+def picture_likenesses(*, image) -> list[str]:
+    """The person cameos whose face is in a picture (image to video), nearest first per face.
+
+    A face within the verification's SAME_PERSON distance of a cameo is that
+    cameo: the request must be allowed to use it, exactly as if it named it. A
+    face near no cameo is a real person who never consented: refused.
+    """
+    from .verification import faces_in
+    from .verification.capture import SAME_PERSON
+    from .verification.faces import distance
+
+    found = faces_in(image)
+    if not found:
+        return []
+    known = selectors.person_faces()
+    matched: list[str] = []
+    for _, descriptor in found:
+        near = min(((distance(descriptor, emb), cameo_id) for cameo_id, emb in known), default=(None, None))
+        if near[0] is None or near[0] > SAME_PERSON:
+            raise RealFaceInPicture()
+        if near[1] not in matched:
+            matched.append(near[1])
+    return matched
 
 
 # --- permissions ------------------------------------------------------------------

@@ -22,6 +22,8 @@ from .serializers import (
     ExtendIn,
     GenerationIn,
     GenerationOut,
+    ImageIn,
+    ImageOut,
     ProvenanceOut,
     VerifyIn,
     VerifyLinkIn,
@@ -64,7 +66,7 @@ class GenerationsApi(APIView):
                 422,
                 429,
                 e403="cameo_not_permitted",
-                e404="video_not_found: remix_of is not visible",
+                e404="video_not_found: remix_of is not visible, or image_not_found: not an image of yours",
                 e409="idempotency_conflict, parent_removed, or approval_declined {cameos}: a cameo's owner "
                 "declined the parent",
                 e422="prompt_blocked {categories}, cameo_restriction {cameo, rule}, too_many_cameos "
@@ -85,6 +87,31 @@ class GenerationsApi(APIView):
             user=request.user, idempotency_key=_idempotency_key(request), **data.validated_data
         )
         return Response(_job_out(job.pk, request.user), status=status.HTTP_202_ACCEPTED)
+
+
+class GenerationImagesApi(APIView):
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        operation_id="generations_image_upload",
+        request={"multipart/form-data": ImageIn},
+        responses={
+            201: ImageOut,
+            **errors(
+                400,
+                413,
+                415,
+                422,
+                e400="not_an_image or image_too_large (over 40 megapixels)",
+                e422="real_face: the picture shows a person who has no cameo here",
+            ),
+        },
+    )
+    def post(self, request):
+        data = ImageIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        picture = services.generation_image_create(user=request.user, upload=data.validated_data["image"])
+        return Response(ImageOut(picture).data, status=status.HTTP_201_CREATED)
 
 
 class VideoExtendApi(APIView):

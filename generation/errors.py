@@ -34,8 +34,8 @@ class TooManyCameos(PolicyRefused):
 class RemixOutsideModel(PolicyRefused):
     code = "remix_outside_model"
     default_detail = (
-        "The model this service runs now draws from a prompt only: it cannot remix a video. "
-        "See GET /api/v1/generations/capabilities (remix)."
+        "The model this service runs now draws from a prompt only: it cannot remix or extend a video "
+        "or start from a picture. See GET /api/v1/generations/capabilities (remix)."
     )
 
 

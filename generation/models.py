@@ -29,6 +29,20 @@ class Extend(models.TextChoices):
     BACKWARD = "backward"  # the parent's first second closes it
 
 
+class GenerationImage(models.Model):
+    """A picture uploaded to start a video from (image to video): its own, checked once, reusable."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="generation_images")
+    file = models.CharField(max_length=200)  # storage name of the PNG we re-encoded (no metadata kept)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)  # of the uploaded bytes
+    # The person cameos whose face is in it: a generation from it needs their consent as if it named them.
+    cameo_ids = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
 class GenerationJob(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="generation_jobs")
@@ -44,6 +58,8 @@ class GenerationJob(models.Model):
     remix_of = models.ForeignKey("videos.Video", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     # An extension of remix_of (POST /videos/{id}/extend): which way; blank for a plain remix or a new video.
     extend = models.CharField(max_length=8, choices=Extend.choices, blank=True)
+    # The picture the video starts from (image to video): its first frame.
+    image = models.ForeignKey(GenerationImage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     # The video this job made: at most one, however often its task runs (the job row is
     # locked while the video is made). The video knows nothing of the job.
     video = models.OneToOneField("videos.Video", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

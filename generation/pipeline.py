@@ -56,6 +56,7 @@ class JobSpec:
     parent_title: str | None = None
     remix_strength: float = 0.6
     extend: str = ""  # "forward" / "backward": continue the parent instead of remixing it
+    first_frame: np.ndarray | None = None  # (H, W, 3) uint8: image to video, the picture it starts from
     mark_key: int | None = None  # the invisible mark's key; None renders without one
     mark_strength: float = invisible.TARGET_RMS  # its strength in the frames (luma RMS)
 
@@ -160,6 +161,8 @@ def render_job(
             known_at="start" if forward else "end",
         )
         init_video = None
+    elif spec.first_frame is not None:
+        known = dict(known_frames=spec.first_frame[None], known_at="start")
     kwargs = dict(
         seed=spec.seed,
         duration_s=spec.duration_s,

@@ -7,7 +7,7 @@ from sora_social.ids import is_uuid
 from videos.models import Video, VideoState, Visibility
 from videos.selectors import videos_visible_to
 
-from .models import GenerationJob
+from .models import GenerationImage, GenerationJob
 
 
 def video_for_remix_get(*, viewer: User, video_id) -> Video:
@@ -26,6 +26,14 @@ def video_for_remix_get(*, viewer: User, video_id) -> Video:
     if video is None or not videos_visible_to(viewer).filter(pk=video.pk).exists():
         raise NotFound("No such video.", code="video_not_found")
     return video
+
+
+def image_owned_get(*, user: User, image_id) -> GenerationImage:
+    """One of the user's uploaded pictures; anyone else's is 404 like a missing one."""
+    image = GenerationImage.objects.filter(pk=image_id, owner=user).first() if is_uuid(image_id) else None
+    if image is None:
+        raise NotFound("No such image.", code="image_not_found")
+    return image
 
 
 def job_get(*, user: User, job_id) -> GenerationJob:

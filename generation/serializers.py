@@ -3,7 +3,7 @@ from rest_framework import serializers
 from sora_social.fields import StrictCharField, StrictIntegerField
 from videos.serializers import VideoOut
 
-from .models import Aspect, Extend, GenerationJob
+from .models import Aspect, Extend, GenerationImage, GenerationJob
 
 
 class GenerationIn(serializers.Serializer):
@@ -13,6 +13,32 @@ class GenerationIn(serializers.Serializer):
     seed = StrictIntegerField(required=False, allow_null=True, min_value=0, max_value=2**31 - 1)
     duration_s = StrictIntegerField(required=False, min_value=2, max_value=8, default=4)
     aspect = serializers.ChoiceField(choices=Aspect.choices, required=False, default=Aspect.SQUARE)
+    image = StrictCharField(
+        max_length=64,
+        required=False,
+        allow_null=True,
+        help_text="An id from POST /generations/images: the video starts from that picture.",
+    )
+
+    def validate(self, attrs):
+        if attrs.get("image") and attrs.get("remix_of"):
+            raise serializers.ValidationError({"image": "Start from a picture or remix a video, not both."})
+        return attrs
+
+
+class ImageIn(serializers.Serializer):
+    image = serializers.FileField(allow_empty_file=False, help_text="JPEG, PNG or WebP, up to 10 MB.")
+
+
+class ImageOut(serializers.ModelSerializer):
+    id = serializers.CharField(read_only=True)
+    cameos = serializers.ListField(
+        source="cameo_ids", child=serializers.CharField(), help_text="The cameos whose faces it shows."
+    )
+
+    class Meta:
+        model = GenerationImage
+        fields = ["id", "width", "height", "cameos", "created_at"]
 
 
 class ExtendIn(serializers.Serializer):
@@ -38,6 +64,7 @@ class GenerationOut(serializers.ModelSerializer):
         allow_blank=True, help_text="forward / backward: this job continues remix_of; empty otherwise."
     )
     cameos = serializers.ListField(source="cameo_ids", child=serializers.CharField())
+    image = serializers.CharField(source="image_id", allow_null=True, help_text="The picture it starts from.")
     error = serializers.CharField(allow_blank=True)
 
     class Meta:
@@ -54,6 +81,7 @@ class GenerationOut(serializers.ModelSerializer):
             "cameos",
             "remix_of",
             "extend",
+            "image",
             "seed",
             "duration_s",
             "aspect",
@@ -165,7 +193,9 @@ class CapabilitiesOut(serializers.Serializer):
     durations_s = serializers.ListField(child=serializers.IntegerField())
     aspects = AspectsOut()
     max_cameos = serializers.IntegerField()
-    remix = serializers.BooleanField(help_text="Whether the model remixes a video (remix_of); false: prompts only.")
+    remix = serializers.BooleanField(
+        help_text="Whether the model remixes and extends videos and starts from pictures; false: prompts only."
+    )
     native = NativeOut(help_text="The model's own frames, before the service upscales them.")
     output_fps = serializers.IntegerField()
     example_prompt = serializers.CharField()

@@ -1,10 +1,11 @@
-from .requests import generation_cancel, generation_extend, generation_request
+from .requests import generation_cancel, generation_extend, generation_image_create, generation_request
 from .run import generation_run
 from .verify import verify_clip, video_mark_reading
 
 __all__ = [
     "generation_cancel",
     "generation_extend",
+    "generation_image_create",
     "generation_request",
     "generation_run",
     "verify_clip",

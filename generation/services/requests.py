@@ -3,22 +3,28 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import logging
 import random
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from PIL import Image
 
 from accounts.models import User
-from cameos.errors import ApprovalDeclined
+from cameos.errors import ApprovalDeclined, UnsupportedUpload, UploadTooLarge
 from cameos.selectors import cameo_names, cameos_carried_by, publish_holds
-from cameos.services import cameos_authorise
+from cameos.services import IMAGE_TYPES, cameos_authorise, picture_likenesses
+from cameos.verification import REASONS, read_image
 from moderation.characters import protected_check
 from moderation.services import prompt_check, prompt_coverage_check
 from parental.selectors import teen_allowances
+from sora_social.errors import Invalid
 from sora_social.events import publish_on_commit
 
 from .. import selectors
@@ -32,7 +38,7 @@ from ..errors import (
     TooManyActive,
     TooManyCameos,
 )
-from ..models import ACTIVE_STATUSES, TERMINAL_STATUSES, GenerationJob, JobStatus
+from ..models import ACTIVE_STATUSES, TERMINAL_STATUSES, GenerationImage, GenerationJob, JobStatus
 from . import outbox
 
 log = logging.getLogger(__name__)
@@ -78,24 +84,35 @@ def generation_request(
     aspect: str = "square",
     idempotency_key: str | None = None,
     extend: str = "",
+    image: str | None = None,
 ) -> tuple[GenerationJob, bool]:
     """Accept a generation: policy, cameo consent, limits, idempotency; the job is
     enqueued when the transaction commits. Returns (job, created).
 
     `extend` ("forward" / "backward") with `remix_of` continues that video: a remix
     in its lineage whose first (or last) second is the parent's last (or first).
+    `image` (an upload of the user's, POST /generations/images) is the first frame;
+    the cameos whose faces it shows join the request's, under the same consent.
     """
-    cameos = list(dict.fromkeys(cameos or []))
+    picture = selectors.image_owned_get(user=user, image_id=image) if image else None
+    cameos = list(dict.fromkeys([*(cameos or []), *(picture.cameo_ids if picture else [])]))
     backend = backend_config()
     if len(cameos) > backend.max_cameos:
         raise TooManyCameos(
             None if backend.max_cameos else "The model this service runs now draws no cameos: name none.",
             max_cameos=backend.max_cameos,
         )
-    if remix_of and not backend.remix:
+    if (remix_of or picture) and not backend.remix:
         raise RemixOutsideModel()
     request_hash = _request_hash(
-        prompt=prompt, cameos=cameos, remix_of=remix_of, seed=seed, duration_s=duration_s, aspect=aspect, extend=extend
+        prompt=prompt,
+        cameos=cameos,
+        remix_of=remix_of,
+        seed=seed,
+        duration_s=duration_s,
+        aspect=aspect,
+        extend=extend,
+        image=image,
     )
     if idempotency_key:
         existing = _job_for_key(user, idempotency_key, request_hash)
@@ -119,7 +136,8 @@ def generation_request(
     # cameo (permission, blocks, teen ceilings, revocation, the owner's restrictions
     # against this prompt), or the remix is refused.
     cameos_authorise(user=user, cameo_ids=cameos + inherited, prompt=prompt)
-    reading = _read_or_refuse(prompt, has_cameo=bool(cameos or inherited), remix=parent is not None)
+    # A remix, an extension or a picture brings its own subject: an edit word is enough.
+    reading = _read_or_refuse(prompt, has_cameo=bool(cameos or inherited), remix=parent is not None or bool(picture))
 
     try:
         with transaction.atomic():
@@ -140,6 +158,7 @@ def generation_request(
                 ignored=reading.ignored,
                 remix_of=parent,
                 extend=extend,
+                image=picture,
                 seed=seed if seed is not None else random.randrange(2**31),
                 duration_s=duration_s,
                 aspect=aspect,
@@ -154,6 +173,28 @@ def generation_request(
             raise
         return existing, False
     return job, True
+
+
+def generation_image_create(*, user: User, upload) -> GenerationImage:
+    """A picture to start videos from: checked (size, type, decodes, who is in it), re-encoded, kept."""
+    if upload.size > settings.SORA_GENERATION_IMAGE_MAX_BYTES:
+        raise UploadTooLarge(f"The image must be at most {settings.SORA_GENERATION_IMAGE_MAX_BYTES // 2**20} MB.")
+    content_type = (getattr(upload, "content_type", "") or "").split(";")[0].strip().lower()
+    if content_type not in IMAGE_TYPES:
+        raise UnsupportedUpload("Send a JPEG, PNG or WebP image.")
+    data = upload.read()
+    image, code = read_image(data)
+    if image is None:
+        raise Invalid(REASONS[code], code=code)
+    cameo_ids = picture_likenesses(image=image)  # a stranger's face: 422 real_face
+    picture = GenerationImage(owner=user, width=image.shape[1], height=image.shape[0])
+    picture.sha256 = hashlib.sha256(data).hexdigest()
+    picture.cameo_ids = cameo_ids
+    buffer = io.BytesIO()
+    Image.fromarray(image).save(buffer, format="PNG")
+    picture.file = default_storage.save(f"generation/images/{picture.pk}.png", ContentFile(buffer.getvalue()))
+    picture.save()
+    return picture
 
 
 EXTEND_JOINT_S = 1  # the parent's second the new clip opens (or closes) with

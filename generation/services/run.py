@@ -15,11 +15,13 @@ import secrets
 import time
 from pathlib import Path
 
+import numpy as np
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from PIL import Image
 
 from accounts.notifications import notify
 from cameos.models import Cameo
@@ -77,7 +79,12 @@ def _spec(job: GenerationJob, workdir: Path):
             dst.write(src.read())
         parent_title = f"{parent.pk}.mp4"
     references, consents = _cameo_inputs(job)
+    first_frame = None
+    if job.image_id:
+        with default_storage.open(job.image.file, "rb") as f:
+            first_frame = np.asarray(Image.open(f).convert("RGB"))
     return JobSpec(
+        first_frame=first_frame,
         job_id=str(job.pk),
         cameo_references=references,
         cameo_consents=consents,
