@@ -102,8 +102,11 @@ class GenerationImagesApi(APIView):
                 413,
                 415,
                 422,
+                429,
+                e429="rate_limited {kind: picture}, with Retry-After",
                 e400="not_an_image or image_too_large (over 40 megapixels)",
-                e422="real_face: the picture shows a person who has no cameo here",
+                e422="real_face: the picture shows a person who has no cameo here, or picture_removed: it is a "
+                "frame of a video moderators took down",
             ),
         },
     )

@@ -46,3 +46,8 @@ class PromptOutsideModel(PolicyRefused):
         "Try the suggestion, or see GET /api/v1/generations/capabilities. "
         "Prompts are read in English only for now."
     )
+
+
+class PictureRemoved(PolicyRefused):
+    code = "picture_removed"
+    default_detail = "This picture is from a video that was taken down; it cannot start a new one."

@@ -320,6 +320,13 @@ def appeal_decide(*, appeal: Appeal, reviewer: User, uphold: bool, reason: str) 
 # --- output checks ----------------------------------------------------------------------
 
 
+def matches_removed_frame(image) -> bool:
+    """Is a still picture (H, W, 3) any sampled frame of a video that moderators removed?"""
+    value = phash.dhash(image)
+    values = RemovedHash.objects.values_list("hash", flat=True)
+    return any(phash.hamming(value, removed) <= phash.MATCH_DISTANCE for removed in values)
+
+
 def matches_removed_video(hashes: list[int]) -> bool:
     """Does a new render look like a video that moderators removed?"""
     if not hashes:

@@ -1,4 +1,4 @@
-"""Per-user limits on social writes: comments, reports, follows, messages, parental-link requests.
+"""Per-user limits on social writes: comments, reports, follows, messages, parental-link requests, pictures.
 
 One rule for all of them: at most N actions of a kind per user per window
 (`SORA_USER_WRITE_RATES`), counted in the shared cache so every web process
@@ -20,7 +20,7 @@ from .throttling import Window
 
 log = logging.getLogger(__name__)
 
-KINDS = ("comment", "report", "follow", "message", "parental_link")
+KINDS = ("comment", "report", "follow", "message", "parental_link", "picture")
 
 
 def user_write_allow(*, user, kind: str) -> None:

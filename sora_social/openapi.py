@@ -323,7 +323,15 @@ ERROR_CODES: dict[str, tuple[str, ...]] = {
         "video_not_found",
     ),
     "generations_get": ("generation_not_found",),
-    "generations_image_upload": ("image_too_large", "not_an_image", "real_face", "too_large", "unsupported_media_type"),
+    "generations_image_upload": (
+        "image_too_large",
+        "not_an_image",
+        "picture_removed",
+        "rate_limited",
+        "real_face",
+        "too_large",
+        "unsupported_media_type",
+    ),
     "videos_extend": (
         "approval_declined",
         "cameo_not_permitted",

@@ -279,6 +279,7 @@ SORA_USER_WRITE_RATES = {
     "follow": "60/hour",
     "message": "60/min",
     "parental_link": "10/day",
+    "picture": "60/hour",  # pictures to start a video from (each is searched for faces)
     **env.dict("SORA_USER_WRITE_RATES", default={}),
 }
 # How many proxies of ours sit in front of the web processes and append to

@@ -22,10 +22,12 @@ from cameos.selectors import cameo_names, cameos_carried_by, publish_holds
 from cameos.services import IMAGE_TYPES, cameos_authorise, picture_likenesses
 from cameos.verification import REASONS, read_image
 from moderation.characters import protected_check
+from moderation.review import matches_removed_frame
 from moderation.services import prompt_check, prompt_coverage_check
 from parental.selectors import teen_allowances
 from sora_social.errors import Invalid
 from sora_social.events import publish_on_commit
+from sora_social.limits import user_write_allow
 
 from .. import selectors
 from ..capabilities import PromptReading, backend_config, capabilities, read_prompt, suggest
@@ -33,6 +35,7 @@ from ..errors import (
     DailyLimit,
     IdempotencyConflict,
     NotCancellable,
+    PictureRemoved,
     PromptOutsideModel,
     RemixOutsideModel,
     TooManyActive,
@@ -182,10 +185,13 @@ def generation_image_create(*, user: User, upload) -> GenerationImage:
     content_type = (getattr(upload, "content_type", "") or "").split(";")[0].strip().lower()
     if content_type not in IMAGE_TYPES:
         raise UnsupportedUpload("Send a JPEG, PNG or WebP image.")
+    user_write_allow(user=user, kind="picture")
     data = upload.read()
     image, code = read_image(data)
     if image is None:
         raise Invalid(REASONS[code], code=code)
+    if matches_removed_frame(image):  # a frame of a video moderators took down
+        raise PictureRemoved()
     cameo_ids = picture_likenesses(image=image)  # a stranger's face: 422 real_face
     picture = GenerationImage(owner=user, width=image.shape[1], height=image.shape[0])
     picture.sha256 = hashlib.sha256(data).hexdigest()

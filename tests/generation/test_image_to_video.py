@@ -143,3 +143,26 @@ def test_an_open_weight_backend_cannot_start_from_a_picture(as_user, scene_frame
     r = as_user.post(URL, {"prompt": "a red ball", "image": mine}, format="json")
 
     assert r.status_code == 422 and r.data["error"] == "remix_outside_model"
+
+
+def test_a_frame_of_a_removed_video_cannot_start_a_new_one(as_user, scene_frame):
+    from moderation.models import RemovedHash
+    from moderation.phash import dhash
+
+    RemovedHash.objects.create(video=VideoFactory(state="removed"), hash=dhash(scene_frame))
+    other_picture = np.ascontiguousarray(scene_frame[:, ::-1])  # mirrored: another picture
+
+    r = upload(as_user, png(scene_frame))
+
+    assert r.status_code == 422 and r.data["error"] == "picture_removed"
+    assert upload(as_user, png(other_picture)).status_code == 201
+
+
+def test_pictures_are_limited_per_user(as_user, scene_frame, settings):
+    settings.SORA_USER_WRITE_RATES = {**settings.SORA_USER_WRITE_RATES, "picture": "2/hour"}
+
+    codes = [upload(as_user, png(scene_frame)).status_code for _ in range(3)]
+    r = upload(as_user, png(scene_frame))
+
+    assert codes == [201, 201, 429]
+    assert r.data["error"] == "rate_limited" and r.data["kind"] == "picture" and int(r["Retry-After"]) > 0
