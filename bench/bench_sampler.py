@@ -39,13 +39,15 @@ from generation.diffusion.sampler import (  # noqa: E402
 from generation.diffusion.text import TextEmbedding, TextEncoder  # noqa: E402
 
 CASES = [
-    # (label, aspect, duration_s, steps, method, cameo)
-    ("4 s square, default", "square", 4, DEFAULT_STEPS, "euler", False),
-    ("4 s square + cameo", "square", 4, DEFAULT_STEPS, "euler", True),
-    ("4 s square, heun", "square", 4, DEFAULT_STEPS, "heun", False),
-    ("8 s landscape", "landscape", 8, DEFAULT_STEPS, "euler", False),
-    ("2 s portrait", "portrait", 2, DEFAULT_STEPS, "euler", False),
-    ("4 s square, 16 steps", "square", 4, 16, "euler", False),
+    # (label, aspect, duration_s, steps, method, cameo, known frames: (count, at) or None)
+    ("4 s square, default", "square", 4, DEFAULT_STEPS, "euler", False, None),
+    ("4 s square + cameo", "square", 4, DEFAULT_STEPS, "euler", True, None),
+    ("4 s square, heun", "square", 4, DEFAULT_STEPS, "heun", False, None),
+    ("8 s landscape", "landscape", 8, DEFAULT_STEPS, "euler", False, None),
+    ("2 s portrait", "portrait", 2, DEFAULT_STEPS, "euler", False, None),
+    ("4 s square, 16 steps", "square", 4, 16, "euler", False, None),
+    ("4 s square, extend (1 s known)", "square", 4, DEFAULT_STEPS, "euler", False, (4, "start")),
+    ("4 s square, from a picture", "square", 4, DEFAULT_STEPS, "euler", False, (1, "start")),
 ]
 
 
@@ -68,8 +70,12 @@ def main(args):
     )
     print("| case | frames (T x H x W) | steps | model evals | median s | clips/s |")
     print("|---|---|---|---|---|---|")
-    for label, aspect, dur, steps, method, cameo in CASES:
+    scene = world.render(
+        world.SceneSpec(objects=(world.ObjectSpec("ball", "red", "big", "right"),), background="beach")
+    )
+    for label, aspect, dur, steps, method, cameo, known in CASES:
         times = []
+        given = {} if known is None else dict(known_frames=scene[0][: known[0]], known_at=known[1])
         for r in range(args.repeats):
             t0 = time.perf_counter()
             res = pipe.generate(
@@ -80,6 +86,7 @@ def main(args):
                 aspect=aspect,
                 steps=steps,
                 method=method,
+                **given,
             )
             times.append(time.perf_counter() - t0)
         branches = 3 if cameo else 2

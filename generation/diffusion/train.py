@@ -63,6 +63,21 @@ def bucket_tokens(aspect: str, duration_s: int, model_cfg: DiTConfig) -> int:
     return max(1, duration_s * world.FPS // pt) * (h // ph) * (w // pw)
 
 
+def pick_bucket(
+    rng: np.random.Generator, level: int, batch_size: int, model_cfg: DiTConfig, by_tokens: bool
+) -> tuple[str, int, int]:
+    """The batch's (aspect, duration, clips) for a curriculum level; by tokens, every bucket costs about the same."""
+    if level == 0:
+        aspect, duration = "square", int(rng.choice((2, 4)))
+    else:
+        aspect = "square" if rng.random() < 0.5 else world.ASPECTS[int(rng.integers(3))]
+        duration = int(rng.choice((2, 4))) if level == 1 else int(rng.choice((2, 3, 4, 4, 6, 8)))
+    if by_tokens:
+        budget = batch_size * bucket_tokens("square", 4, model_cfg)
+        batch_size = max(2, round(budget / bucket_tokens(aspect, duration, model_cfg)))
+    return aspect, duration, batch_size
+
+
 def get_batch(
     rng: np.random.Generator,
     batch_size: int,
@@ -82,14 +97,7 @@ def get_batch(
     has 5 clips, a 2 s square one 32, so every step costs about the same and
     long clips no longer dominate the compute.
     """
-    if level == 0:
-        aspect, duration = "square", int(rng.choice((2, 4)))
-    else:
-        aspect = "square" if rng.random() < 0.5 else world.ASPECTS[int(rng.integers(3))]
-        duration = int(rng.choice((2, 4))) if level == 1 else int(rng.choice((2, 3, 4, 4, 6, 8)))
-    if by_tokens:
-        budget = batch_size * bucket_tokens("square", 4, model_cfg)
-        batch_size = max(2, round(budget / bucket_tokens(aspect, duration, model_cfg)))
+    aspect, duration, batch_size = pick_bucket(rng, level, batch_size, model_cfg, by_tokens)
     pt = model_cfg.patch[0]
     clips = [
         world.make_clip(world.random_spec(rng, level, aspect=aspect, duration_s=duration), rng)
@@ -133,7 +141,7 @@ def flow_loss(
     weight (N, 1, T, H, W), if given, makes it a weighted mean over pixels (same scale as the plain mean).
     """
     out = model(x_t, t, *cond, known=known) if known is not None else model(x_t, t, *cond)
-    if model.cfg.prediction == "x":
+    if getattr(model, "module", model).cfg.prediction == "x":  # DDP wraps the model
         err = ((out - video) / t.clamp(min=t_min).view(-1, 1, 1, 1, 1)).square()
     else:
         err = (out - (noise - video)).square()
@@ -235,6 +243,9 @@ def rollout_states(
     return noise, t, x_t
 
 
+REAL_LEVEL = -1  # the "level" a batch of real clips reports in the log and the history
+
+
 class BatchSource:
     """The training data: freshly rendered clips of the step's curriculum level and their text embeddings.
 
@@ -245,13 +256,33 @@ class BatchSource:
         self.batch, self.by_tokens, self.object_weight = args.batch, args.batch_by == "tokens", args.object_weight
         self.schedule, self.mix, self.cfg, self.fake_text = tuple(args.curriculum), args.mix_level1, cfg, args.fake_text
         self.seed, self.rng, self.encoder = seed, np.random.default_rng(seed), None
+        self.clips, self.clips_share = None, args.clips_share
+        if args.clips:
+            from .clips import load_folder
+
+            self.clips = load_folder(args.clips)
 
     def __call__(self, step: int):
+        if self.clips and self.rng.random() < self.clips_share:
+            return self.real(step)
         level = curriculum_level(step, self.schedule, self.rng, self.mix)
         video, captions, refs, has_ref, weight = get_batch(
             self.rng, self.batch, level, self.cfg, self.by_tokens, self.object_weight
         )
         return level, video, refs, has_ref, self.embed(captions), weight
+
+    def real(self, step: int):
+        """A batch of real clips (--clips) in a bucket of the step's level; REAL_LEVEL in the log."""
+        from .clips import real_batch
+
+        level = max(1, curriculum_level(step, self.schedule, self.rng, self.mix))
+        aspect, duration, n = pick_bucket(self.rng, level, self.batch, self.cfg, self.by_tokens)
+        pt = self.cfg.patch[0]
+        frames, captions = real_batch(self.clips, self.rng, n, aspect, max(pt, duration * world.FPS // pt * pt))
+        video = torch.stack([frames_to_tensor(f) for f in frames])
+        refs = torch.zeros(n, 3, self.cfg.ref_px, self.cfg.ref_px)
+        weight = None  # no object masks in real footage: every pixel weighs the same
+        return REAL_LEVEL, video, refs, torch.zeros(n, dtype=torch.bool), self.embed(captions), weight
 
     def embed(self, captions: list[str]) -> TextEmbedding:
         if self.fake_text:
@@ -423,9 +454,76 @@ def learning_rate(args, steps_this_run: int, elapsed_s: float) -> float:
     return lr
 
 
+class Ranks:
+    """Data-parallel training across processes started by torchrun (WORLD_SIZE > 1): gloo on CPU, NCCL on GPUs.
+
+    Every rank holds the model and draws its own batches (its own seed); DDP
+    averages the gradients, so the weights stay identical. Rank 0 decides when
+    to stop and what the clock says (the learning rate follows it), logs and
+    saves; the others follow its word each step, so no rank waits forever in an
+    all-reduce that another has left.
+    """
+
+    def __init__(self, use_cuda: bool):
+        self.size = int(os.environ.get("WORLD_SIZE", "1"))
+        self.rank = int(os.environ.get("RANK", "0"))
+        self.local = int(os.environ.get("LOCAL_RANK", "0"))
+        self.device = f"cuda:{self.local}" if use_cuda else "cpu"
+        if self.size > 1:
+            import torch.distributed as dist
+
+            if use_cuda:
+                torch.cuda.set_device(self.local)
+            dist.init_process_group("nccl" if use_cuda else "gloo")
+
+    @property
+    def main(self) -> bool:
+        return self.rank == 0
+
+    def wrap(self, model: DiT):
+        if self.size == 1:
+            return model
+        from torch.nn.parallel import DistributedDataParallel
+
+        return DistributedDataParallel(model, device_ids=[self.local] if self.device != "cpu" else None)
+
+    def agree(self, elapsed: float, stop: bool) -> tuple[float, bool]:
+        """Rank 0's clock and its decision to stop, on every rank."""
+        if self.size == 1:
+            return elapsed, stop
+        import torch.distributed as dist
+
+        word = torch.tensor([elapsed, float(stop)], dtype=torch.float64, device=self.device)
+        dist.broadcast(word, src=0)
+        return float(word[0]), bool(word[1])
+
+    def check_in_sync(self, model: DiT) -> None:
+        """Every rank ended with the same weights (DDP kept them together), or the run fails."""
+        if self.size == 1:
+            return
+        import torch.distributed as dist
+
+        sums = torch.stack([p.detach().double().sum() for p in model.parameters()]).to(self.device)
+        gathered = [torch.zeros_like(sums) for _ in range(self.size)]
+        dist.all_gather(gathered, sums)
+        spread = max(float((g - gathered[0]).abs().max()) for g in gathered)
+        if spread > 1e-6 * max(1.0, float(sums.abs().max())):
+            raise RuntimeError(f"ranks diverged: parameter sums differ by {spread}")
+        if self.main:
+            print(f"{self.size} ranks in sync", flush=True)
+
+    def close(self) -> None:
+        if self.size > 1:
+            import torch.distributed as dist
+
+            dist.barrier()
+            dist.destroy_process_group()
+
+
 def main(args) -> dict:
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
+    ranks = Ranks(torch.cuda.is_available() and not args.cpu)
     out = Path(args.out)
     if args.resume and out.exists():
         model, ema, meta = load_for_resume(out)
@@ -441,13 +539,18 @@ def main(args) -> dict:
         ema = copy.deepcopy(model)
         step, trained_s, history = 0, 0.0, []
     ema.requires_grad_(False)
-    device = "cuda" if torch.cuda.is_available() and not args.cpu else "cpu"  # GPU path not yet run
+    device = ranks.device  # the GPU path has not run yet
     model.to(device)
     ema.to(device)
-    print(f"{count_parameters(model) / 1e6:.2f} M parameters, config {cfg.to_dict()}", flush=True)
+    net = ranks.wrap(model)
+    print(
+        f"{count_parameters(model) / 1e6:.2f} M parameters, config {cfg.to_dict()}, rank {ranks.rank} of {ranks.size}",
+        flush=True,
+    )
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.0, betas=(0.9, 0.99))
-    gen = torch.Generator().manual_seed(args.seed + step)
-    source = BatchSource(args, cfg, args.seed + step)
+    rank_seed = args.seed + step + 1_000_003 * ranks.rank  # each rank its own noise and its own scenes
+    gen = torch.Generator().manual_seed(rank_seed)
+    source = BatchSource(args, cfg, rank_seed)
     workers = args.render_workers
     if workers is None:  # a GPU outruns one rendering core; on CPU the cores train
         workers = max(1, (os.cpu_count() or 2) - 2) if device == "cuda" else 0
@@ -464,9 +567,11 @@ def main(args) -> dict:
     first_step = step
     while True:
         elapsed = time.time() - start
-        if args.max_steps is not None and step - first_step >= args.max_steps:
-            break
-        if args.minutes is not None and elapsed > args.minutes * 60:
+        stop = (args.max_steps is not None and step - first_step >= args.max_steps) or (
+            args.minutes is not None and elapsed > args.minutes * 60
+        )
+        elapsed, stop = ranks.agree(elapsed, stop)
+        if stop:
             break
         level, video, refs, has_ref, text, weight = batches.next(step) if batches else source(step)
         video, refs, has_ref = video.to(device), refs.to(device), has_ref.to(device)
@@ -488,7 +593,7 @@ def main(args) -> dict:
         for g in opt.param_groups:
             g["lr"] = lr
         loss = flow_loss(
-            model,
+            net,
             video,
             noise,
             t,
@@ -509,7 +614,7 @@ def main(args) -> dict:
         update_ema(ema, model, min(args.ema, (1 + step) / (10 + step)))
         step += 1
         losses.append(loss.item())
-        if step % args.log_every == 0:
+        if step % args.log_every == 0 and ranks.main:
             dt = time.time() - t_log
             t_log = time.time()
             mean = float(np.mean(losses[-args.log_every :]))
@@ -519,15 +624,19 @@ def main(args) -> dict:
                 f"lr {lr:.1e} | {args.log_every / dt:.2f} steps/s | {(trained_s + time.time() - start) / 60:.1f} min",
                 flush=True,
             )
-        if time.time() - last_save > args.save_minutes * 60:
+        if ranks.main and time.time() - last_save > args.save_minutes * 60:
             save_checkpoint(out, model, ema, _meta(cfg, step, trained_s + time.time() - start, history, args))
             last_save = time.time()
             print(f"saved {out} at step {step}", flush=True)
     if batches:
         batches.close()
-    if step > first_step:
-        save_checkpoint(out, model, ema, _meta(cfg, step, trained_s + time.time() - start, history, args))
+    ranks.check_in_sync(model)
+    if step > first_step and ranks.main:
+        meta = _meta(cfg, step, trained_s + time.time() - start, history, args)
+        meta["ranks"] = ranks.size
+        save_checkpoint(out, model, ema, meta)
         print(f"saved {out} at step {step}", flush=True)
+    ranks.close()
     return {"losses": losses, "step": step}
 
 
@@ -548,6 +657,8 @@ def _meta(cfg: DiTConfig, step: int, trained_s: float, history: list, args) -> d
         "rollout_share": args.rollout_share,
         "rollout_steps": args.rollout_steps,
         "known_share": args.known_share,
+        "clips": bool(args.clips),
+        "clips_share": args.clips_share if args.clips else 0.0,
         "fps": world.FPS,
         "sizes": world.SIZES_PX,
         "hardware": f"{platform.processor() or platform.machine()}, torch {torch.__version__}, {args.threads} thread(s)",
@@ -574,6 +685,13 @@ def parse_args(argv=None):
     p.add_argument(
         "--decay-minutes", type=float, default=0.0, help="decay lr linearly to 0 over the last M minutes of --minutes"
     )
+    p.add_argument(
+        "--clips",
+        default=None,
+        metavar="DIR",
+        help="a folder of real clips, each with a caption beside it (clip.mp4 + clip.txt), trained on beside the world",
+    )
+    p.add_argument("--clips-share", type=float, default=0.5, help="share of batches drawn from --clips")
     p.add_argument(
         "--known-share",
         type=float,

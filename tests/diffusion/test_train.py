@@ -253,3 +253,66 @@ def test_render_workers_are_separate_processes_with_their_own_data_that_follow_t
         )
     )
     assert result["step"] == 3 and all(np.isfinite(result["losses"]))
+
+
+def _clip_folder(folder, n=3):
+    """n short real-looking clips (a gradient sliding over 2 s at 12 fps) with captions beside them."""
+    from generation.media import encode_mp4
+
+    folder.mkdir()
+    for i in range(n):
+        xs = np.linspace(0, 255, 96)
+        frames = np.stack(
+            [np.stack([np.tile(np.roll(xs, 4 * t + 10 * i), (64, 1))] * 3, axis=-1).astype(np.uint8) for t in range(24)]
+        )
+        encode_mp4(frames, None, sample_rate=48000, path=folder / f"clip{i}.mp4", fps=12)
+        (folder / f"clip{i}.txt").write_text(f"a grey gradient sliding, take {i}\n")
+    (folder / "uncaptioned.mp4").write_bytes((folder / "clip0.mp4").read_bytes())
+    (folder / "broken.mp4").write_bytes(b"not a video")
+    (folder / "broken.txt").write_text("a broken file")
+    return folder
+
+
+def test_a_folder_of_real_clips_is_read_at_the_models_rate_and_batched_in_any_bucket(tmp_path):
+    from generation.diffusion import clips, world
+
+    loaded = clips.load_folder(_clip_folder(tmp_path / "clips"))
+
+    assert sorted(c.name for c in loaded) == ["clip0.mp4", "clip1.mp4", "clip2.mp4"]  # uncaptioned, broken: skipped
+    assert loaded[0].frames.shape == (2 * world.FPS, 64, 96, 3) and loaded[0].caption.endswith("take 0")
+    video, captions = clips.real_batch(loaded, np.random.default_rng(0), 3, "portrait", 16)
+    assert video.shape == (3, 16, 56, 32, 3) and len(captions) == 3  # 2 s clips held to fill a 4 s window
+    assert (video[:, 8:] == video[:, 7:8]).all()
+
+
+def test_training_mixes_real_clips_with_the_world(tmp_path):
+    folder = _clip_folder(tmp_path / "clips")
+    args = ["--model", "DiT-T", "--max-steps", "6", "--batch", "2", "--fake-text", "--no-prefetch", "--log-every", "1"]
+    args += ["--out", str(tmp_path / "m.safetensors"), "--clips", str(folder), "--clips-share", "0.5"]
+
+    train.main(train.parse_args(args))
+
+    model, meta = load_model(tmp_path / "m.safetensors")
+    levels = {h["level"] for h in meta["history"]}
+    assert train.REAL_LEVEL in levels and levels - {train.REAL_LEVEL}  # both kinds of batches
+    assert meta["clips"] is True and meta["step"] == 6
+
+
+def test_torchrun_trains_on_two_processes_over_gloo_in_step(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    out = tmp_path / "ddp.safetensors"
+    cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2"]
+    cmd += ["-m", "generation.diffusion.train", "--model", "DiT-T", "--max-steps", "4", "--batch", "2"]
+    cmd += ["--fake-text", "--no-prefetch", "--cpu", "--threads", "1", "--out", str(out), "--log-every", "2"]
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+
+    run = subprocess.run(cmd, capture_output=True, text=True, timeout=240, env=env)
+
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert "rank 0 of 2" in run.stdout and "rank 1 of 2" in run.stdout
+    assert "2 ranks in sync" in run.stdout
+    model, meta = load_model(out)
+    assert meta["step"] == 4 and meta["ranks"] == 2
