@@ -318,12 +318,22 @@ def approval_remove(*, owner: User, cameo_id, user: User) -> None:
     CameoApproval.objects.filter(cameo=cameo, user=user).delete()
 
 
+# What other apps keep of a likeness and must forget at a revoke (generation registers its
+# uploaded pictures): called with the cameo's id inside the revoke's transaction.
+_REVOKE_HOOKS: list[Callable[[str], None]] = []
+
+
+def register_revoke_hook(hook: Callable[[str], None]) -> None:
+    if hook not in _REVOKE_HOOKS:
+        _REVOKE_HOOKS.append(hook)
+
+
 def cameo_revoke(*, owner: User, cameo_id) -> None:
     """Take the likeness back: no new video or remix may carry it, every video that carries it
     (directly or through a remix chain) stops being served to anyone but its creator (the
     visibility rule, media URLs included), and the likeness itself is deleted: the capture
     clip, the reference crop, the preview, the face embedding, the capture's face hashes and the
-    voice profile. The
+    voice profile, and the pictures others uploaded that show it (the revoke hooks). The
     consent record (the enrollment's ids and dates, the cameo's consent id) stays for audit."""
     cameo = selectors.cameo_owned_get(owner=owner, cameo_id=cameo_id)
     files = [name for name in (cameo.reference, cameo.preview) if name]
@@ -342,6 +352,8 @@ def cameo_revoke(*, owner: User, cameo_id) -> None:
         if enrollment is not None:
             Enrollment.objects.filter(pk=enrollment.pk).update(capture="")
         _tell_creators_of_revoke(cameo)
+        for hook in _REVOKE_HOOKS:
+            hook(str(cameo.pk))
         transaction.on_commit(lambda: _delete_stored(files))
 
 

@@ -1,4 +1,4 @@
-from .requests import generation_cancel, generation_extend, generation_image_create, generation_request
+from .requests import generation_cancel, generation_extend, generation_image_create, generation_request, pictures_forget
 from .run import generation_run
 from .verify import verify_clip, video_mark_reading
 
@@ -8,6 +8,7 @@ __all__ = [
     "generation_image_create",
     "generation_request",
     "generation_run",
+    "pictures_forget",
     "verify_clip",
     "video_mark_reading",
 ]

@@ -203,6 +203,24 @@ def generation_image_create(*, user: User, upload) -> GenerationImage:
     return picture
 
 
+def pictures_forget(cameo_id: str) -> None:
+    """A cameo was revoked: the pictures that show its face are deleted (rows now, files on commit).
+
+    A job already accepted from one keeps its cameo and is blocked before it renders
+    (a revoked cameo); one that runs without its picture would be another video.
+    """
+    doomed = [
+        p
+        for p in GenerationImage.objects.exclude(cameo_ids=[]).only("pk", "file", "cameo_ids")
+        if cameo_id in p.cameo_ids
+    ]
+    if not doomed:
+        return
+    files = [p.file for p in doomed]
+    GenerationImage.objects.filter(pk__in=[p.pk for p in doomed]).delete()
+    transaction.on_commit(lambda: [default_storage.delete(name) for name in files])
+
+
 EXTEND_JOINT_S = 1  # the parent's second the new clip opens (or closes) with
 
 

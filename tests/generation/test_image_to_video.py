@@ -166,3 +166,23 @@ def test_pictures_are_limited_per_user(as_user, scene_frame, settings):
 
     assert codes == [201, 201, 429]
     assert r.data["error"] == "rate_limited" and r.data["kind"] == "picture" and int(r["Retry-After"]) > 0
+
+
+def test_a_revoke_deletes_every_picture_that_shows_the_face(
+    as_user, user, astronaut, astronaut_face, scene_frame, django_capture_on_commit_callbacks
+):
+    from django.core.files.storage import default_storage
+
+    mine = CameoFactory(owner=user, embedding=astronaut_face, permission="everyone")
+    friend = client_for(UserFactory())
+    with_face = upload(friend, png(astronaut)).data["id"]
+    without = upload(friend, png(scene_frame)).data["id"]
+    stored = GenerationImage.objects.get(pk=with_face).file
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert as_user.delete(f"/api/v1/cameos/{mine.pk}").status_code == 204
+
+    assert list(GenerationImage.objects.values_list("pk", flat=True)) == [__import__("uuid").UUID(without)]
+    assert not default_storage.exists(stored)
+    r = friend.post(URL, {"prompt": "a person waving", "image": with_face}, format="json")
+    assert r.status_code == 404 and r.data["error"] == "image_not_found"
