@@ -276,6 +276,25 @@ GENERIC_CODES = {
 }
 # The codes each operation answers beyond the ones its statuses bring (GENERIC_CODES).
 # tests/error_contract.py fails any test that receives a code its operation does not declare.
+# What POST /generations and POST /videos/{id}/extend (a generation too) can answer.
+GENERATION_REFUSALS = (
+    "approval_declined",
+    "cameo_not_permitted",
+    "cameo_restriction",
+    "daily_limit",
+    "idempotency_conflict",
+    "invalid_idempotency_key",
+    "parent_removed",
+    "prompt_blocked",
+    "prompt_outside_model",
+    "prompt_unchecked",
+    "protected_character",
+    "rate_limited",
+    "remix_outside_model",
+    "too_many_active",
+    "too_many_cameos",
+    "video_not_found",
+)
 ERROR_CODES: dict[str, tuple[str, ...]] = {
     "appeals_create": ("already_appealed", "nothing_to_appeal"),
     "auth_register": (
@@ -303,25 +322,7 @@ ERROR_CODES: dict[str, tuple[str, ...]] = {
     "feed_checkin_answer": ("checkin_answered", "checkin_not_found"),
     "feed_steering_set": ("prompt_blocked",),
     "generations_cancel": ("generation_not_found", "not_cancellable"),
-    "generations_create": (
-        "approval_declined",
-        "cameo_not_permitted",
-        "cameo_restriction",
-        "daily_limit",
-        "idempotency_conflict",
-        "image_not_found",
-        "invalid_idempotency_key",
-        "parent_removed",
-        "prompt_blocked",
-        "prompt_outside_model",
-        "prompt_unchecked",
-        "protected_character",
-        "rate_limited",
-        "remix_outside_model",
-        "too_many_active",
-        "too_many_cameos",
-        "video_not_found",
-    ),
+    "generations_create": (*GENERATION_REFUSALS, "image_not_found"),
     "generations_get": ("generation_not_found",),
     "generations_image_upload": (
         "image_too_large",
@@ -332,24 +333,7 @@ ERROR_CODES: dict[str, tuple[str, ...]] = {
         "too_large",
         "unsupported_media_type",
     ),
-    "videos_extend": (
-        "approval_declined",
-        "cameo_not_permitted",
-        "cameo_restriction",
-        "daily_limit",
-        "idempotency_conflict",
-        "invalid_idempotency_key",
-        "parent_removed",
-        "prompt_blocked",
-        "prompt_outside_model",
-        "prompt_unchecked",
-        "protected_character",
-        "rate_limited",
-        "remix_outside_model",
-        "too_many_active",
-        "too_many_cameos",
-        "video_not_found",
-    ),
+    "videos_extend": GENERATION_REFUSALS,  # an extension is a generation: the same checks
     "me_patch": ("teen_restricted",),
     "messages_list": ("user_not_found",),
     "messages_send": (
