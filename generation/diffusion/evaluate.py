@@ -378,7 +378,14 @@ def extend_check(args) -> dict[str, dict[str, float]]:
         for i, item in enumerate(items):
             real, truth = world.render(item.spec)
             common = dict(seed=args.seed + i, duration_s=EXTEND_CLIP_S, aspect=item.spec.aspect, steps=args.steps)
-            out = pipe.generate(item.caption, known_frames=real[given], known_at=at, **common).frames
+            out = pipe.generate(
+                item.caption,
+                known_frames=real[given],
+                known_at=at,
+                resample=args.known_resample,
+                hold=args.known_hold,
+                **common,
+            ).frames
             plain = pipe.generate(item.caption, **common).frames
             for key, frames in (("model", out), ("floor", plain), ("ceiling", real[offset : offset + n])):
                 v = judge(frames, item, truth)
@@ -499,6 +506,18 @@ def parse_args(argv=None):
         "--extend-check",
         choices=("choose", "heldout"),
         help="instead: seam continuity of extensions (training scenes to choose with, or the held-out ones)",
+    )
+    p.add_argument(
+        "--known-resample",
+        type=int,
+        default=1,
+        help="--extend-check: take each step this many times, re-noised between (RePaint); 1 = once",
+    )
+    p.add_argument(
+        "--known-hold",
+        type=float,
+        default=None,
+        help="--extend-check: start the drawn frames from the nearest given frame held still, noised to this t",
     )
     p.add_argument(
         "--denoise-check",

@@ -182,3 +182,16 @@ def test_known_frames_of_another_size_are_fitted_and_bad_ones_refused():
         pipe.generate(e, steps=2, known_frames=big, known_at="middle")
     with pytest.raises(ValueError):
         pipe.generate(e, steps=2, known_frames=big, init_video=np.zeros((4, 32, 32, 3), np.uint8))
+
+
+def test_resampling_and_holding_keep_the_given_frames_and_hold_is_bounded():
+    pipe, e = tiny_pipeline(), random_embedding(1)
+    known = np.random.default_rng(4).integers(0, 255, (4, 32, 32, 3), dtype=np.uint8)
+
+    resampled = pipe.generate(e, seed=2, steps=3, known_frames=known, resample=2)
+    held = pipe.generate(e, seed=2, steps=4, known_frames=known, known_at="end", hold=0.5)
+
+    assert np.array_equal(resampled.frames[:4], known) and np.array_equal(held.frames[-4:], known)
+    assert held.steps == 2  # a held start runs only the low-noise half of the schedule
+    with pytest.raises(ValueError):
+        pipe.generate(e, steps=2, known_frames=known, hold=1.5)
