@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from .services import generation_run
+from .services import generation_run, pictures_sweep
 from .services.outbox import generation_sweep
 
 
@@ -14,6 +14,12 @@ def generation_run_task(job_id: str) -> None:
 def generation_sweep_task() -> dict:
     """Beat, every SORA_GENERATION_SWEEP_EVERY seconds, on the default queue: re-send stuck jobs (outbox.py)."""
     return generation_sweep()
+
+
+@shared_task(name="generation.pictures_sweep")
+def pictures_sweep_task() -> int:
+    """Beat, hourly: uploaded pictures past SORA_PICTURE_KEEP_DAYS that no job waits on are deleted."""
+    return pictures_sweep()
 
 
 @shared_task(name="generation.verify_clip")

@@ -253,6 +253,7 @@ CELERY_BEAT_SCHEDULE = {
     "feed-index-rebuild": {"task": "feed.index_rebuild", "schedule": SORA_FEED_INDEX_REBUILD_EVERY},
     "feed-catch-up": {"task": "feed.videos_backfill", "schedule": SORA_FEED_CATCH_UP_EVERY},
     "feed-pools": {"task": "feed.pools_refresh_active", "schedule": float(SORA_FEED_POOL_MAX_AGE_S)},
+    "pictures-sweep": {"task": "generation.pictures_sweep", "schedule": 3600.0},
 }
 
 # --- Auth, API --------------------------------------------------------------
@@ -412,6 +413,8 @@ SORA_CAMEO_CHALLENGE_TTL = env.int("SORA_CAMEO_CHALLENGE_TTL", default=600)
 SORA_CAMEO_CAPTURE_MAX_BYTES = env.int("SORA_CAMEO_CAPTURE_MAX_BYTES", default=20 * 2**20)
 SORA_CAMEO_IMAGE_MAX_BYTES = env.int("SORA_CAMEO_IMAGE_MAX_BYTES", default=10 * 2**20)
 SORA_GENERATION_IMAGE_MAX_BYTES = env.int("SORA_GENERATION_IMAGE_MAX_BYTES", default=10 * 2**20)
+# Uploaded pictures (image to video) are deleted this many days after upload, once no job waits on them.
+SORA_PICTURE_KEEP_DAYS = env.int("SORA_PICTURE_KEEP_DAYS", default=30)
 # Uploads above this go to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 2**20
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 2**20

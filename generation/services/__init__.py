@@ -1,4 +1,11 @@
-from .requests import generation_cancel, generation_extend, generation_image_create, generation_request, pictures_forget
+from .requests import (
+    generation_cancel,
+    generation_extend,
+    generation_image_create,
+    generation_request,
+    pictures_forget,
+    pictures_sweep,
+)
 from .run import generation_run
 from .verify import verify_clip, video_mark_reading
 
@@ -9,6 +16,7 @@ __all__ = [
     "generation_request",
     "generation_run",
     "pictures_forget",
+    "pictures_sweep",
     "verify_clip",
     "video_mark_reading",
 ]

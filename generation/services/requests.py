@@ -221,6 +221,18 @@ def pictures_forget(cameo_id: str) -> None:
     transaction.on_commit(lambda: [default_storage.delete(name) for name in files])
 
 
+def pictures_sweep(now=None) -> int:
+    """Delete uploaded pictures older than SORA_PICTURE_KEEP_DAYS that no queued or running job
+    starts from (rows now, files on commit); returns how many went."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.SORA_PICTURE_KEEP_DAYS)
+    waited_on = GenerationJob.objects.filter(status__in=ACTIVE_STATUSES, image__isnull=False).values("image")
+    old = GenerationImage.objects.filter(created_at__lt=cutoff).exclude(pk__in=waited_on)
+    files = list(old.values_list("file", flat=True))
+    old.delete()
+    transaction.on_commit(lambda: [default_storage.delete(name) for name in files])
+    return len(files)
+
+
 EXTEND_JOINT_S = 1  # the parent's second the new clip opens (or closes) with
 
 

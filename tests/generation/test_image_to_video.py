@@ -186,3 +186,30 @@ def test_a_revoke_deletes_every_picture_that_shows_the_face(
     assert not default_storage.exists(stored)
     r = friend.post(URL, {"prompt": "a person waving", "image": with_face}, format="json")
     assert r.status_code == 404 and r.data["error"] == "image_not_found"
+
+
+def test_old_pictures_are_swept_unless_a_job_still_waits_on_one(
+    as_user, user, scene_frame, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    from generation.services import pictures_sweep
+
+    old, waited_on, recent = (upload(as_user, png(scene_frame)).data["id"] for _ in range(3))
+    job = as_user.post(URL, {"prompt": "it rolls to the right", "image": waited_on}, format="json")
+    assert job.status_code == 202
+    long_ago = timezone.now() - timedelta(days=31)
+    GenerationImage.objects.filter(pk__in=[old, waited_on]).update(created_at=long_ago)
+    old_file = GenerationImage.objects.get(pk=old).file
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert pictures_sweep() == 1
+
+    assert {str(pk) for pk in GenerationImage.objects.values_list("pk", flat=True)} == {waited_on, recent}
+    assert not default_storage.exists(old_file)
+    GenerationJob.objects.filter(pk=job.data["id"]).update(status=JobStatus.SUCCEEDED)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert pictures_sweep() == 1  # its job finished: it goes too

@@ -96,6 +96,7 @@ def test_beat_has_a_schedule_and_postgres_has_bounded_waits():
         "feed.index_rebuild",
         "feed.pools_refresh_active",
         "feed.videos_backfill",
+        "generation.pictures_sweep",
         "generation.sweep",
     ]
     assert conf["db_options"]["connect_timeout"] == 3
