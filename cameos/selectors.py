@@ -165,8 +165,9 @@ def publish_holds(*, video) -> dict[str, list[str]]:
     return holds
 
 
-def _live_people(*, exclude_owner: User):
-    return Cameo.objects.filter(kind="person", revoked_at__isnull=True).exclude(owner=exclude_owner)
+def _live_people(*, exclude_owner: User | None = None):
+    people = Cameo.objects.filter(kind="person", revoked_at__isnull=True)
+    return people if exclude_owner is None else people.exclude(owner=exclude_owner)
 
 
 def known_faces(*, exclude_owner: User) -> list[tuple[str, list[float]]]:
@@ -177,7 +178,7 @@ def known_faces(*, exclude_owner: User) -> list[tuple[str, list[float]]]:
 
 def person_faces() -> list[tuple[str, list[float]]]:
     """(cameo id, face descriptor) of every live person cameo, to tell who is in a picture."""
-    rows = Cameo.objects.filter(kind="person", revoked_at__isnull=True, embedding__isnull=False)
+    rows = _live_people().filter(embedding__isnull=False)
     return [(str(pk), embedding) for pk, embedding in rows.values_list("pk", "embedding")]
 
 

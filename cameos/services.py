@@ -183,15 +183,20 @@ def enrollment_verify(*, enrollment_id) -> None:
         enrollment.save(update_fields=["status", "verified_at", "content_hash"])
 
 
+def image_upload_check(upload, *, max_bytes: int) -> None:
+    """An uploaded image's size (413) and type (415), before anything reads it."""
+    if upload.size > max_bytes:
+        raise UploadTooLarge(f"The image must be at most {max_bytes // 2**20} MB.")
+    content_type = (getattr(upload, "content_type", "") or "").split(";")[0].strip().lower()
+    if content_type not in IMAGE_TYPES:
+        raise UnsupportedUpload("Send a JPEG, PNG or WebP image.")
+
+
 def character_create(*, owner: User, name: str, upload) -> Cameo:
     """A pet or an object from one image: no liveness, the same permissions."""
     from .verification import verify_character_image
 
-    if upload.size > settings.SORA_CAMEO_IMAGE_MAX_BYTES:
-        raise UploadTooLarge(f"The image must be at most {settings.SORA_CAMEO_IMAGE_MAX_BYTES // 2**20} MB.")
-    content_type = (getattr(upload, "content_type", "") or "").split(";")[0].strip().lower()
-    if content_type not in IMAGE_TYPES:
-        raise UnsupportedUpload("Send a JPEG, PNG or WebP image.")
+    image_upload_check(upload, max_bytes=settings.SORA_CAMEO_IMAGE_MAX_BYTES)
     result = verify_character_image(upload.read())
     if not result.verified:
         raise Invalid(result.reason, code=result.code or "bad_image")

@@ -28,6 +28,9 @@ from pathlib import Path
 import numpy as np
 
 BACKENDS = ("in-tree", "diffusers")
+# The in-tree model takes one likeness reference per clip; an open-weight backend none.
+# The API refuses more rather than record (and cite in C2PA) a likeness not in the frames.
+MAX_DRAWN_CAMEOS = 1
 
 
 @dataclass(frozen=True)
@@ -51,7 +54,7 @@ class BackendConfig:
 
     @property
     def max_cameos(self) -> int:
-        return 1 if self.name == "in-tree" else 0
+        return MAX_DRAWN_CAMEOS if self.name == "in-tree" else 0
 
     @property
     def remix(self) -> bool:

@@ -24,13 +24,15 @@ from .backends import BackendConfig, diffusers_sizes
 from .diffusion import world
 from .media.upscale import output_size
 
-# The in-tree model takes one likeness reference per clip (an open-weight backend
-# none). The API refuses more rather than record (and cite in C2PA) a likeness
-# that is not in the frames.
-MAX_DRAWN_CAMEOS = 1
 OUTPUT_FPS = 24  # what the service delivers: the model's frames upscaled in time...
 OUTPUT_SHORT_SIDE = 256  # ...and in space
 LANGUAGES = ("en",)  # the captions the model learnt from are English
+
+
+def delivered_short_side(height: int, width: int) -> int:
+    """The delivered video's short side for frames a model drew: OUTPUT_SHORT_SIDE, never below its own."""
+    return max(OUTPUT_SHORT_SIDE, min(height, width))
+
 
 # Words that carry no content of their own: neither understood nor left out.
 _FUNCTION_WORDS = frozenset(
@@ -255,9 +257,7 @@ def _capabilities(config: BackendConfig) -> dict:
         "aspects": {
             name: {
                 "native": {"width": size[1], "height": size[0]},
-                "output": dict(
-                    zip(("height", "width"), output_size(*size, short_side=max(OUTPUT_SHORT_SIDE, min(size))))
-                ),
+                "output": dict(zip(("height", "width"), output_size(*size, short_side=delivered_short_side(*size)))),
             }
             for name, size in sizes.items()
         },

@@ -19,7 +19,7 @@ import numpy as np
 from moderation.phash import frame_hashes
 
 from .backends import BackendConfig, loaded_backend
-from .capabilities import OUTPUT_FPS, OUTPUT_SHORT_SIDE
+from .capabilities import OUTPUT_FPS, delivered_short_side
 from .media import (
     burn_watermark,
     decode_audio,
@@ -167,7 +167,7 @@ def render_job(
         seed=spec.seed,
         duration_s=spec.duration_s,
         aspect=spec.aspect,
-        cameo_reference=spec.cameo_references[0] if spec.cameo_references else None,  # capabilities.MAX_DRAWN_CAMEOS
+        cameo_reference=spec.cameo_references[0] if spec.cameo_references else None,  # backends.MAX_DRAWN_CAMEOS
         steps=spec.steps,
         init_video=init_video,
         strength=spec.remix_strength,
@@ -179,7 +179,7 @@ def render_job(
     t = lap("sampling", t)
 
     # Never below the model's own size (an open-weight model may draw larger frames than we serve).
-    short_side = max(OUTPUT_SHORT_SIDE, min(sample.frames.shape[1:3]))
+    short_side = delivered_short_side(*sample.frames.shape[1:3])
     frames = upscale(sample.frames, sample.fps, short_side=short_side, fps_out=OUTPUT_FPS)
     t = lap("upscale", t)
     frames = burn_watermark(frames)

@@ -17,9 +17,9 @@ from django.utils import timezone
 from PIL import Image
 
 from accounts.models import User
-from cameos.errors import ApprovalDeclined, UnsupportedUpload, UploadTooLarge
+from cameos.errors import ApprovalDeclined
 from cameos.selectors import cameo_names, cameos_carried_by, publish_holds
-from cameos.services import IMAGE_TYPES, cameos_authorise, picture_likenesses
+from cameos.services import cameos_authorise, image_upload_check, picture_likenesses
 from cameos.verification import REASONS, read_image
 from moderation.characters import protected_check
 from moderation.review import matches_removed_frame
@@ -140,7 +140,12 @@ def generation_request(
     # against this prompt), or the remix is refused.
     cameos_authorise(user=user, cameo_ids=cameos + inherited, prompt=prompt)
     # A remix, an extension or a picture brings its own subject: an edit word is enough.
-    reading = _read_or_refuse(prompt, has_cameo=bool(cameos or inherited), remix=parent is not None or bool(picture))
+    reading = _read_or_refuse(
+        prompt,
+        has_cameo=bool(cameos or inherited),
+        remix=parent is not None or bool(picture),
+        open_vocabulary=backend.open_vocabulary,
+    )
 
     try:
         with transaction.atomic():
@@ -180,11 +185,7 @@ def generation_request(
 
 def generation_image_create(*, user: User, upload) -> GenerationImage:
     """A picture to start videos from: checked (size, type, decodes, who is in it), re-encoded, kept."""
-    if upload.size > settings.SORA_GENERATION_IMAGE_MAX_BYTES:
-        raise UploadTooLarge(f"The image must be at most {settings.SORA_GENERATION_IMAGE_MAX_BYTES // 2**20} MB.")
-    content_type = (getattr(upload, "content_type", "") or "").split(";")[0].strip().lower()
-    if content_type not in IMAGE_TYPES:
-        raise UnsupportedUpload("Send a JPEG, PNG or WebP image.")
+    image_upload_check(upload, max_bytes=settings.SORA_GENERATION_IMAGE_MAX_BYTES)
     user_write_allow(user=user, kind="picture")
     data = upload.read()
     image, code = read_image(data)
@@ -266,13 +267,13 @@ def generation_extend(
     )
 
 
-def _read_or_refuse(prompt: str, *, has_cameo: bool, remix: bool) -> PromptReading:
+def _read_or_refuse(prompt: str, *, has_cameo: bool, remix: bool, open_vocabulary: bool) -> PromptReading:
     """The prompt read against the model's vocabulary; refused when nothing in it can be drawn.
 
     A new video needs a subject the model draws (an entity, or a cameo); a remix
     has its parent's, so any understood word (a colour, a motion, a scene) is an edit.
     """
-    reading = read_prompt(prompt, has_cameo=has_cameo, open_vocabulary=backend_config().open_vocabulary)
+    reading = read_prompt(prompt, has_cameo=has_cameo, open_vocabulary=open_vocabulary)
     if reading.has_subject or (remix and reading.understood):
         return reading
     described = capabilities()
