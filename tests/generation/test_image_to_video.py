@@ -213,3 +213,13 @@ def test_old_pictures_are_swept_unless_a_job_still_waits_on_one(
     GenerationJob.objects.filter(pk=job.data["id"]).update(status=JobStatus.SUCCEEDED)
     with django_capture_on_commit_callbacks(execute=True):
         assert pictures_sweep() == 1  # its job finished: it goes too
+
+
+def test_a_picture_over_40_megapixels_is_refused_before_it_is_decoded(as_user):
+    buffer = io.BytesIO()
+    Image.new("1", (7000, 7000)).save(buffer, format="PNG")  # 49 MP in a few kB
+
+    r = upload(as_user, buffer.getvalue())
+
+    assert r.status_code == 400 and r.data["error"] == "image_too_large"
+    assert not GenerationImage.objects.exists()
