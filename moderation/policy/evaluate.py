@@ -11,7 +11,9 @@ prompts blocked at all.
 English on data/heldout.jsonl, each other language on its own held-out file
 (data/heldout_lang/<lang>.jsonl: 60 prompts, 30 harmful across the nine
 categories and 30 benign, written from the labelling guide by two authors
-who never saw the multilingual training rows).
+who never saw the multilingual training rows). `--lang-dir heldout_lang_b`
+reads the second set (data/heldout_lang_b/, 60 per language, written the
+same way by another author after the first had been read twice).
 """
 
 from __future__ import annotations
@@ -63,10 +65,10 @@ class Report:
         return self.harmful_recall >= GOAL_RECALL and self.benign_false_block <= GOAL_FALSE_BLOCK
 
 
-def language_rows(lang: str) -> list[Example]:
+def language_rows(lang: str, folder: str = HELD_OUT_LANG_DIR.name) -> list[Example]:
     if lang == "en":
         return load("test")
-    return read(HELD_OUT_LANG_DIR / f"{lang}.jsonl", default_source=f"heldout-{lang}")
+    return read(DATA_DIR / folder / f"{lang}.jsonl", default_source=f"{folder}-{lang}")
 
 
 def evaluate(split: str = "test", *, teen: bool = False, has_cameo: bool = False) -> Report:
@@ -119,7 +121,9 @@ def evaluate_rows(
     )
 
 
-def language_table(languages: list[str]) -> tuple[str, list[tuple[str, Report, Report]]]:
+def language_table(
+    languages: list[str], folder: str = HELD_OUT_LANG_DIR.name
+) -> tuple[str, list[tuple[str, Report, Report]]]:
     """The per-language table (adult and teen, and the English head alone) and the reports behind it."""
     lines = [
         "| language | prompts | harmful recall | benign false-block | read by the multilingual head | "
@@ -128,7 +132,7 @@ def language_table(languages: list[str]) -> tuple[str, list[tuple[str, Report, R
     ]
     reports = []
     for lang in languages:
-        rows = language_rows(lang)
+        rows = language_rows(lang, folder)
         adult = evaluate_rows(rows, split=lang)
         teen = evaluate_rows(rows, split=lang, teen=True)
         before = evaluate_rows(rows, split=lang, english_only=True)
@@ -162,7 +166,7 @@ def markdown(report: Report) -> str:
 def main(args) -> None:
     if args.lang:
         languages = list(LANGUAGES) if args.lang == "all" else args.lang.split(",")
-        table, reports = language_table(languages)
+        table, reports = language_table(languages, args.lang_dir)
         print(table)
         print(f"goals per language: recall >= {GOAL_RECALL}, false-block <= {GOAL_FALSE_BLOCK} (✗: not met)")
         if args.mistakes:
@@ -192,4 +196,5 @@ if __name__ == "__main__":
     parser.add_argument("--split", default="test", choices=["test", "train"])
     parser.add_argument("--mistakes", action="store_true", help="list the prompts it got wrong")
     parser.add_argument("--lang", default="", help="'all' or a comma-separated list: the per-language table")
+    parser.add_argument("--lang-dir", default=HELD_OUT_LANG_DIR.name, help="the folder of per-language files, in data/")
     main(parser.parse_args())

