@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import random
 import time
 from pathlib import Path
@@ -96,9 +97,13 @@ def main(args) -> None:
     params = [p for p in student.parameters() if p.requires_grad]
     optimiser = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.01)
     ids = [e5.windows(t)[0] for t in train]  # training texts are shorter than a window
-    per_epoch = len(train) // args.batch
+    chunk = args.batch * 50  # each epoch cuts the shuffled texts into chunks of this many, then into batches
+    per_epoch = sum(math.ceil(min(chunk, len(train) - start) / args.batch) for start in range(0, len(train), chunk))
     schedule = torch.optim.lr_scheduler.OneCycleLR(
-        optimiser, max_lr=args.lr, total_steps=args.epochs * per_epoch + 1, pct_start=0.1
+        optimiser,
+        max_lr=args.lr,
+        total_steps=args.epochs * per_epoch,
+        pct_start=max(0.1, 2 / (args.epochs * per_epoch)),
     )
 
     def centred_cosine(a, b):
@@ -117,9 +122,9 @@ def main(args) -> None:
         t1 = time.perf_counter()
         order = rng.permutation(len(train))
         batches = []
-        for start in range(0, len(order), args.batch * 50):  # similar lengths together, less padding
-            chunk = sorted(order[start : start + args.batch * 50], key=lambda i: len(ids[i]))
-            batches += [chunk[i : i + args.batch] for i in range(0, len(chunk), args.batch)]
+        for start in range(0, len(order), chunk):  # similar lengths together, less padding
+            part = sorted(order[start : start + chunk], key=lambda i: len(ids[i]))
+            batches += [part[i : i + args.batch] for i in range(0, len(part), args.batch)]
         rng.shuffle(batches)
         total = 0.0
         for chosen in batches:

@@ -39,7 +39,7 @@ from .rules import rules_apply
 from .train import FALSE_BLOCK_COST, blocked_flags, calibrate, labels, out_of_fold, rates
 
 MULTILINGUAL_DIR = DATA_DIR / "multilingual"
-HELD_OUT_DIRS = (DATA_DIR / "heldout_lang", DATA_DIR / "heldout_lang_b")
+HELD_OUT_DIRS = (DATA_DIR / "heldout_lang", DATA_DIR / "heldout_lang_b", DATA_DIR / "heldout_lang_c")
 NEAR_COPY = 0.95
 OTHER_SHARE_RATIO = 0.5
 _ENGLISH_WORD = re.compile(r"^[a-z]+$")

@@ -112,7 +112,7 @@ def test_distillation_reads_no_held_out_text():
 def test_a_short_distillation_saves_a_student_that_loads_and_embeds(tmp_path, capsys):
     out = tmp_path / "student.safetensors"
     args = argparse.Namespace(
-        layers="0,1", epochs=1, lr=1e-4, batch=8, threads=1, seed=0, limit=24, validation=8, out=str(out)
+        layers="0,1", epochs=2, lr=1e-4, batch=5, threads=1, seed=0, limit=24, validation=8, out=str(out)
     )
     distil_encoder.main(args)
     assert "kept apart: centred cosine" in capsys.readouterr().out
