@@ -7,8 +7,8 @@ identity. It learns to give e5's L2-normalised sentence vector for the same
 text; no label is read.
 
 Text: every training-side file of the policies (the prompt rows in all
-languages, the conversation rows, the conversation batch that was not
-adopted), never a held-out file; a text that also appears in a held-out file
+languages, the conversation rows, the batches that were not adopted),
+never a held-out file; a text that also appears in a held-out file
 is dropped. One more text in three is made by joining random training texts
 up to 120-300 characters, as long prompts are. 600 texts are kept apart to
 report the fit.
@@ -38,6 +38,7 @@ TRAIN_GLOBS = (
     "prompts.jsonl",
     "hand*.jsonl",
     "multilingual/train_*.jsonl",
+    "multilingual/not_adopted/*.jsonl",
     "conversation/train_*.jsonl",
     "conversation/not_adopted/*.jsonl",
 )
