@@ -147,7 +147,9 @@ def test_a_restart_is_503_while_down_and_200_again_after(server):
     during = [status for t, status, took in calls if down_at < t and t + took < up_at]
     after = [status for t, status, _ in calls if t > up_at + 1.0]
     assert before and set(before) == {200}
-    assert len(during) >= 2 and set(during) == {503}, [(round(t - down_at, 2), s, round(d, 2)) for t, s, d in calls]
+    # Each answer while down waits out the connect timeout (2 s), so a 6 s outage holds two or
+    # three; one, on a busy machine, is still the behaviour asked for (a clean clone's CI once had one).
+    assert during and set(during) == {503}, [(round(t - down_at, 2), s, round(d, 2)) for t, s, d in calls]
     assert after and set(after) == {200}, [c for c in calls if c[0] > up_at]  # no dead pooled connection handed out
 
 
