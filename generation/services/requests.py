@@ -210,16 +210,21 @@ def pictures_forget(cameo_id: str) -> None:
     A job already accepted from one keeps its cameo and is blocked before it renders
     (a revoked cameo); one that runs without its picture would be another video.
     """
-    doomed = [
-        p
-        for p in GenerationImage.objects.exclude(cameo_ids=[]).only("pk", "file", "cameo_ids")
-        if cameo_id in p.cameo_ids
+    shown = [
+        pk
+        for pk, cameo_ids in GenerationImage.objects.exclude(cameo_ids=[]).values_list("pk", "cameo_ids")
+        if cameo_id in cameo_ids
     ]
-    if not doomed:
-        return
-    files = [p.file for p in doomed]
-    GenerationImage.objects.filter(pk__in=[p.pk for p in doomed]).delete()
+    if shown:
+        _pictures_delete(GenerationImage.objects.filter(pk__in=shown))
+
+
+def _pictures_delete(pictures) -> int:
+    """Delete these pictures: rows now, their files once the transaction commits; returns how many."""
+    files = list(pictures.values_list("file", flat=True))
+    pictures.delete()
     transaction.on_commit(lambda: [default_storage.delete(name) for name in files])
+    return len(files)
 
 
 def pictures_sweep(now=None) -> int:
@@ -227,11 +232,7 @@ def pictures_sweep(now=None) -> int:
     starts from (rows now, files on commit); returns how many went."""
     cutoff = (now or timezone.now()) - timedelta(days=settings.SORA_PICTURE_KEEP_DAYS)
     waited_on = GenerationJob.objects.filter(status__in=ACTIVE_STATUSES, image__isnull=False).values("image")
-    old = GenerationImage.objects.filter(created_at__lt=cutoff).exclude(pk__in=waited_on)
-    files = list(old.values_list("file", flat=True))
-    old.delete()
-    transaction.on_commit(lambda: [default_storage.delete(name) for name in files])
-    return len(files)
+    return _pictures_delete(GenerationImage.objects.filter(created_at__lt=cutoff).exclude(pk__in=waited_on))
 
 
 EXTEND_JOINT_S = 1  # the parent's second the new clip opens (or closes) with
