@@ -3,11 +3,13 @@
 How it works (a self-synchronising spread-spectrum mark, after Kutter's
 periodic marks and Pereira & Pun's template matching):
 
-* A 64x64 luma tile is built in the frequency domain. Every bin of a ring of
-  low-to-middle frequencies (periods of 6 to 64 pixels: low enough to survive
-  H.264, blur and a 50 % downscale) gets the same magnitude. Some bins carry a
-  fixed, public phase (the *sync* bins); each of the others carries one
-  channel bit as the sign of its phase.
+* A 128x128 luma tile is built in the frequency domain. Every bin of a ring
+  of middle frequencies (periods of 8.9 to 12.8 pixels) gets the same
+  magnitude. That band is where the mark survives best: lower, the picture's
+  own content drowns it; higher, H.264 at a high quantiser, blur and a 50 %
+  downscale flatten it. Some bins carry a fixed, public phase (the *sync*
+  bins); each of the others carries one channel bit as the sign of its
+  phase.
 * The tile repeats over the whole frame and is the same in every frame, so a
   crop only shifts it, a new frame rate or a trimmed start do not touch it,
   and averaging frames makes it stronger while moving content fades.
@@ -26,6 +28,11 @@ a power spectrum). The residual is then folded onto one tile under that
 geometry, the sync bins give the shift and the confidence, and the data bins
 give the bits.
 
+Videos made before 2026-12-06 carry the first design (a 64-pixel tile over
+periods of 6 to 64 pixels, which H.264 at CRF 35 erased too often). The
+reader still knows it, but counts it only when its key decodes (see
+``FIRST``), so keeping it costs no false positives.
+
 Pure numpy/scipy over (T, H, W, 3) uint8 frames; no Django.
 """
 
@@ -37,8 +44,6 @@ from functools import lru_cache
 import numpy as np
 from scipy import ndimage
 
-TILE = 64
-RING = (1.0, 10.0)  # radius in bins of the 64-pixel tile: periods 64 .. 6.4 px
 KEY_BITS = 32
 CRC_BITS = 16
 PAYLOAD_BITS = KEY_BITS + CRC_BITS
@@ -51,9 +56,9 @@ MASK_STEP = 8  # the strength mask is computed on every 8th pixel ...
 MASK_EVERY = 6  # ... of every 6th frame (the model draws 4 frames a second, the output has 24)
 MASK_FLOOR, MASK_CEILING = 0.6, 2.5  # strength on flat colour and on the busiest texture, x TARGET_RMS
 # Detection: the sync correlation (0..1) at the best shift. Under no mark, each of the
-# 50 sync bins adds a random phase, so the correlation at one shift has a spread of
-# 1/sqrt(100) = 0.1 and the best of 4,096 shifts x 3 geometries exceeds 0.55 with
-# probability about 0.2 %. A key whose CRC-16 checks is evidence on its own (a chance
+# 68 sync bins adds a random phase, so the correlation at one shift has a spread of
+# 1/sqrt(136) = 0.086 and the best of 16,384 shifts x 4 geometries exceeds 0.55 with
+# probability under 0.01 %. A key whose CRC-16 checks is evidence on its own (a chance
 # match is 1 in 65,536 a geometry), so a lower correlation suffices with one.
 SYNC_THRESHOLD = 0.55
 SYNC_WITH_KEY = 0.30
@@ -61,7 +66,6 @@ MAX_FRAMES = 96  # frames averaged for a reading, evenly spaced
 DETECT_SHORT_SIDE = 256  # larger uploads are brought down to about our own size first
 ANGLES = np.deg2rad(np.arange(-8.0, 8.01, 0.25))
 SCALES = np.exp(np.arange(-69, 70) * 0.01)  # 0.50 .. 2.0 in 1 % steps, 1.0 exactly on the grid
-SPECTRUM = 512
 REFINE_SCALE = 0.003  # refinement steps around the best candidate: 0.3 % of scale ...
 REFINE_ANGLE = 0.1  # ... and 0.1 degree
 
@@ -151,39 +155,61 @@ def viterbi_decode(soft: np.ndarray) -> np.ndarray:
 
 
 @dataclass(frozen=True)
+class Design:
+    """One version of the frame mark: the tile, its ring of frequencies and how the reader treats it."""
+
+    name: str
+    tile: int  # pixels on a side
+    ring: tuple[float, float]  # radius in bins of the tile
+    spectrum: int  # the reader's power spectrum: at least 8 points between two of the lattice's peaks
+    key_required: bool  # counted as found only when its key decodes
+
+
+# Written into every video since 2026-12-06: periods 12.8 .. 8.9 px.
+CURRENT = Design("mid-band 128", tile=128, ring=(10.0, 14.4), spectrum=1024, key_required=False)
+# Videos made before: periods 64 .. 6.4 px. Read only when its key decodes (a chance match
+# is 1 in 65,536), so trying it after CURRENT adds no false positives worth counting.
+FIRST = Design("first 64", tile=64, ring=(1.0, 10.0), spectrum=512, key_required=True)
+DESIGNS = (CURRENT, FIRST)  # the order the reader tries them in
+TILE = CURRENT.tile
+
+
+@dataclass(frozen=True)
 class _Layout:
     bins: np.ndarray  # (n, 2) int (u, v) in the half plane, in the tile's bins
     phase: np.ndarray  # (n,) the public phase of each bin
     sync: np.ndarray  # indices into bins
     data: np.ndarray  # indices into bins, CHANNEL_BITS of them, in code order: a random
     # interleaver, so a band the channel loses costs scattered code bits, not a burst
+    design: Design | None = None  # the frames' design (None for the sound track)
 
 
-@lru_cache(maxsize=1)
-def layout() -> _Layout:
-    half = TILE // 2
+@lru_cache(maxsize=len(DESIGNS))
+def layout(design: Design = CURRENT) -> _Layout:
+    half = design.tile // 2
     uu, vv = np.meshgrid(np.arange(-half, half), np.arange(-half, half), indexing="ij")
     r = np.hypot(uu, vv)
-    keep = (r >= RING[0]) & (r <= RING[1]) & ((uu > 0) | ((uu == 0) & (vv > 0)))
+    keep = (r >= design.ring[0]) & (r <= design.ring[1]) & ((uu > 0) | ((uu == 0) & (vv > 0)))
     bins = np.stack([uu[keep], vv[keep]], axis=1)
     rng = np.random.default_rng(PATTERN_SEED)
     order = rng.permutation(len(bins))
     if len(bins) < CHANNEL_BITS + 24:
         raise MarkError("the ring is too small for the payload")
     phase = rng.uniform(0, 2 * np.pi, len(bins))
-    return _Layout(bins=bins, phase=phase, sync=np.sort(order[CHANNEL_BITS:]), data=order[:CHANNEL_BITS])
+    return _Layout(bins, phase, sync=np.sort(order[CHANNEL_BITS:]), data=order[:CHANNEL_BITS], design=design)
 
 
 @lru_cache(maxsize=64)
-def tile_for(key: int) -> np.ndarray:
-    """The 64x64 float tile (unit RMS) carrying ``key``."""
-    lay = layout()
+def tile_for(key: int, design: Design = CURRENT) -> np.ndarray:
+    """The float tile (unit RMS) carrying ``key`` in ``design``."""
+    lay = layout(design)
+    n = design.tile
     signs = np.ones(len(lay.bins))
     signs[lay.data] = 1.0 - 2.0 * conv_encode(key_bits(key))
     coef = signs * np.exp(1j * lay.phase)
-    spec = np.zeros((TILE, TILE), dtype=np.complex128)
-    spec[lay.bins[:, 0] % TILE, lay.bins[:, 1] % TILE] = coef
-    spec[(-lay.bins[:, 0]) % TILE, (-lay.bins[:, 1]) % TILE] = np.conj(coef)
+    spec = np.zeros((n, n), dtype=np.complex128)
+    spec[lay.bins[:, 0] % n, lay.bins[:, 1] % n] = coef
+    spec[(-lay.bins[:, 0]) % n, (-lay.bins[:, 1]) % n] = np.conj(coef)
     tile = np.fft.ifft2(spec).real
     return (tile / tile.std()).astype(np.float32)
 
@@ -200,13 +226,21 @@ def _check_frames(frames: np.ndarray) -> np.ndarray:
     return frames
 
 
-def embed(frames: np.ndarray, key: int, *, strength: float = TARGET_RMS, in_place: bool = False) -> np.ndarray:
+def embed(
+    frames: np.ndarray,
+    key: int,
+    *,
+    strength: float = TARGET_RMS,
+    in_place: bool = False,
+    design: Design = CURRENT,
+) -> np.ndarray:
     """``frames`` (T, H, W, 3) uint8 carrying ``key`` invisibly (a copy unless ``in_place``)."""
     frames = _check_frames(frames)
     n, h, w, _ = frames.shape
-    if min(h, w) < TILE:
-        raise MarkError(f"frames must be at least {TILE} pixels on each side")
-    pattern = np.tile(tile_for(int(key)), (h // TILE + 1, w // TILE + 1))[:h, :w] * np.float32(strength)
+    t = design.tile
+    if min(h, w) < t:
+        raise MarkError(f"frames must be at least {t} pixels on each side")
+    pattern = np.tile(tile_for(int(key), design), (h // t + 1, w // t + 1))[:h, :w] * np.float32(strength)
     out = frames if in_place else np.empty_like(frames)
     buf = np.empty((h, w, 3), dtype=np.int16)
     delta = None
@@ -264,22 +298,21 @@ def _residual(frames: np.ndarray, max_frames: int = MAX_FRAMES) -> np.ndarray:
     return acc / len(picks)
 
 
-def _spectrum(res: np.ndarray) -> np.ndarray:
+def _spectrum(res: np.ndarray, points: int) -> np.ndarray:
     h, w = res.shape
     win = np.outer(np.hanning(h), np.hanning(w))
-    size = max(SPECTRUM, 1 << int(np.ceil(np.log2(max(h, w)))))
+    size = max(points, 1 << int(np.ceil(np.log2(max(h, w)))))
     p = np.abs(np.fft.fft2(res * win, s=(size, size))) ** 2
     # Whitened by the local level, so the lattice's peaks stand out whatever the scene.
     pn = p / (ndimage.uniform_filter(p, size=9, mode="wrap") + 1e-9)
     return ndimage.maximum_filter(pn, size=3, mode="wrap")
 
 
-def _geometry(res: np.ndarray, top: int = 3) -> list[tuple[float, float]]:
-    """The ``top`` (angle, scale) candidates for how the tile lies in the frame."""
-    pn = _spectrum(res)
+def _geometry(res: np.ndarray, lay: _Layout, top: int = 3) -> list[tuple[float, float]]:
+    """The ``top`` (angle, scale) candidates for how ``lay``'s tile lies in the frame."""
+    pn = _spectrum(res, lay.design.spectrum)
     size = pn.shape[0]
-    lay = layout()
-    pts = np.concatenate([lay.bins, -lay.bins]).astype(np.float64) / TILE  # cycles per pixel
+    pts = np.concatenate([lay.bins, -lay.bins]).astype(np.float64) / lay.design.tile  # cycles per pixel
     scores = np.empty((len(ANGLES), len(SCALES)))
     for i, a in enumerate(ANGLES):
         c, s = np.cos(a), np.sin(a)
@@ -295,8 +328,8 @@ def _geometry(res: np.ndarray, top: int = 3) -> list[tuple[float, float]]:
     return [(float(ANGLES[i]), float(SCALES[j])) for i, j in idx]
 
 
-def _fold(res: np.ndarray, angle: float, scale: float) -> np.ndarray:
-    """The residual folded onto one tile under the given rotation and scale (bilinear splats)."""
+def _fold(res: np.ndarray, angle: float, scale: float, n: int) -> np.ndarray:
+    """The residual folded onto one n x n tile under the given rotation and scale (bilinear splats)."""
     h, w = res.shape
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float64)
     yy -= h / 2
@@ -305,39 +338,39 @@ def _fold(res: np.ndarray, angle: float, scale: float) -> np.ndarray:
     # Frame point -> tile point: undo the scale and the rotation.
     ty = (c * yy + s * xx) / scale
     tx = (-s * yy + c * xx) / scale
-    ty %= TILE
-    tx %= TILE
+    ty %= n
+    tx %= n
     y0 = np.floor(ty).astype(np.int64)
     x0 = np.floor(tx).astype(np.int64)
     fy = ty - y0
     fx = tx - x0
     vals = res.ravel()
-    acc = np.zeros(TILE * TILE)
-    wsum = np.zeros(TILE * TILE)
+    acc = np.zeros(n * n)
+    wsum = np.zeros(n * n)
     for dy, wy in ((0, 1 - fy), (1, fy)):
         for dx, wx in ((0, 1 - fx), (1, fx)):
             wgt = (wy * wx).ravel()
-            idx = (((y0 + dy) % TILE) * TILE + ((x0 + dx) % TILE)).ravel()
-            acc += np.bincount(idx, weights=vals * wgt, minlength=TILE * TILE)
-            wsum += np.bincount(idx, weights=wgt, minlength=TILE * TILE)
-    return (acc / np.maximum(wsum, 1e-9)).reshape(TILE, TILE)
+            idx = (((y0 + dy) % n) * n + ((x0 + dx) % n)).ravel()
+            acc += np.bincount(idx, weights=vals * wgt, minlength=n * n)
+            wsum += np.bincount(idx, weights=wgt, minlength=n * n)
+    return (acc / np.maximum(wsum, 1e-9)).reshape(n, n)
 
 
-def _read_tile(tile: np.ndarray) -> tuple[float, np.ndarray]:
+def _read_tile(tile: np.ndarray, lay: _Layout) -> tuple[float, np.ndarray]:
     """(sync correlation, soft channel bits) of a folded tile, at the shift the sync bins pick."""
-    lay = layout()
+    n = tile.shape[0]
     spec = np.fft.fft2(tile)
-    u, v = lay.bins[:, 0] % TILE, lay.bins[:, 1] % TILE
+    u, v = lay.bins[:, 0] % n, lay.bins[:, 1] % n
     obs = spec[u, v]
     obs = obs / (np.abs(obs) + 1e-9)  # phase only: every bin counts the same
     ref = np.exp(1j * lay.phase)
     # The cross-power of the sync bins over every shift at once, one inverse FFT.
-    cross = np.zeros((TILE, TILE), dtype=np.complex128)
+    cross = np.zeros((n, n), dtype=np.complex128)
     cross[u[lay.sync], v[lay.sync]] = obs[lay.sync] * np.conj(ref[lay.sync])
-    surface = np.fft.ifft2(cross).real * (TILE * TILE / len(lay.sync))
+    surface = np.fft.ifft2(cross).real * (n * n / len(lay.sync))
     dy, dx = np.unravel_index(int(np.argmax(surface)), surface.shape)
-    # A shift by (dy, dx) turned bin k by exp(-2 pi i k.d / TILE): turn it back.
-    ramp = np.exp(2j * np.pi * (lay.bins[:, 0] * dy + lay.bins[:, 1] * dx) / TILE)
+    # A shift by (dy, dx) turned bin k by exp(-2 pi i k.d / n): turn it back.
+    ramp = np.exp(2j * np.pi * (lay.bins[:, 0] * dy + lay.bins[:, 1] * dx) / n)
     aligned = (obs * np.conj(ref) * ramp).real
     return float(surface[dy, dx]), _weighted(aligned, np.hypot(lay.bins[:, 0], lay.bins[:, 1]), lay, width=1.5)
 
@@ -354,10 +387,12 @@ def _weighted(aligned: np.ndarray, freq: np.ndarray, lay: _Layout, *, width: flo
     return aligned[lay.data] * survived / (1.0 - survived**2)
 
 
-def _reading(res: np.ndarray, angle: float, scale: float) -> Reading:
-    peak, soft = _read_tile(_fold(res, angle, scale))
+def _reading(res: np.ndarray, angle: float, scale: float, lay: _Layout) -> Reading:
+    peak, soft = _read_tile(_fold(res, angle, scale, lay.design.tile), lay)
     key = key_from_bits(viterbi_decode(soft))
-    found = peak >= SYNC_THRESHOLD or (key is not None and peak >= SYNC_WITH_KEY)
+    found = key is not None and peak >= SYNC_WITH_KEY
+    if not lay.design.key_required:
+        found = found or peak >= SYNC_THRESHOLD
     return Reading(found, peak, key, float(np.rad2deg(angle)), scale)
 
 
@@ -380,19 +415,29 @@ def detect(frames: np.ndarray) -> Reading:
     Searches rotations up to 8 degrees and scales from 0.5 to 2 (after a large
     upload is brought down to about 256 pixels on its short side), then
     refines the best candidate: the fold spans the whole frame, so a scale off
-    by 1 % already smears the finer bins by several pixels at the edges.
+    by 1 % already smears the finer bins by several pixels at the edges. Each
+    design is tried in turn (``DESIGNS``); the first that finds its mark wins.
     """
     frames = _check_frames(frames)
     n = frames.shape[0]
     picks = np.unique(np.linspace(0, n - 1, min(n, MAX_FRAMES)).round().astype(int))
     frames, _ = _normalised(frames[picks])
-    if min(frames.shape[1:3]) < TILE:
-        return NOT_FOUND
     res = _residual(frames)
-    candidates = [_reading(res, angle, scale) for angle, scale in _geometry(res)]
-    best = max(candidates, key=_rank, default=NOT_FOUND)
-    if best.key is None and best.confidence >= SYNC_WITH_KEY:
-        best = max(best, _refine(res, best), key=_rank)
+    best = NOT_FOUND
+    for design in DESIGNS:
+        if min(res.shape) < design.tile:
+            continue
+        lay = layout(design)
+        # The untouched geometry always gets a reading: most copies are re-encodes, trims or new
+        # frame rates, and a search step off by 0.25 degrees already blurs the finer bins.
+        geometries = dict.fromkeys([(0.0, 1.0), *_geometry(res, lay)])
+        candidates = [_reading(res, angle, scale, lay) for angle, scale in geometries]
+        got = max(candidates, key=_rank, default=NOT_FOUND)
+        if got.key is None and got.confidence >= SYNC_WITH_KEY:
+            got = max(got, _refine(res, got, lay), key=_rank)
+        best = max(best, got, key=_rank)
+        if best.found:
+            break
     return best
 
 
@@ -400,13 +445,13 @@ def _rank(r: Reading) -> tuple:
     return (r.found, r.key is not None, r.confidence)
 
 
-def _refine(res: np.ndarray, start: Reading) -> Reading:
+def _refine(res: np.ndarray, start: Reading, lay: _Layout) -> Reading:
     """Coordinate ascent on the sync correlation around a candidate: scale, then angle, then scale."""
     angle, scale = np.deg2rad(start.angle_deg), start.scale
     best_peak = start.confidence
 
     def peak_at(a: float, s: float) -> float:
-        return _read_tile(_fold(res, a, s))[0]
+        return _read_tile(_fold(res, a, s, lay.design.tile), lay)[0]
 
     for axis, steps in (("scale", REFINE_SCALE), ("angle", REFINE_ANGLE), ("scale", REFINE_SCALE / 3)):
         for step in (-2, -1, 1, 2):
@@ -415,18 +460,23 @@ def _refine(res: np.ndarray, start: Reading) -> Reading:
             p = peak_at(a, s)
             if p > best_peak:
                 best_peak, angle, scale = p, a, s
-    return _reading(res, angle, scale)
+    return _reading(res, angle, scale, lay)
 
 
 def read_in_place(frames: np.ndarray, *, max_frames: int = 12) -> Reading:
     """The reading of frames whose geometry is known to be untouched (our own output check).
 
-    Skips the search, so it costs a fold and a decode: tens of milliseconds.
+    Skips the search, so it costs a fold and a decode per design: tens of milliseconds.
     """
     frames = _check_frames(frames)
-    if min(frames.shape[1:3]) < TILE:
-        return NOT_FOUND
-    return _reading(_residual(frames, max_frames), 0.0, 1.0)
+    res = _residual(frames, max_frames)
+    best = NOT_FOUND
+    for design in DESIGNS:
+        if min(res.shape) >= design.tile:
+            best = max(best, _reading(res, 0.0, 1.0, layout(design)), key=_rank)
+            if best.found:
+                break
+    return best
 
 
 # --- the audio track ----------------------------------------------------------------------

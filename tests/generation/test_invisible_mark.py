@@ -87,7 +87,14 @@ def test_bad_frames_are_refused():
 
 @pytest.mark.parametrize(
     "attack",
-    ["none (as shipped)", "H.264 CRF 30", "crop 10 % each side", "rotate 5°", "screen recording", "first 1 s trimmed"],
+    [
+        "none (as shipped)",
+        "H.264 CRF 30",
+        "crop 10 % each side",
+        "rotate 5°",
+        "screen recording",
+        "first 1 s trimmed",
+    ],
 )
 def test_reads_back_after_attacks(marked, tmp_path, attack):
     rng = np.random.default_rng(3)
@@ -103,6 +110,37 @@ def test_unmarked_scenes_and_photographs_are_not_found(clean, tmp_path, attack):
         reading = invisible.detect(wev.ATTACKS[attack](shipped(frames, tmp_path), rng))
         assert not reading.found, reading
         assert reading.confidence < invisible.SYNC_THRESHOLD
+
+
+def test_the_mark_lives_in_the_middle_band_that_survives_compression():
+    tile = invisible.tile_for(0xC0FFEE42)
+    assert tile.shape == (invisible.TILE, invisible.TILE) == (128, 128)
+    power = np.abs(np.fft.fft2(tile)) ** 2
+    f = np.fft.fftfreq(invisible.TILE) * invisible.TILE
+    radius = np.hypot(f[:, None], f[None, :])
+    lo, hi = invisible.CURRENT.ring
+    inside = power[(radius >= lo) & (radius <= hi)].sum()
+    assert inside / power.sum() > 0.999  # periods 8.9 to 12.8 pixels only
+
+
+def test_videos_marked_with_the_first_design_still_read_back(clean, tmp_path):
+    old = invisible.embed(clean, 0x1234ABCD, design=invisible.FIRST)
+    for frames in (shipped(old, tmp_path), wev.ATTACKS["crop 10 % each side"](shipped(old, tmp_path), None)):
+        reading = invisible.detect(frames)
+        assert reading.found and reading.key == 0x1234ABCD, reading
+    assert invisible.read_in_place(shipped(old, tmp_path)).key == 0x1234ABCD
+
+
+def test_the_first_design_counts_only_with_a_key_that_decodes(clean, marked, tmp_path, monkeypatch):
+    old = invisible._residual(shipped(invisible.embed(clean, 0x1234ABCD, design=invisible.FIRST), tmp_path))
+    new = invisible._residual(shipped(marked, tmp_path))
+    first, current = invisible.layout(invisible.FIRST), invisible.layout(invisible.CURRENT)
+    assert invisible._reading(old, 0.0, 1.0, first).found
+    monkeypatch.setattr(invisible, "key_from_bits", lambda bits: None)  # as if the key had not decoded
+    weak_old = invisible._reading(old, 0.0, 1.0, first)
+    weak_new = invisible._reading(new, 0.0, 1.0, current)
+    assert weak_old.confidence >= invisible.SYNC_THRESHOLD and not weak_old.found  # sync alone is not enough
+    assert weak_new.confidence >= invisible.SYNC_THRESHOLD and weak_new.found  # for the current design it is
 
 
 def test_output_check_reads_in_place_without_searching(marked, clean, tmp_path):
