@@ -155,6 +155,11 @@ else:
             "min_size": 1,
             "max_size": DB_POOL_MAX_SIZE,
             "timeout": DB_CONNECT_TIMEOUT,
+            # While the server is down the pool retries with a doubling back-off; by default it
+            # keeps at it for 5 minutes, so after a 10 s outage its next try could be 8 s away and
+            # requests answered 503 well after the server was back. Giving up a round after
+            # DB_CONNECT_TIMEOUT lets the next waiting request start a new one at once.
+            "reconnect_timeout": DB_CONNECT_TIMEOUT,
         }
     else:
         DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0)

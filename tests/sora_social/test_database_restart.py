@@ -176,3 +176,25 @@ def test_a_restart_while_idle_costs_no_request(server):
 
     assert [status for status, _ in timed] == [200] * 8, timed
     assert max(took for _, took in timed) < 2, timed  # inside DB_CONNECT_TIMEOUT (2 s here)
+
+
+def test_after_a_long_outage_the_next_request_is_served(server):
+    """While the server is down, the pool keeps retrying with a growing back-off (1, 2, 4, 8 s
+    ...): after a 10 s outage its next try was up to 8 s away, so requests made a second after
+    the server came back still answered 503 (DB_CONNECT_TIMEOUT, 2 s here, ran out first). The
+    pool now gives up a round of retries after DB_CONNECT_TIMEOUT and the next request starts
+    a fresh one at once, so no try is ever more than about a second away."""
+    port, stop, start = server
+    token = _register(port, "cyd")
+    stop()
+    down = time.monotonic()
+    while time.monotonic() - down < 10:  # requests keep the pool trying through the outage
+        assert _get(port, "/api/v1/me", token)[0] == 503
+    start()
+    time.sleep(1.0)
+    timed = []
+    for _ in range(4):
+        started = time.monotonic()
+        timed.append((_get(port, "/api/v1/me", token)[0], round(time.monotonic() - started, 2)))
+        time.sleep(0.2)
+    assert [status for status, _ in timed] == [200] * 4, timed
