@@ -1,6 +1,7 @@
 """How well the invisible mark survives: the attack suite over marked and unmarked clips.
 
     python -m generation.media.watermark_eval --clips 200 --workers 2 [--write-benchmarks docs/benchmarks.md]
+    python -m generation.media.watermark_eval --figure docs/model/eval/invisible_mark_before_after.png
 
 Marked clips are rendered by the committed model from captions of the
 procedural world (seeds that no calibration used), upscaled, given the
@@ -313,6 +314,19 @@ def _table(rows: list[dict], attacks: tuple[str, ...]) -> str:
     return "\n".join(lines)
 
 
+def figure(path: Path) -> None:
+    """Before and after, for the eye: the top-left 128 px of eval clip 0's first frame and of a
+    flat colour, unmarked, marked and their difference x16 (grey = none), all at 2x zoom."""
+    flat = np.zeros((1, 256, 256, 3), dtype=np.uint8) + np.array([70, 130, 180], dtype=np.uint8)
+    rows = []
+    for clean in (_render(0)[:1], flat):
+        marked = invisible.embed(clean, 0xC0FFEE42)
+        diff = np.clip(128 + 16 * (marked[0].astype(np.int16) - clean[0]), 0, 255).astype(np.uint8)
+        rows.append(np.concatenate([clean[0, :128, :128], marked[0, :128, :128], diff[:128, :128]], axis=1))
+    img = Image.fromarray(np.concatenate(rows, axis=0))
+    img.resize((img.width * 2, img.height * 2), Image.Resampling.NEAREST).save(path)
+
+
 def _write(path: Path, table: str) -> None:
     text = path.read_text()
     block = f"{START}\n{table}\n{END}"
@@ -330,7 +344,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--attacks", nargs="*", help="only these attacks (by name)")
     ap.add_argument("--write-benchmarks", type=Path, help="replace the watermark table in this markdown file")
     ap.add_argument("--audio-only", action="store_true", help="only the sound track's table (a minute or two)")
+    ap.add_argument("--figure", type=Path, help="only write the before/after picture (PNG) to this path")
     args = ap.parse_args(argv)
+    if args.figure:
+        figure(args.figure)
+        return 0
     if args.audio_only:
         print(_audio_rows(args.clips))
         return 0

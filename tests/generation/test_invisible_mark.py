@@ -7,6 +7,7 @@ over 400 clips is `python -m generation.media.watermark_eval` (docs/benchmarks.m
 
 import numpy as np
 import pytest
+from PIL import Image
 
 from generation.diffusion import world
 from generation.media import audio as soundtrack
@@ -160,6 +161,12 @@ def test_the_eval_runs_end_to_end_and_writes_its_table(tmp_path, monkeypatch):
     assert detected == 1.0 and false_positives == 0.0
     wev.main(["--clips", "2", "--workers", "1", "--attacks", "H.264 CRF 23", "--write-benchmarks", str(bench)])
     assert bench.read_text().count(wev.START) == 1  # rewritten in place, not appended
+    wev.main(["--figure", str(tmp_path / "before_after.png")])
+    picture = np.asarray(Image.open(tmp_path / "before_after.png"))
+    assert picture.shape == (512, 768, 3)
+    flat, flat_marked, flat_diff = (picture[256:, x : x + 256].astype(int) for x in (0, 256, 512))
+    assert (flat == flat[0, 0]).all() and (flat_marked != flat).any()  # the flat colour, then marked
+    assert abs(flat_diff.mean() - 128) < 4 and flat_diff.std() > 4  # the difference, x16 around grey
 
 
 @pytest.mark.parametrize("scene_name", soundtrack.SCENES)
