@@ -124,6 +124,17 @@ def test_the_mark_lives_in_the_middle_band_that_survives_compression():
     assert inside / power.sum() > 0.999  # periods 8.9 to 12.8 pixels only
 
 
+def test_the_first_design_is_the_one_videos_were_marked_with():
+    # Values read from the first design's code before the mid band replaced it: if they
+    # moved, videos made before could no longer be verified.
+    lay = invisible.layout(invisible.FIRST)
+    assert (len(lay.bins), len(lay.sync)) == (158, 50)
+    assert lay.data[:6].tolist() == [14, 128, 103, 85, 44, 1]
+    np.testing.assert_allclose(lay.phase[:3], [1.002972, 3.667322, 2.681567], atol=1e-6)
+    tile = invisible.tile_for(0xC0FFEE42, invisible.FIRST)
+    np.testing.assert_allclose(tile[0, :4], [0.36023, 0.57574, 0.80074, 0.77725], atol=1e-4)
+
+
 def test_videos_marked_with_the_first_design_still_read_back(clean, tmp_path):
     old = invisible.embed(clean, 0x1234ABCD, design=invisible.FIRST)
     for frames in (shipped(old, tmp_path), wev.ATTACKS["crop 10 % each side"](shipped(old, tmp_path), None)):
