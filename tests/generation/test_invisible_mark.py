@@ -72,6 +72,21 @@ def test_invisible_psnr_and_quiet_on_flat_colour(clean, marked):
     assert np.sqrt(np.mean((flat_marked.astype(float) - flat) ** 2)) <= invisible.TARGET_RMS * 1.1
 
 
+def test_embedding_adds_the_pattern_clipped_to_the_pixel_range():
+    rng = np.random.default_rng(1)
+    frames = rng.integers(0, 256, (13, 136, 200, 3), dtype=np.uint8)
+    frames[:, :30] = 255  # white and black, where the sum must be clipped
+    frames[:, 30:60] = 0
+    frames[:, 60:70] = 2
+    pattern = np.tile(invisible.tile_for(9), (2, 2))[:136, :200] * np.float32(3.0)
+    want = np.empty_like(frames)
+    for i in range(len(frames)):
+        if i % invisible.MASK_EVERY == 0:
+            delta = np.rint(invisible._mask(frames[i], 136, 200) * pattern)[..., None]
+        want[i] = np.clip(frames[i] + delta, 0, 255)
+    assert np.array_equal(invisible.embed(frames, 9, strength=3.0), want)
+
+
 def test_embedding_in_place_changes_the_frames_it_was_given(clean):
     frames = clean.copy()
     out = invisible.embed(frames, 5, in_place=True)
