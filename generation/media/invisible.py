@@ -442,10 +442,10 @@ def detect(frames: np.ndarray) -> Reading:
         got = max(candidates, key=_rank, default=NOT_FOUND)
         if got.key is None and got.confidence >= SYNC_WITH_KEY:
             got = max(got, _refine(res, got, lay), key=_rank)
-        best = max(best, got, key=_rank)
-        if best.found:
-            break
-    return best
+        if got.found:
+            return got
+        best = got if best is NOT_FOUND else best
+    return best  # found nowhere: the reading of the first design tried, whose confidence means what it says
 
 
 def _rank(r: Reading) -> tuple:
@@ -480,9 +480,10 @@ def read_in_place(frames: np.ndarray, *, max_frames: int = 12) -> Reading:
     best = NOT_FOUND
     for design in DESIGNS:
         if min(res.shape) >= design.tile:
-            best = max(best, _reading(res, 0.0, 1.0, layout(design)), key=_rank)
-            if best.found:
-                break
+            got = _reading(res, 0.0, 1.0, layout(design))
+            if got.found:
+                return got
+            best = got if best is NOT_FOUND else best
     return best
 
 

@@ -170,6 +170,20 @@ def test_the_first_design_counts_only_with_a_key_that_decodes(clean, marked, tmp
     assert weak_new.confidence >= invisible.SYNC_THRESHOLD and weak_new.found  # for the current design it is
 
 
+def test_when_nothing_is_found_the_confidence_is_the_current_designs(clean, tmp_path, monkeypatch):
+    reading = invisible._reading
+
+    def first_design_sure_of_itself(res, angle, scale, lay):
+        if lay.design is invisible.FIRST:  # sync alone does not count for it, so neither may its confidence
+            return invisible.Reading(False, 0.99, None, 0.0, 1.0)
+        return reading(res, angle, scale, lay)
+
+    monkeypatch.setattr(invisible, "_reading", first_design_sure_of_itself)
+    frames = shipped(clean, tmp_path)
+    for got in (invisible.detect(frames), invisible.read_in_place(frames)):
+        assert not got.found and got.confidence < invisible.SYNC_THRESHOLD, got
+
+
 def test_output_check_reads_in_place_without_searching(marked, clean, tmp_path):
     assert invisible.read_in_place(shipped(marked, tmp_path)).key == 0xC0FFEE42
     assert invisible.read_in_place(shipped(clean, tmp_path)).key is None
