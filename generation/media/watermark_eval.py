@@ -2,6 +2,7 @@
 
     python -m generation.media.watermark_eval --clips 200 --workers 2 [--write-benchmarks docs/benchmarks.md]
     python -m generation.media.watermark_eval --figure docs/model/eval/invisible_mark_before_after.png
+    python -m generation.media.watermark_eval --clips 100 --seed 7 --attacks "H.264 CRF 35"   # fresh clips
 
 Marked clips are rendered by the committed model from captions of the
 procedural world (seeds that no calibration used), upscaled, given the
@@ -39,7 +40,8 @@ from generation.media.upscale import upscale
 from generation.media.watermark import burn_watermark, template, watermark_position
 
 FPS = 24
-EVAL_SEED = 2_026_12  # seeds for the eval's scenes and keys; the thresholds were set on others
+DEFAULT_SEED = 2_026_12  # seeds for the eval's scenes and keys; the thresholds were set on others
+EVAL_SEED = DEFAULT_SEED  # the run's (--seed)
 START = "<!-- watermark-eval:start -->"
 END = "<!-- watermark-eval:end -->"
 
@@ -279,6 +281,12 @@ def _run_clip(job: tuple[str, int, tuple[str, ...]]) -> dict:
     return row
 
 
+def _use_seed(seed: int) -> None:
+    """Scenes, keys and attacks from another seed: a fresh set of clips (in every worker too)."""
+    global EVAL_SEED
+    EVAL_SEED = seed
+
+
 def _table(rows: list[dict], attacks: tuple[str, ...]) -> str:
     marked = [r for r in rows if r["kind"] == "marked"]
     unmarked = [r for r in rows if r["kind"] != "marked"]
@@ -345,7 +353,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--write-benchmarks", type=Path, help="replace the watermark table in this markdown file")
     ap.add_argument("--audio-only", action="store_true", help="only the sound track's table (a minute or two)")
     ap.add_argument("--figure", type=Path, help="only write the before/after picture (PNG) to this path")
+    ap.add_argument("--seed", type=int, default=DEFAULT_SEED, help="another seed gives a fresh set of clips")
     args = ap.parse_args(argv)
+    _use_seed(args.seed)
     if args.figure:
         figure(args.figure)
         return 0
@@ -364,7 +374,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.workers > 1:
         import multiprocessing
 
-        with multiprocessing.get_context("spawn").Pool(args.workers) as pool:
+        with multiprocessing.get_context("spawn").Pool(args.workers, _use_seed, (args.seed,)) as pool:
             for n, row in enumerate(pool.imap_unordered(_run_clip, jobs), 1):
                 rows.append(row)
                 if n % 20 == 0:

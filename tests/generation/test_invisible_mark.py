@@ -209,6 +209,18 @@ def test_the_eval_runs_end_to_end_and_writes_its_table(tmp_path, monkeypatch):
     assert abs(flat_diff.mean() - 128) < 4 and flat_diff.std() > 4  # the difference, x16 around grey
 
 
+def test_another_seed_gives_the_eval_fresh_clips(monkeypatch):
+    monkeypatch.setattr(wev, "EVAL_SEED", wev.EVAL_SEED)  # put back afterwards
+    monkeypatch.setattr(wev, "_render", lambda i: scene(wev.EVAL_SEED + i))
+    keys = []
+    for seed in (wev.DEFAULT_SEED, 5):
+        wev._use_seed(seed)
+        row = wev._run_clip(("marked", 0, ("none (as shipped)",)))
+        assert row["results"]["none (as shipped)"]["exact"]
+        keys.append(row["key"])
+    assert keys[0] != keys[1]
+
+
 @pytest.mark.parametrize("scene_name", soundtrack.SCENES)
 def test_the_sound_carries_the_key_through_aac_and_a_trimmed_start(scene_name, tmp_path):
     clean = synth_audio(n_frames=16, fps=4, impacts=[3, 9], scene=scene_name)
