@@ -158,7 +158,6 @@ def viterbi_decode(soft: np.ndarray) -> np.ndarray:
 class Design:
     """One version of the frame mark: the tile, its ring of frequencies and how the reader treats it."""
 
-    name: str
     tile: int  # pixels on a side
     ring: tuple[float, float]  # radius in bins of the tile
     spectrum: int  # the reader's power spectrum: at least 8 points between two of the lattice's peaks
@@ -166,10 +165,10 @@ class Design:
 
 
 # Written into every video since 2026-12-06: periods 12.8 .. 8.9 px.
-CURRENT = Design("mid-band 128", tile=128, ring=(10.0, 14.4), spectrum=1024, key_required=False)
+CURRENT = Design(tile=128, ring=(10.0, 14.4), spectrum=1024, key_required=False)
 # Videos made before: periods 64 .. 6.4 px. Read only when its key decodes (a chance match
 # is 1 in 65,536), so trying it after CURRENT adds no false positives worth counting.
-FIRST = Design("first 64", tile=64, ring=(1.0, 10.0), spectrum=512, key_required=True)
+FIRST = Design(tile=64, ring=(1.0, 10.0), spectrum=512, key_required=True)
 DESIGNS = (CURRENT, FIRST)  # the order the reader tries them in
 TILE = CURRENT.tile
 
@@ -430,22 +429,29 @@ def detect(frames: np.ndarray) -> Reading:
     picks = np.unique(np.linspace(0, n - 1, min(n, MAX_FRAMES)).round().astype(int))
     frames, _ = _normalised(frames[picks])
     res = _residual(frames)
-    best = NOT_FOUND
-    for design in DESIGNS:
-        if min(res.shape) < design.tile:
-            continue
-        lay = layout(design)
-        # The untouched geometry always gets a reading: most copies are re-encodes, trims or new
-        # frame rates, and a search step off by 0.25 degrees already blurs the finer bins.
-        geometries = dict.fromkeys([(0.0, 1.0), *_geometry(res, lay)])
-        candidates = [_reading(res, angle, scale, lay) for angle, scale in geometries]
-        got = max(candidates, key=_rank, default=NOT_FOUND)
-        if got.key is None and got.confidence >= SYNC_WITH_KEY:
-            got = max(got, _refine(res, got, lay), key=_rank)
-        if got.found:
-            return got
-        best = got if best is NOT_FOUND else best
-    return best  # found nowhere: the reading of the first design tried, whose confidence means what it says
+    return _first_found(_search(res, layout(d)) for d in DESIGNS if min(res.shape) >= d.tile)
+
+
+def _search(res: np.ndarray, lay: _Layout) -> Reading:
+    """The best reading of ``lay``'s mark over the geometry search's candidates, refined."""
+    # The untouched geometry always gets a reading: most copies are re-encodes, trims or new
+    # frame rates, and a search step off by 0.25 degrees already blurs the finer bins.
+    geometries = dict.fromkeys([(0.0, 1.0), *_geometry(res, lay)])
+    best = max((_reading(res, angle, scale, lay) for angle, scale in geometries), key=_rank)
+    if best.key is None and best.confidence >= SYNC_WITH_KEY:
+        best = max(best, _refine(res, best, lay), key=_rank)
+    return best
+
+
+def _first_found(readings) -> Reading:
+    """The first reading that found its mark (designs in ``DESIGNS`` order, read lazily); when none
+    did, the first design's reading, whose confidence means what it says."""
+    first = NOT_FOUND
+    for reading in readings:
+        if reading.found:
+            return reading
+        first = reading if first is NOT_FOUND else first
+    return first
 
 
 def _rank(r: Reading) -> tuple:
@@ -477,14 +483,7 @@ def read_in_place(frames: np.ndarray, *, max_frames: int = 12) -> Reading:
     """
     frames = _check_frames(frames)
     res = _residual(frames, max_frames)
-    best = NOT_FOUND
-    for design in DESIGNS:
-        if min(res.shape) >= design.tile:
-            got = _reading(res, 0.0, 1.0, layout(design))
-            if got.found:
-                return got
-            best = got if best is NOT_FOUND else best
-    return best
+    return _first_found(_reading(res, 0.0, 1.0, layout(d)) for d in DESIGNS if min(res.shape) >= d.tile)
 
 
 # --- the audio track ----------------------------------------------------------------------
