@@ -6,6 +6,12 @@ and model evaluations. The issue's target: a 4 s square clip at the default
 steps in <= 2 s on 2 CPU cores. A last row samples --batch 4 s square clips
 at once (one prompt, one noise tensor; the default sampler's loop), for
 batch throughput, which is what a GPU worker would run.
+
+Then the same prompt through the latent model (DiT-SL drawing the spacetime
+autoencoder's latent, decoded to 4x the size at 12 fps), in the same run so
+the two compare: --latent-checkpoint names a trained one; without it an
+untrained DiT-SL of the same size is timed (speed does not depend on the
+weights), with the committed autoencoder if there is one.
 """
 
 from __future__ import annotations
@@ -22,7 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import torch  # noqa: E402
 
-from generation.diffusion import world  # noqa: E402
+from generation.diffusion import autoencoder, world  # noqa: E402
+from generation.diffusion.latent import LatentSpace  # noqa: E402
 from generation.diffusion.model import DIT_CONFIGS, DiT  # noqa: E402
 from generation.diffusion.sampler import (  # noqa: E402
     DEFAULT_CAMEO_SCALE,
@@ -33,6 +40,7 @@ from generation.diffusion.sampler import (  # noqa: E402
     Conditioning,
     Pipeline,
     load_model,
+    load_pipeline,
     sample_loop,
     timesteps,
 )
@@ -101,6 +109,57 @@ def main(args):
             f"| 4 s square, batch of {args.batch} | {args.batch} x {n_frames} x 32 x 32 | {DEFAULT_STEPS} | "
             f"{2 * DEFAULT_STEPS} (batched) | {med:.2f} | {args.batch / med:.2f} |"
         )
+    if not args.no_latent:
+        latent_rows(args, pipe.encoder, emb, face)
+
+
+LATENT_CASES = [
+    ("latent: 4 s square", "square", 4),
+    ("latent: 4 s square + cameo", "square", 4),
+    ("latent: 8 s landscape", "landscape", 8),
+    ("latent: 2 s portrait", "portrait", 2),
+]
+
+
+def latent_rows(args, encoder: TextEncoder, emb: TextEmbedding, face) -> None:
+    """The latent model's rows: sampling plus decoding, and the decoding alone."""
+    if args.latent_checkpoint:
+        pipe = load_pipeline(args.latent_checkpoint, encoder, "cpu")
+        what = f"latent checkpoint step {pipe.config.get('step')}"
+    else:
+        if autoencoder.CHECKPOINT.exists():
+            ae, ae_meta = autoencoder.load()
+            what = f"untrained DiT-SL, autoencoder step {ae_meta.get('step')}"
+        else:
+            ae = autoencoder.SpacetimeAutoencoder()
+            ae.cfg.latent_mean, ae.cfg.latent_std = [0.0] * 16, [1.0] * 16
+            what = "untrained DiT-SL and autoencoder"
+        pipe = Pipeline(DiT(DIT_CONFIGS["DiT-SL"]()), encoder, {}, LatentSpace(ae))
+    pipe.generate(emb, steps=2)
+    print(f"\n{what}\n")
+    print("| case | frames (T x H x W) | steps | model evals | median s | of which decoding s | clips/s |")
+    print("|---|---|---|---|---|---|---|")
+    for label, aspect, dur in LATENT_CASES:
+        cameo = "cameo" in label
+        times, decode = [], []
+        for r in range(args.repeats):
+            t0 = time.perf_counter()
+            res = pipe.generate(emb, cameo_reference=face if cameo else None, seed=r, duration_s=dur, aspect=aspect)
+            times.append(time.perf_counter() - t0)
+            cfg = pipe.model.cfg
+            gt, gh, gw = cfg.grid_scale
+            h, w = world.SIZES_PX[aspect]
+            z = torch.randn(1, cfg.in_channels, int(dur * world.FPS * gt), int(h * gh), int(w * gw))
+            t0 = time.perf_counter()
+            pipe.latent.decode(z)
+            decode.append(time.perf_counter() - t0)
+        steps = pipe.sampler["steps"]
+        t, h, w = res.frames.shape[:3]
+        med = statistics.median(times)
+        print(
+            f"| {label} | {t} x {h} x {w} | {steps} | {(3 if cameo else 2) * steps} | {med:.2f} | "
+            f"{statistics.median(decode):.2f} | {1 / med:.2f} |"
+        )
 
 
 def batch_seconds(model, emb: TextEmbedding, batch: int, device: str) -> float:
@@ -132,4 +191,6 @@ if __name__ == "__main__":
     p.add_argument("--checkpoint", default=str(DEFAULT_CHECKPOINT))
     p.add_argument("--cpu", action="store_true")
     p.add_argument("--batch", type=int, default=16, help="clips in the batch-throughput row (1: no such row)")
+    p.add_argument("--latent-checkpoint", default=None, help="a trained latent model (DiT-SL) to time")
+    p.add_argument("--no-latent", action="store_true", help="skip the latent model's rows")
     main(p.parse_args())

@@ -20,6 +20,8 @@ import numpy as np
 import torch
 
 from . import checker, world
+from .autoencoder import CHECKPOINT as AE_CHECKPOINT
+from .latent import to_world
 from .model import DIT_CONFIGS, DiT
 from .sampler import (
     DEFAULT_CAMEO_SCALE,
@@ -181,7 +183,10 @@ def sample_all(
             eta=eta,
             guidance_t_max=guidance_t_max,
         )
-        out.append(res.frames)
+        frames = res.frames
+        if pipe.latent is not None:  # the checker works at the world's own size and rate
+            frames = to_world(frames, pipe.latent.cfg.scale, pipe.latent.fps)
+        out.append(frames)
     return out
 
 
@@ -241,8 +246,7 @@ def untrained_model(name: str) -> DiT:
 
 def choose_cfg(args) -> dict[float, dict[str, float]]:
     """Score each text scale on training-distribution scenes (never the held-out set) and print the table."""
-    model, meta = load_model(args.checkpoint)
-    pipe, items = Pipeline(model, TextEncoder(), meta), training_items(args.n_scenes)
+    pipe, items = load_pipeline(args.checkpoint, TextEncoder(), "cpu"), training_items(args.n_scenes)
     results = {
         s: score_frames(
             items,
@@ -251,7 +255,7 @@ def choose_cfg(args) -> dict[float, dict[str, float]]:
         for s in args.choose_cfg
     }
     print(
-        f"training-distribution scenes: {len(items)}; checkpoint step {meta.get('step')}; {args.steps} Euler steps, "
+        f"training-distribution scenes: {len(items)}; checkpoint step {pipe.config.get('step')}; {args.steps} Euler steps, "
         f"eta {args.eta:g}, guidance at t <= {args.guidance_t_max:g}"
     )
     print(format_table({f"text scale {s:g}": r for s, r in results.items()}))
@@ -260,8 +264,8 @@ def choose_cfg(args) -> dict[float, dict[str, float]]:
 
 def choose_cameo_scale(args) -> dict[str, dict[str, float]]:
     """Score each cameo scale on training-distribution cameo scenes (training faces, never the held-out ones)."""
-    model, meta = load_model(args.checkpoint)
-    pipe, items = Pipeline(model, TextEncoder(), meta), training_items(args.n_scenes, seed=11, cameo=True)
+    pipe = load_pipeline(args.checkpoint, TextEncoder(), "cpu")
+    items = training_items(args.n_scenes, seed=11, cameo=True)
     results = {
         f"cameo scale {s:g}": score_frames(
             items,
@@ -271,7 +275,7 @@ def choose_cameo_scale(args) -> dict[str, dict[str, float]]:
     }
     results["real (ceiling)"] = score_frames(items, [world.render(item.spec)[0] for item in items])
     print(
-        f"training-distribution cameo scenes: {len(items)}; checkpoint step {meta.get('step')}; {args.steps} Euler "
+        f"training-distribution cameo scenes: {len(items)}; checkpoint step {pipe.config.get('step')}; {args.steps} Euler "
         f"steps, eta {args.eta:g}, text scale {DEFAULT_TEXT_SCALE:g}"
     )
     print(format_table(results))
@@ -331,6 +335,80 @@ def extend_items(n: int, seed: int, held_out: bool) -> list[EvalItem]:
         if spec.objects:  # continuity is judged on objects; a cameo alone has none
             items.append(EvalItem("extend", spec, world.caption(spec, rng), None))
     return items
+
+
+RECON_SEED = 6_120_226  # held-out scenes for the autoencoder; no other check draws from this seed
+
+
+def recon_items(n: int, seed: int = RECON_SEED) -> list[EvalItem]:
+    """Held-out scenes (level 2: every aspect, 2-8 s, pans, occluders, held-out faces) for the autoencoder."""
+    rng = np.random.default_rng(seed)
+    items = []
+    for _ in range(n):
+        spec = world.random_spec(rng, level=2, held_out=True)
+        reference = world.face_reference(spec.cameo.face_id) if spec.cameo else None
+        items.append(EvalItem("held-out", spec, world.caption(spec, rng), reference))
+    return items
+
+
+def recon_check(args) -> dict:
+    """The autoencoder on held-out clips: PSNR at its own size and rate, and the checker on its reconstructions.
+
+    The checker reads both the rendered clip and its reconstruction brought to
+    the world's size and rate (latent.to_world), against the scene's truth;
+    the goal is reconstructions scoring >= 0.98 of the rendered clips.
+    """
+    from .autoencoder import psnr
+    from .latent import LatentSpace
+
+    space = LatentSpace.load(args.autoencoder)
+    scale, fps = space.cfg.scale, space.fps
+    items = recon_items(args.recon_check)
+    psnrs, seconds, clip_seconds = [], 0.0, 0
+    per: dict[str, dict[str, list[float]]] = {"rendered": {}, "reconstructed": {}}
+    for item in items:
+        frames, _ = space.render(item.spec, item.reference)
+        t0 = time.time()
+        recon = space.decode(space.encode([frames]))[0]
+        seconds += time.time() - t0
+        clip_seconds += item.spec.duration_s
+        psnrs.append(psnr(frames, recon))
+        _, truth = world.render(item.spec, item.reference)
+        scores = {
+            name: checker.score_clip(to_world(clip, scale, fps), item.spec, truth, item.reference)
+            for name, clip in (("rendered", frames), ("reconstructed", recon))
+        }
+        for k, v in scores["rendered"].items():  # a scene counts where both verdicts exist
+            w = scores["reconstructed"].get(k, float("nan"))
+            if not (np.isnan(v) or np.isnan(w)):
+                per["rendered"].setdefault(k, []).append(v)
+                per["reconstructed"].setdefault(k, []).append(w)
+    metrics = [m for m in METRICS if m in per["rendered"]]
+    table = {m: {name: float(np.mean(per[name][m])) for name in per} for m in metrics}
+    for m in metrics:
+        table[m]["ratio"] = table[m]["reconstructed"] / max(table[m]["rendered"], 1e-9)
+        table[m]["scenes"] = len(per["rendered"][m])
+    p = np.array(psnrs)
+    result = {
+        "clips": len(items),
+        "psnr_mean": float(p.mean()),
+        "psnr_min": float(p.min()),
+        "psnr_p10": float(np.percentile(p, 10)),
+        "seconds_per_clip_second": seconds / clip_seconds,
+        "checker": table,
+    }
+    print(
+        f"{len(items)} held-out clips at {scale}x, {fps} fps: PSNR mean {p.mean():.2f} dB, "
+        f"10th percentile {result['psnr_p10']:.2f}, min {p.min():.2f}; encode + decode "
+        f"{result['seconds_per_clip_second']:.3f} s per clip-second"
+    )
+    print("| metric | scenes | rendered | reconstructed | ratio |\n|---|---:|---:|---:|---:|")
+    for m in metrics:
+        r = table[m]
+        print(f"| {m} | {r['scenes']} | {r['rendered']:.3f} | {r['reconstructed']:.3f} | {r['ratio']:.3f} |")
+    if args.recon_json:
+        Path(args.recon_json).write_text(json.dumps(result, indent=2))
+    return result
 
 
 def extend_check(args) -> dict[str, dict[str, float]]:
@@ -418,6 +496,8 @@ def main(args) -> dict:
         return choose_cameo_scale(args)
     if args.denoise_check:
         return denoise_check(args)
+    if args.recon_check:
+        return recon_check(args)
     t0 = time.time()
     items = eval_items(args.n_objects, args.n_each)
     encoder = TextEncoder()
@@ -425,9 +505,10 @@ def main(args) -> dict:
     results: dict[str, dict[str, float]] = {}
     samples = {}
     if Path(args.checkpoint).exists():
-        model, meta = load_model(args.checkpoint)
+        pipe = load_pipeline(args.checkpoint, encoder, "cpu")
+        meta = pipe.config
         samples["model"] = sample_all(
-            Pipeline(model, encoder, meta),
+            pipe,
             items,
             args.steps,
             args.seed,
@@ -526,6 +607,14 @@ def parse_args(argv=None):
         metavar="T",
         help="instead: score the one-step clean prediction from real clips noised to these t",
     )
+    p.add_argument(
+        "--recon-check",
+        type=int,
+        metavar="N",
+        help="instead: the spacetime autoencoder's reconstructions of N held-out clips (PSNR, and the checker's ratio)",
+    )
+    p.add_argument("--autoencoder", default=str(AE_CHECKPOINT), help="--recon-check: the autoencoder to check")
+    p.add_argument("--recon-json", default=None, help="--recon-check: also write the figures to this JSON file")
     return p.parse_args(argv)
 
 

@@ -54,16 +54,29 @@ class DiTConfig:
     # which are known. Off in the first checkpoints; widen_for_known_frames adds
     # it with zero weights, so a widened model starts out drawing exactly as before.
     known_frames: bool = False
+    # What the network draws: RGB frames of the world (3 channels), or the
+    # latent of the spacetime autoencoder (its latent_channels). grid_scale is
+    # the latent's cells per world frame, row and column (1, 1, 1 for frames;
+    # 0.75, 0.5, 0.5 for the autoencoder at 12 fps, 4x size, 4x8x8 cells).
+    in_channels: int = 3
+    grid_scale: tuple[float, float, float] = (1.0, 1.0, 1.0)
+
+    @property
+    def latent(self) -> bool:
+        return self.in_channels != 3 or tuple(self.grid_scale) != (1.0, 1.0, 1.0)
 
     def to_dict(self) -> dict:
         d = asdict(self)
         d["patch"] = list(self.patch)
+        d["grid_scale"] = list(self.grid_scale)
         return d
 
     @classmethod
     def from_dict(cls, d: dict) -> DiTConfig:
         d = dict(d)
         d["patch"] = tuple(d["patch"])
+        if "grid_scale" in d:
+            d["grid_scale"] = tuple(d["grid_scale"])
         return cls(**{k: v for k, v in d.items() if k in cls.__dataclass_fields__})
 
 
@@ -84,7 +97,19 @@ def DiT_B(**kw) -> DiTConfig:  # for a GPU
     return DiTConfig(width=384, depth=12, heads=6, patch=(4, 4, 4), stem_channels=32, **kw)
 
 
-DIT_CONFIGS = {"DiT-T": DiT_T, "DiT-S": DiT_S, "DiT-B": DiT_B}
+def DiT_SL(**kw) -> DiTConfig:  # DiT-S over the spacetime autoencoder's latent
+    # 3x2x2 latent patches cover 1 s and 16x16 pixels of the 4x world: the
+    # same footprint and the same 256 tokens for a 4 s square clip as DiT-S.
+    kw = {"in_channels": 16, "grid_scale": (0.75, 0.5, 0.5), **kw}
+    return DiTConfig(width=160, depth=6, heads=5, patch=(3, 2, 2), stem_channels=32, **kw)
+
+
+def DiT_TL(**kw) -> DiTConfig:  # unit tests, over a latent
+    kw = {"in_channels": 16, "grid_scale": (0.75, 0.5, 0.5), **kw}
+    return DiTConfig(width=48, depth=2, heads=2, patch=(3, 2, 2), stem_channels=8, **kw)
+
+
+DIT_CONFIGS = {"DiT-T": DiT_T, "DiT-S": DiT_S, "DiT-B": DiT_B, "DiT-SL": DiT_SL, "DiT-TL": DiT_TL}
 
 # ----------------------------------------------------------------------------
 # Embedding layers
@@ -179,7 +204,10 @@ class DiT(nn.Module):
         super().__init__()
         self.cfg = cfg
         d, c = cfg.width, cfg.stem_channels
-        self.stem = nn.Sequential(nn.Conv3d(KNOWN_CHANNELS + 3 if cfg.known_frames else 3, c, 3, padding=1), nn.GELU())
+        cin = cfg.in_channels
+        self.stem = nn.Sequential(
+            nn.Conv3d(KNOWN_CHANNELS + cin if cfg.known_frames else cin, c, 3, padding=1), nn.GELU()
+        )
         self.patchify = nn.Conv3d(c, d, kernel_size=cfg.patch, stride=cfg.patch)
         self.t_embed = TimestepEmbedder(d)
         self.text_pool = nn.Linear(cfg.text_dim, d)
@@ -194,7 +222,7 @@ class DiT(nn.Module):
         self.ada_out = nn.Sequential(nn.SiLU(), nn.Linear(d, 2 * d))
         pt, ph, pw = cfg.patch
         self.unpatchify = nn.Linear(d, c * pt * ph * pw)
-        self.head = nn.Sequential(nn.GELU(), nn.Conv3d(c, 3, 3, padding=1))
+        self.head = nn.Sequential(nn.GELU(), nn.Conv3d(c, cin, 3, padding=1))
         self.initialize_weights()
 
     def initialize_weights(self):
@@ -235,7 +263,7 @@ class DiT(nn.Module):
         return ctx, mask
 
     def forward(self, x, t, text_tokens, text_mask, text_pooled, reference, ref_mask, known=None):
-        """x: (N, 3, T, H, W) noisy video; t: (N,) in [0, 1]; reference: (N, 3, 16, 16); ref_mask: (N,) bool.
+        """x: (N, in_channels, T, H, W) noisy video (or latent); t: (N,) in [0, 1]; reference: (N, 3, 16, 16); ref_mask: (N,) bool.
 
         A dropped text has text_mask all False and text_pooled zero; a missing
         or dropped cameo has ref_mask False. `known` (N, 4, T, H, W): clean given

@@ -301,9 +301,10 @@ def fit_video(frames: np.ndarray, n_frames: int, h: int, w: int) -> np.ndarray:
 class Pipeline:
     """A loaded model and text encoder; `generate` is safe to call from one thread at a time per instance."""
 
-    def __init__(self, model: DiT, encoder: TextEncoder | None, config: dict | None = None):
+    def __init__(self, model: DiT, encoder: TextEncoder | None, config: dict | None = None, latent=None):
         self.model = model.eval()
         self.encoder = encoder
+        self.latent = latent  # a LatentSpace when the model draws the autoencoder's latent
         self.config = config or {}
         chosen = {k: v for k, v in self.config.get("sampler", {}).items() if k in SAMPLER_FALLBACK}
         self.sampler = {**SAMPLER_FALLBACK, **chosen}  # the defaults of `generate`
@@ -354,9 +355,14 @@ class Pipeline:
         if not 2 <= duration_s <= 8:
             raise ValueError("duration_s must be 2..8")
         h, w = world.SIZES_PX[aspect]
-        pt = self.model.cfg.patch[0]
-        n_frames = duration_s * world.FPS
+        cfg = self.model.cfg
+        pt = cfg.patch[0]
+        gt, gh, gw = cfg.grid_scale
+        n_frames = int(duration_s * world.FPS * gt)
         n_frames = max(pt, n_frames // pt * pt)
+        h, w = int(h * gh), int(w * gw)
+        if self.latent is not None and (known_frames is not None or init_video is not None):
+            raise ValueError("a latent model does not yet draw around given frames or remix a video")
         device = next(self.model.parameters()).device
         text = self.embed(prompt) if isinstance(prompt, str) else prompt
         text = TextEmbedding(text.tokens.to(device), text.mask.to(device), text.pooled.to(device))
@@ -365,7 +371,7 @@ class Pipeline:
         )
         cond = Conditioning(text=text, reference=ref)
         gen = torch.Generator().manual_seed(int(seed))  # CPU generator: the same noise on every device
-        noise = torch.randn((1, 3, n_frames, h, w), generator=gen).to(device)
+        noise = torch.randn((1, cfg.in_channels, n_frames, h, w), generator=gen).to(device)
         known = None
         if known_frames is not None:
             known = self._known(known_frames, known_at, noise)
@@ -408,9 +414,16 @@ class Pipeline:
                 guidance_t_max,
                 known,
             )
-        frames = tensor_to_frames(x[0].cpu())
         from .checker import detect_impacts
 
+        if self.latent is not None:
+            from .latent import to_world
+
+            frames = self.latent.decode(x.cpu())[0]
+            per = self.latent.fps // world.FPS
+            impacts = [i * per for i in detect_impacts(to_world(frames, self.latent.cfg.scale, self.latent.fps))]
+            return SampleResult(frames=frames, fps=self.latent.fps, impacts=impacts, seed=int(seed), steps=len(ts) - 1)
+        frames = tensor_to_frames(x[0].cpu())
         return SampleResult(
             frames=frames, fps=world.FPS, impacts=detect_impacts(frames), seed=int(seed), steps=len(ts) - 1
         )
@@ -448,5 +461,12 @@ def load_pipeline(
 ) -> Pipeline:
     """Load once per process (model about 0.1 s, text encoder about 2 s); device defaults to cuda when present."""
     device = device or ("cuda" if torch.cuda.is_available() else "cpu")
-    model, meta = load_model(checkpoint_path or DEFAULT_CHECKPOINT, device)
-    return Pipeline(model, text_encoder or TextEncoder(), meta)
+    path = Path(checkpoint_path or DEFAULT_CHECKPOINT)
+    model, meta = load_model(path, device)
+    latent = None
+    if model.cfg.latent:  # the autoencoder it was trained with, named beside it
+        from .latent import LatentSpace
+
+        latent = LatentSpace.load(path.parent / meta["autoencoder"]["file"])
+        latent.check(model.cfg)
+    return Pipeline(model, text_encoder or TextEncoder(), meta, latent)

@@ -22,6 +22,7 @@ import numpy as np
 import torch
 
 from . import world
+from .autoencoder import CHECKPOINT as AE_CHECKPOINT
 from .model import DIT_CONFIGS, DiT, DiTConfig, count_parameters, known_input, widen_for_known_frames
 from .sampler import (
     DEFAULT_CHECKPOINT,
@@ -59,8 +60,9 @@ def curriculum_level(
 def bucket_tokens(aspect: str, duration_s: int, model_cfg: DiTConfig) -> int:
     """Spacetime patches of one clip of this bucket (256 for a 4 s square clip with 4x4x4 patches)."""
     pt, ph, pw = model_cfg.patch
+    gt, gh, gw = model_cfg.grid_scale  # a latent model's grid is coarser than the world's frames
     h, w = world.SIZES_PX[aspect]
-    return max(1, duration_s * world.FPS // pt) * (h // ph) * (w // pw)
+    return max(1, int(duration_s * world.FPS * gt) // pt) * (int(h * gh) // ph) * (int(w * gw) // pw)
 
 
 def pick_bucket(
@@ -105,12 +107,7 @@ def get_batch(
     ]
     n = max(pt, clips[0].frames.shape[0] // pt * pt)
     video = torch.stack([frames_to_tensor(c.frames[:n]) for c in clips])  # (B, 3, T, H, W)
-    refs = torch.zeros(batch_size, 3, model_cfg.ref_px, model_cfg.ref_px)
-    has_ref = torch.zeros(batch_size, dtype=torch.bool)
-    for i, c in enumerate(clips):
-        if c.reference is not None:
-            refs[i] = torch.from_numpy(c.reference.copy()).float().permute(2, 0, 1) / 127.5 - 1.0
-            has_ref[i] = True
+    refs, has_ref = references_batch([c.reference for c in clips], model_cfg.ref_px)
     weight = None
     if object_weight > 0:
         from scipy import ndimage
@@ -118,6 +115,17 @@ def get_batch(
         masks = np.stack([ndimage.maximum_filter(c.truth.mask[:n], size=(1, 3, 3)) for c in clips])  # (B, T, H, W)
         weight = 1.0 + object_weight * torch.from_numpy(masks)[:, None]
     return video, [c.caption for c in clips], refs, has_ref, weight
+
+
+def references_batch(references: list, ref_px: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """Cameo references (ref_px, ref_px, 3) uint8 or None -> (N, 3, ref_px, ref_px) in [-1, 1] and (N,) has-one."""
+    refs = torch.zeros(len(references), 3, ref_px, ref_px)
+    has_ref = torch.zeros(len(references), dtype=torch.bool)
+    for i, r in enumerate(references):
+        if r is not None:
+            refs[i] = torch.from_numpy(r.copy()).float().permute(2, 0, 1) / 127.5 - 1.0
+            has_ref[i] = True
+    return refs, has_ref
 
 
 LOSS_T_MIN = 0.2  # x-prediction's v-loss weighs x errors by 1/t^2; clipped here (400x at t=0.05 swamped the batch)
@@ -252,8 +260,13 @@ class BatchSource:
     Picklable before first use, so each render worker holds its own (own rng, own encoder).
     """
 
-    def __init__(self, args, cfg: DiTConfig, seed: int):
+    def __init__(self, args, cfg: DiTConfig, seed: int, latent=None):
         self.batch, self.by_tokens, self.object_weight = args.batch, args.batch_by == "tokens", args.object_weight
+        self.pool = None
+        if latent is not None:  # a LatentSpace: batches are encoded clips, drawn from a pool
+            from .latent import LatentPool
+
+            self.pool = LatentPool(latent, args.fresh)
         self.schedule, self.mix, self.cfg, self.fake_text = tuple(args.curriculum), args.mix_level1, cfg, args.fake_text
         self.seed, self.rng, self.encoder = seed, np.random.default_rng(seed), None
         self.clips, self.clips_share = None, args.clips_share
@@ -266,10 +279,18 @@ class BatchSource:
         if self.clips and self.rng.random() < self.clips_share:
             return self.real(step)
         level = curriculum_level(step, self.schedule, self.rng, self.mix)
+        if self.pool is not None:
+            return self.latent_batch(level)
         video, captions, refs, has_ref, weight = get_batch(
             self.rng, self.batch, level, self.cfg, self.by_tokens, self.object_weight
         )
         return level, video, refs, has_ref, self.embed(captions), weight
+
+    def latent_batch(self, level: int):
+        aspect, duration, n = pick_bucket(self.rng, level, self.batch, self.cfg, self.by_tokens)
+        z, captions, references = self.pool.batch(self.rng, level, aspect, duration, n, self.cfg.patch[0])
+        refs, has_ref = references_batch(references, self.cfg.ref_px)
+        return level, z, refs, has_ref, self.embed(captions), None
 
     def real(self, step: int):
         """A batch of real clips (--clips) in a bucket of the step's level; REAL_LEVEL in the log."""
@@ -550,7 +571,19 @@ def main(args) -> dict:
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.0, betas=(0.9, 0.99))
     rank_seed = args.seed + step + 1_000_003 * ranks.rank  # each rank its own noise and its own scenes
     gen = torch.Generator().manual_seed(rank_seed)
-    source = BatchSource(args, cfg, rank_seed)
+    latent = None
+    if cfg.latent:
+        from .latent import LatentSpace
+
+        if Path(args.autoencoder).resolve().parent != out.resolve().parent:
+            raise SystemExit("--autoencoder must sit in the folder of --out (the sampler loads it from there)")
+        latent = LatentSpace.load(args.autoencoder)
+        latent.check(cfg)
+        if args.object_weight or args.known_share or args.rollout_share or args.clips:
+            raise SystemExit(
+                "a latent model trains without --object-weight, --known-share, --rollout-share and --clips"
+            )
+    source = BatchSource(args, cfg, rank_seed, latent)
     workers = args.render_workers
     if workers is None:  # a GPU outruns one rendering core; on CPU the cores train
         workers = max(1, (os.cpu_count() or 2) - 2) if device == "cuda" else 0
@@ -625,14 +658,14 @@ def main(args) -> dict:
                 flush=True,
             )
         if ranks.main and time.time() - last_save > args.save_minutes * 60:
-            save_checkpoint(out, model, ema, _meta(cfg, step, trained_s + time.time() - start, history, args))
+            save_checkpoint(out, model, ema, _meta(cfg, step, trained_s + time.time() - start, history, args, latent))
             last_save = time.time()
             print(f"saved {out} at step {step}", flush=True)
     if batches:
         batches.close()
     ranks.check_in_sync(model)
     if step > first_step and ranks.main:
-        meta = _meta(cfg, step, trained_s + time.time() - start, history, args)
+        meta = _meta(cfg, step, trained_s + time.time() - start, history, args, latent)
         meta["ranks"] = ranks.size
         save_checkpoint(out, model, ema, meta)
         print(f"saved {out} at step {step}", flush=True)
@@ -640,8 +673,8 @@ def main(args) -> dict:
     return {"losses": losses, "step": step}
 
 
-def _meta(cfg: DiTConfig, step: int, trained_s: float, history: list, args) -> dict:
-    return {
+def _meta(cfg: DiTConfig, step: int, trained_s: float, history: list, args, latent=None) -> dict:
+    meta = {
         "model": cfg.to_dict(),
         "parameters": count_parameters(DiT(cfg)),
         "step": step,
@@ -664,6 +697,11 @@ def _meta(cfg: DiTConfig, step: int, trained_s: float, history: list, args) -> d
         "hardware": f"{platform.processor() or platform.machine()}, torch {torch.__version__}, {args.threads} thread(s)",
         "history": history[-400:],
     }
+    if latent is not None:  # the sampler loads this autoencoder from beside the checkpoint
+        meta["autoencoder"] = {"file": Path(args.autoencoder).name, "fresh": args.fresh}
+        meta["fps"] = latent.fps
+        meta["sizes"] = {a: (h * latent.cfg.scale, w * latent.cfg.scale) for a, (h, w) in world.SIZES_PX.items()}
+    return meta
 
 
 def parse_args(argv=None):
@@ -703,6 +741,12 @@ def parse_args(argv=None):
         action="store_true",
         help="on --resume, add the known-frame input to a model without it (zero weights: it draws as before)",
     )
+    p.add_argument(
+        "--autoencoder",
+        default=str(AE_CHECKPOINT),
+        help="the spacetime autoencoder a latent model (DiT-SL) draws for; it must sit beside --out",
+    )
+    p.add_argument("--fresh", type=int, default=2, help="latent model: newly encoded clips added to the pool each step")
     p.add_argument("--clip", type=float, default=1.0)
     p.add_argument("--ema", type=float, default=0.998)
     p.add_argument("--curriculum", type=int, nargs=2, default=(1500, 4000), help="steps at which levels 1 and 2 begin")

@@ -269,10 +269,14 @@ def _bounce_y(t: np.ndarray, y0: float, floor: float, restitution: float, stop_a
     return y, impacts
 
 
-def _trajectory(obj: ObjectSpec, r: float, h: int, w: int, n: int, floor: float, rng: np.random.Generator):
-    """World-space (x, y, angle) per frame plus impact times (s)."""
-    t = np.arange(n) / FPS
-    frac = t / max(t[-1], 1e-6)
+def _trajectory(obj: ObjectSpec, r: float, h: int, w: int, t: np.ndarray, t_end: float, floor: float, rng):
+    """World-space (x, y, angle) at frame times `t` (s) plus impact times (s).
+
+    Motions run from the start to `t_end`, the time of the last frame at the
+    world's own rate; a clip rendered at a higher rate samples the same paths.
+    """
+    n = len(t)
+    frac = t / max(t_end, 1e-6)
     margin = r + 1.5
     x = np.full(n, rng.uniform(margin + 2, w - margin - 2))
     y = np.full(n, rng.uniform(margin + 2, floor - r - 2))
@@ -296,14 +300,14 @@ def _trajectory(obj: ObjectSpec, r: float, h: int, w: int, n: int, floor: float,
     return x, y, ang, impacts
 
 
-def _collision(objs, radii, h, w, n, floor):
+def _collision(objs, radii, h, w, t, t_end, floor):
     """Two objects slide toward each other, touch, and swap velocities (equal masses)."""
-    t = np.arange(n) / FPS
+    n = len(t)
     r0, r1 = radii
     y = floor - max(r0, r1)
     xa0, xb0 = r0 + 1.5, w - r1 - 1.5
     gap = xb0 - xa0 - (r0 + r1)
-    t_hit = t[-1] * 0.5
+    t_hit = t_end * 0.5
     v = gap / 2 / max(t_hit, 1e-6)
     xa = np.where(t <= t_hit, xa0 + v * t, xa0 + v * t_hit - v * (t - t_hit))
     xb = np.where(t <= t_hit, xb0 - v * t, xb0 - v * t_hit + v * (t - t_hit))
@@ -366,15 +370,22 @@ def _lfw_faces() -> np.ndarray:
     return lfw_subset()[:100]
 
 
-def _draw_figure(frame: np.ndarray, cx: float, top: float, face: np.ndarray, action: str, t: int):
-    """Head (the face), torso, arms and legs; returns the face box."""
+def _draw_figure(frame: np.ndarray, cx: float, top: float, face: np.ndarray, action: str, t: int, scale: int = 1):
+    """Head (the face), torso, arms and legs; returns the face box in world pixels.
+
+    `cx` and `top` are in world pixels; `frame` and `face` are `scale` times
+    finer, and every limb is laid out in world pixels and drawn at that scale.
+    """
     h, w = frame.shape[:2]
     fx0, fy0 = int(round(cx - FACE_PX / 2)), int(round(top))
     box = (fy0, fx0, fy0 + FACE_PX, fx0 + FACE_PX)
-    ys, xs = slice(max(fy0, 0), min(fy0 + FACE_PX, h)), slice(max(fx0, 0), min(fx0 + FACE_PX, w))
+    py, px, size = fy0 * scale, fx0 * scale, FACE_PX * scale
+    ys, xs = slice(max(py, 0), min(py + size, h)), slice(max(px, 0), min(px + size, w))
     if ys.stop > ys.start and xs.stop > xs.start:
-        frame[ys, xs] = face[ys.start - fy0 : ys.stop - fy0, xs.start - fx0 : xs.stop - fx0]
+        frame[ys, xs] = face[ys.start - py : ys.stop - py, xs.start - px : xs.stop - px]
     yy, xx = np.mgrid[0:h, 0:w]
+    if scale != 1:  # the centre of each fine pixel, in world pixel indexes
+        yy, xx = (yy + 0.5) / scale - 0.5, (xx + 0.5) / scale - 0.5
     torso = (yy >= fy0 + FACE_PX) & (yy < fy0 + FACE_PX + 8) & (np.abs(xx - cx + 0.5) <= 2.5)
     frame[torso] = SHIRT_RGB
     leg_top = fy0 + FACE_PX + 8
@@ -392,55 +403,88 @@ def _draw_figure(frame: np.ndarray, cx: float, top: float, face: np.ndarray, act
     return box
 
 
+def _upsample(img: np.ndarray, scale: int) -> np.ndarray:
+    """(h, w, c) -> (h*scale, w*scale, c), bilinear between pixel centres (edges held)."""
+    if scale == 1:
+        return img
+    h, w = img.shape[:2]
+
+    def axis(n):
+        pos = np.clip((np.arange(n * scale) + 0.5) / scale - 0.5, 0, n - 1)
+        i0 = np.floor(pos).astype(int)
+        i1 = np.minimum(i0 + 1, n - 1)
+        return i0, i1, (pos - i0).astype(np.float32)
+
+    y0, y1, fy = axis(h)
+    x0, x1, fx = axis(w)
+    rows = img[y0] * (1 - fy)[:, None, None] + img[y1] * fy[:, None, None]
+    return rows[:, x0] * (1 - fx)[None, :, None] + rows[:, x1] * fx[None, :, None]
+
+
 # ----------------------------------------------------------------------------
 # Rendering
 # ----------------------------------------------------------------------------
 
 
-def render(spec: SceneSpec, reference: np.ndarray | None = None) -> tuple[np.ndarray, GroundTruth]:
-    """Frames (T, H, W, 3) uint8 and the ground truth of one scene."""
+def render(
+    spec: SceneSpec, reference: np.ndarray | None = None, scale: int = 1, fps: int = FPS
+) -> tuple[np.ndarray, GroundTruth]:
+    """Frames (T, H, W, 3) uint8 and the ground truth of one scene.
+
+    By default at the world's own size and rate (`SIZES_PX`, `FPS`). `scale`
+    draws the same scene that many times finer and `fps` (a multiple of FPS)
+    samples the same motions more often: every (fps // FPS)-th frame is at the
+    time of a frame of the default render, the same scene for the same seed.
+    The truth is then in the finer pixels and frames.
+    """
+    if scale < 1 or fps < FPS or fps % FPS:
+        raise ValueError(f"scale must be >= 1 and fps a multiple of {FPS}")
     rng = np.random.default_rng(spec.seed)
-    h, w = spec.hw
-    n = spec.n_frames
-    floor = h - 2.0
+    hb, wb = spec.hw
+    h, w = hb * scale, wb * scale
+    n_world = spec.n_frames
+    n = spec.duration_s * fps
+    per = fps // FPS
+    floor = hb - 2.0
     radii = np.array([SIZE_RADIUS[o.size] for o in spec.objects])
-    pan_extent = int(abs(spec.pan) * n) + 2
-    tex = background_texture(spec.background, h, w + pan_extent, rng)
-    cam = spec.pan * np.arange(n)  # camera x offset per frame
+    pan_extent = int(abs(spec.pan) * n_world) + 2
+    tex = _upsample(background_texture(spec.background, hb, wb + pan_extent, rng), scale)
+    cam = spec.pan * np.arange(n) / per  # camera x offset per frame, world pixels
     cam_base = pan_extent - 1 if spec.pan < 0 else 0
+    t = np.arange(n) / fps
+    t_end = (n_world - 1) / FPS
 
     if any(o.motion == "colliding" for o in spec.objects):
-        tracks, impact_times = _collision(spec.objects[:2], radii[:2], h, w, n, floor)
+        tracks, impact_times = _collision(spec.objects[:2], radii[:2], hb, wb, t, t_end, floor)
         for o, r in zip(spec.objects[2:], radii[2:]):
-            x, y, a, imp = _trajectory(o, r, h, w, n, floor, rng)
+            x, y, a, imp = _trajectory(o, r, hb, wb, t, t_end, floor, rng)
             tracks.append((x, y, a))
             impact_times += imp
     else:
         tracks, impact_times = [], []
         for o, r in zip(spec.objects, radii):
-            x, y, a, imp = _trajectory(o, r, h, w, n, floor, rng)
+            x, y, a, imp = _trajectory(o, r, hb, wb, t, t_end, floor, rng)
             tracks.append((x, y, a))
             impact_times += imp
 
     occ = None
     if spec.occluder:
-        occ = (w / 2 - 4.0, w / 2 + 4.0)  # world x range, covers the middle of the frame
+        occ = (wb / 2 - 4.0, wb / 2 + 4.0)  # world x range, covers the middle of the frame
 
     face, cameo_x, cameo_top = None, None, None
     if spec.cameo is not None:
         if reference is None:
             reference = face_reference(spec.cameo.face_id)
-        face = _resize(reference, FACE_PX)
+        face = _resize(reference, FACE_PX * scale)
         fig_h = FACE_PX + 14
-        t = np.arange(n) / FPS
         base_top = floor - fig_h
         if spec.cameo.action == "walking":
-            x0, x1 = 5.0, w - 5.0
-            frac = t / max(t[-1], 1e-6)
+            x0, x1 = 5.0, wb - 5.0
+            frac = t / max(t_end, 1e-6)
             cameo_x = x0 + (x1 - x0) * frac if spec.cameo.direction == "right" else x1 - (x1 - x0) * frac
             cameo_top = np.full(n, base_top)
         else:
-            cameo_x = np.full(n, w * 0.5 if not spec.objects else w * 0.3)
+            cameo_x = np.full(n, wb * 0.5 if not spec.objects else wb * 0.3)
             cameo_top = np.full(n, base_top)
             if spec.cameo.action == "jumping":
                 period = 1.0  # s: jumps of 0.6 s with 0.4 s on the ground
@@ -456,49 +500,50 @@ def render(spec: SceneSpec, reference: np.ndarray | None = None) -> tuple[np.nda
     angles = np.zeros((len(spec.objects), n))
     face_boxes = np.zeros((n, 4)) if face is not None else None
     mask = np.zeros((n, h, w), np.float32)
+    xs = np.arange(w) + 0.5
     for f in range(n):
-        off = cam_base + cam[f]
+        off = (cam_base + cam[f]) * scale
         i0 = int(math.floor(off))
         a = off - i0
         frame = (1 - a) * tex[:, i0 : i0 + w] + a * tex[:, i0 + 1 : i0 + 1 + w]
         frame = frame.astype(np.float32)
         for k, (o, r) in enumerate(zip(spec.objects, radii)):
             x, y, ang = tracks[k][0][f] - cam[f], tracks[k][1][f], tracks[k][2][f]
-            centres[k, f] = (x, y)
+            centres[k, f] = (x * scale, y * scale)
             angles[k, f] = ang
-            alpha = shape_alpha(o.shape, x, y, r, ang, h, w)
+            alpha = shape_alpha(o.shape, x * scale, y * scale, r * scale, ang, h, w)
             if occ is not None:
-                ox0, ox1 = occ[0] - cam[f], occ[1] - cam[f]
-                xs = np.arange(w) + 0.5
+                ox0, ox1 = (occ[0] - cam[f]) * scale, (occ[1] - cam[f]) * scale
                 hidden = alpha[:, (xs > ox0) & (xs < ox1)].sum()
                 visible[k, f] = 1.0 - hidden / max(alpha.sum(), 1e-6)
             _paint(frame, alpha, COLOURS[o.colour])
             np.maximum(mask[f], alpha, out=mask[f])
         if face is not None:
             fr = np.clip(frame, 0, 255).astype(np.uint8)
-            face_boxes[f] = _draw_figure(fr, cameo_x[f] - cam[f], cameo_top[f], face, spec.cameo.action, f)
+            box = _draw_figure(fr, cameo_x[f] - cam[f], cameo_top[f], face, spec.cameo.action, f // per, scale)
+            face_boxes[f] = box
+            face_boxes[f] *= scale
             y0, x0, y1, x1 = (int(v) for v in face_boxes[f])
             mask[f, max(y0, 0) : max(y1, 0), max(x0, 0) : max(x1, 0)] = 1.0
             frame = fr.astype(np.float32)
         if occ is not None:
-            ox0, ox1 = occ[0] - cam[f], occ[1] - cam[f]
-            xs = np.arange(w) + 0.5
+            ox0, ox1 = (occ[0] - cam[f]) * scale, (occ[1] - cam[f]) * scale
             cov = np.clip(np.minimum(xs + 0.5, ox1) - np.maximum(xs - 0.5, ox0), 0, 1)
-            top = int(h * 0.15)
+            top = int(hb * 0.15) * scale
             alpha = np.zeros((h, w), np.float32)
             alpha[top:] = cov[None]
             _paint(frame, alpha, OCCLUDER_RGB)
         frames[f] = np.clip(frame, 0, 255).astype(np.uint8)
 
-    impacts = sorted({int(round(ti * FPS)) for ti in impact_times if ti * FPS <= n - 0.5})
+    impacts = sorted({int(round(ti * fps)) for ti in impact_times if ti * fps <= n - 0.5})
     truth = GroundTruth(
         centres=centres,
         visible=visible,
         angles=angles,
-        radii=radii,
+        radii=radii * scale,
         impacts=impacts,
-        floor_y=floor,
-        occluder_x=occ,
+        floor_y=floor * scale,
+        occluder_x=None if occ is None else (occ[0] * scale, occ[1] * scale),
         face_boxes=face_boxes,
         face=face,
         mask=mask,
