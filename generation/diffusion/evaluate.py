@@ -337,6 +337,7 @@ def extend_items(n: int, seed: int, held_out: bool) -> list[EvalItem]:
     return items
 
 
+SHEET_CLIPS = 6
 RECON_SEED = 6_120_226  # held-out scenes for the autoencoder; no other check draws from this seed
 
 
@@ -366,6 +367,7 @@ def recon_check(args) -> dict:
     items = recon_items(args.recon_check)
     psnrs, seconds, clip_seconds = [], 0.0, 0
     per: dict[str, dict[str, list[float]]] = {"rendered": {}, "reconstructed": {}}
+    shown: list[tuple[np.ndarray, np.ndarray]] = []  # the sheet's clips, two frames a second
     for item in items:
         frames, _ = space.render(item.spec, item.reference)
         t0 = time.time()
@@ -373,6 +375,9 @@ def recon_check(args) -> dict:
         seconds += time.time() - t0
         clip_seconds += item.spec.duration_s
         psnrs.append(psnr(frames, recon))
+        if len(shown) < SHEET_CLIPS:
+            step = max(1, fps // 2)
+            shown.append((frames[::step], recon[::step]))
         _, truth = world.render(item.spec, item.reference)
         scores = {
             name: checker.score_clip(to_world(clip, scale, fps), item.spec, truth, item.reference)
@@ -408,6 +413,9 @@ def recon_check(args) -> dict:
         print(f"| {m} | {r['scenes']} | {r['rendered']:.3f} | {r['reconstructed']:.3f} | {r['ratio']:.3f} |")
     if args.recon_json:
         Path(args.recon_json).write_text(json.dumps(result, indent=2))
+    if args.recon_sheet:  # rendered above, reconstructed below, one frame a second
+        rendered, reconstructed = zip(*shown)
+        contact_sheet(items[: len(shown)], list(rendered), list(reconstructed), Path(args.recon_sheet), scale=1)
     return result
 
 
@@ -615,6 +623,9 @@ def parse_args(argv=None):
     )
     p.add_argument("--autoencoder", default=str(AE_CHECKPOINT), help="--recon-check: the autoencoder to check")
     p.add_argument("--recon-json", default=None, help="--recon-check: also write the figures to this JSON file")
+    p.add_argument(
+        "--recon-sheet", default=None, help="--recon-check: also draw the first clips and their reconstructions"
+    )
     return p.parse_args(argv)
 
 

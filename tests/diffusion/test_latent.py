@@ -168,7 +168,10 @@ def test_a_latent_dit_trains_on_encoded_clips_and_samples_frames_at_4x_and_12_fp
 
 def test_the_reconstruction_check_scores_the_rendered_and_the_reconstructed_clips(tmp_path):
     _, ae_path = _tiny_ae(tmp_path)
-    result = evaluate.main(evaluate.parse_args(["--recon-check", "2", "--autoencoder", str(ae_path)]))
+    sheet = tmp_path / "sheet.png"
+    args = ["--recon-check", "2", "--autoencoder", str(ae_path), "--recon-sheet", str(sheet)]
+    result = evaluate.main(evaluate.parse_args(args))
+    assert sheet.stat().st_size > 1000
     assert result["clips"] == 2 and np.isfinite(result["psnr_mean"])
     assert result["psnr_min"] <= result["psnr_p10"] <= result["psnr_mean"]
     for row in result["checker"].values():
