@@ -7,8 +7,9 @@ combination or face) are rendered at the autoencoder's scale and rate into a
 buffer; each step trains on random spacetime crops of the buffer (16 frames of
 64x64 by default: the network is convolutional, so crops teach it what whole
 frames need) and one clip in the buffer is replaced every `--refresh` steps.
-Loss: mean squared plus mean absolute error on [-1, 1] pixels, and a small
-penalty on the latent's size.
+Loss: mean squared plus mean absolute error on [-1, 1] pixels (with
+`--object-weight W`, the objects' and the face's pixels weigh 1 + W), and a
+small penalty on the latent's size.
 
 The weights go to `--out` (fp16 safetensors + JSON with the config, the
 latent's per-channel statistics and the loss history); the optimiser's state
@@ -31,39 +32,64 @@ from .train import learning_rate
 
 
 class ClipBuffer:
-    """Rendered training clips (uint8) and random spacetime crops of them."""
+    """Rendered training clips (uint8), where their objects are, and random spacetime crops of them."""
 
     def __init__(self, cfg: AEConfig, size: int, seed: int):
         self.cfg = cfg
         self.rng = np.random.default_rng(seed)
-        self.clips = [self.render() for _ in range(size)]
+        self.clips: list[tuple[np.ndarray, np.ndarray]] = [self.render() for _ in range(size)]
 
-    def render(self) -> np.ndarray:
+    def render(self) -> tuple[np.ndarray, np.ndarray]:
+        """Frames (T, H, W, 3) and a uint8 mask (T, H, W) of the objects and the face, grown by a world pixel."""
+        from scipy import ndimage
+
         spec = world.random_spec(self.rng, level=2, held_out=False)
         reference = world.face_reference(spec.cameo.face_id, self.rng) if spec.cameo else None
-        frames, _ = world.render(spec, reference, scale=self.cfg.scale, fps=self.cfg.fps)
-        return frames
+        frames, truth = world.render(spec, reference, scale=self.cfg.scale, fps=self.cfg.fps)
+        grow = 2 * self.cfg.scale + 1
+        mask = ndimage.maximum_filter((truth.mask > 0.25).astype(np.uint8), size=(1, grow, grow))
+        return frames, mask
 
     def refresh(self) -> None:
         self.clips[int(self.rng.integers(len(self.clips)))] = self.render()
 
-    def batch(self, n: int, frames: int, crop: int) -> torch.Tensor:
+    def batch(self, n: int, frames: int, crop: int) -> tuple[torch.Tensor, torch.Tensor]:
+        """(n, 3, frames, crop, crop) in [-1, 1] and the crops' object masks (n, 1, frames, crop, crop)."""
         out = np.empty((n, frames, crop, crop, 3), np.uint8)
+        masks = np.empty((n, frames, crop, crop), np.uint8)
         for i in range(n):
-            clip = self.clips[int(self.rng.integers(len(self.clips)))]
+            clip, mask = self.clips[int(self.rng.integers(len(self.clips)))]
             t0 = int(self.rng.integers(clip.shape[0] - frames + 1))
             y0 = int(self.rng.integers(clip.shape[1] - crop + 1))
             x0 = int(self.rng.integers(clip.shape[2] - crop + 1))
-            out[i] = clip[t0 : t0 + frames, y0 : y0 + crop, x0 : x0 + crop]
+            window = (slice(t0, t0 + frames), slice(y0, y0 + crop), slice(x0, x0 + crop))
+            out[i], masks[i] = clip[window], mask[window]
         x = torch.from_numpy(out).float().div_(127.5).sub_(1.0)
-        return x.permute(0, 4, 1, 2, 3).contiguous()
+        return x.permute(0, 4, 1, 2, 3).contiguous(), torch.from_numpy(masks).float().unsqueeze(1)
 
 
-def recon_loss(model: SpacetimeAutoencoder, x: torch.Tensor, latent_weight: float) -> tuple[torch.Tensor, float]:
-    """The training loss and the batch's PSNR (dB, on [-1, 1] pixels)."""
+def recon_loss(
+    model: SpacetimeAutoencoder,
+    x: torch.Tensor,
+    latent_weight: float,
+    mask: torch.Tensor | None = None,
+    object_weight: float = 0.0,
+) -> tuple[torch.Tensor, float]:
+    """The training loss and the batch's PSNR (dB, on [-1, 1] pixels, unweighted).
+
+    With object_weight, pixels under the mask weigh 1 + object_weight in a
+    weighted mean on the plain loss's scale: by area, most of the plain loss
+    is background, while the checker (and a viewer) looks at the objects.
+    """
     y, z = model(x)
-    mse = (y - x).pow(2).mean()
-    loss = mse + (y - x).abs().mean() + latent_weight * z.pow(2).mean()
+    err = y - x
+    mse = err.pow(2).mean()
+    if object_weight > 0 and mask is not None:
+        weight = 1.0 + object_weight * mask  # (N, 1, T, H, W), the same for the three colours
+        loss = ((err.pow(2) + err.abs()) * weight).mean() / weight.mean()
+    else:
+        loss = mse + err.abs().mean()
+    loss = loss + latent_weight * z.pow(2).mean()
     psnr = 10.0 * math.log10(4.0 / max(float(mse.detach()), 1e-12))
     return loss, psnr
 
@@ -73,7 +99,7 @@ def latent_statistics(model: SpacetimeAutoencoder, buffer: ClipBuffer, n: int) -
     """Per-channel mean and standard deviation of the latent over n whole buffer clips."""
     model.eval()
     zs = []
-    for clip in buffer.clips[:n]:
+    for clip, _ in buffer.clips[:n]:
         t = clip.shape[0] - clip.shape[0] % model.cfg.temporal
         x = torch.from_numpy(np.ascontiguousarray(clip[:t])).float().div_(127.5).sub_(1.0)
         z = model.encode(x.permute(3, 0, 1, 2).unsqueeze(0))
@@ -122,6 +148,7 @@ def main(args) -> dict:
             "crop": [args.frames, args.crop, args.crop],
             "lr": args.lr,
             "latent_weight": args.latent_weight,
+            "object_weight": args.object_weight,
             "history": history,
             "final": final,
         }
@@ -136,8 +163,8 @@ def main(args) -> dict:
             break
         for group in opt.param_groups:
             group["lr"] = learning_rate(args, steps_this_run, elapsed)
-        x = buffer.batch(args.batch, args.frames, args.crop)
-        loss, batch_psnr = recon_loss(model, x, args.latent_weight)
+        x, mask = buffer.batch(args.batch, args.frames, args.crop)
+        loss, batch_psnr = recon_loss(model, x, args.latent_weight, mask, args.object_weight)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -177,6 +204,12 @@ def parse_args(argv=None):
     p.add_argument("--warmup", type=int, default=200)
     p.add_argument("--latent-channels", type=int, default=16)
     p.add_argument("--latent-weight", type=float, default=1e-4)
+    p.add_argument(
+        "--object-weight",
+        type=float,
+        default=0.0,
+        help="extra loss weight on the objects' and the face's pixels (0: every pixel the same)",
+    )
     p.add_argument("--buffer", type=int, default=128)
     p.add_argument("--refresh", type=int, default=2)
     p.add_argument("--stats-clips", type=int, default=32)

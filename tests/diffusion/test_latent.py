@@ -110,6 +110,26 @@ def test_a_short_autoencoder_run_lowers_the_loss_and_resumes(tmp_path):
         train_autoencoder.parse_args(["--steps", "1", "--frames", "6"])
 
 
+def test_the_object_weight_weighs_the_objects_pixels_on_the_plain_losss_scale():
+    from generation.diffusion import train_autoencoder
+
+    torch.manual_seed(0)
+    model = autoencoder.SpacetimeAutoencoder(autoencoder.AEConfig(widths=(8, 8, 16)))
+    buffer = train_autoencoder.ClipBuffer(model.cfg, 3, seed=5)
+    x, mask = buffer.batch(2, 8, 32)
+    assert mask.shape == (2, 1, 8, 32, 32) and set(mask.unique().tolist()) <= {0.0, 1.0}
+    assert any(m.any() for _, m in buffer.clips)  # the masks mark the objects and faces of the scenes
+    plain, _ = train_autoencoder.recon_loss(model, x, 0.0)
+    none, _ = train_autoencoder.recon_loss(model, x, 0.0, torch.zeros_like(mask), 10.0)
+    torch.testing.assert_close(plain, none)  # no object under the mask: the plain loss
+    # a mask over the pixels the model gets most wrong weighs the loss up
+    with torch.no_grad():
+        err = (model(x)[0] - x).pow(2).mean(1, keepdim=True)
+    worst = (err >= err.flatten().quantile(0.9)).float()
+    heavy, _ = train_autoencoder.recon_loss(model, x, 0.0, worst, 10.0)
+    assert heavy > plain
+
+
 def test_latents_are_standardised_with_the_autoencoders_own_statistics(tmp_path):
     model, path = _tiny_ae(tmp_path)
     model.cfg.latent_mean = [float(i) for i in range(16)]
@@ -174,6 +194,7 @@ def test_the_reconstruction_check_scores_the_rendered_and_the_reconstructed_clip
     assert sheet.stat().st_size > 1000
     assert result["clips"] == 2 and np.isfinite(result["psnr_mean"])
     assert result["psnr_min"] <= result["psnr_p10"] <= result["psnr_mean"]
+    assert np.isfinite(result["psnr_objects_mean"])
     for row in result["checker"].values():
         assert row["scenes"] >= 1 and 0.0 <= row["rendered"] <= 1.0 and 0.0 <= row["reconstructed"] <= 1.0
     # an untrained autoencoder draws nothing the checker recognises
