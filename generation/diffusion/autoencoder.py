@@ -34,6 +34,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from .sampler import frames_to_tensor, tensor_to_frames
+
 CHECKPOINT = Path(__file__).resolve().parent / "checkpoints" / "stae.safetensors"
 
 
@@ -196,23 +198,11 @@ class SpacetimeAutoencoder(nn.Module):
 # ----------------------------------------------------------------------------
 
 
-def to_tensor(frames: np.ndarray) -> torch.Tensor:
-    """(T, H, W, 3) uint8 -> (1, 3, T, H, W) float in [-1, 1]."""
-    x = torch.from_numpy(np.ascontiguousarray(frames)).float().div_(127.5).sub_(1.0)
-    return x.permute(3, 0, 1, 2).unsqueeze(0)
-
-
-def to_frames(video: torch.Tensor) -> np.ndarray:
-    """(1, 3, T, H, W) in [-1, 1] -> (T, H, W, 3) uint8."""
-    x = video[0].permute(1, 2, 3, 0).add(1.0).mul(127.5).round().clamp(0, 255)
-    return x.to(torch.uint8).numpy()
-
-
 @torch.no_grad()
 def reconstruct(model: SpacetimeAutoencoder, frames: np.ndarray) -> np.ndarray:
-    """Encode and decode a clip whose length is a multiple of the model's `temporal`."""
+    """Encode and decode a clip (T, H, W, 3) uint8 whose length is a multiple of the model's `temporal`."""
     model.eval()
-    return to_frames(model.decode(model.encode(to_tensor(frames))))
+    return tensor_to_frames(model.decode(model.encode(frames_to_tensor(frames)[None]))[0])
 
 
 def psnr(a: np.ndarray, b: np.ndarray) -> float:

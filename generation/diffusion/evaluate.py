@@ -21,7 +21,8 @@ import torch
 
 from . import checker, world
 from .autoencoder import CHECKPOINT as AE_CHECKPOINT
-from .latent import to_world
+from .autoencoder import psnr
+from .latent import LatentSpace, to_world
 from .model import DIT_CONFIGS, DiT
 from .sampler import (
     DEFAULT_CAMEO_SCALE,
@@ -359,9 +360,6 @@ def recon_check(args) -> dict:
     the world's size and rate (latent.to_world), against the scene's truth;
     the goal is reconstructions scoring >= 0.98 of the rendered clips.
     """
-    from .autoencoder import psnr
-    from .latent import LatentSpace
-
     space = LatentSpace.load(args.autoencoder)
     scale, fps = space.cfg.scale, space.fps
     items = recon_items(args.recon_check)

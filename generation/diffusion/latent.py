@@ -22,6 +22,7 @@ import torch
 from . import world
 from .autoencoder import CHECKPOINT, SpacetimeAutoencoder, load
 from .model import DiTConfig
+from .sampler import frames_to_tensor, tensor_to_frames
 
 
 class LatentSpace:
@@ -49,9 +50,6 @@ class LatentSpace:
                 f"the autoencoder's latent has {c.latent_channels} on grid {scale}"
             )
 
-    def frames_per_cell(self) -> int:
-        return self.cfg.temporal
-
     def render(
         self, spec: world.SceneSpec, reference: np.ndarray | None = None
     ) -> tuple[np.ndarray, world.GroundTruth]:
@@ -61,15 +59,12 @@ class LatentSpace:
     def encode(self, clips: list[np.ndarray]) -> torch.Tensor:
         """Clips (T, H, W, 3) uint8 of one size -> standardised latents (N, C, T/temporal, H/8, W/8)."""
         t = clips[0].shape[0] // self.cfg.temporal * self.cfg.temporal
-        x = torch.from_numpy(np.stack([c[:t] for c in clips])).float().div_(127.5).sub_(1.0)
-        return self.ae.normalise(self.ae.encode(x.permute(0, 4, 1, 2, 3).contiguous()))
+        return self.ae.normalise(self.ae.encode(torch.stack([frames_to_tensor(c[:t]) for c in clips])))
 
     @torch.no_grad()
     def decode(self, z: torch.Tensor) -> list[np.ndarray]:
         """Standardised latents (N, C, T', H', W') -> frames (T' * temporal, H' * 8, W' * 8, 3) uint8 each."""
-        x = self.ae.decode(self.ae.denormalise(z))
-        x = x.permute(0, 2, 3, 4, 1).add(1.0).mul(127.5).round().clamp(0, 255).to(torch.uint8)
-        return list(x.numpy())
+        return [tensor_to_frames(v) for v in self.ae.decode(self.ae.denormalise(z))]
 
 
 def to_world(frames: np.ndarray, scale: int, fps: int) -> np.ndarray:

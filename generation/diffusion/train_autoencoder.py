@@ -28,6 +28,7 @@ import torch
 
 from . import world
 from .autoencoder import CHECKPOINT, AEConfig, SpacetimeAutoencoder, load, save
+from .sampler import frames_to_tensor
 from .train import learning_rate
 
 
@@ -64,8 +65,8 @@ class ClipBuffer:
             x0 = int(self.rng.integers(clip.shape[2] - crop + 1))
             window = (slice(t0, t0 + frames), slice(y0, y0 + crop), slice(x0, x0 + crop))
             out[i], masks[i] = clip[window], mask[window]
-        x = torch.from_numpy(out).float().div_(127.5).sub_(1.0)
-        return x.permute(0, 4, 1, 2, 3).contiguous(), torch.from_numpy(masks).float().unsqueeze(1)
+        x = torch.stack([frames_to_tensor(crop) for crop in out])
+        return x, torch.from_numpy(masks).float().unsqueeze(1)
 
 
 def recon_loss(
@@ -101,8 +102,7 @@ def latent_statistics(model: SpacetimeAutoencoder, buffer: ClipBuffer, n: int) -
     zs = []
     for clip, _ in buffer.clips[:n]:
         t = clip.shape[0] - clip.shape[0] % model.cfg.temporal
-        x = torch.from_numpy(np.ascontiguousarray(clip[:t])).float().div_(127.5).sub_(1.0)
-        z = model.encode(x.permute(3, 0, 1, 2).unsqueeze(0))
+        z = model.encode(frames_to_tensor(clip[:t])[None])
         zs.append(z.flatten(2).squeeze(0))
     model.train()
     allz = torch.cat(zs, dim=1)

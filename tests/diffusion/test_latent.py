@@ -8,7 +8,7 @@ import torch
 
 from generation.diffusion import autoencoder, evaluate, latent, train, world
 from generation.diffusion.model import DIT_CONFIGS
-from generation.diffusion.sampler import load_pipeline
+from generation.diffusion.sampler import frames_to_tensor, load_pipeline, tensor_to_frames
 from generation.diffusion.text import random_embedding
 
 
@@ -72,14 +72,14 @@ def _tiny_ae(tmp_path, stats=True):
 def test_the_autoencoder_compresses_8x_in_space_and_4x_in_time_for_every_aspect(aspect, duration):
     model = autoencoder.SpacetimeAutoencoder(autoencoder.AEConfig(widths=(8, 8, 16)))
     frames, _ = world.render(_spec(aspect=aspect, duration_s=duration), scale=4, fps=12)
-    x = autoencoder.to_tensor(frames)
+    x = frames_to_tensor(frames)[None]
     with torch.no_grad():
         z = model.encode(x)
         y = model.decode(z)
     t, h, w, _ = frames.shape
     assert z.shape == (1, 16, t // 4, h // 8, w // 8)
     assert y.shape == x.shape
-    assert autoencoder.to_frames(autoencoder.to_tensor(frames)).tolist() == frames.tolist()
+    assert tensor_to_frames(frames_to_tensor(frames)).tolist() == frames.tolist()
 
 
 def test_the_autoencoder_refuses_a_clip_it_cannot_fold():
