@@ -15,13 +15,15 @@ we would rather say "we left out: sphere" than draw something unrelated.
 from __future__ import annotations
 
 import functools
+import json
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sora_social.embedder import embed, embed_one
 
 from .backends import BackendConfig, diffusers_sizes
-from .diffusion import world
+from .diffusion import DEFAULT_CHECKPOINT, world
 from .media.upscale import output_size
 
 OUTPUT_FPS = 24  # what the service delivers: the model's frames upscaled in time...
@@ -45,15 +47,9 @@ _FUNCTION_WORDS = frozenset(
 # With a cameo in the request, these words point at that person.
 _CAMEO_WORDS = frozenset("me myself i person friend someone somebody figure we us".split())
 
-_SLOT_WORDS: dict[str, tuple[str, ...]] = {
-    # slot -> the world's canonical terms; phrasings are added from the caption tables below
-    "entities": world.SHAPES,
-    "colours": world.COLOUR_NAMES,
-    "sizes": tuple(world.SIZE_RADIUS),
-    "motions": world.MOTIONS,
-    "scenes": world.BACKGROUNDS,
-    "cameo_actions": world.ACTIONS,
-}
+# slot -> the world's canonical terms, for the world version the served model learnt;
+# phrasings are added from the caption tables (world.phrasings).
+_slot_words = world.vocabulary
 
 
 def _stem(word: str) -> str:
@@ -68,27 +64,30 @@ def _words(text: str) -> list[str]:
     return re.findall(r"@?[^\W\d_]+(?:'[^\W\d_]+)?|\d+", text.lower())
 
 
-def _build_lexicon() -> dict[str, str]:
-    """stem -> slot, from the world's vocabulary and every phrasing its captions use."""
+@functools.cache
+def _lexicon(version: int) -> dict[str, str]:
+    """stem -> slot, from that world version's vocabulary and every phrasing its captions use."""
     lexicon: dict[str, str] = {}
 
     def add(slot: str, text: str) -> None:
         for w in _words(text):
             if w not in _FUNCTION_WORDS:
-                lexicon.setdefault(_stem(w), slot)
+                stem = _stem(w)
+                # From version 2 animals walk and jump too: those words are motions, cameo or not.
+                if version >= 2 and slot == "motions" and lexicon.get(stem) == "cameo_actions":
+                    lexicon[stem] = slot
+                lexicon.setdefault(stem, slot)
 
-    for slot, terms in _SLOT_WORDS.items():
+    for slot, terms in _slot_words(version).items():
         for term in terms:
             add(slot, term)
     # Camera words before cameo actions, so a word in both keeps the camera's slot.
-    phrasings = world.phrasings()
-    for slot in ("sizes", "motions", "scenes", "occluder", "camera", "cameo_actions"):
-        for phrase in phrasings[slot]:
+    phrasings = world.phrasings(version)
+    slots = ("sizes", "motions", "scenes", "times_of_day", "weather", "occluder", "camera", "cameo_actions")
+    for slot in slots:
+        for phrase in phrasings.get(slot, ()):
             add(slot, phrase)
     return lexicon
-
-
-_LEXICON = _build_lexicon()
 
 
 @dataclass
@@ -103,12 +102,16 @@ class PromptReading:
         return bool(self.slots.get("entities") or self.slots.get("cameo") or self.slots.get("open"))
 
 
-def read_prompt(prompt: str, *, has_cameo: bool = False, open_vocabulary: bool = False) -> PromptReading:
+def read_prompt(
+    prompt: str, *, has_cameo: bool = False, open_vocabulary: bool = False, world_version: int = 1
+) -> PromptReading:
     """Sort the prompt's words into what the model understands and what it will leave out.
 
+    `world_version` is the version of the world the model learnt (served_world_version).
     An open-vocabulary model (an open-weight backend) reads every word itself:
     all are understood, and the prompt always has a subject.
     """
+    lexicon = _lexicon(world_version)
     reading = PromptReading()
     seen: set[str] = set()
     for word in _words(prompt):
@@ -122,7 +125,7 @@ def read_prompt(prompt: str, *, has_cameo: bool = False, open_vocabulary: bool =
         if word.startswith("@") or word in _CAMEO_WORDS:
             slot = "cameo" if has_cameo else None
         else:
-            slot = _LEXICON.get(_stem(word))
+            slot = lexicon.get(_stem(word))
             if slot == "cameo_actions" and not has_cameo:
                 slot = None  # the model draws these actions only for a cameo's figure
         if slot is None:
@@ -147,15 +150,15 @@ _DEFAULTS = {"entities": "ball", "colours": "red", "motions": "bouncing", "scene
 _SUGGEST_SIMILARITY = {"entities": 0.5, "scenes": 0.5, "motions": 0.55}
 
 
-def _canonical(slot: str, words: list[str]) -> str | None:
+def _canonical(slot: str, words: list[str], version: int) -> str | None:
     stems = {_stem(w) for w in words}
-    for term in _SLOT_WORDS[slot]:
+    for term in _slot_words(version)[slot]:
         if any(_stem(part) in stems for part in _words(term)):
             return term
     return None
 
 
-def suggest(reading: PromptReading) -> str:
+def suggest(reading: PromptReading, world_version: int = 1) -> str:
     """A caption the model was trained to draw, as close to the prompt as its vocabulary allows.
 
     Each slot (entity, colour, motion, scene) keeps what the prompt said when it
@@ -166,18 +169,18 @@ def suggest(reading: PromptReading) -> str:
     chosen: dict[str, str] = {}
     ignored = [w for w in reading.ignored if w.isalpha()]
     for slot, default in _DEFAULTS.items():
-        term = _canonical(slot, reading.slots.get(slot, []))
+        term = _canonical(slot, reading.slots.get(slot, []), world_version)
         if term is None and ignored and slot in _SUGGEST_SIMILARITY:
-            term = _nearest(slot, ignored)
+            term = _nearest(slot, ignored, world_version)
         chosen[slot] = term or default
-    size = _canonical("sizes", reading.slots.get("sizes", [])) or "big"
+    size = _canonical("sizes", reading.slots.get("sizes", []), world_version) or "big"
     spec = world.SceneSpec(
         objects=(
             world.ObjectSpec(
                 shape=chosen["entities"],
                 colour=chosen["colours"],
                 size=size,
-                motion=chosen["motions"] if chosen["motions"] != "colliding" else "bouncing",
+                motion=chosen["motions"] if chosen["motions"] not in ("colliding", "chasing") else "bouncing",
                 direction="right",
             ),
         ),
@@ -186,13 +189,13 @@ def suggest(reading: PromptReading) -> str:
     return world.caption(spec)
 
 
-def _nearest(slot: str, words: list[str]) -> str | None:
+def _nearest(slot: str, words: list[str], version: int) -> str | None:
     import numpy as np
 
-    terms = _SLOT_WORDS[slot]
+    terms = _slot_words(version)[slot]
     best, best_sim = None, _SUGGEST_SIMILARITY[slot]
     for w in words[:16]:  # a pasted essay costs at most 16 lookups
-        sims = _term_vectors(slot) @ np.asarray(embed_one(w))
+        sims = _term_vectors(slot, version) @ np.asarray(embed_one(w))
         k = int(sims.argmax())
         if sims[k] > best_sim:
             best, best_sim = terms[k], float(sims[k])
@@ -200,8 +203,8 @@ def _nearest(slot: str, words: list[str]) -> str | None:
 
 
 @functools.cache
-def _term_vectors(slot: str):
-    return embed(list(_SLOT_WORDS[slot]))
+def _term_vectors(slot: str, version: int):
+    return embed(list(_slot_words(version)[slot]))
 
 
 # ----------------------------------------------------------------------------
@@ -223,6 +226,16 @@ def backend_config() -> BackendConfig:
     )
 
 
+@functools.lru_cache(maxsize=8)
+def served_world_version(checkpoint: str = "") -> int:
+    """The version of the world an in-tree checkpoint learnt, from the JSON beside it (1 before it said)."""
+    path = Path(checkpoint or DEFAULT_CHECKPOINT).with_suffix(".json")
+    try:
+        return int(json.loads(path.read_text()).get("world", 1))
+    except (OSError, ValueError):
+        return 1
+
+
 def capabilities() -> dict:
     """What the configured model draws (callers read it, never change it)."""
     return _capabilities(backend_config())
@@ -236,14 +249,7 @@ def _capabilities(config: BackendConfig) -> dict:
         example = "a golden retriever surfing a big wave at sunset"
     else:
         sizes, fps = world.SIZES_PX, world.FPS
-        vocabulary = {
-            "entities": list(world.SHAPES),
-            "colours": list(world.COLOUR_NAMES),
-            "sizes": list(world.SIZE_RADIUS),
-            "motions": list(world.MOTIONS),
-            "scenes": list(world.BACKGROUNDS),
-            "cameo_actions": list(world.ACTIONS),
-        }
+        vocabulary = {slot: list(terms) for slot, terms in _slot_words(served_world_version(config.checkpoint)).items()}
         languages = list(LANGUAGES)
         example = world.caption(
             world.SceneSpec(objects=(world.ObjectSpec("ball", "red", "big", "bouncing"),), background="beach")

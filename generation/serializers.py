@@ -158,6 +158,12 @@ class VocabularyOut(serializers.Serializer):
     motions = serializers.ListField(child=serializers.CharField())
     scenes = serializers.ListField(child=serializers.CharField())
     cameo_actions = serializers.ListField(child=serializers.CharField(), help_text="Drawn only for a cameo.")
+    times_of_day = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="Only for a model of the grown world (version 2)."
+    )
+    weather = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="Only for a model of the grown world (version 2)."
+    )
 
 
 class FrameSizeOut(serializers.Serializer):

@@ -28,6 +28,11 @@ importable for research and tests.
 
 from __future__ import annotations
 
+from pathlib import Path
+
+# The committed checkpoint the service samples with unless SORA_MODEL_CHECKPOINT names another.
+DEFAULT_CHECKPOINT = Path(__file__).parent / "checkpoints" / "dit.safetensors"
+
 __all__ = ["load_pipeline", "Pipeline", "SampleResult", "GenerationCancelled", "DEFAULT_STEPS"]
 
 

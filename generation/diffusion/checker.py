@@ -1,7 +1,9 @@
 """Model-free measurements of a clip against the ground truth of its scene spec.
 
 Nothing here looks at the model: objects are found by colour (the palette is
-saturated, backgrounds are muted), shapes by IoU against rendered templates,
+saturated, backgrounds are muted), shapes and the grown world's animals and
+vehicles by IoU against rendered templates (each sprite facing either way at
+four points of its gait),
 motion by the track of a colour's centroid. evaluate.py aggregates these
 per-clip verdicts; the sampler uses `detect_impacts` to tell the generation
 service where sounds go.
@@ -14,7 +16,7 @@ import math
 
 import numpy as np
 
-from . import world
+from . import sprites, world
 
 PALETTE = np.array(list(world.COLOURS.values()), np.float32)  # (K, 3)
 TOL = 70.0  # RGB distance: background/occluder/figure colours are all > 85 from every palette colour
@@ -34,9 +36,20 @@ def colour_labels(frames: np.ndarray) -> np.ndarray:
     return lab
 
 
+def _coverage(kind: str, cx: float, cy: float, r: float, pose: float, h: int, w: int) -> np.ndarray:
+    """What of an entity shows in its own colour: a shape's coverage (pose: its angle), or a sprite's
+    body without its details (pose: facing * (1 + gait phase in quarter turns), never 0)."""
+    if kind not in sprites.SPRITES:
+        return world.shape_alpha(kind, cx, cy, r, pose, h, w)
+    facing, phase = (1 if pose > 0 else -1), (abs(pose) - 1) * math.pi / 2
+    layers = sprites.sprite_layers(kind, cx, cy, r, 0.0, phase, facing, h, w)
+    detail = sum((layers[k] for k in ("dark", "light", "flame") if k in layers), np.zeros((h, w), np.float32))
+    return np.clip(layers["body"] - detail, 0.0, 1.0)
+
+
 @functools.lru_cache(maxsize=256)
 def expected_area(shape: str, r: float) -> float:
-    return float(world.shape_alpha(shape, CROP / 2, CROP / 2, r, 0.0, CROP, CROP).sum())
+    return float(_coverage(shape, CROP / 2, CROP / 2, r, 1.0 if shape in sprites.SPRITES else 0.0, CROP, CROP).sum())
 
 
 def track(labels: np.ndarray, colour: str, min_area: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -70,6 +83,8 @@ _ANGLES = {
     "cube": tuple(np.deg2rad(range(0, 90, 15))),
     "triangle": tuple(np.deg2rad(range(0, 120, 15))),
     "star": tuple(np.deg2rad(range(0, 72, 12))),
+    # sprites: facing right (+) or left (-) at four points of the gait (see _coverage)
+    **{kind: (1.0, 2.0, 3.0, 4.0, -1.0, -2.0, -3.0, -4.0) for kind in sprites.SPRITES},
 }
 
 
@@ -77,14 +92,14 @@ _ANGLES = {
 def _template(shape: str, r: float, angle: float) -> np.ndarray:
     """Coverage on a CROP x CROP grid with its centre of mass at the crop centre."""
     c = CROP / 2
-    a = world.shape_alpha(shape, c, c, r, angle, CROP, CROP)
+    a = _coverage(shape, c, c, r, angle, CROP, CROP)
     yy, xx = np.mgrid[0:CROP, 0:CROP] + 0.5
     cy, cx = (a * yy).sum() / a.sum(), (a * xx).sum() / a.sum()
-    return world.shape_alpha(shape, 2 * c - cx, 2 * c - cy, r, angle, CROP, CROP)
+    return _coverage(shape, 2 * c - cx, 2 * c - cy, r, angle, CROP, CROP)
 
 
-def classify_shape(mask: np.ndarray, r: float) -> tuple[str, float]:
-    """Best-matching shape name and its IoU for one object's (H, W) bool mask."""
+def classify_shape(mask: np.ndarray, r: float, candidates: tuple[str, ...] = world.SHAPES) -> tuple[str, float]:
+    """Best-matching entity among `candidates` and its IoU for one object's (H, W) bool mask."""
     yy, xx = np.nonzero(mask)
     if len(yy) == 0:
         return "", 0.0
@@ -92,7 +107,7 @@ def classify_shape(mask: np.ndarray, r: float) -> tuple[str, float]:
     pad = np.pad(mask.astype(np.float32), CROP)
     crop = pad[cy + CROP - CROP // 2 : cy + CROP + CROP // 2, cx + CROP - CROP // 2 : cx + CROP + CROP // 2]
     best, best_iou = "", -1.0
-    for shape in world.SHAPES:
+    for shape in candidates:
         for s in (0.85, 1.0, 1.15):
             for ang in _ANGLES[shape]:
                 tm = _template(shape, round(r * s, 3), ang)
@@ -174,8 +189,15 @@ def score_clip(
     truth: world.GroundTruth,
     reference: np.ndarray | None = None,
     real_frames: np.ndarray | None = None,
+    entities: tuple[str, ...] | None = None,
 ) -> dict[str, float]:
-    """Verdicts in [0, 1] for what the spec asks; a key is absent where the scene does not test it."""
+    """Verdicts in [0, 1] for what the spec asks; a key is absent where the scene does not test it.
+
+    `shape` is identity: the entity each object looks like, among `entities` (by default the
+    shapes, or every entity of the grown world when the scene has one of its animals or vehicles).
+    """
+    if entities is None:
+        entities = world.ALL_ENTITIES if any(o.shape in sprites.SPRITES for o in spec.objects) else world.SHAPES
     labels = colour_labels(frames)
     out: dict[str, float] = {}
     colour_ok, shape_ok, motion_ok = [], [], []
@@ -191,7 +213,7 @@ def score_clip(
             sample = clear[:: max(1, len(clear) // 5)][:5]
             k_lab = world.COLOUR_NAMES.index(o.colour)
             votes = [
-                area[f] >= 0.35 * area_exp and classify_shape(_largest(labels[f] == k_lab), r)[0] == o.shape
+                area[f] >= 0.35 * area_exp and classify_shape(_largest(labels[f] == k_lab), r, entities)[0] == o.shape
                 for f in sample
             ]
             shape_ok.append(np.mean(votes) > 0.5)

@@ -79,13 +79,16 @@ def to_world(frames: np.ndarray, scale: int, fps: int) -> np.ndarray:
 class LatentPool:
     """Encoded training clips per (level, aspect, duration), drawn again with `fresh` new ones a step."""
 
-    def __init__(self, space: LatentSpace, fresh: int, size: int = 256):
-        self.space, self.fresh, self.size = space, fresh, size
+    def __init__(self, space: LatentSpace, fresh: int, size: int = 256, world_version: int = 1):
+        self.space, self.fresh, self.size, self.world = space, fresh, size, world_version
         self.pools: dict[tuple[int, str, int], deque] = {}
 
     def add(self, rng: np.random.Generator, level: int, aspect: str, duration: int, n: int) -> None:
         pool = self.pools.setdefault((level, aspect, duration), deque(maxlen=self.size))
-        specs = [world.random_spec(rng, level, aspect=aspect, duration_s=duration) for _ in range(n)]
+        specs = [
+            world.random_spec(rng, level, aspect=aspect, duration_s=duration, world_version=self.world)
+            for _ in range(n)
+        ]
         refs = [world.face_reference(s.cameo.face_id, rng) if s.cameo else None for s in specs]
         frames = [self.space.render(s, r)[0] for s, r in zip(specs, refs)]
         latents = self.space.encode(frames)

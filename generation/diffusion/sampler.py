@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from . import world
+from . import DEFAULT_CHECKPOINT, world
 from .model import DiT, DiTConfig, known_input
 from .text import TextEmbedding, TextEncoder
 
@@ -35,7 +35,6 @@ DEFAULT_CAMEO_SCALE = 4.0
 DEFAULT_ETA = 0.5
 # guidance only at t <= this (1.0: every step); above it the plain conditional prediction
 DEFAULT_GUIDANCE_T_MAX = 1.0
-DEFAULT_CHECKPOINT = Path(__file__).parent / "checkpoints" / "dit.safetensors"
 # A checkpoint's JSON carries the sampler settings chosen for it ("sampler"); these are
 # the fallback for a checkpoint without them. Pipeline.generate's arguments override both.
 SAMPLER_FALLBACK = {

@@ -87,6 +87,7 @@ def get_batch(
     model_cfg: DiTConfig,
     by_tokens: bool = False,
     object_weight: float = 0.0,
+    world_version: int = 1,
 ):
     """Clips of one bucket (aspect, duration) so they stack; returns video, captions, references, ref mask, pixel weights.
 
@@ -102,7 +103,9 @@ def get_batch(
     aspect, duration, batch_size = pick_bucket(rng, level, batch_size, model_cfg, by_tokens)
     pt = model_cfg.patch[0]
     clips = [
-        world.make_clip(world.random_spec(rng, level, aspect=aspect, duration_s=duration), rng)
+        world.make_clip(
+            world.random_spec(rng, level, aspect=aspect, duration_s=duration, world_version=world_version), rng
+        )
         for _ in range(batch_size)
     ]
     n = max(pt, clips[0].frames.shape[0] // pt * pt)
@@ -262,11 +265,12 @@ class BatchSource:
 
     def __init__(self, args, cfg: DiTConfig, seed: int, latent=None):
         self.batch, self.by_tokens, self.object_weight = args.batch, args.batch_by == "tokens", args.object_weight
+        self.world = args.world
         self.pool = None
         if latent is not None:  # a LatentSpace: batches are encoded clips, drawn from a pool
             from .latent import LatentPool
 
-            self.pool = LatentPool(latent, args.fresh)
+            self.pool = LatentPool(latent, args.fresh, world_version=args.world)
         self.schedule, self.mix, self.cfg, self.fake_text = tuple(args.curriculum), args.mix_level1, cfg, args.fake_text
         self.seed, self.rng, self.encoder = seed, np.random.default_rng(seed), None
         self.clips, self.clips_share = None, args.clips_share
@@ -282,7 +286,7 @@ class BatchSource:
         if self.pool is not None:
             return self.latent_batch(level)
         video, captions, refs, has_ref, weight = get_batch(
-            self.rng, self.batch, level, self.cfg, self.by_tokens, self.object_weight
+            self.rng, self.batch, level, self.cfg, self.by_tokens, self.object_weight, self.world
         )
         return level, video, refs, has_ref, self.embed(captions), weight
 
@@ -690,6 +694,7 @@ def _meta(cfg: DiTConfig, step: int, trained_s: float, history: list, args, late
         "rollout_share": args.rollout_share,
         "rollout_steps": args.rollout_steps,
         "known_share": args.known_share,
+        "world": args.world,
         "clips": bool(args.clips),
         "clips_share": args.clips_share if args.clips else 0.0,
         "fps": world.FPS,
@@ -749,6 +754,13 @@ def parse_args(argv=None):
     p.add_argument("--fresh", type=int, default=2, help="latent model: newly encoded clips added to the pool each step")
     p.add_argument("--clip", type=float, default=1.0)
     p.add_argument("--ema", type=float, default=0.998)
+    p.add_argument(
+        "--world",
+        type=int,
+        default=1,
+        choices=world.WORLD_VERSIONS,
+        help="the world's version: 2 adds animals, vehicles, their motions, places, times of day and weather",
+    )
     p.add_argument("--curriculum", type=int, nargs=2, default=(1500, 4000), help="steps at which levels 1 and 2 begin")
     p.add_argument("--mix-level1", type=float, default=0.0, help="share of level-2 batches drawn from level 1 instead")
     p.add_argument(

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .sprites import ANIMALS, DARK_RGB, FLAME_RGB, FOOT, LIGHT_RGB, SPRITES, VEHICLES, WALKERS, sprite_layers
+
 # ----------------------------------------------------------------------------
 # Vocabulary
 # ----------------------------------------------------------------------------
@@ -51,8 +53,64 @@ RESTITUTION = 0.7  # each bounce keeps 70% of the speed, 49% of the height
 FACE_PX = 7  # the cameo's face in the frame
 REF_PX = 16  # the cameo reference image the model is conditioned on
 OCCLUDER_RGB = (110, 80, 50)
+WEATHER_RGB = {"rain": (175, 185, 205), "snow": (200, 205, 215)}  # > 70 RGB from every palette colour
 SHIRT_RGB = (60, 60, 60)
 LEGS_RGB = (35, 35, 35)
+# The grown world (version 2) adds to version 1's vocabulary and draws version 1's scenes
+# unchanged: animals and vehicles (sprites.py), motions beyond translation, more places,
+# times of day and weather. A model knows the version it was trained on (its checkpoint says).
+MOTIONS_V2 = ("running", "jumping", "swimming", "flying", "dancing", "chasing")
+BACKGROUNDS_V2 = ("city street", "park", "space", "kitchen", "stage")
+TIMES_OF_DAY = ("sunset", "night")
+WEATHER = ("rain", "snow")
+ALL_ENTITIES = SHAPES + ANIMALS + VEHICLES
+ALL_MOTIONS = MOTIONS + MOTIONS_V2
+ALL_BACKGROUNDS = BACKGROUNDS + BACKGROUNDS_V2
+WORLD_VERSIONS = (1, 2)
+# Where each version-2 entity goes: its motions and the places it belongs in.
+_V2_MOTIONS = {
+    "cat": ("left", "right", "running", "jumping", "dancing", "chasing", "falling"),
+    "dog": ("left", "right", "running", "jumping", "dancing", "chasing", "falling"),
+    "horse": ("left", "right", "running", "jumping", "chasing"),
+    "bird": ("flying",),
+    "fish": ("swimming",),
+    "car": ("left", "right", "chasing"),
+    "boat": ("left", "right"),
+    "rocket": ("up",),
+}
+_LAND = ("grass", "beach", "studio", "city street", "park")
+_V2_PLACES = {
+    "cat": _LAND + ("kitchen", "stage"),
+    "dog": _LAND + ("kitchen", "stage"),
+    "horse": ("grass", "beach", "park", "studio", "stage"),
+    "bird": ("grass", "beach", "park", "city street", "night sky", "studio"),
+    "fish": ("underwater",),
+    "car": ("grass", "beach", "city street", "studio"),
+    "boat": ("beach",),
+    "rocket": ("space", "night sky", "grass", "park", "city street"),
+}
+# Backgrounds with an open sky: times of day and weather apply there. Value: where the sky ends (share of height).
+SKY_ROWS = {"grass": 0.55, "beach": 0.4, "park": 0.5, "city street": 0.3}
+
+
+def vocabulary(version: int = 1) -> dict[str, tuple[str, ...]]:
+    """What a model trained on this version of the world can draw, by slot."""
+    if version not in WORLD_VERSIONS:
+        raise ValueError(f"world version must be one of {WORLD_VERSIONS}")
+    vocab = {
+        "entities": SHAPES,
+        "colours": COLOUR_NAMES,
+        "sizes": tuple(SIZE_RADIUS),
+        "motions": MOTIONS,
+        "scenes": BACKGROUNDS,
+        "cameo_actions": ACTIONS,
+    }
+    if version >= 2:
+        vocab.update(entities=ALL_ENTITIES, motions=ALL_MOTIONS, scenes=ALL_BACKGROUNDS)
+        vocab.update(times_of_day=TIMES_OF_DAY, weather=WEATHER)
+    return vocab
+
+
 HANDLES = ("maya", "leo", "sam", "ana", "kofi", "yuki", "omar", "zoe", "ivan", "lina")
 
 
@@ -83,6 +141,8 @@ class SceneSpec:
     occluder: bool = False
     cameo: CameoSpec | None = None
     seed: int = 0  # texture noise and start positions
+    time_of_day: str = ""  # version 2: "", "sunset" or "night" (backgrounds with a sky)
+    weather: str = ""  # version 2: "", "rain" or "snow" (backgrounds with a sky)
 
     @property
     def n_frames(self) -> int:
@@ -128,10 +188,12 @@ def is_held_out(obj: ObjectSpec, background: str) -> bool:
     """One in nine shape x colour x motion x background combinations is held out.
 
     The rule is arithmetic, so every single value still appears in training
-    (only its combination with the other three is new at evaluation).
+    (only its combination with the other three is new at evaluation). The
+    indexes are into the grown world's tuples, which begin with version 1's,
+    so version 1's held-out combinations are the same as before.
     """
-    s, c = SHAPES.index(obj.shape), COLOUR_NAMES.index(obj.colour)
-    m, b = MOTIONS.index(obj.motion), BACKGROUNDS.index(background)
+    s, c = ALL_ENTITIES.index(obj.shape), COLOUR_NAMES.index(obj.colour)
+    m, b = ALL_MOTIONS.index(obj.motion), ALL_BACKGROUNDS.index(background)
     return (s * 7 + c * 5 + m * 3 + b * 2) % 9 == 0
 
 
@@ -232,9 +294,105 @@ def background_texture(name: str, h: int, w: int, rng: np.random.Generator) -> n
         img[bubbles] = (90, 140, 170)
     elif name == "studio":
         img = np.full((h, w, 3), 90, np.float32) + noise * 2
+    elif name in BACKGROUNDS_V2:
+        img = _background_v2(name, h, w, 1, int(rng.integers(2**31)))
     else:
         raise ValueError(name)
     return img
+
+
+def _background_v2(name: str, hb: int, wb: int, scale: int, seed: int) -> np.ndarray:
+    """(hb*scale, wb*scale, 3) float32: the grown world's places, drawn at the frame's own resolution.
+
+    Every prop is laid out in world pixels from the seed, so the same place at
+    scale 1 and at scale 4 has the same streets, trees and windows; only the
+    fine grain differs.
+    """
+    lay = np.random.default_rng(seed + 23)
+    h, w = hb * scale, wb * scale
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    Y, X = (yy + 0.5) / scale, (xx + 0.5) / scale  # world pixels
+    img = np.empty((h, w, 3), np.float32)
+    if name == "city street":
+        sky, kerb = hb * SKY_ROWS[name], hb * 0.72
+        img[:] = (150, 180, 205)
+        x0 = 0.0
+        while x0 < wb:  # a row of buildings of varied width and height, with lit windows
+            bw = float(lay.integers(max(wb // 8, 3), max(wb // 4, 4)))
+            top = float(lay.uniform(hb * 0.12, sky))
+            shade = float(lay.uniform(70, 120))
+            block = (X >= x0) & (X < x0 + bw) & (Y >= top) & (Y < kerb)
+            img[block] = (shade, shade * 0.95, shade * 0.9)
+            win = block & (Y > top + 1) & (Y < kerb - 1) & (np.mod(Y, 4) >= 1) & (np.mod(Y, 4) < 2)
+            win &= (np.mod(X - x0, 3) >= 1) & (np.mod(X - x0, 3) < 2)
+            img[win] = (150, 140, 95)
+            x0 += bw
+        img[Y >= kerb] = (65, 65, 70)
+        img[(Y >= hb * 0.86) & (Y < hb * 0.86 + 0.6) & (np.mod(X, 8) < 4)] = (150, 150, 130)
+    elif name == "park":
+        horizon = hb * SKY_ROWS[name]
+        img[:] = (150, 185, 215)
+        img[Y >= horizon] = (60, 105, 45)
+        img[(Y >= hb * 0.8) & (Y < hb * 0.8 + max(hb / 16, 1))] = (140, 125, 95)
+        for cx in lay.uniform(0, wb, max(wb // 14, 2)):  # trees: a trunk and a round crown
+            img[(np.abs(X - cx) <= max(wb / 80, 0.5)) & (Y >= hb * 0.38) & (Y < horizon + 2)] = (85, 60, 40)
+            img[(Y - hb * 0.33) ** 2 + (X - cx) ** 2 <= (hb * 0.11) ** 2] = (40, 85, 40)
+    elif name == "space":
+        img[:] = (4, 4, 10)
+        stars = lay.random((hb, wb)) < 0.025
+        img[np.repeat(np.repeat(stars, scale, 0), scale, 1) & (np.mod(yy, scale) < max(scale // 2, 1))] = (
+            170,
+            170,
+            190,
+        )
+        px, py, pr = wb * lay.uniform(0.6, 0.9), hb * lay.uniform(0.15, 0.35), hb * 0.14
+        img[(Y - py) ** 2 + (X - px) ** 2 <= pr**2] = (95, 80, 70)  # a distant planet
+    elif name == "kitchen":
+        counter, edge = hb * 0.6, max(hb / 10, 1)
+        tile = (np.floor(Y / 4) + np.floor(X / 4)) % 2
+        img[:] = np.array([185, 175, 150], np.float32) - tile[..., None] * 12
+        img[(Y >= counter) & (Y < counter + edge)] = (120, 95, 70)
+        img[Y >= counter + edge] = (150, 140, 125)
+    elif name == "stage":
+        img[:] = (25, 20, 25)
+        fold = 0.8 + 0.2 * np.cos(X * 2 * np.pi / max(wb / 16, 2))
+        curtain = (X < wb * 0.12) | (X > wb * 0.88)
+        img[curtain] = np.stack([110 * fold, 25 * fold, 30 * fold], -1)[curtain]
+        img[Y >= hb * 0.78] = (95, 70, 45)
+        cone = np.abs(X - wb / 2) <= (Y + 2) * 0.35  # a spotlight from above
+        img[cone] = img[cone] * 1.6 + 25
+    else:
+        raise ValueError(name)
+    return img + lay.normal(0, 2.5, (h, w, 1)).astype(np.float32)
+
+
+def sky_at(name: str, time_of_day: str, img: np.ndarray, scale: int, seed: int) -> np.ndarray:
+    """The texture under a time of day: the sky repainted (a low sun or the moon), the ground dimmed."""
+    if not time_of_day:
+        return img
+    lay = np.random.default_rng(seed + 29)
+    h, w = img.shape[:2]
+    hb, wb = h // scale, w // scale
+    sky = int(h * SKY_ROWS[name])
+    y = np.linspace(0, 1, max(sky, 1), dtype=np.float32)[:, None, None]
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    Y, X = (yy + 0.5) / scale, (xx + 0.5) / scale
+    out = img.copy()
+    if time_of_day == "sunset":
+        out[:sky] = (1 - y) * np.array([120, 70, 110], np.float32) + y * np.array([225, 135, 85], np.float32)
+        out[sky:] *= np.array([1.0, 0.8, 0.65], np.float32)
+        cx, r = wb * lay.uniform(0.2, 0.8), hb * 0.09
+        out[((Y - hb * SKY_ROWS[name]) ** 2 + (X - cx) ** 2 <= r * r) & (yy < sky)] = (250, 200, 110)
+    elif time_of_day == "night":
+        out[:sky] = (1 - y) * np.array([8, 10, 30], np.float32) + y * np.array([25, 30, 60], np.float32)
+        stars = np.repeat(np.repeat(lay.random((hb, wb)) < 0.03, scale, 0), scale, 1) & (yy < sky)
+        out[stars & (np.mod(yy, scale) < max(scale // 2, 1))] = (150, 150, 170)
+        out[sky:] *= np.array([0.4, 0.45, 0.65], np.float32)
+        cx, cy, r = wb * lay.uniform(0.15, 0.85), hb * SKY_ROWS[name] * 0.35, hb * 0.06
+        out[(Y - cy) ** 2 + (X - cx) ** 2 <= r * r] = (205, 205, 185)
+    else:
+        raise ValueError(time_of_day)
+    return out
 
 
 # ----------------------------------------------------------------------------
@@ -297,7 +455,128 @@ def _trajectory(obj: ObjectSpec, r: float, h: int, w: int, t: np.ndarray, t_end:
         x = x0 + (x1 - x0) * frac if obj.direction == "right" else x1 - (x1 - x0) * frac
         y = np.full(n, floor - r)
         ang = (x - x[0]) / r  # rolling without slipping
+    if obj.shape in SPRITES:
+        x, y, ang, impacts = _sprite_path(obj, r, h, w, t, frac, floor, x, y, ang, impacts, rng)
     return x, y, ang, impacts
+
+
+def _ground(kind: str, r: float, h: int, floor: float) -> float:
+    """Where an entity's centre is when it stands on the floor (a boat: on the water of the beach)."""
+    if kind == "boat":
+        return h * 0.58 - FOOT["boat"] * r
+    return floor - FOOT.get(kind, 1.0) * r
+
+
+def _hops(t: np.ndarray, period: float, air: float, height: float) -> tuple[np.ndarray, list[float]]:
+    """Lift above the ground of repeated hops (a parabola each), and the landing times."""
+    tau = np.mod(t, period)
+    lift = np.where(tau < air, 4 * height * tau * (air - tau) / air**2, 0.0)
+    landings = [k * period + air for k in range(int(t[-1] / period) + 1) if k * period + air <= t[-1]]
+    return lift, landings
+
+
+def _sprite_path(obj, r, h, w, t, frac, floor, x, y, ang, impacts, rng):
+    """The grown world's entities: on the ground where they stand, and the motions beyond translation."""
+    n = len(t)
+    margin = r + 1.5
+    ground = _ground(obj.shape, r, h, floor)
+    sign = -1.0 if obj.direction == "left" else 1.0
+
+    def across(share: float) -> np.ndarray:
+        span = (w - 2 * margin) * share
+        x0 = rng.uniform(margin, w - margin - span) if share < 1 else margin
+        path = x0 + span * frac
+        return path if sign > 0 else w - path
+
+    if obj.motion in ("left", "right") and (obj.shape in WALKERS or obj.shape == "boat"):
+        sign = 1.0 if obj.motion == "right" else -1.0
+        x, y = across(0.6), np.full(n, ground)
+    elif obj.motion == "falling":
+        y, impacts = _bounce_y(t, margin, ground, 0.0, 1)
+        impacts = [ti for ti in impacts if ti <= t[-1]]
+    elif obj.motion == "running":
+        x, y = across(1.0), np.full(n, ground)
+    elif obj.motion == "jumping":
+        lift, impacts = _hops(t, 0.8, 0.6, max(r, 3.0))
+        x, y = across(0.6), ground - lift
+    elif obj.motion == "swimming":
+        x, y = across(1.0), h * 0.5 + h * 0.15 * np.sin(2 * np.pi * t / 2.0 + rng.uniform(0, 2 * np.pi))
+    elif obj.motion == "flying":
+        x, y = across(1.0), h * 0.3 + h * 0.06 * np.sin(2 * np.pi * t / 1.5)
+    elif obj.motion == "dancing":
+        lift, impacts = _hops(t, 0.5, 0.4, 0.5 * r)
+        x = np.full(n, rng.uniform(margin + 2, w - margin - 2))
+        y, ang = ground - lift, 0.15 * np.sin(2 * np.pi * t)
+    return x, y, ang, impacts
+
+
+def _chase(objs, radii, h, w, t, t_end, floor):
+    """The first object runs after the second across the frame and gains on it; the one ahead may run out of view."""
+    n = len(t)
+    r0, r1 = radii
+    frac = t / max(t_end, 1e-6)
+    xa0, xa1 = r0 + 1.5, w - r0 - 1.5
+    gap0, gap1 = 1.6 * (r0 + r1), 0.9 * (r0 + r1)
+    xa = xa0 + (xa1 - xa0) * frac
+    xb = xa + gap0 + (gap1 - gap0) * frac
+    if objs[0].direction == "left":
+        xa, xb = w - xa, w - xb
+    ya, yb = _ground(objs[0].shape, r0, h, floor), _ground(objs[1].shape, r1, h, floor)
+    return [(xa, np.full(n, ya), np.zeros(n)), (xb, np.full(n, yb), np.zeros(n))], []
+
+
+# Gait rates (Hz) of entities whose parts move with the clock rather than the distance travelled.
+_GAIT_HZ = {"bird": 1.5, "fish": 1.0, "rocket": 2.0, "boat": 0.5}
+
+
+def _pose(obj: ObjectSpec, track, t: np.ndarray, r: float):
+    """Per frame: which way a sprite faces (+1 right, -1 left) and the phase of its gait."""
+    x, y = track[0], track[1]
+    n = len(t)
+    facing = np.full(n, -1.0 if obj.direction == "left" or obj.motion == "left" else 1.0)
+    if n > 1:
+        v = np.gradient(x)
+        for f in range(n):
+            if abs(v[f]) > 1e-6:
+                facing[f] = 1.0 if v[f] > 0 else -1.0
+            elif f:
+                facing[f] = facing[f - 1]
+    if obj.motion == "dancing":
+        facing = np.where(np.floor(t / 0.5) % 2 == 0, 1.0, -1.0)
+    if obj.shape in WALKERS and obj.motion != "dancing":
+        dist = np.concatenate([[0.0], np.cumsum(np.abs(np.diff(x)) + np.abs(np.diff(y)))])
+        phase = dist * 2 * np.pi / (1.5 * r)
+    else:
+        phase = 2 * np.pi * _GAIT_HZ.get(obj.shape, 2.0) * t
+    return facing, phase
+
+
+def _weather(kind: str, seed: int, hb: int, wb: int, t: float, scale: int) -> np.ndarray:
+    """(h, w) coverage of rain streaks or snowflakes at time t (s), in front of everything."""
+    h, w = hb * scale, wb * scale
+    alpha = np.zeros((h, w), np.float32)
+    if not kind:
+        return alpha
+    rng = np.random.default_rng(seed + 17)
+    n = max(hb * wb // 40, 8)
+    x0, y0, sway = rng.uniform(0, wb, n), rng.uniform(0, hb, n), rng.uniform(0, 2 * np.pi, n)
+    if kind == "rain":
+        ys, xs = np.mod(y0 + 40.0 * t, hb), np.mod(x0 - 6.0 * t, wb)
+        width = max(scale // 2, 1)
+        for x, y in zip(xs, ys):
+            c, r0, r1 = int(x * scale), int(max(y - 2.0, 0) * scale), int(y * scale) + 1
+            alpha[r0:r1, c : c + width] = 0.55
+    elif kind == "snow":
+        ys, xs = np.mod(y0 + 6.0 * t, hb), np.mod(x0 + 1.5 * np.sin(2 * np.pi * 0.5 * t + sway), wb)
+        rad = max(0.45 * scale, 0.5)
+        for x, y in zip(xs, ys):
+            cy, cx = y * scale, x * scale
+            ya, yb = max(int(cy - rad), 0), min(int(cy + rad) + 1, h)
+            xa, xb = max(int(cx - rad), 0), min(int(cx + rad) + 1, w)
+            alpha[ya:yb, xa:xb] = 0.9
+    else:
+        raise ValueError(kind)
+    return alpha
 
 
 def _collision(objs, radii, h, w, t, t_end, floor):
@@ -448,14 +727,20 @@ def render(
     floor = hb - 2.0
     radii = np.array([SIZE_RADIUS[o.size] for o in spec.objects])
     pan_extent = int(abs(spec.pan) * n_world) + 2
-    tex = _upsample(background_texture(spec.background, hb, wb + pan_extent, rng), scale)
+    if spec.background in BACKGROUNDS_V2:  # the grown world's places are drawn at the frame's resolution
+        tex = _background_v2(spec.background, hb, wb + pan_extent, scale, spec.seed)
+    else:
+        tex = _upsample(background_texture(spec.background, hb, wb + pan_extent, rng), scale)
+    tex = sky_at(spec.background, spec.time_of_day, tex, scale, spec.seed)
     cam = spec.pan * np.arange(n) / per  # camera x offset per frame, world pixels
     cam_base = pan_extent - 1 if spec.pan < 0 else 0
     t = np.arange(n) / fps
     t_end = (n_world - 1) / FPS
 
-    if any(o.motion == "colliding" for o in spec.objects):
-        tracks, impact_times = _collision(spec.objects[:2], radii[:2], hb, wb, t, t_end, floor)
+    pair = next((m for m in ("colliding", "chasing") if any(o.motion == m for o in spec.objects)), None)
+    if pair:
+        together = _collision if pair == "colliding" else _chase
+        tracks, impact_times = together(spec.objects[:2], radii[:2], hb, wb, t, t_end, floor)
         for o, r in zip(spec.objects[2:], radii[2:]):
             x, y, a, imp = _trajectory(o, r, hb, wb, t, t_end, floor, rng)
             tracks.append((x, y, a))
@@ -500,6 +785,9 @@ def render(
     angles = np.zeros((len(spec.objects), n))
     face_boxes = np.zeros((n, 4)) if face is not None else None
     mask = np.zeros((n, h, w), np.float32)
+    poses = [
+        _pose(o, tracks[k], t, r) if o.shape in SPRITES else None for k, (o, r) in enumerate(zip(spec.objects, radii))
+    ]
     xs = np.arange(w) + 0.5
     for f in range(n):
         off = (cam_base + cam[f]) * scale
@@ -511,12 +799,20 @@ def render(
             x, y, ang = tracks[k][0][f] - cam[f], tracks[k][1][f], tracks[k][2][f]
             centres[k, f] = (x * scale, y * scale)
             angles[k, f] = ang
-            alpha = shape_alpha(o.shape, x * scale, y * scale, r * scale, ang, h, w)
+            if poses[k] is None:
+                layers = {"body": shape_alpha(o.shape, x * scale, y * scale, r * scale, ang, h, w)}
+            else:
+                facing, phase = poses[k][0][f], poses[k][1][f]
+                layers = sprite_layers(o.shape, x * scale, y * scale, r * scale, ang, phase, facing, h, w)
+            alpha = layers["body"]
             if occ is not None:
                 ox0, ox1 = (occ[0] - cam[f]) * scale, (occ[1] - cam[f]) * scale
                 hidden = alpha[:, (xs > ox0) & (xs < ox1)].sum()
                 visible[k, f] = 1.0 - hidden / max(alpha.sum(), 1e-6)
             _paint(frame, alpha, COLOURS[o.colour])
+            for name, rgb in (("dark", DARK_RGB), ("light", LIGHT_RGB), ("flame", FLAME_RGB)):
+                if name in layers:
+                    _paint(frame, layers[name], rgb)
             np.maximum(mask[f], alpha, out=mask[f])
         if face is not None:
             fr = np.clip(frame, 0, 255).astype(np.uint8)
@@ -533,6 +829,8 @@ def render(
             alpha = np.zeros((h, w), np.float32)
             alpha[top:] = cov[None]
             _paint(frame, alpha, OCCLUDER_RGB)
+        if spec.weather:
+            _paint(frame, _weather(spec.weather, spec.seed, hb, wb, f / fps, scale), WEATHER_RGB[spec.weather])
         frames[f] = np.clip(frame, 0, 255).astype(np.uint8)
 
     impacts = sorted({int(round(ti * fps)) for ti in impact_times if ti * fps <= n - 0.5})
@@ -580,15 +878,44 @@ _COLLIDE_PHRASES = ("collide", "crash into each other", "bump together")
 _OCCLUDER_PHRASES = ("behind a wooden post", "passing behind a post", "and goes behind a pillar")
 _PAN_PHRASES = ("the camera pans slowly", "slow camera pan", "camera pans")
 _SIZE_WORDS = {"small": "little", "big": "large"}
+# The grown world's phrasings (version 2); version 1's tables above are unchanged.
+_BG_PHRASES_V2 = {
+    "city street": ("on a city street", "in the city", "down a busy street"),
+    "park": ("in the park", "in a city park", "by the trees in the park"),
+    "space": ("in outer space", "in space", "out in space"),
+    "kitchen": ("in a kitchen", "on the kitchen floor", "in the kitchen"),
+    "stage": ("on a stage", "on stage under a spotlight", "on the theatre stage"),
+}
+_MOTION_PHRASES_V2 = {
+    "running": ("runs to the {d}", "running {d}", "dashes {d}"),
+    "jumping": ("hops along to the {d}", "jumps along {d}", "leaps {d}"),
+    "swimming": ("swims to the {d}", "swimming {d}", "glides {d} through the water"),
+    "flying": ("flies to the {d}", "flying {d}", "soars {d}"),
+    "dancing": ("dances", "dancing in place", "dances around"),
+    "falling": ("falls to the ground", "drops and lands", "falls down"),
+    "up": ("launches upward", "blasts off", "rises up"),
+}
+# How an entity goes left or right: walkers walk, cars drive, boats sail.
+_GOES = {"cat": "walks", "dog": "walks", "horse": "trots", "car": "drives", "boat": "sails"}
+_CHASE_PHRASES = ("chases", "runs after", "is chasing")
+_TIME_PHRASES = {
+    "sunset": ("at sunset", "at dusk", "as the sun sets"),
+    "night": ("under the moon", "late at night", "in the dark of night"),
+}
+_WEATHER_PHRASES = {
+    "rain": ("in the rain", "while it rains", "in a rain shower"),
+    "snow": ("in the snow", "while it snows", "as snow falls"),
+}
 
 
-def phrasings() -> dict[str, list[str]]:
-    """Every phrase the captions use, by what it names; the words the model was trained on.
+def phrasings(version: int = 1) -> dict[str, list[str]]:
+    """Every phrase the captions of this version of the world use, by what it names.
 
-    generation.capabilities reads a prompt against these. Directions are filled in both ways.
+    These are the words a model trained on that version learnt; generation.capabilities
+    reads a prompt against them. Directions are filled in both ways.
     """
     both = lambda p: [p.format(d="left"), p.format(d="right")]  # noqa: E731
-    return {
+    out = {
         "sizes": list(_SIZE_WORDS.values()),
         "motions": [q for ps in _MOTION_PHRASES.values() for p in ps for q in both(p)] + list(_COLLIDE_PHRASES),
         "scenes": [p for ps in _BG_PHRASES.values() for p in ps],
@@ -596,6 +923,13 @@ def phrasings() -> dict[str, list[str]]:
         "camera": list(_PAN_PHRASES),
         "cameo_actions": [q for ps in _ACTION_PHRASES.values() for p in ps for q in both(p)],
     }
+    if version >= 2:
+        out["motions"] += [q for ps in _MOTION_PHRASES_V2.values() for p in ps for q in both(p)]
+        out["motions"] += [f"{g} {d}" for g in set(_GOES.values()) for d in ("left", "right")] + list(_CHASE_PHRASES)
+        out["scenes"] += [p for ps in _BG_PHRASES_V2.values() for p in ps]
+        out["times_of_day"] = [p for ps in _TIME_PHRASES.values() for p in ps]
+        out["weather"] = [p for ps in _WEATHER_PHRASES.values() for p in ps]
+    return out
 
 
 def _noun(o: ObjectSpec, rng) -> str:
@@ -617,15 +951,32 @@ def caption(spec: SceneSpec, rng: np.random.Generator | None = None) -> str:
         a, b = objs[:2]
         parts.append(f"{_a(_noun(a, rng))} and {_a(_noun(b, rng))} " + pick(_COLLIDE_PHRASES))
         objs = objs[2:]
+    elif objs and objs[0].motion == "chasing":
+        a, b = objs[:2]
+        d = objs[0].direction or "right"
+        parts.append(f"{_a(_noun(a, rng))} {pick(_CHASE_PHRASES)} {_a(_noun(b, rng))} to the {d}")
+        objs = objs[2:]
     for o in objs:
-        phrase = pick(_MOTION_PHRASES[o.motion]).format(d=o.direction or "right")
+        if o.shape not in SPRITES:
+            phrase = pick(_MOTION_PHRASES[o.motion]).format(d=o.direction or "right")
+        elif o.motion in ("left", "right"):
+            goes = _GOES.get(o.shape, "moves")
+            phrase = pick((f"{goes} {o.motion}", f"{goes} to the {o.motion}"))
+        else:
+            phrase = pick(_MOTION_PHRASES_V2.get(o.motion) or _MOTION_PHRASES[o.motion]).format(
+                d=o.direction or "right"
+            )
         if spec.occluder and o.motion in ("left", "right"):
             phrase += " " + pick(_OCCLUDER_PHRASES)
         parts.append(f"{_a(_noun(o, rng))} {phrase}")
     if spec.cameo is not None:
         act = pick(_ACTION_PHRASES[spec.cameo.action]).format(d=spec.cameo.direction)
         parts.insert(0, f"@{spec.cameo.handle} {act}")
-    text = ", ".join(parts) + " " + pick(_BG_PHRASES[spec.background])
+    text = ", ".join(parts) + " " + pick({**_BG_PHRASES, **_BG_PHRASES_V2}[spec.background])
+    if spec.time_of_day:
+        text += " " + pick(_TIME_PHRASES[spec.time_of_day])
+    if spec.weather:
+        text += ", " + pick(_WEATHER_PHRASES[spec.weather])
     if spec.pan:
         text += ", " + pick(_PAN_PHRASES)
         text += " " + ("right" if spec.pan > 0 else "left")
@@ -643,6 +994,7 @@ def random_spec(
     held_out: bool = False,
     aspect: str | None = None,
     duration_s: int | None = None,
+    world_version: int = 1,
 ) -> SceneSpec:
     """A scene from the training distribution (or only held-out combinations).
 
@@ -650,9 +1002,18 @@ def random_spec(
     occluder or cameo -- colour, shape and motion first; level 1 adds
     backgrounds, two objects, collisions, the occluder and cameos; level 2 is
     everything, including pans, three objects and 2-8 s in every aspect.
+    `world_version` 2 draws half its scenes from the grown world (animals,
+    vehicles, their motions and places, times of day, weather) at the same level.
     """
+    if world_version not in WORLD_VERSIONS:
+        raise ValueError(f"world version must be one of {WORLD_VERSIONS}")
     for _ in range(1000):
-        spec = _random_spec_once(rng, level, aspect, duration_s)
+        grown = world_version >= 2 and rng.random() < 0.5
+        spec = (
+            _random_spec_v2(rng, level, aspect, duration_s)
+            if grown
+            else _random_spec_once(rng, level, aspect, duration_s)
+        )
         flags = [is_held_out(o, spec.background) for o in spec.objects]
         face_ok = spec.cameo is None or face_is_held_out(spec.cameo.face_id) == held_out
         if held_out and any(flags) and face_ok:
@@ -728,6 +1089,53 @@ def _random_spec_once(rng, level, aspect, duration_s) -> SceneSpec:
     )
 
 
+def _random_spec_v2(rng, level, aspect, duration_s) -> SceneSpec:
+    """A scene of the grown world: one or two animals or vehicles where they belong, doing what they do."""
+    pick = lambda xs: xs[int(rng.integers(len(xs)))]  # noqa: E731
+    first = pick(SPRITES)
+    places = _V2_PLACES[first]
+    if level == 0:  # one place each at first: the studio where it fits, else its own
+        places = ("studio",) if "studio" in places else places[:1]
+    background = pick(places)
+    if aspect is None:
+        aspect = "square" if level == 0 or rng.random() < 0.5 else ASPECTS[int(rng.integers(3))]
+    if duration_s is None:
+        duration_s = int(rng.choice((2, 4))) if level < 2 else int(rng.choice((2, 3, 4, 4, 4, 6, 8)))
+    motions = tuple(m for m in _V2_MOTIONS[first] if level > 0 or m != "chasing")
+    motion = pick(motions)
+    colours = rng.permutation(len(COLOUR_NAMES))[:2]
+    size = lambda: ("small", "big")[int(rng.integers(2))]  # noqa: E731
+    direction = (
+        ("left", "right")[int(rng.integers(2))] if motion not in ("left", "right", "up", "falling", "dancing") else ""
+    )
+    objects = [ObjectSpec(first, COLOUR_NAMES[int(colours[0])], size(), motion, direction)]
+    if motion == "chasing":  # the one chased: another that runs where this one does
+        chased = pick(tuple(k for k, ms in _V2_MOTIONS.items() if "chasing" in ms and background in _V2_PLACES[k]))
+        objects.append(ObjectSpec(chased, COLOUR_NAMES[int(colours[1])], size(), "chasing"))
+    elif level > 0 and rng.random() < 0.3:  # a second, independent one, away from the ground (a bird, a fish, a rocket)
+        others = tuple(k for k in ("bird", "fish", "rocket") if background in _V2_PLACES[k] and k != first)
+        if others:
+            second = pick(others)
+            m2 = pick(_V2_MOTIONS[second])
+            d2 = ("left", "right")[int(rng.integers(2))] if m2 not in ("up",) else ""
+            objects.append(ObjectSpec(second, COLOUR_NAMES[int(colours[1])], size(), m2, d2))
+    time_of_day = weather = ""
+    if level > 0 and background in SKY_ROWS:
+        time_of_day = pick(("", "", "") + TIMES_OF_DAY)
+        weather = pick(("", "", "", "") + WEATHER)
+    pan = 0.0 if level < 2 or rng.random() < 0.7 else float(rng.choice((-0.5, 0.5)))
+    return SceneSpec(
+        objects=tuple(objects),
+        background=background,
+        aspect=aspect,
+        duration_s=duration_s,
+        pan=pan,
+        seed=int(rng.integers(2**31)),
+        time_of_day=time_of_day,
+        weather=weather,
+    )
+
+
 def make_clip(spec: SceneSpec, rng: np.random.Generator | None = None) -> Clip:
     """Render a spec with its caption and (augmented, for training) cameo reference."""
     reference = None
@@ -735,3 +1143,56 @@ def make_clip(spec: SceneSpec, rng: np.random.Generator | None = None) -> Clip:
         reference = face_reference(spec.cameo.face_id, rng)
     frames, truth = render(spec)  # the drawn face is the clean one; the model sees an augmented reference
     return Clip(frames=frames, caption=caption(spec, rng), spec=spec, truth=truth, reference=reference)
+
+
+# ----------------------------------------------------------------------------
+# A contact sheet of the world, at the resolution a model draws it
+# ----------------------------------------------------------------------------
+
+
+def contact_sheet(
+    rng: np.random.Generator, rows: int = 12, world_version: int = 2, scale: int = 4, fps: int = 12, frames: int = 5
+) -> tuple[np.ndarray, list[str]]:
+    """(H, W, 3) uint8: one scene a row (4 s square, `frames` frames across it), and the rows' captions.
+
+    With version 2 every row is a scene of the grown world, so the sheet shows what it adds.
+    """
+    images, captions = [], []
+    while len(images) < rows:
+        spec = random_spec(rng, level=2, world_version=world_version, aspect="square", duration_s=4)
+        if world_version >= 2 and not any(o.shape in SPRITES for o in spec.objects):
+            continue
+        reference = face_reference(spec.cameo.face_id) if spec.cameo is not None else None
+        clip, _ = render(spec, reference, scale=scale, fps=fps)
+        picks = np.linspace(0, len(clip) - 1, frames).round().astype(int)
+        images.append(np.concatenate(list(clip[picks]), axis=1))
+        captions.append(caption(spec))
+    return np.concatenate(images, axis=0), captions
+
+
+def main(argv=None) -> None:
+    import argparse
+
+    from PIL import Image, ImageDraw
+
+    p = argparse.ArgumentParser(description="Draw a contact sheet of the procedural world at a model's resolution.")
+    p.add_argument("--sheet", required=True, help="PNG to write")
+    p.add_argument("--world", type=int, default=2, choices=WORLD_VERSIONS)
+    p.add_argument("--rows", type=int, default=12)
+    p.add_argument("--scale", type=int, default=4, help="4: 128 px square at 12 fps, the latent model's frames")
+    p.add_argument("--seed", type=int, default=0)
+    args = p.parse_args(argv)
+    sheet, captions = contact_sheet(np.random.default_rng(args.seed), args.rows, args.world, args.scale, FPS * 3)
+    row_h = sheet.shape[0] // args.rows
+    canvas = Image.new("RGB", (sheet.shape[1], sheet.shape[0] + 14 * args.rows), (255, 255, 255))
+    draw = ImageDraw.Draw(canvas)
+    for i, text in enumerate(captions):
+        top = i * (row_h + 14)
+        draw.text((4, top + 1), text, fill=(0, 0, 0))
+        canvas.paste(Image.fromarray(sheet[i * row_h : (i + 1) * row_h]), (0, top + 14))
+    canvas.save(args.sheet)
+    print(f"{args.sheet}: {args.rows} scenes of world version {args.world}, {sheet.shape[1] // 5} px frames")
+
+
+if __name__ == "__main__":
+    main()

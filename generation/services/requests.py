@@ -30,7 +30,14 @@ from sora_social.events import publish_on_commit
 from sora_social.limits import user_write_allow
 
 from .. import selectors
-from ..capabilities import PromptReading, backend_config, capabilities, read_prompt, suggest
+from ..capabilities import (
+    PromptReading,
+    backend_config,
+    capabilities,
+    read_prompt,
+    served_world_version,
+    suggest,
+)
 from ..errors import (
     DailyLimit,
     IdempotencyConflict,
@@ -145,6 +152,7 @@ def generation_request(
         has_cameo=bool(cameos or inherited),
         remix=parent is not None or bool(picture),
         open_vocabulary=backend.open_vocabulary,
+        world_version=served_world_version(backend.checkpoint),
     )
 
     try:
@@ -268,20 +276,22 @@ def generation_extend(
     )
 
 
-def _read_or_refuse(prompt: str, *, has_cameo: bool, remix: bool, open_vocabulary: bool) -> PromptReading:
+def _read_or_refuse(
+    prompt: str, *, has_cameo: bool, remix: bool, open_vocabulary: bool, world_version: int
+) -> PromptReading:
     """The prompt read against the model's vocabulary; refused when nothing in it can be drawn.
 
     A new video needs a subject the model draws (an entity, or a cameo); a remix
     has its parent's, so any understood word (a colour, a motion, a scene) is an edit.
     """
-    reading = read_prompt(prompt, has_cameo=has_cameo, open_vocabulary=open_vocabulary)
+    reading = read_prompt(prompt, has_cameo=has_cameo, open_vocabulary=open_vocabulary, world_version=world_version)
     if reading.has_subject or (remix and reading.understood):
         return reading
     described = capabilities()
     raise PromptOutsideModel(
         understood=reading.understood,
         ignored=reading.ignored,
-        suggestion=suggest(reading),
+        suggestion=suggest(reading, world_version),
         vocabulary=described["vocabulary"],
         languages=described["languages"],
     )

@@ -316,3 +316,22 @@ def test_torchrun_trains_on_two_processes_over_gloo_in_step(tmp_path):
     assert "2 ranks in sync" in run.stdout
     model, meta = load_model(out)
     assert meta["step"] == 4 and meta["ranks"] == 2
+
+
+def test_training_on_the_grown_world_draws_its_scenes_and_the_checkpoint_says_so(tmp_path):
+    from generation.capabilities import served_world_version
+    from generation.diffusion import world
+    from generation.diffusion.model import DIT_CONFIGS
+
+    cfg = DIT_CONFIGS["DiT-T"]()
+    captions = []
+    rng = np.random.default_rng(4)
+    for _ in range(6):
+        captions += train.get_batch(rng, 4, 1, cfg, world_version=2)[1]
+    assert any(any(kind in c for kind in world.ANIMALS + world.VEHICLES) for c in captions)
+    out = tmp_path / "grown.safetensors"
+    args = ["--model", "DiT-T", "--max-steps", "2", "--batch", "2", "--out", str(out), "--fake-text", "--no-prefetch"]
+    train.main(train.parse_args(args + ["--world", "2"]))
+    assert served_world_version(str(out)) == 2
+    with pytest.raises(SystemExit):
+        train.parse_args(args + ["--world", "3"])

@@ -171,3 +171,41 @@ def test_capabilities_list_what_the_model_draws(as_user):
 
 def test_capabilities_need_a_signed_in_client(api):
     assert api.get(f"{URL}/capabilities").status_code == 401
+
+
+# ---------------------------------------------------------------- the grown world
+
+
+@pytest.fixture
+def grown_model(tmp_path, settings):
+    """A checkpoint whose JSON says it learnt the grown world (version 2); only its JSON is read here."""
+    from generation import capabilities as caps
+
+    (tmp_path / "dit.json").write_text('{"world": 2}')
+    settings.SORA_MODEL_CHECKPOINT = str(tmp_path / "dit.safetensors")
+    caps.served_world_version.cache_clear()
+    caps._capabilities.cache_clear()
+    yield
+    caps.served_world_version.cache_clear()
+    caps._capabilities.cache_clear()
+
+
+def test_the_committed_model_reads_the_first_world_only(as_user):
+    r = post(as_user, {"prompt": "a red cat running in the park at sunset"})
+
+    assert r.status_code == 422 and r.data["error"] == "prompt_outside_model"
+    assert "cat" in r.data["ignored"] and "cat" not in r.data["vocabulary"]["entities"]
+
+
+def test_a_model_of_the_grown_world_advertises_and_reads_its_words(as_user, grown_model):
+    r = as_user.get(f"{URL}/capabilities")
+
+    assert r.status_code == 200
+    assert r.data["vocabulary"]["entities"] == list(world.ALL_ENTITIES)
+    assert r.data["vocabulary"]["times_of_day"] == list(world.TIMES_OF_DAY)
+    assert r.data["vocabulary"]["weather"] == list(world.WEATHER)
+    reading = read_prompt("a red cat running in the park at sunset, in the rain", world_version=2)
+    assert reading.ignored == [] and reading.has_subject
+    assert reading.slots["entities"] == ["cat"] and reading.slots["times_of_day"] == ["sunset"]
+    # words still outside it are still named
+    assert read_prompt("a golden retriever surfing", world_version=2).ignored == ["golden", "retriever", "surfing"]

@@ -1,0 +1,207 @@
+"""The grown world (version 2): animals and vehicles, their motions, places, times of day and weather."""
+
+import numpy as np
+import pytest
+
+from generation.diffusion import sprites, world
+
+
+def _one(kind, motion, background="studio", direction="", **kw):
+    obj = world.ObjectSpec(kind, "red", "big", motion, direction)
+    return world.SceneSpec(objects=(obj,), background=background, seed=kw.pop("seed", 4), **kw)
+
+
+def test_version_one_sampling_never_draws_the_grown_world():
+    rng = np.random.default_rng(0)
+    for i in range(300):
+        spec = world.random_spec(rng, level=i % 3, held_out=i % 4 == 0)
+        assert spec.background in world.BACKGROUNDS and not spec.time_of_day and not spec.weather
+        assert all(o.shape in world.SHAPES and o.motion in world.MOTIONS for o in spec.objects)
+
+
+def test_version_two_draws_every_entity_place_motion_time_and_weather_where_they_belong():
+    rng = np.random.default_rng(1)
+    specs = [world.random_spec(rng, level=2, world_version=2) for _ in range(600)]
+    seen = {o.shape for s in specs for o in s.objects}
+    assert set(sprites.SPRITES) <= seen and set(world.SHAPES) <= seen
+    assert set(world.BACKGROUNDS_V2) <= {s.background for s in specs}
+    assert set(world.MOTIONS_V2) <= {o.motion for s in specs for o in s.objects}
+    assert set(world.TIMES_OF_DAY) <= {s.time_of_day for s in specs}
+    assert set(world.WEATHER) <= {s.weather for s in specs}
+    for s in specs:
+        if s.time_of_day or s.weather:
+            assert s.background in world.SKY_ROWS  # only under an open sky
+        for o in s.objects:
+            if o.shape == "fish":
+                assert s.background == "underwater" and o.motion == "swimming"
+            if o.shape == "boat":
+                assert s.background == "beach"
+
+
+def test_held_out_combinations_of_the_grown_world_stay_out_of_training():
+    rng = np.random.default_rng(2)
+    for _ in range(200):
+        spec = world.random_spec(rng, level=2, world_version=2)
+        assert not any(world.is_held_out(o, spec.background) for o in spec.objects)
+    held = [world.random_spec(rng, level=2, held_out=True, world_version=2) for _ in range(100)]
+    assert any(o.shape in sprites.SPRITES for s in held for o in s.objects)
+    assert all(any(world.is_held_out(o, s.background) for o in s.objects) for s in held)
+
+
+def test_unknown_versions_are_refused():
+    with pytest.raises(ValueError):
+        world.vocabulary(3)
+    with pytest.raises(ValueError):
+        world.random_spec(np.random.default_rng(0), world_version=0)
+
+
+def test_the_grown_vocabulary_contains_version_one():
+    one, two = world.vocabulary(1), world.vocabulary(2)
+    for slot, terms in one.items():
+        assert set(terms) <= set(two[slot])
+    assert "cat" in two["entities"] and "cat" not in one["entities"]
+    assert two["times_of_day"] == world.TIMES_OF_DAY and "weather" not in one
+
+
+@pytest.mark.parametrize("kind", sprites.SPRITES)
+@pytest.mark.parametrize("scale", [1, 4])
+def test_each_entity_is_drawn_in_its_colour_inside_the_frame(kind, scale):
+    motion = world._V2_MOTIONS[kind][0]
+    place = world._V2_PLACES[kind][0]
+    frames, truth = world.render(_one(kind, motion, place, direction="right"), scale=scale, fps=4 * scale)
+    body = truth.mask > 0.99
+    assert body.any(axis=(1, 2)).all()  # in every frame
+    pixels = frames[body].astype(float)
+    red = np.abs(pixels - world.COLOURS["red"]).sum(axis=1) < 30
+    # details (eyes, wheels, windows) are the rest: at 32 px a car's are about 40% of it
+    assert red.mean() > (0.5 if scale == 1 else 0.6)
+
+
+@pytest.mark.parametrize("kind", ["cat", "dog", "horse", "car"])
+def test_walkers_and_cars_stand_on_the_floor(kind):
+    frames, truth = world.render(_one(kind, "running", direction="right"), scale=4, fps=12)
+    lowest = np.nonzero(truth.mask[0].max(axis=1) > 0.5)[0].max()
+    assert abs(lowest - truth.floor_y) <= 4  # a fine pixel or so at scale 4
+
+
+@pytest.mark.parametrize("direction,sign", [("right", 1), ("left", -1)])
+def test_a_running_animal_faces_where_it_goes_and_its_legs_move(direction, sign):
+    frames, truth = world.render(_one("dog", "running", direction=direction), scale=4, fps=12)
+    cx = truth.centres[0, :, 0]
+    assert sign * (cx[-1] - cx[0]) > 40
+    m = truth.mask[10]
+    rows = np.nonzero(m.max(axis=1) > 0.5)[0]
+    upper = m[: (rows.min() + rows.max()) // 2]  # the head is in the upper half, ahead of the body
+    head_x = (upper.sum(axis=0) * np.arange(m.shape[1])).sum() / upper.sum()
+    assert sign * (head_x - cx[10]) > 0
+    # the legs' band changes between frames while the body moves on (a gait, not a sliding sticker)
+    legs = [truth.mask[f, int(truth.centres[0, f, 1]) + 8 :] for f in range(0, 12)]
+    shapes = {np.round(np.sum(leg > 0.5)) for leg in legs}
+    assert len(shapes) > 3
+
+
+def test_a_chase_closes_the_gap_with_the_chaser_behind():
+    pair = (
+        world.ObjectSpec("dog", "red", "big", "chasing", "right"),
+        world.ObjectSpec("cat", "blue", "small", "chasing"),
+    )
+    _, truth = world.render(world.SceneSpec(objects=pair, background="park", duration_s=4))
+    gap = truth.centres[1, :, 0] - truth.centres[0, :, 0]
+    assert (gap > 0).all() and (np.diff(gap) < 0).all()
+    assert (np.diff(truth.centres[1, :, 0]) > 0).all()  # the one chased runs too
+
+
+@pytest.mark.parametrize("motion", ["jumping", "dancing"])
+def test_hops_land_on_the_ground(motion):
+    _, truth = world.render(_one("cat", motion, direction="right", duration_s=4))
+    y = truth.centres[0, :, 1]
+    assert truth.impacts and y.min() < y.max() - 2
+    ground = world._ground("cat", world.SIZE_RADIUS["big"], 32, truth.floor_y)
+    assert y.max() == pytest.approx(ground, abs=0.2)
+
+
+def test_a_bird_flaps_and_a_rocket_rises_on_its_flame():
+    _, bird = world.render(_one("bird", "flying", "park", direction="left"), scale=4, fps=12)
+    areas = bird.mask.sum(axis=(1, 2))
+    assert areas.max() > 1.15 * areas.min()  # wings up and down
+    frames, rocket = world.render(_one("rocket", "up", "space"), scale=4, fps=12)
+    assert rocket.centres[0, -1, 1] < rocket.centres[0, 0, 1] - 40
+    flame = np.abs(frames.astype(float) - sprites.FLAME_RGB).sum(axis=-1) < 20
+    assert flame.any(axis=(1, 2)).all()
+
+
+@pytest.mark.parametrize("background", world.BACKGROUNDS_V2)
+def test_the_new_places_are_distinct_and_the_same_at_every_scale(background):
+    spec = _one("cat" if background != "space" else "rocket", "dancing" if background != "space" else "up", background)
+    small, _ = world.render(spec)
+    fine, _ = world.render(spec, scale=4, fps=12)
+    down = fine[::3].reshape(small.shape[0], 32, 4, 32, 4, 3).mean(axis=(2, 4))
+    assert np.abs(down - small).mean() < 12
+    means = {b: world.render(_one("car", "left", b))[0][0].mean(axis=(0, 1)) for b in world.BACKGROUNDS_V2}
+    others = [np.abs(means[background] - m).sum() for b, m in means.items() if b != background]
+    assert min(others) > 8
+
+
+def test_sunset_night_and_weather_change_the_sky_and_move():
+    base = _one("bird", "flying", "grass", direction="right", seed=9)
+    plain, _ = world.render(base)
+    sky = slice(0, int(32 * world.SKY_ROWS["grass"]))
+    sunset, _ = world.render(world.SceneSpec(**{**base.__dict__, "time_of_day": "sunset"}))
+    night, _ = world.render(world.SceneSpec(**{**base.__dict__, "time_of_day": "night"}))
+    assert sunset[0, sky, :, 0].mean() > plain[0, sky, :, 0].mean() - 20  # warm
+    assert sunset[0, sky, :, 2].mean() < plain[0, sky, :, 2].mean() - 40
+    assert night[0].mean() < plain[0].mean() - 40
+    for kind in world.WEATHER:
+        wet, _ = world.render(world.SceneSpec(**{**base.__dict__, "weather": kind}))
+        changed = np.abs(wet.astype(int) - plain.astype(int)).sum(axis=-1) > 20
+        assert changed[0].mean() > 0.01
+        assert not np.array_equal(changed[0], changed[2])  # the drops fall
+
+
+def test_captions_name_what_is_drawn_and_read_fully_under_the_grown_vocabulary():
+    from generation.capabilities import read_prompt
+
+    rng = np.random.default_rng(7)
+    grown = 0
+    for i in range(300):
+        spec = world.random_spec(rng, level=i % 3, world_version=2)
+        text = world.caption(spec, rng)
+        reading = read_prompt(text, has_cameo=spec.cameo is not None, world_version=2)
+        assert reading.ignored == [], text
+        for o in spec.objects:
+            assert o.shape in text and o.colour in text
+        if spec.time_of_day or spec.weather:
+            grown += 1
+            assert read_prompt(text, world_version=1).ignored, text  # version 1 does not read them
+    assert grown > 20
+
+
+def test_no_place_sky_or_weather_of_the_grown_world_reads_as_an_object_colour():
+    from generation.diffusion import checker
+
+    for i, background in enumerate(world.ALL_BACKGROUNDS):
+        for time_of_day, weather in (("", ""), ("sunset", "rain"), ("night", "snow")):
+            if (time_of_day or weather) and background not in world.SKY_ROWS:
+                continue
+            spec = world.SceneSpec((), background, seed=i, time_of_day=time_of_day, weather=weather)
+            frames, _ = world.render(spec)
+            assert (checker.colour_labels(frames) >= 0).mean() < 0.002, (background, time_of_day, weather)
+
+
+@pytest.mark.parametrize("kind", sprites.SPRITES)
+def test_the_checker_knows_each_entity_by_its_silhouette(kind):
+    from generation.diffusion import checker
+
+    motion = world._V2_MOTIONS[kind][0]
+    spec = _one(kind, motion, world._V2_PLACES[kind][0], direction="left")
+    frames, truth = world.render(spec)
+    labels = checker.colour_labels(frames)
+    sprite_pixels = labels[truth.mask > 0.99]
+    assert set(np.unique(sprite_pixels)) <= {-1, world.COLOUR_NAMES.index("red")}  # details read as no colour
+    clear = checker._clear_frames(spec, truth, 0)
+    votes = [
+        checker.classify_shape(checker._largest(labels[f] == 0), truth.radii[0], world.ALL_ENTITIES)[0] == kind
+        for f in clear
+    ]
+    assert clear and np.mean(votes) >= 0.6
+    assert checker.score_clip(frames, spec, truth)["colour"] == 1.0
