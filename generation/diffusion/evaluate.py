@@ -85,8 +85,12 @@ def _held_out_object(rng, motion: str, background: str | None = None, colour_exc
     raise RuntimeError("no held-out object")
 
 
-def eval_items(n_objects: int = 20, n_each: int = 8, seed: int = 1234) -> list[EvalItem]:
-    """A fixed list of held-out prompts: single objects, pairs, bounces, occlusions, cameos (all 4 s)."""
+def eval_items(n_objects: int = 20, n_each: int = 8, seed: int = 1234, world_version: int = 1) -> list[EvalItem]:
+    """A fixed list of held-out prompts: single objects, pairs, bounces, occlusions, cameos (all 4 s).
+
+    For a model of the grown world (world_version 2), also n_objects held-out scenes of its
+    animals and vehicles ("grown"), drawn from their own seed so the version 1 list is unchanged.
+    """
     rng = np.random.default_rng(seed)
     items: list[EvalItem] = []
     simple = ("left", "right", "up", "down", "falling", "bouncing", "rolling")
@@ -124,7 +128,19 @@ def eval_items(n_objects: int = 20, n_each: int = 8, seed: int = 1234) -> list[E
             world.SceneSpec(objects=(), background=bg, cameo=cameo, seed=int(rng.integers(2**31))),
             world.face_reference(face_id),
         )
+    if world_version >= 2:
+        grown = np.random.default_rng(seed + 2)
+        while sum(it.group == "grown" for it in items) < n_objects:
+            spec = world.random_spec(grown, level=2, held_out=True, aspect="square", duration_s=4, world_version=2)
+            if any(o.shape in world.SPRITES for o in spec.objects):
+                items.append(EvalItem("grown", spec, world.caption(spec, grown), None))
     return items
+
+
+def checkpoint_world(path) -> int:
+    """The world version a checkpoint learnt (its JSON's "world"; 1 before checkpoints said)."""
+    meta = Path(path).with_suffix(".json")
+    return int(json.loads(meta.read_text()).get("world", 1)) if meta.exists() else 1
 
 
 # ----------------------------------------------------------------------------
@@ -510,7 +526,8 @@ def main(args) -> dict:
     if args.recon_check:
         return recon_check(args)
     t0 = time.time()
-    items = eval_items(args.n_objects, args.n_each)
+    world_version = args.world or checkpoint_world(args.checkpoint)
+    items = eval_items(args.n_objects, args.n_each, world_version=world_version)
     encoder = TextEncoder()
     real = [world.render(it.spec)[0] for it in items]
     results: dict[str, dict[str, float]] = {}
@@ -558,6 +575,13 @@ def main(args) -> dict:
 
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument(
+        "--world",
+        type=int,
+        default=0,
+        choices=(0, *world.WORLD_VERSIONS),
+        help="held-out prompts of this world version (0: the one the checkpoint learnt)",
+    )
     p.add_argument("--checkpoint", default=str(DEFAULT_CHECKPOINT))
     p.add_argument("--steps", type=int, default=DEFAULT_STEPS)
     p.add_argument("--seed", type=int, default=0)

@@ -205,3 +205,19 @@ def test_the_checker_knows_each_entity_by_its_silhouette(kind):
     ]
     assert clear and np.mean(votes) >= 0.6
     assert checker.score_clip(frames, spec, truth)["colour"] == 1.0
+
+
+def test_a_model_of_the_grown_world_is_evaluated_on_its_held_out_scenes_too(tmp_path):
+    from generation.diffusion import evaluate
+
+    first = evaluate.eval_items(6, 2)
+    both = evaluate.eval_items(6, 2, world_version=2)
+    assert [it.caption for it in both[: len(first)]] == [it.caption for it in first]  # version 1's list unchanged
+    grown = [it for it in both if it.group == "grown"]
+    assert len(grown) == 6
+    for it in grown:
+        assert any(o.shape in sprites.SPRITES for o in it.spec.objects)
+        assert any(world.is_held_out(o, it.spec.background) for o in it.spec.objects)
+    (tmp_path / "dit.json").write_text('{"world": 2}')
+    assert evaluate.checkpoint_world(tmp_path / "dit.safetensors") == 2
+    assert evaluate.checkpoint_world(tmp_path / "missing.safetensors") == 1
