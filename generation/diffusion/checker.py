@@ -117,6 +117,18 @@ def classify_shape(mask: np.ndarray, r: float, candidates: tuple[str, ...] = wor
     return best, best_iou
 
 
+def identify(mask: np.ndarray, r: float, entities: tuple[str, ...]) -> str:
+    """Which of `entities` an object's mask is: template IoU among version 1's shapes (as every
+    committed evaluation was scored), the world-trained classifier (identity.py) once animals
+    and vehicles are candidates."""
+    if all(e in world.SHAPES for e in entities):
+        return classify_shape(mask, r, entities)[0]
+    from . import identity
+
+    win = identity.window(mask)
+    return identity.classify([win], entities)[0] if win is not None else ""
+
+
 # ----------------------------------------------------------------------------
 # Impacts (model-free; also used on generated clips by the sampler)
 # ----------------------------------------------------------------------------
@@ -213,7 +225,7 @@ def score_clip(
             sample = clear[:: max(1, len(clear) // 5)][:5]
             k_lab = world.COLOUR_NAMES.index(o.colour)
             votes = [
-                area[f] >= 0.35 * area_exp and classify_shape(_largest(labels[f] == k_lab), r, entities)[0] == o.shape
+                area[f] >= 0.35 * area_exp and identify(_largest(labels[f] == k_lab), r, entities) == o.shape
                 for f in sample
             ]
             shape_ok.append(np.mean(votes) > 0.5)
@@ -242,7 +254,10 @@ def score_clip(
     if spec.occluder and spec.objects:
         out["permanence"] = _permanence_ok(labels, spec, truth)
     if spec.cameo is not None and reference is not None:
-        out["cameo"] = cameo_fidelity(frames, reference)
+        if spec.cameo.form == "person":
+            out["cameo"] = cameo_fidelity(frames, reference)
+        else:
+            out["cameo"] = pet_fidelity(frames, spec, truth, reference)
     if real_frames is not None:
         out["flicker"] = min(1.0, (flicker(real_frames) + 1.0) / (flicker(frames) + 1.0))
     return out
@@ -450,6 +465,56 @@ def flicker(frames: np.ndarray) -> float:
     if len(f) < 3:
         return 0.0
     return float(np.abs(f[2:] - 2 * f[1:-1] + f[:-2]).mean())
+
+
+def _coat(pixels: np.ndarray) -> np.ndarray:
+    """A coarse colour histogram (4 levels a channel, normalised) of a pet's pixels: its coat, its
+    markings, eyes and ears in the proportions the animal has them."""
+    q = np.clip(pixels.reshape(-1, 3).astype(np.int32) // 64, 0, 3)
+    hist = np.bincount(q[:, 0] * 16 + q[:, 1] * 4 + q[:, 2], minlength=64).astype(np.float32)
+    return hist / max(hist.sum(), 1.0)
+
+
+def _coat_colour(reference: np.ndarray) -> np.ndarray:
+    """The coat histogram of a pet's picture: what is not the plain wall behind it."""
+    ref = reference.reshape(-1, 3).astype(np.float32)
+    pet = np.linalg.norm(ref - np.asarray(world.REF_BACKGROUND, np.float32), axis=1) > 40
+    return _coat(ref[pet] if pet.any() else ref)
+
+
+PET_DIFF = 30.0  # summed RGB difference from the plate that counts as drawn
+COAT_OVERLAP = 0.45  # share of the drawn pet's colour histogram that its picture's must match
+
+
+def pet_fidelity(frames: np.ndarray, spec: world.SceneSpec, truth: world.GroundTruth, reference: np.ndarray) -> float:
+    """Share of frames where the pet is drawn as itself: its animal's silhouette, in its picture's coat.
+
+    What was drawn is what differs from the same scene rendered without the pet (the world gives
+    that plate), near where the pet truly is; only frames with the true pet wholly in view count.
+    """
+    from dataclasses import replace
+
+    from scipy import ndimage
+
+    plate, _ = world.render(replace(spec, cameo=None))
+    coat, form, r = _coat_colour(reference), spec.cameo.form, world.PET_RADIUS
+    h, w = spec.hw
+    pad = int(r)
+    scores = []
+    for f in range(min(len(frames), len(plate))):
+        y0, x0, y1, x1 = (int(v) for v in truth.face_boxes[f])
+        if y0 < 1 or x0 < 1 or x1 > w - 1 or y1 > h:
+            continue
+        ys, xs = slice(max(y0 - pad, 0), min(y1 + pad, h)), slice(max(x0 - pad, 0), min(x1 + pad, w))
+        window = frames[f, ys, xs].astype(np.float32)
+        drawn = np.abs(window - plate[f, ys, xs]).sum(axis=-1) > PET_DIFF
+        drawn = ndimage.binary_fill_holes(_largest(drawn))
+        if drawn.sum() < 0.3 * expected_area(form, r):
+            scores.append(0.0)
+            continue
+        coat_ok = np.minimum(_coat(window[drawn]), coat).sum() >= COAT_OVERLAP
+        scores.append(float(coat_ok and identify(drawn, r, world.PET_FORMS) == form))
+    return float(np.mean(scores)) if scores else float("nan")
 
 
 def cameo_fidelity(frames: np.ndarray, reference: np.ndarray) -> float:

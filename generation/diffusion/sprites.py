@@ -163,12 +163,36 @@ _DRAW = {
 }
 
 
+PATTERNS = ("plain", "stripes", "spots", "patch")
+
+
+def _pattern(u, v, pattern: str):
+    """A coat's markings in the entity's own units, so they move and turn with it."""
+    if pattern == "stripes":
+        return np.mod(u * 4.0, 1.0) < 0.35
+    if pattern == "spots":
+        return (np.mod(u * 3.3, 1.0) - 0.5) ** 2 + (np.mod(v * 3.3, 1.0) - 0.5) ** 2 < 0.06
+    if pattern == "patch":
+        return _ell(u, v, -0.2, 0.05, 0.35, 0.22)
+    return None
+
+
 def sprite_layers(
-    kind: str, cx: float, cy: float, r: float, angle: float, phase: float, facing: int, h: int, w: int
+    kind: str,
+    cx: float,
+    cy: float,
+    r: float,
+    angle: float,
+    phase: float,
+    facing: int,
+    h: int,
+    w: int,
+    pattern: str = "plain",
 ) -> dict[str, np.ndarray]:
     """Coverage in [0, 1] of `kind` centred at (cx, cy) with radius r in an (h, w) frame, by layer.
 
-    Layers: "body" (all of the entity: its mask) and whichever of "dark", "light", "flame" it has.
+    Layers: "body" (all of the entity: its mask) and whichever of "dark", "light", "flame" it has;
+    with a `pattern` (a pet's coat: PATTERNS), "pattern" too: the markings, under the details.
     `facing` is +1 (right) or -1 (left); `angle` tilts it (radians, clockwise).
     """
     if kind not in _DRAW:
@@ -186,7 +210,13 @@ def sprite_layers(
     ca, sa = math.cos(angle), math.sin(angle)
     u, v = (ca * du + sa * dv) * facing, -sa * du + ca * dv
     body, dark, light, flame = _DRAW[kind](u, v, phase)
-    for name, m in (("body", body), ("dark", dark), ("light", light), ("flame", flame)):
+    marks = _pattern(u, v, pattern)
+    if marks is not None:
+        marks = marks & body
+        for m in (dark, light, flame):
+            if m is not None:
+                marks &= ~m
+    for name, m in (("body", body), ("pattern", marks), ("dark", dark), ("light", light), ("flame", flame)):
         if m is None:
             continue
         if name != "body":

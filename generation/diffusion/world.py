@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .sprites import ANIMALS, DARK_RGB, FLAME_RGB, FOOT, LIGHT_RGB, SPRITES, VEHICLES, WALKERS, sprite_layers
+from .sprites import ANIMALS, DARK_RGB, FLAME_RGB, FOOT, LIGHT_RGB, PATTERNS, SPRITES, VEHICLES, WALKERS, sprite_layers
 
 # ----------------------------------------------------------------------------
 # Vocabulary
@@ -111,6 +111,21 @@ def vocabulary(version: int = 1) -> dict[str, tuple[str, ...]]:
     return vocab
 
 
+# Character cameos of pets (version 2): drawn as the animal, in the coat of their picture.
+# Coats are more than 70 RGB from every palette colour, so a pet is never taken for an object.
+PET_FORMS = ("cat", "dog", "horse")
+PET_COATS = {
+    "ginger": (190, 110, 60),
+    "black": (40, 35, 35),
+    "grey": (140, 140, 145),
+    "cream": (225, 205, 170),
+    "brown": (115, 80, 55),
+    "tabby": (150, 125, 95),
+}
+PET_HELD_OUT = 800  # pet ids from here on never appear in training
+PET_RADIUS = 7.0
+REF_BACKGROUND = (175, 195, 215)  # behind the pet in its picture
+
 HANDLES = ("maya", "leo", "sam", "ana", "kofi", "yuki", "omar", "zoe", "ivan", "lina")
 
 
@@ -127,8 +142,14 @@ class ObjectSpec:
 class CameoSpec:
     handle: str
     action: str
-    face_id: str  # "lfw:12" or "synth:345"; held-out ids never appear in training
+    face_id: str  # "lfw:12" or "synth:345" (a person); "cat:12", "dog:3", "horse:7" (a pet); held-out ids never train
     direction: str = "right"
+
+    @property
+    def form(self) -> str:
+        """What the cameo is drawn as: "person" (a figure with the face), or the pet's animal itself."""
+        kind = self.face_id.split(":")[0]
+        return kind if kind in PET_FORMS else "person"
 
 
 @dataclass(frozen=True)
@@ -199,6 +220,8 @@ def is_held_out(obj: ObjectSpec, background: str) -> bool:
 
 def face_is_held_out(face_id: str) -> bool:
     kind, idx = face_id.split(":")
+    if kind in PET_FORMS:
+        return int(idx) >= PET_HELD_OUT
     return int(idx) >= 80 if kind == "lfw" else int(idx) >= 100_000
 
 
@@ -610,6 +633,13 @@ def face_reference(face_id: str, rng: np.random.Generator | None = None) -> np.n
     """(REF_PX, REF_PX, 3) uint8: an lfw photograph (tinted, augmented) or a synthetic face."""
     kind, idx = face_id.split(":")
     idx = int(idx)
+    if kind in PET_FORMS:
+        img = _pet_reference(face_id)
+        if rng is not None:  # the same augmentation as a face's
+            img = img * rng.uniform(0.85, 1.15) + rng.normal(0, 4, img.shape)
+            if rng.random() < 0.5:
+                img = img[:, ::-1]
+        return np.clip(img, 0, 255).astype(np.uint8)
     frng = np.random.default_rng(idx + (0 if kind == "lfw" else 7_000_000))
     skin = np.array([(225, 185, 150), (190, 140, 100), (140, 95, 65), (95, 65, 45)][frng.integers(4)], np.float32)
     if kind == "lfw":
@@ -638,6 +668,36 @@ def face_reference(face_id: str, rng: np.random.Generator | None = None) -> np.n
         if rng.random() < 0.5:
             img = img[:, ::-1]
     return np.clip(img, 0, 255).astype(np.uint8)
+
+
+def pet_coat(face_id: str) -> tuple[tuple[int, int, int], tuple[int, int, int], str]:
+    """A pet's coat from its id: main colour, markings colour, pattern (sprites.PATTERNS)."""
+    rng = np.random.default_rng(int(face_id.split(":")[1]) + 9_000_000)
+    names = list(PET_COATS)
+    main = names[int(rng.integers(len(names)))]
+    marks = [n for n in names if n != main][int(rng.integers(len(names) - 1))]
+    return PET_COATS[main], PET_COATS[marks], PATTERNS[int(rng.integers(len(PATTERNS)))]
+
+
+def paint_pet(frame: np.ndarray, layers: dict[str, np.ndarray], face_id: str) -> None:
+    """A pet's sprite layers painted in its coat (markings under the eyes and ears)."""
+    main, marks, _ = pet_coat(face_id)
+    _paint(frame, layers["body"], main)
+    for name, rgb in (("pattern", marks), ("dark", DARK_RGB), ("light", LIGHT_RGB)):
+        if name in layers:
+            _paint(frame, layers[name], rgb)
+
+
+def _pet_reference(face_id: str) -> np.ndarray:
+    """(REF_PX, REF_PX, 3) float32: the pet's picture, side on, facing right, on a plain wall."""
+    form = face_id.split(":")[0]
+    img = np.empty((REF_PX, REF_PX, 3), np.float32)
+    img[:] = REF_BACKGROUND
+    layers = sprite_layers(
+        form, REF_PX / 2, REF_PX / 2 + 0.5, REF_PX * 0.4, 0.0, 0.0, 1, REF_PX, REF_PX, pattern=pet_coat(face_id)[2]
+    )
+    paint_pet(img, layers, face_id)
+    return img
 
 
 @functools.lru_cache(maxsize=1)
@@ -757,7 +817,15 @@ def render(
         occ = (wb / 2 - 4.0, wb / 2 + 4.0)  # world x range, covers the middle of the frame
 
     face, cameo_x, cameo_top = None, None, None
-    if spec.cameo is not None:
+    pet = spec.cameo is not None and spec.cameo.form != "person"
+    if pet:  # drawn as the animal itself, moving as the action says, in the coat of its picture
+        motion = {"walking": spec.cameo.direction, "jumping": "jumping", "waving": "dancing"}[spec.cameo.action]
+        pet_obj = ObjectSpec(spec.cameo.form, "white", "big", motion, spec.cameo.direction)
+        pet_track = _trajectory(pet_obj, PET_RADIUS, hb, wb, t, t_end, floor, rng)
+        impact_times += pet_track[3]
+        pet_pose = _pose(pet_obj, pet_track, t, PET_RADIUS)
+        pet_pattern = pet_coat(spec.cameo.face_id)[2]
+    elif spec.cameo is not None:
         if reference is None:
             reference = face_reference(spec.cameo.face_id)
         face = _resize(reference, FACE_PX * scale)
@@ -783,7 +851,7 @@ def render(
     centres = np.zeros((len(spec.objects), n, 2))
     visible = np.ones((len(spec.objects), n))
     angles = np.zeros((len(spec.objects), n))
-    face_boxes = np.zeros((n, 4)) if face is not None else None
+    face_boxes = np.zeros((n, 4)) if face is not None or pet else None
     mask = np.zeros((n, h, w), np.float32)
     poses = [
         _pose(o, tracks[k], t, r) if o.shape in SPRITES else None for k, (o, r) in enumerate(zip(spec.objects, radii))
@@ -814,6 +882,25 @@ def render(
                 if name in layers:
                     _paint(frame, layers[name], rgb)
             np.maximum(mask[f], alpha, out=mask[f])
+        if pet:
+            px, py = (pet_track[0][f] - cam[f]) * scale, pet_track[1][f] * scale
+            layers = sprite_layers(
+                spec.cameo.form,
+                px,
+                py,
+                PET_RADIUS * scale,
+                pet_track[2][f],
+                pet_pose[1][f],
+                pet_pose[0][f],
+                h,
+                w,
+                pattern=pet_pattern,
+            )
+            paint_pet(frame, layers, spec.cameo.face_id)
+            rows, cols = np.nonzero(layers["body"] > 0.5)
+            if len(rows):  # the box around the whole pet: it is its own likeness
+                face_boxes[f] = (rows.min(), cols.min(), rows.max() + 1, cols.max() + 1)
+            np.maximum(mask[f], layers["body"], out=mask[f])
         if face is not None:
             fr = np.clip(frame, 0, 255).astype(np.uint8)
             box = _draw_figure(fr, cameo_x[f] - cam[f], cameo_top[f], face, spec.cameo.action, f // per, scale)
@@ -971,7 +1058,8 @@ def caption(spec: SceneSpec, rng: np.random.Generator | None = None) -> str:
         parts.append(f"{_a(_noun(o, rng))} {phrase}")
     if spec.cameo is not None:
         act = pick(_ACTION_PHRASES[spec.cameo.action]).format(d=spec.cameo.direction)
-        parts.insert(0, f"@{spec.cameo.handle} {act}")
+        who = f"@{spec.cameo.handle}" if spec.cameo.form == "person" else f"@{spec.cameo.handle} the {spec.cameo.form}"
+        parts.insert(0, f"{who} {act}")
     text = ", ".join(parts) + " " + pick({**_BG_PHRASES, **_BG_PHRASES_V2}[spec.background])
     if spec.time_of_day:
         text += " " + pick(_TIME_PHRASES[spec.time_of_day])
@@ -1119,6 +1207,13 @@ def _random_spec_v2(rng, level, aspect, duration_s) -> SceneSpec:
             m2 = pick(_V2_MOTIONS[second])
             d2 = ("left", "right")[int(rng.integers(2))] if m2 not in ("up",) else ""
             objects.append(ObjectSpec(second, COLOUR_NAMES[int(colours[1])], size(), m2, d2))
+    cameo = None
+    if level > 0 and background in _LAND and rng.random() < 0.25:  # someone's pet, drawn as itself
+        form = pick(PET_FORMS if background != "kitchen" else ("cat", "dog"))
+        cameo = CameoSpec(
+            pick(HANDLES), pick(ACTIONS), f"{form}:{int(rng.integers(PET_HELD_OUT * 5 // 4))}", pick(("left", "right"))
+        )
+        objects = [o for o in objects if o.shape in ("bird", "rocket") and o.motion != "chasing"][:1]
     time_of_day = weather = ""
     if level > 0 and background in SKY_ROWS:
         time_of_day = pick(("", "", "") + TIMES_OF_DAY)
@@ -1130,6 +1225,7 @@ def _random_spec_v2(rng, level, aspect, duration_s) -> SceneSpec:
         aspect=aspect,
         duration_s=duration_s,
         pan=pan,
+        cameo=cameo,
         seed=int(rng.integers(2**31)),
         time_of_day=time_of_day,
         weather=weather,

@@ -221,3 +221,76 @@ def test_a_model_of_the_grown_world_is_evaluated_on_its_held_out_scenes_too(tmp_
     (tmp_path / "dit.json").write_text('{"world": 2}')
     assert evaluate.checkpoint_world(tmp_path / "dit.safetensors") == 2
     assert evaluate.checkpoint_world(tmp_path / "missing.safetensors") == 1
+
+
+# ---------------------------------------------------------------- pets: character cameos drawn as themselves
+
+
+def _pet_scene(face_id="cat:12", action="walking", background="park"):
+    cameo = world.CameoSpec("ana", action, face_id, "right")
+    return world.SceneSpec((), background, cameo=cameo, seed=5)
+
+
+def test_a_pet_is_drawn_as_its_animal_in_the_coat_of_its_picture():
+    spec = _pet_scene()
+    reference = world.face_reference(spec.cameo.face_id)
+    frames, truth = world.render(spec, reference, scale=4, fps=12)  # at 32 px a stripe is a pixel or two
+    coat, marks, _ = world.pet_coat(spec.cameo.face_id)
+    body = truth.mask > 0.99
+    assert body.any(axis=(1, 2)).all() and truth.face_boxes is not None
+    pixels = frames[body].astype(float)
+    near = (np.abs(pixels - coat).sum(axis=1) < 40) | (np.abs(pixels - marks).sum(axis=1) < 40)
+    assert near.mean() > 0.7  # the rest: its eye and ears
+    # its picture is the same animal in the same coat, on a plain wall
+    ref_pixels = reference.reshape(-1, 3).astype(float)
+    pet = np.abs(ref_pixels - world.REF_BACKGROUND).sum(axis=1) > 60
+    in_coat = (np.abs(ref_pixels[pet] - coat).sum(axis=1) < 40) | (np.abs(ref_pixels[pet] - marks).sum(axis=1) < 40)
+    assert 0.2 < pet.mean() < 0.8 and in_coat.mean() > 0.4  # 16 px: stripes blend into their coat
+    assert world.caption(spec).startswith("@ana the cat ")
+    assert spec.cameo.form == "cat" and world.CameoSpec("ana", "waving", "lfw:3").form == "person"
+
+
+def test_pets_are_held_out_by_id_and_only_the_grown_world_draws_them():
+    assert world.face_is_held_out(f"dog:{world.PET_HELD_OUT}") and not world.face_is_held_out("dog:3")
+    rng = np.random.default_rng(8)
+    v1 = [world.random_spec(rng, level=2) for _ in range(300)]
+    assert all(s.cameo is None or s.cameo.form == "person" for s in v1)
+    v2 = [world.random_spec(rng, level=2, world_version=2) for _ in range(600)]
+    forms = {s.cameo.form for s in v2 if s.cameo is not None}
+    assert set(world.PET_FORMS) <= forms and "person" in forms
+    held = [world.random_spec(rng, level=2, held_out=True, world_version=2) for _ in range(200)]
+    assert all(world.face_is_held_out(s.cameo.face_id) for s in held if s.cameo is not None)
+
+
+@pytest.mark.parametrize("action", world.ACTIONS)
+def test_the_checker_sees_the_right_pet_and_not_a_wrong_one(action):
+    from generation.diffusion import checker
+
+    scores, wrong_coat, person = [], [], []
+    for i, form in enumerate(world.PET_FORMS):
+        spec = _pet_scene(f"{form}:{40 + i}", action, ("park", "grass", "beach")[i])
+        reference = world.face_reference(spec.cameo.face_id)
+        frames, truth = world.render(spec, reference)
+        scores.append(checker.score_clip(frames, spec, truth, reference)["cameo"])
+        other = f"{form}:{41 + i}"  # the same animal in another coat
+        if np.abs(np.subtract(world.pet_coat(other)[0], world.pet_coat(spec.cameo.face_id)[0])).sum() > 60:
+            wrong_coat.append(checker.pet_fidelity(frames, spec, truth, world.face_reference(other)))
+        # a person's figure where the pet should be
+        as_person = world.render(
+            world.SceneSpec((), spec.background, cameo=world.CameoSpec("ana", action, "synth:7"), seed=5)
+        )
+        person.append(checker.pet_fidelity(as_person[0], spec, truth, reference))
+    assert np.mean(scores) >= 0.8
+    assert np.mean(wrong_coat) <= 0.2 and max(wrong_coat) <= 0.35  # a coat is a coarse colour histogram
+    assert max(person) <= 0.1
+
+
+def test_the_committed_identity_classifier_names_held_out_renders():
+    from generation.diffusion import identity
+
+    x, y = identity.dataset(np.random.default_rng(3), 400, held_out=True)
+    acc, per = identity.accuracy(x, y, identity.CHECKPOINT)
+    assert acc >= 0.9, per
+    # it only answers among the candidates it is given
+    assert set(identity.classify(list(x[:20]), ("cat", "dog"))) <= {"cat", "dog"}
+    assert identity.window(np.zeros((32, 32), bool)) is None
