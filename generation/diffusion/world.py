@@ -534,14 +534,19 @@ def _sprite_path(obj, r, h, w, t, frac, floor, x, y, ang, impacts, rng):
 
 
 def _chase(objs, radii, h, w, t, t_end, floor):
-    """The first object runs after the second across the frame and gains on it; the one ahead may run out of view."""
+    """The first object runs after the second, which runs too, and gains on it; both stay in view.
+
+    A chase needs room: the generator puts it in a landscape frame, where the one chased
+    runs a third of the width and the chaser closes from far behind to nearly touching.
+    """
     n = len(t)
     r0, r1 = radii
     frac = t / max(t_end, 1e-6)
-    xa0, xa1 = r0 + 1.5, w - r0 - 1.5
-    gap0, gap1 = 1.6 * (r0 + r1), 0.9 * (r0 + r1)
-    xa = xa0 + (xa1 - xa0) * frac
-    xb = xa + gap0 + (gap1 - gap0) * frac
+    xa0, xb1 = r0 + 1.5, w - r1 - 1.5
+    gap1 = r0 + r1
+    gap0 = max(gap1, min(xb1 - xa0, gap1 + 0.3 * (w - r0 - r1 - 3.0)))
+    xa1, xb0 = xb1 - gap1, xa0 + gap0
+    xa, xb = xa0 + (xa1 - xa0) * frac, xb0 + (xb1 - xb0) * frac
     if objs[0].direction == "left":
         xa, xb = w - xa, w - xb
     ya, yb = _ground(objs[0].shape, r0, h, floor), _ground(objs[1].shape, r1, h, floor)
@@ -1189,8 +1194,12 @@ def _random_spec_v2(rng, level, aspect, duration_s) -> SceneSpec:
         aspect = "square" if level == 0 or rng.random() < 0.5 else ASPECTS[int(rng.integers(3))]
     if duration_s is None:
         duration_s = int(rng.choice((2, 4))) if level < 2 else int(rng.choice((2, 3, 4, 4, 4, 6, 8)))
-    motions = tuple(m for m in _V2_MOTIONS[first] if level > 0 or m != "chasing")
+    # a chase needs room (_chase): only in a landscape frame
+    room = aspect == "landscape" or (aspect is None and level > 0)
+    motions = tuple(m for m in _V2_MOTIONS[first] if room or m != "chasing")
     motion = pick(motions)
+    if motion == "chasing":
+        aspect = "landscape"
     colours = rng.permutation(len(COLOUR_NAMES))[:2]
     size = lambda: ("small", "big")[int(rng.integers(2))]  # noqa: E731
     direction = (

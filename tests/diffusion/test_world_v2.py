@@ -105,10 +105,22 @@ def test_a_chase_closes_the_gap_with_the_chaser_behind():
         world.ObjectSpec("dog", "red", "big", "chasing", "right"),
         world.ObjectSpec("cat", "blue", "small", "chasing"),
     )
-    _, truth = world.render(world.SceneSpec(objects=pair, background="park", duration_s=4))
+    spec = world.SceneSpec(objects=pair, background="park", aspect="landscape", duration_s=4)
+    _, truth = world.render(spec)
     gap = truth.centres[1, :, 0] - truth.centres[0, :, 0]
-    assert (gap > 0).all() and (np.diff(gap) < 0).all()
-    assert (np.diff(truth.centres[1, :, 0]) > 0).all()  # the one chased runs too
+    assert (gap > 0).all() and (np.diff(gap) < 0).all() and gap[-1] < 0.6 * gap[0]
+    assert truth.centres[1, -1, 0] - truth.centres[1, 0, 0] > 8  # the one chased runs too
+    h, w = spec.hw
+    assert (truth.centres[..., 0] > 0).all() and (truth.centres[..., 0] < w).all()  # both in view
+    rng = np.random.default_rng(6)
+    chases = [
+        s
+        for s in (world.random_spec(rng, world_version=2) for _ in range(400))
+        if s.objects and s.objects[0].motion == "chasing"
+    ]
+    assert chases and all(s.aspect == "landscape" for s in chases)
+    square = [world.random_spec(rng, world_version=2, aspect="square") for _ in range(200)]
+    assert not any(o.motion == "chasing" for s in square for o in s.objects)
 
 
 @pytest.mark.parametrize("motion", ["jumping", "dancing"])
