@@ -96,7 +96,10 @@ class CharactersApi(APIView):
         data = CharacterIn(data=request.data)
         data.is_valid(raise_exception=True)
         cameo = services.character_create(
-            owner=request.user, name=data.validated_data["name"], upload=data.validated_data["image"]
+            owner=request.user,
+            name=data.validated_data["name"],
+            upload=data.validated_data["image"],
+            form=data.validated_data["form"],
         )
         return Response(CameoOut(cameo, context={"request": request}).data, status=status.HTTP_201_CREATED)
 

@@ -60,6 +60,17 @@ class CameoKind(models.TextChoices):
     CHARACTER = "character"
 
 
+class CharacterForm(models.TextChoices):
+    """What a character cameo is. A pet is drawn as that animal, in the coat of its picture, by a
+    model that learnt pets (GET /generations/capabilities lists them in `pet_forms`); a figure
+    (and a pet, for a model that did not) is drawn as a figure with the picture as its face."""
+
+    FIGURE = "figure"
+    CAT = "cat"
+    DOG = "dog"
+    HORSE = "horse"
+
+
 class Cameo(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cameos")
@@ -68,6 +79,9 @@ class Cameo(models.Model):
     )
     name = models.CharField(max_length=50)
     kind = models.CharField(max_length=16, choices=CameoKind.choices, default=CameoKind.PERSON)
+    form = models.CharField(
+        max_length=16, choices=CharacterForm.choices, blank=True, default="", help_text="A character's: what it is."
+    )
     permission = models.CharField(max_length=16, choices=Permission.choices, default=Permission.ONLY_ME)
     restrictions = models.TextField(blank=True, max_length=1000)
     # Opt-in: a video by someone else that carries this cameo stays a draft until

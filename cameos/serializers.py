@@ -5,7 +5,7 @@ from sora_social.fields import StrictBooleanField, StrictCharField
 from sora_social.media import signed_url
 from videos.serializers import VideoOut
 
-from .models import ApprovalState, Cameo, Enrollment, GrantScope, Permission, RefusalRule
+from .models import ApprovalState, Cameo, CharacterForm, Enrollment, GrantScope, Permission, RefusalRule
 
 
 class ChallengeOut(serializers.Serializer):
@@ -25,6 +25,7 @@ class CameoOut(serializers.ModelSerializer):
             "owner",
             "name",
             "kind",
+            "form",
             "permission",
             "restrictions",
             "approve_before_publish",
@@ -63,6 +64,12 @@ class CaptureIn(serializers.Serializer):
 class CharacterIn(serializers.Serializer):
     image = serializers.FileField(allow_empty_file=False)
     name = StrictCharField(max_length=50, min_length=1)
+    form = serializers.ChoiceField(
+        choices=CharacterForm.choices,
+        required=False,
+        default=CharacterForm.FIGURE,
+        help_text="What it is: a pet (cat, dog, horse) is drawn as that animal where the model knows it.",
+    )
 
 
 class CameoPatchIn(serializers.Serializer):

@@ -44,6 +44,7 @@ from .models import (
     Cameo,
     CameoApproval,
     CameoKind,
+    CharacterForm,
     Enrollment,
     EnrollmentStatus,
     GrantScope,
@@ -192,7 +193,7 @@ def image_upload_check(upload, *, max_bytes: int) -> None:
         raise UnsupportedUpload("Send a JPEG, PNG or WebP image.")
 
 
-def character_create(*, owner: User, name: str, upload) -> Cameo:
+def character_create(*, owner: User, name: str, upload, form: str = CharacterForm.FIGURE) -> Cameo:
     """A pet or an object from one image: no liveness, the same permissions."""
     from .verification import verify_character_image
 
@@ -200,7 +201,7 @@ def character_create(*, owner: User, name: str, upload) -> Cameo:
     result = verify_character_image(upload.read())
     if not result.verified:
         raise Invalid(result.reason, code=result.code or "bad_image")
-    cameo = Cameo(owner=owner, name=name, kind=CameoKind.CHARACTER)
+    cameo = Cameo(owner=owner, name=name, kind=CameoKind.CHARACTER, form=form)
     cameo.reference = _store(f"cameos/{cameo.pk}/reference.png", _png(result.crop))
     cameo.preview = _store(f"cameos/{cameo.pk}/preview.jpg", result.preview_jpeg) if result.preview_jpeg else ""
     cameo.save()

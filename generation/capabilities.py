@@ -226,6 +226,24 @@ def backend_config() -> BackendConfig:
     )
 
 
+def model_prompt(prompt: str, form: str, world_version: int) -> str:
+    """The prompt as the model reads it: a pet cameo named as its animal ("@kiki the cat ...").
+
+    `form` is what the drawn cameo is (a character's form; "" for a person). The grown world's
+    captions name a pet cameo's animal after its handle, so a model that learnt pets draws the
+    animal rather than a figure. Only for such a model, and only where the prompt does not
+    already say it; a figure stays as written.
+    """
+    if world_version < 2 or form not in world.PET_FORMS:
+        return prompt
+    if re.search(rf"\b{form}s?\b", prompt, re.IGNORECASE):
+        return prompt
+    mention = re.search(r"@[^\W\d_][\w.]*", prompt)
+    if mention:
+        return f"{prompt[: mention.end()]} the {form}{prompt[mention.end() :]}"
+    return f"@pet the {form}, {prompt}"
+
+
 @functools.lru_cache(maxsize=8)
 def served_world_version(checkpoint: str = "") -> int:
     """The version of the world an in-tree checkpoint learnt, from the JSON beside it (1 before it said)."""
@@ -246,11 +264,13 @@ def _capabilities(config: BackendConfig) -> dict:
     if config.open_vocabulary:
         sizes, fps = diffusers_sizes(config.short_side), config.fps
         vocabulary, languages = None, None  # the pipeline's own text encoder reads the prompt
+        pet_forms = []  # it takes no likeness reference at all
         example = "a golden retriever surfing a big wave at sunset"
     else:
         sizes, fps = world.SIZES_PX, world.FPS
         vocabulary = {slot: list(terms) for slot, terms in _slot_words(served_world_version(config.checkpoint)).items()}
         languages = list(LANGUAGES)
+        pet_forms = list(world.PET_FORMS) if served_world_version(config.checkpoint) >= 2 else []
         example = world.caption(
             world.SceneSpec(objects=(world.ObjectSpec("ball", "red", "big", "bouncing"),), background="beach")
         )
@@ -268,6 +288,7 @@ def _capabilities(config: BackendConfig) -> dict:
             for name, size in sizes.items()
         },
         "max_cameos": config.max_cameos,
+        "pet_forms": pet_forms,
         "remix": config.remix,
         "native": {"width": w, "height": h, "fps": fps},
         "output_fps": OUTPUT_FPS,

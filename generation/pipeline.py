@@ -52,6 +52,7 @@ class JobSpec:
     steps: int | None = None
     cameo_references: tuple[np.ndarray, ...] = ()
     cameo_consents: tuple[dict, ...] = ()  # {"cameo": id, "consent": record id}
+    model_prompt: str = ""  # the prompt as the model reads it (capabilities.model_prompt); "" = prompt
     parent_path: Path | None = None  # the parent's MP4, for a remix
     parent_title: str | None = None
     remix_strength: float = 0.6
@@ -175,7 +176,7 @@ def render_job(
         should_cancel=should_cancel,
         **known,
     )
-    sample = model.generate(spec.prompt, **kwargs)
+    sample = model.generate(spec.model_prompt or spec.prompt, **kwargs)
     t = lap("sampling", t)
 
     # Never below the model's own size (an open-weight model may draw larger frames than we serve).

@@ -199,6 +199,10 @@ class CapabilitiesOut(serializers.Serializer):
     durations_s = serializers.ListField(child=serializers.IntegerField())
     aspects = AspectsOut()
     max_cameos = serializers.IntegerField()
+    pet_forms = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Character cameos of these forms (cat, dog, horse) are drawn as that animal; others as a figure.",
+    )
     remix = serializers.BooleanField(
         help_text="Whether the model remixes and extends videos and starts from pictures; false: prompts only."
     )

@@ -31,6 +31,7 @@ from sora_social.events import publish, publish_on_commit
 from videos.models import Video
 from videos.services import video_create
 
+from ..capabilities import model_prompt, served_world_version
 from ..models import TERMINAL_STATUSES, GenerationJob, JobStatus
 from . import outbox
 
@@ -78,7 +79,7 @@ def _spec(job: GenerationJob, workdir: Path):
         with default_storage.open(parent.file, "rb") as src, open(parent_path, "wb") as dst:
             dst.write(src.read())
         parent_title = f"{parent.pk}.mp4"
-    references, consents = _cameo_inputs(job)
+    references, consents, drawn_form = _cameo_inputs(job)
     first_frame = None
     if job.image_id:
         with default_storage.open(job.image.file, "rb") as f:
@@ -89,6 +90,7 @@ def _spec(job: GenerationJob, workdir: Path):
         cameo_references=references,
         cameo_consents=consents,
         prompt=job.prompt,
+        model_prompt=model_prompt(job.prompt, drawn_form, served_world_version(settings.SORA_MODEL_CHECKPOINT)),
         seed=job.seed,
         duration_s=job.duration_s,
         aspect=job.aspect,
@@ -121,20 +123,22 @@ def _mark_key(job: GenerationJob) -> int:
     raise RuntimeError("no free mark key after 16 draws")
 
 
-def _cameo_inputs(job: GenerationJob) -> tuple[tuple, tuple]:
-    """Likeness references for the model and consent ids for the C2PA manifest."""
+def _cameo_inputs(job: GenerationJob) -> tuple[tuple, tuple, str]:
+    """Likeness references for the model, consent ids for the C2PA manifest, and what the drawn
+    (first) likeness is: a character's form, "" for a person."""
     import numpy as np
     from PIL import Image
 
-    references, consents = [], []
+    references, consents, forms = [], [], []
     for cameo in Cameo.objects.filter(pk__in=job.cameo_ids, revoked_at__isnull=True):
         with default_storage.open(cameo.reference, "rb") as handle:
             references.append(np.asarray(Image.open(handle).convert("RGB")))
+        forms.append(cameo.form)
         consents.append({"cameo": str(cameo.pk), "consent": str(cameo.consent_id)})
     # Inherited likenesses are already in the parent's frames: no reference, but cited.
     for cameo in Cameo.objects.filter(pk__in=job.inherited_cameo_ids, revoked_at__isnull=True):
         consents.append({"cameo": str(cameo.pk), "consent": str(cameo.consent_id), "inherited": True})
-    return tuple(references), tuple(consents)
+    return tuple(references), tuple(consents), forms[0] if forms else ""
 
 
 def _store(name: str, path: Path) -> None:

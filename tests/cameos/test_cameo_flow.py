@@ -143,3 +143,15 @@ def test_a_character_cameo_from_one_image(user):
 
     text = SimpleUploadedFile("cat.txt", b"meow", content_type="text/plain")
     assert client_for(user).post("/api/v1/cameos/characters", {"image": text, "name": "x"}).status_code == 415
+
+
+def test_a_character_says_what_it_is(user):
+    def create(**extra):
+        upload = SimpleUploadedFile("cat.png", cat_png(), content_type="image/png")
+        return client_for(user).post("/api/v1/cameos/characters", {"image": upload, "name": "Chelsea", **extra})
+
+    assert create(form="cat").data["form"] == "cat"
+    assert create().data["form"] == "figure"  # what a character was before it could say
+    bad = create(form="dragon")
+    assert bad.status_code == 400 and "form" in str(bad.data)
+    assert Cameo.objects.filter(owner=user).count() == 2  # the refused one left nothing behind

@@ -209,3 +209,42 @@ def test_a_model_of_the_grown_world_advertises_and_reads_its_words(as_user, grow
     assert reading.slots["entities"] == ["cat"] and reading.slots["times_of_day"] == ["sunset"]
     # words still outside it are still named
     assert read_prompt("a golden retriever surfing", world_version=2).ignored == ["golden", "retriever", "surfing"]
+
+
+def test_a_pet_cameo_is_named_as_its_animal_only_for_a_model_that_learnt_pets():
+    from generation.capabilities import model_prompt
+
+    assert model_prompt("@kiki running in the park", "cat", 2) == "@kiki the cat running in the park"
+    assert model_prompt("my cat running in the park", "cat", 2) == "my cat running in the park"  # it says so
+    assert model_prompt("running in the park", "dog", 2) == "@pet the dog, running in the park"
+    assert model_prompt("@kiki running", "cat", 1) == "@kiki running"  # version 1 draws a figure
+    assert model_prompt("@kiki running", "figure", 2) == "@kiki running"
+    assert model_prompt("@ana waving", "", 2) == "@ana waving"  # a person
+    reading = read_prompt(model_prompt("@kiki running in the park", "cat", 2), has_cameo=True, world_version=2)
+    assert reading.ignored == []
+
+
+def test_capabilities_list_pet_forms_only_for_a_model_that_learnt_them(as_user, grown_model):
+    assert as_user.get(f"{URL}/capabilities").data["pet_forms"] == list(world.PET_FORMS)
+
+
+def test_the_committed_model_draws_no_pets(as_user):
+    assert as_user.get(f"{URL}/capabilities").data["pet_forms"] == []
+
+
+def test_a_job_with_a_pet_character_asks_a_pet_model_for_the_animal(grown_model, tmp_path):
+    from cameos.models import CharacterForm
+    from generation.services.run import _spec
+    from tests.factories import JobFactory
+
+    assert {f.value for f in CharacterForm} == {"figure", *world.PET_FORMS}  # one list of pets, two apps
+    pet = CameoFactory(kind="character", form="cat")
+    job = JobFactory(owner=pet.owner, prompt="@kiki jumping in the park", cameo_ids=[str(pet.pk)])
+
+    spec = _spec(job, tmp_path)
+
+    assert spec.prompt == "@kiki jumping in the park" and spec.model_prompt == "@kiki the cat jumping in the park"
+    assert len(spec.cameo_references) == 1
+    figure = CameoFactory(kind="character", form="figure")
+    job = JobFactory(owner=figure.owner, prompt="@kiki jumping", cameo_ids=[str(figure.pk)])
+    assert _spec(job, tmp_path).model_prompt == "@kiki jumping"
