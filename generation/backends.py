@@ -161,8 +161,8 @@ class InTreeBackend:
 
         path = Path(config.checkpoint or DEFAULT_CHECKPOINT)
         self.config = config
-        self.fps = FPS
         self.pipe = load_pipeline(path)
+        self.fps = self.pipe.latent.fps if self.pipe.latent is not None else FPS  # what its frames come at
         self.version = f"sora-social-dit@{hashlib.sha256(path.read_bytes()).hexdigest()[:12]}"
 
     def generate(self, prompt: str, *, steps: int | None = None, init_video=None, strength: float = 0.6, **kwargs):

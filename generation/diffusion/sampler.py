@@ -341,6 +341,9 @@ class Pipeline:
         They are fitted to the model's grid and become the clip's first k frames
         (`known_at="start"`: extend forwards, or image to video with k = 1) or its
         last k (`"end"`: extend backwards); the rest is drawn to continue them.
+        A latent model takes them (and a video to remix) through its autoencoder:
+        given frames fill whole latent frames (`temporal` frames each, the edge
+        frame repeated to fill the last), which are then known in the latent.
         """
         # Unset arguments take the checkpoint's sampler settings (self.sampler).
         steps = self.sampler["steps"] if steps is None else steps
@@ -360,8 +363,6 @@ class Pipeline:
         n_frames = int(duration_s * world.FPS * gt)
         n_frames = max(pt, n_frames // pt * pt)
         h, w = int(h * gh), int(w * gw)
-        if self.latent is not None and (known_frames is not None or init_video is not None):
-            raise ValueError("a latent model does not yet draw around given frames or remix a video")
         device = next(self.model.parameters()).device
         text = self.embed(prompt) if isinstance(prompt, str) else prompt
         text = TextEmbedding(text.tokens.to(device), text.mask.to(device), text.pooled.to(device))
@@ -392,7 +393,8 @@ class Pipeline:
         else:
             if not 0.0 < strength <= 1.0:
                 raise ValueError("strength must be in (0, 1]")
-            x0 = frames_to_tensor(fit_video(init_video, n_frames, h, w))[None].to(device)
+            x0 = self._given(fit_video(init_video, n_frames * self._per, h * self._spatial, w * self._spatial))
+            x0 = x0[None].to(device)
             ts = timesteps(max(1, round(steps * strength)), t_start=strength)
             x = add_noise(x0, noise, torch.tensor([strength], device=device))
         if eta is None:  # the default is stochastic Euler; Heun is the deterministic ODE
@@ -427,18 +429,38 @@ class Pipeline:
             frames=frames, fps=world.FPS, impacts=detect_impacts(frames), seed=int(seed), steps=len(ts) - 1
         )
 
+    @property
+    def _per(self) -> int:
+        """Frames of the output per frame the model draws (the autoencoder's temporal folding)."""
+        return self.latent.cfg.temporal if self.latent is not None else 1
+
+    @property
+    def _spatial(self) -> int:
+        return self.latent.cfg.spatial if self.latent is not None else 1
+
+    def _given(self, frames: np.ndarray) -> torch.Tensor:
+        """Frames (T, H, W, 3) uint8 at the output's size and rate -> what the model draws (C, T', H', W')."""
+        if self.latent is None:
+            return frames_to_tensor(frames)
+        return self.latent.encode([frames])[0]
+
     def _known(self, frames: np.ndarray, at: str, noise: torch.Tensor) -> Known:
         _, _, n_frames, h, w = noise.shape
         frames = np.asarray(frames, np.uint8)
-        if frames.ndim != 4 or frames.shape[-1] != 3 or not 1 <= len(frames) < n_frames:
-            raise ValueError(f"known frames must be (k, h, w, 3) with 1 <= k < {n_frames}")
+        per, limit = self._per, n_frames * self._per
+        if frames.ndim != 4 or frames.shape[-1] != 3 or not 1 <= len(frames) < limit:
+            raise ValueError(f"known frames must be (k, h, w, 3) with 1 <= k < {limit}")
         if at not in ("start", "end"):
             raise ValueError("known_at must be start or end")
-        k = len(frames)
+        k = -(-len(frames) // per)  # frames the model draws that the given ones fill
+        if k >= n_frames:
+            raise ValueError(f"known frames must leave at least {per} frames to draw")
+        pad = np.repeat(frames[-1:] if at == "start" else frames[:1], k * per - len(frames), axis=0)
+        frames = np.concatenate([frames, pad] if at == "start" else [pad, frames])
         x0 = torch.zeros_like(noise)
         mask = torch.zeros(1, 1, n_frames, 1, 1, device=noise.device)
         span = slice(0, k) if at == "start" else slice(n_frames - k, n_frames)
-        x0[0, :, span] = frames_to_tensor(fit_video(frames, k, h, w)).to(noise.device)
+        x0[0, :, span] = self._given(fit_video(frames, k * per, h * self._spatial, w * self._spatial)).to(noise.device)
         mask[0, 0, span] = 1.0
         return Known(x0=x0, mask=mask, noise=noise)
 

@@ -8,7 +8,7 @@ import torch
 
 from generation.diffusion import autoencoder, evaluate, latent, train, world
 from generation.diffusion.model import DIT_CONFIGS
-from generation.diffusion.sampler import frames_to_tensor, load_pipeline, tensor_to_frames
+from generation.diffusion.sampler import fit_video, frames_to_tensor, load_pipeline, tensor_to_frames
 from generation.diffusion.text import random_embedding
 
 
@@ -174,8 +174,21 @@ def test_a_latent_dit_trains_on_encoded_clips_and_samples_frames_at_4x_and_12_fp
         assert all(i % 3 == 0 for i in res.impacts)
     again = pipe.generate(random_embedding(1, seed=1), seed=2, duration_s=3, aspect="portrait", steps=2)
     assert np.array_equal(again.frames, res.frames)
-    with pytest.raises(ValueError, match="latent"):
-        pipe.generate(random_embedding(1, seed=1), init_video=res.frames, steps=2)
+    # a remix, an extension and a picture to animate go through the autoencoder
+    emb = random_embedding(1, seed=1)
+    remix = pipe.generate(emb, seed=3, duration_s=2, aspect="square", steps=2, init_video=res.frames, strength=0.5)
+    assert remix.frames.shape == (24, 128, 128, 3)
+    for given, at in ((res.frames[-12:], "start"), (res.frames[:5], "end"), (res.frames[:1], "start")):
+        out = pipe.generate(emb, seed=3, duration_s=2, aspect="square", steps=2, known_frames=given, known_at=at)
+        assert out.frames.shape == (24, 128, 128, 3)
+    noise = torch.zeros(1, 16, 6, 16, 16)
+    known = pipe._known(res.frames[:5], "end", noise)  # 5 frames fill 2 latent frames, the first one repeated
+    assert known.mask[0, 0, :, 0, 0].tolist() == [0, 0, 0, 0, 1, 1]
+    padded = np.concatenate([np.repeat(res.frames[:1], 3, axis=0), res.frames[:5]])
+    want = pipe.latent.encode([fit_video(padded, 8, 128, 128)])[0]
+    assert torch.allclose(known.x0[0, :, 4:], want, atol=1e-5)
+    with pytest.raises(ValueError, match="leave"):
+        pipe._known(res.frames[:21], "start", noise)
     # an autoencoder from elsewhere, or of another latent, is refused before training
     elsewhere = tmp_path / "other"
     elsewhere.mkdir()
