@@ -226,6 +226,42 @@ def backend_config() -> BackendConfig:
     )
 
 
+def remix_prompt(parent: str, edit: str, world_version: int = 1) -> str:
+    """A remix's prompt as the model reads it: the parent's prompt with the edit applied.
+
+    The model draws from whole captions, so "make it blue" alone would keep the red ball
+    and add a blue one. Each slot the edit names (a colour, an entity, a motion, a scene, a
+    time of day, the weather) replaces the parent's words of that slot, where they stood; a
+    slot the parent did not have is added at the end. Words the model does not read are
+    neither taken nor kept from the edit.
+    """
+    lexicon = _lexicon(world_version)
+    slot_of = lambda w: lexicon.get(_stem(w))  # noqa: E731
+    edits: dict[str, list[str]] = {}
+    for word in _words(edit):
+        slot = slot_of(word)
+        if slot and word not in _FUNCTION_WORDS and slot not in ("cameo_actions",):
+            edits.setdefault(slot, [])
+            if word not in edits[slot]:
+                edits[slot].append(word)
+    if not edits:
+        return parent
+    out, placed = [], set()
+    for token in re.split(r"(\W+)", parent):  # words and what lies between them, in order
+        slot = slot_of(token.lower()) if re.fullmatch(r"[^\W\d_]+", token) else None
+        if slot in edits and token.lower() not in _FUNCTION_WORDS:
+            if slot not in placed:
+                out.append(" ".join(edits[slot]))
+                placed.add(slot)
+            elif out and not out[-1].strip():
+                out.pop()  # the space before a replaced word goes with it
+            continue
+        out.append(token)
+    text = "".join(out)
+    rest = [" ".join(words) for slot, words in edits.items() if slot not in placed]
+    return ", ".join([text.strip(), *rest]) if rest else text
+
+
 def model_prompt(prompt: str, form: str, world_version: int) -> str:
     """The prompt as the model reads it: a pet cameo named as its animal ("@kiki the cat ...").
 

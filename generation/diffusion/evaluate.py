@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -369,6 +369,94 @@ def recon_items(n: int, seed: int = RECON_SEED) -> list[EvalItem]:
     return items
 
 
+REMIX_SEED = 4_410_521  # held-out scenes for remix edits; no other check draws from this seed
+REMIX_SIMPLE = ("left", "right", "up", "down", "falling", "bouncing", "rolling")
+
+
+def remix_items(n: int, seed: int = REMIX_SEED) -> list[tuple[EvalItem, EvalItem, str]]:
+    """(parent, edited, edit) triples: a held-out one-object scene, the same scene with the object in
+    another colour (same seed: the same motion), and the edit as a person types it ("make it blue").
+
+    Both captions come from the same phrasing seed, so they differ only in the colour word."""
+    rng = np.random.default_rng(seed)
+    out = []
+    while len(out) < n:
+        o, bg = _held_out_object(rng, REMIX_SIMPLE[len(out) % len(REMIX_SIMPLE)])
+        spec = world.SceneSpec(objects=(o,), background=bg, seed=int(rng.integers(2**31)))
+        colour = [c for c in world.COLOUR_NAMES if c != o.colour][int(rng.integers(len(world.COLOUR_NAMES) - 1))]
+        edited = replace(spec, objects=(replace(o, colour=colour),))
+        phrasing = int(rng.integers(2**31))
+        parent = EvalItem("parent", spec, world.caption(spec, np.random.default_rng(phrasing)), None)
+        target = EvalItem("edited", edited, world.caption(edited, np.random.default_rng(phrasing)), None)
+        out.append((parent, target, f"make it {colour}"))
+    return out
+
+
+def edit_verdict(frames: np.ndarray, parent: EvalItem, target: EvalItem) -> tuple[bool, bool]:
+    """(applied, kept) for a remix of parent meant to be target.
+
+    Applied: the object is found in its new colour at its size and there is one object, and the
+    old colour is gone (the failure where the red ball stays and a blue one is added fails here).
+    Kept: the object in its new colour still moves as the parent's did and keeps its shape
+    (scored against target's truth, which has the parent's motion); nothing is kept of an edit
+    that drew nothing in the new colour."""
+    _, truth = world.render(target.spec)
+    s = checker.score_clip(frames, target.spec, truth)
+    old = parent.spec.objects[0]
+    area = checker.expected_area(old.shape, truth.radii[0])
+    old_area, _, _ = checker.track(checker.colour_labels(frames), old.colour, 0.35 * area)
+    gone = np.mean(old_area < 0.35 * area) >= 0.8
+    applied = s.get("colour", 0.0) == 1.0 and s.get("count", 1.0) == 1.0 and bool(gone)
+    kept = s.get("motion", 0.0) == 1.0 and s.get("shape", 0.0) == 1.0
+    return applied, kept
+
+
+def remix_check(args) -> dict[str, dict[str, float]]:
+    """Remix edits ("make it blue") on held-out scenes: is the edit applied while the rest is kept?
+
+    The parent is the rendered scene. The model remixes it at the service's strength, prompted
+    either with the edit alone (what a remix prompt is on its own) or with the parent's caption
+    with the edit applied (what generation.capabilities.remix_prompt gives the model). The
+    ceiling is the edited scene rendered; the floor is the parent returned unchanged.
+    """
+    pipe = load_pipeline(args.checkpoint)
+    triples = remix_items(args.remix_check)
+    rows: dict[str, dict[str, list[bool]]] = {}
+    t0 = time.time()
+    for i, (parent, target, edit) in enumerate(triples):
+        real, _ = world.render(parent.spec)
+        cases = {"ceiling (edited scene rendered)": world.render(target.spec)[0], "floor (parent unchanged)": real}
+        for name, prompt in (("model, the edit alone", edit), ("model, the parent's caption edited", target.caption)):
+            res = pipe.generate(
+                prompt,
+                seed=args.seed + i,
+                duration_s=parent.spec.duration_s,
+                aspect=parent.spec.aspect,
+                steps=args.steps,
+                init_video=real,
+                strength=args.strength,
+            )
+            frames = res.frames
+            if pipe.latent is not None:
+                frames = to_world(frames, pipe.latent.cfg.scale, pipe.latent.fps)
+            cases[name] = frames
+        for name, frames in cases.items():
+            applied, kept = edit_verdict(frames, parent, target)
+            row = rows.setdefault(name, {"applied": [], "kept": [], "both": []})
+            row["applied"].append(applied)
+            row["kept"].append(kept)
+            row["both"].append(applied and kept)
+    table = {name: {k: float(np.mean(v)) for k, v in row.items()} for name, row in rows.items()}
+    print(
+        f"{len(triples)} held-out scenes, colour edits, strength {args.strength}, {args.steps} steps, "
+        f"{time.time() - t0:.0f} s"
+    )
+    print("| case | edit applied | rest kept | both |\n|---|---:|---:|---:|")
+    for name, r in table.items():
+        print(f"| {name} | {r['applied']:.2f} | {r['kept']:.2f} | {r['both']:.2f} |")
+    return table
+
+
 def recon_check(args) -> dict:
     """The autoencoder on held-out clips: PSNR at its own size and rate, and the checker on its reconstructions.
 
@@ -525,6 +613,8 @@ def main(args) -> dict:
         return denoise_check(args)
     if args.recon_check:
         return recon_check(args)
+    if args.remix_check:
+        return remix_check(args)
     t0 = time.time()
     world_version = args.world or checkpoint_world(args.checkpoint)
     items = eval_items(args.n_objects, args.n_each, world_version=world_version)
@@ -648,6 +738,13 @@ def parse_args(argv=None):
         metavar="N",
         help="instead: the spacetime autoencoder's reconstructions of N held-out clips (PSNR, and the checker's ratio)",
     )
+    p.add_argument(
+        "--remix-check",
+        type=int,
+        metavar="N",
+        help="instead: colour edits by remix on N held-out scenes (edit applied, rest kept)",
+    )
+    p.add_argument("--strength", type=float, default=0.6, help="--remix-check: the remix strength (the service's)")
     p.add_argument("--autoencoder", default=str(AE_CHECKPOINT), help="--recon-check: the autoencoder to check")
     p.add_argument("--recon-json", default=None, help="--recon-check: also write the figures to this JSON file")
     p.add_argument(

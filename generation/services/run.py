@@ -31,7 +31,7 @@ from sora_social.events import publish, publish_on_commit
 from videos.models import Video
 from videos.services import video_create
 
-from ..capabilities import model_prompt, served_world_version
+from ..capabilities import model_prompt, remix_prompt, served_world_version
 from ..models import TERMINAL_STATUSES, GenerationJob, JobStatus
 from . import outbox
 
@@ -73,8 +73,12 @@ def _spec(job: GenerationJob, workdir: Path):
     from ..pipeline import JobSpec
 
     parent_path = parent_title = None
+    world_version = served_world_version(settings.SORA_MODEL_CHECKPOINT)
+    prompt = job.prompt
     if job.remix_of_id:
         parent = job.remix_of
+        if job.prompt != parent.prompt:  # the edit applied to the parent's prompt: the model reads whole captions
+            prompt = remix_prompt(parent.prompt, job.prompt, world_version)
         parent_path = workdir / "parent.mp4"
         with default_storage.open(parent.file, "rb") as src, open(parent_path, "wb") as dst:
             dst.write(src.read())
@@ -90,7 +94,7 @@ def _spec(job: GenerationJob, workdir: Path):
         cameo_references=references,
         cameo_consents=consents,
         prompt=job.prompt,
-        model_prompt=model_prompt(job.prompt, drawn_form, served_world_version(settings.SORA_MODEL_CHECKPOINT)),
+        model_prompt=model_prompt(prompt, drawn_form, world_version),
         seed=job.seed,
         duration_s=job.duration_s,
         aspect=job.aspect,

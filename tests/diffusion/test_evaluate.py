@@ -62,3 +62,19 @@ def test_denoise_check_scores_one_step_predictions_by_noise_level(tmp_path):
     assert results["colour, text scale 1"][0.05] == 1.0
     assert results["colour, text scale 1"][0.95] < results["colour, text scale 1"][0.05]
     assert not (tmp_path / "eval").exists()
+
+
+def test_a_remix_edit_is_applied_only_when_the_new_colour_replaces_the_old_and_the_rest_is_kept():
+    from dataclasses import replace
+
+    triples = evaluate.remix_items(6)
+    for parent, target, edit in triples:
+        assert edit == f"make it {target.spec.objects[0].colour}" and parent.spec.seed == target.spec.seed
+        differ = set(target.caption.split()) ^ set(parent.caption.split())  # the colour (and "a"/"an")
+        assert differ - {"a", "an"} == {target.spec.objects[0].colour, parent.spec.objects[0].colour}
+        assert evaluate.edit_verdict(world.render(target.spec)[0], parent, target) == (True, True)  # the ceiling
+        # the edit ignored: not applied, and nothing in the new colour moves as the parent did
+        assert evaluate.edit_verdict(world.render(parent.spec)[0], parent, target) == (False, False)
+        # the old object kept and a new one added beside it: not applied
+        both = replace(parent.spec, objects=(*parent.spec.objects, replace(target.spec.objects[0], motion="up")))
+        assert not evaluate.edit_verdict(world.render(both)[0], parent, target)[0]

@@ -248,3 +248,35 @@ def test_a_job_with_a_pet_character_asks_a_pet_model_for_the_animal(grown_model,
     figure = CameoFactory(kind="character", form="figure")
     job = JobFactory(owner=figure.owner, prompt="@kiki jumping", cameo_ids=[str(figure.pk)])
     assert _spec(job, tmp_path).model_prompt == "@kiki jumping"
+
+
+def test_a_remix_reaches_the_model_as_the_parents_prompt_with_the_edit_applied():
+    from generation.capabilities import remix_prompt
+
+    parent = "a big red ball bounces on the beach"
+    assert remix_prompt(parent, "make it blue") == "a big blue ball bounces on the beach"
+    assert remix_prompt(parent, "make it a blue cube") == "a big blue cube bounces on the beach"
+    assert remix_prompt(parent, "now on the grass") == "a big red ball bounces on the grass"
+    assert remix_prompt(parent, "make it sparkle") == parent  # nothing it reads: the parent as it was
+    assert remix_prompt("a red ball bounces on the grass", "now it rains", 2) == "a red ball bounces on the grass, rains"
+    edited = remix_prompt("a small green star rolls to the left under the night sky", "make it pink, on the grass")
+    reading = read_prompt(edited)
+    assert reading.ignored == [] and reading.slots["colours"] == ["pink"] and "green" not in edited
+
+
+def test_a_remix_jobs_spec_carries_the_composed_prompt(tmp_path):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from generation.services.run import _spec
+    from tests.factories import JobFactory
+
+    parent = VideoFactory(prompt="a big red ball bounces on the beach")
+    parent.file = default_storage.save(f"videos/{parent.pk}.mp4", ContentFile(b"not read here"))
+    parent.save()
+    job = JobFactory(owner=parent.owner, prompt="make it blue", remix_of=parent)
+
+    spec = _spec(job, tmp_path)
+
+    assert spec.prompt == "make it blue" and spec.model_prompt == "a big blue ball bounces on the beach"
+    assert spec.parent_path.read_bytes() == b"not read here"
