@@ -305,6 +305,8 @@ def _capabilities(config: BackendConfig) -> dict:
     else:
         sizes, fps = world.SIZES_PX, world.FPS
         vocabulary = {slot: list(terms) for slot, terms in _slot_words(served_world_version(config.checkpoint)).items()}
+        for slot in ("times_of_day", "weather"):  # every slot is listed; empty where the model did not learn it
+            vocabulary.setdefault(slot, [])
         languages = list(LANGUAGES)
         pet_forms = list(world.PET_FORMS) if served_world_version(config.checkpoint) >= 2 else []
         example = world.caption(

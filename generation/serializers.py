@@ -159,10 +159,10 @@ class VocabularyOut(serializers.Serializer):
     scenes = serializers.ListField(child=serializers.CharField())
     cameo_actions = serializers.ListField(child=serializers.CharField(), help_text="Drawn only for a cameo.")
     times_of_day = serializers.ListField(
-        child=serializers.CharField(), required=False, help_text="Only for a model of the grown world (version 2)."
+        child=serializers.CharField(), help_text="Empty unless the model learnt the grown world (version 2)."
     )
     weather = serializers.ListField(
-        child=serializers.CharField(), required=False, help_text="Only for a model of the grown world (version 2)."
+        child=serializers.CharField(), help_text="Empty unless the model learnt the grown world (version 2)."
     )
 
 

@@ -280,3 +280,9 @@ def test_a_remix_jobs_spec_carries_the_composed_prompt(tmp_path):
 
     assert spec.prompt == "make it blue" and spec.model_prompt == "a big blue ball bounces on the beach"
     assert spec.parent_path.read_bytes() == b"not read here"
+
+
+def test_every_vocabulary_slot_is_listed_and_empty_where_the_model_did_not_learn_it(as_user):
+    vocabulary = as_user.get(f"{URL}/capabilities").data["vocabulary"]
+
+    assert vocabulary["times_of_day"] == [] and vocabulary["weather"] == []
