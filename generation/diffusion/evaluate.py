@@ -373,23 +373,42 @@ REMIX_SEED = 4_410_521  # held-out scenes for remix edits; no other check draws 
 REMIX_SIMPLE = ("left", "right", "up", "down", "falling", "bouncing", "rolling")
 
 
-def remix_items(n: int, seed: int = REMIX_SEED) -> list[tuple[EvalItem, EvalItem, str]]:
-    """(parent, edited, edit) triples: a held-out one-object scene, the same scene with the object in
-    another colour (same seed: the same motion), and the edit as a person types it ("make it blue").
+def remix_items(n: int, seed: int = REMIX_SEED, held_out: bool = True) -> list[tuple[EvalItem, EvalItem, str]]:
+    """(parent, edited, edit) triples: a one-object scene, the same scene with the object in another
+    colour (same seed: the same motion), and the edit as a person types it ("make it blue").
 
-    Both captions come from the same phrasing seed, so they differ only in the colour word."""
-    rng = np.random.default_rng(seed)
+    Held out: the parent is a held-out combination. Otherwise (to choose settings on) both are
+    training-distribution ones, from another seed. Both captions come from the same phrasing
+    seed, so they differ only in the colour word."""
+    rng = np.random.default_rng(seed if held_out else seed + 777)
     out = []
     while len(out) < n:
-        o, bg = _held_out_object(rng, REMIX_SIMPLE[len(out) % len(REMIX_SIMPLE)])
+        motion = REMIX_SIMPLE[len(out) % len(REMIX_SIMPLE)]
+        if held_out:
+            o, bg = _held_out_object(rng, motion)
+        else:
+            o, bg = _training_object(rng, motion)
         spec = world.SceneSpec(objects=(o,), background=bg, seed=int(rng.integers(2**31)))
         colour = [c for c in world.COLOUR_NAMES if c != o.colour][int(rng.integers(len(world.COLOUR_NAMES) - 1))]
         edited = replace(spec, objects=(replace(o, colour=colour),))
+        # held out: the parent is a held-out combination (its edit, in another colour, cannot also
+        # be: the rule holds out one colour per shape, motion and place); to choose on: neither is
+        if held_out != world.is_held_out(o, bg) or (not held_out and world.is_held_out(edited.objects[0], bg)):
+            continue
         phrasing = int(rng.integers(2**31))
         parent = EvalItem("parent", spec, world.caption(spec, np.random.default_rng(phrasing)), None)
         target = EvalItem("edited", edited, world.caption(edited, np.random.default_rng(phrasing)), None)
         out.append((parent, target, f"make it {colour}"))
     return out
+
+
+def _training_object(rng, motion: str) -> tuple[world.ObjectSpec, str]:
+    while True:
+        spec = world.random_spec(rng, level=1, aspect="square", duration_s=4)
+        if len(spec.objects) == 1 and spec.cameo is None and not spec.occluder:
+            return replace(
+                spec.objects[0], motion=motion, direction=spec.objects[0].direction or "right"
+            ), spec.background
 
 
 def edit_verdict(frames: np.ndarray, parent: EvalItem, target: EvalItem) -> tuple[bool, bool]:
@@ -420,7 +439,7 @@ def remix_check(args) -> dict[str, dict[str, float]]:
     ceiling is the edited scene rendered; the floor is the parent returned unchanged.
     """
     pipe = load_pipeline(args.checkpoint)
-    triples = remix_items(args.remix_check)
+    triples = remix_items(args.remix_check, held_out=args.remix_set == "heldout")
     rows: dict[str, dict[str, list[bool]]] = {}
     t0 = time.time()
     for i, (parent, target, edit) in enumerate(triples):
@@ -448,7 +467,7 @@ def remix_check(args) -> dict[str, dict[str, float]]:
             row["both"].append(applied and kept)
     table = {name: {k: float(np.mean(v)) for k, v in row.items()} for name, row in rows.items()}
     print(
-        f"{len(triples)} held-out scenes, colour edits, strength {args.strength}, {args.steps} steps, "
+        f"{len(triples)} {args.remix_set} scenes, colour edits, strength {args.strength}, {args.steps} steps, "
         f"{time.time() - t0:.0f} s"
     )
     print("| case | edit applied | rest kept | both |\n|---|---:|---:|---:|")
@@ -745,6 +764,12 @@ def parse_args(argv=None):
         help="instead: colour edits by remix on N held-out scenes (edit applied, rest kept)",
     )
     p.add_argument("--strength", type=float, default=0.6, help="--remix-check: the remix strength (the service's)")
+    p.add_argument(
+        "--remix-set",
+        choices=("choose", "heldout"),
+        default="heldout",
+        help="--remix-check: training-distribution scenes to choose settings on, or the held-out ones",
+    )
     p.add_argument("--autoencoder", default=str(AE_CHECKPOINT), help="--recon-check: the autoencoder to check")
     p.add_argument("--recon-json", default=None, help="--recon-check: also write the figures to this JSON file")
     p.add_argument(
