@@ -55,7 +55,7 @@ class JobSpec:
     model_prompt: str = ""  # the prompt as the model reads it (capabilities.model_prompt); "" = prompt
     parent_path: Path | None = None  # the parent's MP4, for a remix
     parent_title: str | None = None
-    remix_strength: float = 0.6
+    remix_strength: float = 0.9  # the service passes SORA_REMIX_STRENGTH
     extend: str = ""  # "forward" / "backward": continue the parent instead of remixing it
     first_frame: np.ndarray | None = None  # (H, W, 3) uint8: image to video, the picture it starts from
     mark_key: int | None = None  # the invisible mark's key; None renders without one

@@ -401,7 +401,7 @@ SORA_TEEN_GENERATION_DAILY_LIMIT = env.int("SORA_TEEN_GENERATION_DAILY_LIMIT", d
 SORA_GENERATION_DAILY_LIMIT = env.int("SORA_GENERATION_DAILY_LIMIT", default=30)
 SORA_GENERATION_MAX_ACTIVE = env.int("SORA_GENERATION_MAX_ACTIVE", default=2)
 SORA_GENERATION_STEPS = env.int("SORA_GENERATION_STEPS", default=0)  # 0: the model's default
-SORA_REMIX_STRENGTH = env.float("SORA_REMIX_STRENGTH", default=0.6)
+SORA_REMIX_STRENGTH = env.float("SORA_REMIX_STRENGTH", default=0.9)
 SORA_MODEL_CHECKPOINT = env.str("SORA_MODEL_CHECKPOINT", default="")
 # Which model renders (generation/backends.py): the in-tree DiT, or an open-weight
 # text-to-video pipeline saved for diffusers in the folder SORA_MODEL_CHECKPOINT names.

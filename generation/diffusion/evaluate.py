@@ -763,7 +763,7 @@ def parse_args(argv=None):
         metavar="N",
         help="instead: colour edits by remix on N held-out scenes (edit applied, rest kept)",
     )
-    p.add_argument("--strength", type=float, default=0.6, help="--remix-check: the remix strength (the service's)")
+    p.add_argument("--strength", type=float, default=0.9, help="--remix-check: the remix strength (the service's)")
     p.add_argument(
         "--remix-set",
         choices=("choose", "heldout"),
