@@ -46,7 +46,8 @@ def _capsule(u, v, p0, p1, rad):
     return (u - x0 - t * dx) ** 2 + (v - y0 - t * dy) ** 2 <= rad * rad
 
 
-def _poly(u, v, pts):
+def inside_polygon(u, v, pts):
+    """Even-odd test: which points (u, v) lie inside the polygon `pts` (the world's shapes use it too)."""
     inside = np.zeros(u.shape, bool)
     n = len(pts)
     for i in range(n):
@@ -69,8 +70,8 @@ def _legs(u, v, xs, top, bottom, rad, swing, phase):
 
 def _cat(u, v, phase):
     body = _ell(u, v, -0.1, 0.15, 0.72, 0.34) | _ell(u, v, 0.72, -0.22, 0.31, 0.29)
-    body |= _poly(u, v, [(0.5, -0.38), (0.58, -0.72), (0.72, -0.46)])
-    body |= _poly(u, v, [(0.78, -0.46), (0.93, -0.72), (0.98, -0.36)])
+    body |= inside_polygon(u, v, [(0.5, -0.38), (0.58, -0.72), (0.72, -0.46)])
+    body |= inside_polygon(u, v, [(0.78, -0.46), (0.93, -0.72), (0.98, -0.36)])
     body |= _capsule(u, v, (-0.75, 0.05), (-1.02, -0.5 + 0.12 * math.sin(phase)), 0.08)
     body |= _legs(u, v, (-0.55, -0.32, 0.22, 0.45), 0.3, 0.85, 0.1, 0.2, phase)
     dark = _ell(u, v, 0.84, -0.27, 0.06, 0.07) | _ell(u, v, 1.0, -0.16, 0.04, 0.04)
@@ -91,7 +92,7 @@ def _dog(u, v, phase):
 
 def _horse(u, v, phase):
     body = _ell(u, v, -0.05, -0.02, 0.8, 0.3)
-    body |= _poly(u, v, [(0.42, -0.15), (0.72, -0.78), (0.95, -0.68), (0.78, 0.05)])
+    body |= inside_polygon(u, v, [(0.42, -0.15), (0.72, -0.78), (0.95, -0.68), (0.78, 0.05)])
     body |= _capsule(u, v, (0.82, -0.74), (1.18, -0.5), 0.13)
     body |= _legs(u, v, (-0.62, -0.4, 0.38, 0.6), 0.15, 1.0, 0.09, 0.3, phase)
     dark = _capsule(u, v, (-0.82, -0.12), (-1.05, 0.45 + 0.08 * math.sin(phase)), 0.08)
@@ -102,52 +103,52 @@ def _horse(u, v, phase):
 
 def _bird(u, v, phase):
     body = _ell(u, v, 0.0, 0.0, 0.5, 0.27) | _ell(u, v, 0.45, -0.2, 0.2, 0.19)
-    body |= _poly(u, v, [(-0.42, -0.04), (-0.95, -0.25), (-0.95, 0.14)])
+    body |= inside_polygon(u, v, [(-0.42, -0.04), (-0.95, -0.25), (-0.95, 0.14)])
     tip = -0.05 - 0.85 * math.cos(phase)
-    body |= _poly(u, v, [(-0.25, -0.04), (0.22, -0.04), (-0.12, tip)])
-    dark = _poly(u, v, [(0.6, -0.27), (0.88, -0.2), (0.6, -0.13)]) | _ell(u, v, 0.5, -0.25, 0.05, 0.05)
+    body |= inside_polygon(u, v, [(-0.25, -0.04), (0.22, -0.04), (-0.12, tip)])
+    dark = inside_polygon(u, v, [(0.6, -0.27), (0.88, -0.2), (0.6, -0.13)]) | _ell(u, v, 0.5, -0.25, 0.05, 0.05)
     return body, dark, None, None
 
 
 def _fish(u, v, phase):
     swish = 0.22 * math.sin(phase)
     body = _ell(u, v, 0.0, 0.0, 0.75, 0.38)
-    body |= _poly(u, v, [(-0.62, 0.0), (-1.1, -0.42 + swish), (-1.1, 0.42 + swish)])
-    body |= _poly(u, v, [(-0.25, -0.33), (0.15, -0.33), (-0.18, -0.62)])
+    body |= inside_polygon(u, v, [(-0.62, 0.0), (-1.1, -0.42 + swish), (-1.1, 0.42 + swish)])
+    body |= inside_polygon(u, v, [(-0.25, -0.33), (0.15, -0.33), (-0.18, -0.62)])
     dark = _ell(u, v, 0.45, -0.08, 0.08, 0.08) | _capsule(u, v, (0.22, -0.2), (0.22, 0.2), 0.03)
     return body, dark, None, None
 
 
 def _car(u, v, phase):
-    body = _poly(u, v, [(-1.0, -0.1), (1.0, -0.1), (1.0, 0.35), (-1.0, 0.35)])
-    body |= _poly(u, v, [(-0.55, -0.1), (-0.35, -0.5), (0.35, -0.5), (0.6, -0.1)])
+    body = inside_polygon(u, v, [(-1.0, -0.1), (1.0, -0.1), (1.0, 0.35), (-1.0, 0.35)])
+    body |= inside_polygon(u, v, [(-0.55, -0.1), (-0.35, -0.5), (0.35, -0.5), (0.6, -0.1)])
     wheels = _ell(u, v, -0.6, 0.38, 0.22, 0.22) | _ell(u, v, 0.6, 0.38, 0.22, 0.22)
     spokes = np.zeros(u.shape, bool)
     for cx in (-0.6, 0.6):  # a spoke turning with the distance driven
         dx, dy = 0.18 * math.cos(phase), 0.18 * math.sin(phase)
         spokes |= _capsule(u, v, (cx - dx, 0.38 - dy), (cx + dx, 0.38 + dy), 0.04)
     dark = wheels & ~spokes
-    light = _poly(u, v, [(-0.45, -0.14), (-0.3, -0.42), (-0.05, -0.42), (-0.05, -0.14)])
-    light |= _poly(u, v, [(0.05, -0.14), (0.05, -0.42), (0.3, -0.42), (0.48, -0.14)])
+    light = inside_polygon(u, v, [(-0.45, -0.14), (-0.3, -0.42), (-0.05, -0.42), (-0.05, -0.14)])
+    light |= inside_polygon(u, v, [(0.05, -0.14), (0.05, -0.42), (0.3, -0.42), (0.48, -0.14)])
     light |= _ell(u, v, 0.95, 0.05, 0.06, 0.08)
     return body, dark, light, None
 
 
 def _boat(u, v, phase):
-    body = _poly(u, v, [(-1.0, -0.05), (1.05, -0.05), (0.7, 0.38), (-0.8, 0.38)])
-    body |= _poly(u, v, [(0.06, -0.95), (0.06, 0.0), (0.72, 0.0)])  # the sails reach the deck: one piece
-    body |= _poly(u, v, [(-0.06, -0.8), (-0.06, 0.0), (-0.55, 0.0)])
+    body = inside_polygon(u, v, [(-1.0, -0.05), (1.05, -0.05), (0.7, 0.38), (-0.8, 0.38)])
+    body |= inside_polygon(u, v, [(0.06, -0.95), (0.06, 0.0), (0.72, 0.0)])  # the sails reach the deck: one piece
+    body |= inside_polygon(u, v, [(-0.06, -0.8), (-0.06, 0.0), (-0.55, 0.0)])
     dark = _capsule(u, v, (0.0, -0.05), (0.0, -1.0), 0.04) | _ell(u, v, 0.55, 0.12, 0.06, 0.06)
     return body, dark, None, None
 
 
 def _rocket(u, v, phase):
-    body = _poly(u, v, [(-0.26, 0.6), (-0.26, -0.4), (0.0, -0.95), (0.26, -0.4), (0.26, 0.6)])
-    body |= _poly(u, v, [(-0.26, 0.15), (-0.58, 0.75), (-0.26, 0.6)]) | _poly(
+    body = inside_polygon(u, v, [(-0.26, 0.6), (-0.26, -0.4), (0.0, -0.95), (0.26, -0.4), (0.26, 0.6)])
+    body |= inside_polygon(u, v, [(-0.26, 0.15), (-0.58, 0.75), (-0.26, 0.6)]) | inside_polygon(
         u, v, [(0.26, 0.15), (0.58, 0.75), (0.26, 0.6)]
     )
     light = _ell(u, v, 0.0, -0.22, 0.13, 0.13)
-    flame = _poly(u, v, [(-0.18, 0.62), (0.18, 0.62), (0.0, 0.9 + 0.12 * math.sin(phase))])
+    flame = inside_polygon(u, v, [(-0.18, 0.62), (0.18, 0.62), (0.0, 0.9 + 0.12 * math.sin(phase))])
     return body, None, light, flame
 
 

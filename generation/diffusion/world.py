@@ -19,7 +19,19 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .sprites import ANIMALS, DARK_RGB, FLAME_RGB, FOOT, LIGHT_RGB, PATTERNS, SPRITES, VEHICLES, WALKERS, sprite_layers
+from .sprites import (
+    ANIMALS,
+    DARK_RGB,
+    FLAME_RGB,
+    FOOT,
+    LIGHT_RGB,
+    PATTERNS,
+    SPRITES,
+    VEHICLES,
+    WALKERS,
+    inside_polygon,
+    sprite_layers,
+)
 
 # ----------------------------------------------------------------------------
 # Vocabulary
@@ -251,18 +263,6 @@ def _polygon(shape: str, r: float) -> np.ndarray:
     raise ValueError(shape)
 
 
-def _inside_polygon(u: np.ndarray, v: np.ndarray, poly: np.ndarray) -> np.ndarray:
-    inside = np.zeros(u.shape, bool)
-    n = len(poly)
-    for i in range(n):
-        x0, y0 = poly[i]
-        x1, y1 = poly[(i + 1) % n]
-        crosses = (y0 > v) != (y1 > v)
-        xint = x0 + (v - y0) * (x1 - x0) / (y1 - y0 + 1e-12)
-        inside ^= crosses & (u < xint)
-    return inside
-
-
 def shape_alpha(shape: str, cx: float, cy: float, r: float, angle: float, h: int, w: int) -> np.ndarray:
     """(h, w) coverage in [0, 1] of one shape centred at (cx, cy)."""
     yy, xx = _grid(h, w)
@@ -274,7 +274,7 @@ def shape_alpha(shape: str, cx: float, cy: float, r: float, angle: float, h: int
             m &= d2 >= (0.55 * r) ** 2
     else:
         ca, sa = math.cos(angle), math.sin(angle)
-        m = _inside_polygon(ca * u + sa * v, -sa * u + ca * v, _polygon(shape, r))
+        m = inside_polygon(ca * u + sa * v, -sa * u + ca * v, _polygon(shape, r))
     return m.reshape(h, 2, w, 2).mean(axis=(1, 3))
 
 
@@ -984,7 +984,6 @@ _MOTION_PHRASES_V2 = {
     "swimming": ("swims to the {d}", "swimming {d}", "glides {d} through the water"),
     "flying": ("flies to the {d}", "flying {d}", "soars {d}"),
     "dancing": ("dances", "dancing in place", "dances around"),
-    "falling": ("falls to the ground", "drops and lands", "falls down"),
     "up": ("launches upward", "blasts off", "rises up"),
 }
 # How an entity goes left or right: walkers walk, cars drive, boats sail.
