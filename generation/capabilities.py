@@ -281,13 +281,29 @@ def model_prompt(prompt: str, form: str, world_version: int) -> str:
 
 
 @functools.lru_cache(maxsize=8)
-def served_world_version(checkpoint: str = "") -> int:
-    """The version of the world an in-tree checkpoint learnt, from the JSON beside it (1 before it said)."""
-    path = Path(checkpoint or DEFAULT_CHECKPOINT).with_suffix(".json")
+def _served_meta(checkpoint: str) -> dict:
+    """The JSON beside an in-tree checkpoint (empty when there is none to read)."""
     try:
-        return int(json.loads(path.read_text()).get("world", 1))
+        meta = json.loads(Path(checkpoint or DEFAULT_CHECKPOINT).with_suffix(".json").read_text())
     except (OSError, ValueError):
-        return 1
+        return {}
+    return meta if isinstance(meta, dict) else {}
+
+
+def served_world_version(checkpoint: str = "") -> int:
+    """The version of the world an in-tree checkpoint learnt (1 before checkpoints said)."""
+    return int(_served_meta(checkpoint).get("world", 1))
+
+
+served_world_version.cache_clear = _served_meta.cache_clear  # tests swap checkpoints
+
+
+def _served_frames(checkpoint: str) -> tuple[dict, int]:
+    """(H, W) per aspect and the frame rate an in-tree checkpoint draws at: a latent model's are
+    its autoencoder's (128 px, 12 fps for a square clip), the pixel model's the world's own."""
+    meta = _served_meta(checkpoint)
+    sizes = {a: tuple(hw) for a, hw in meta.get("sizes", world.SIZES_PX).items()}
+    return sizes, int(meta.get("fps", world.FPS))
 
 
 def capabilities() -> dict:
@@ -303,7 +319,7 @@ def _capabilities(config: BackendConfig) -> dict:
         pet_forms = []  # it takes no likeness reference at all
         example = "a golden retriever surfing a big wave at sunset"
     else:
-        sizes, fps = world.SIZES_PX, world.FPS
+        sizes, fps = _served_frames(config.checkpoint)
         vocabulary = {slot: list(terms) for slot, terms in _slot_words(served_world_version(config.checkpoint)).items()}
         for slot in ("times_of_day", "weather"):  # every slot is listed; empty where the model did not learn it
             vocabulary.setdefault(slot, [])

@@ -286,3 +286,22 @@ def test_every_vocabulary_slot_is_listed_and_empty_where_the_model_did_not_learn
     vocabulary = as_user.get(f"{URL}/capabilities").data["vocabulary"]
 
     assert vocabulary["times_of_day"] == [] and vocabulary["weather"] == []
+
+
+def test_capabilities_give_a_latent_models_own_frame_size_and_rate(as_user, tmp_path, settings):
+    from generation import capabilities as caps
+
+    meta = {"sizes": {"square": [128, 128], "landscape": [128, 224], "portrait": [224, 128]}, "fps": 12}
+    (tmp_path / "dit.json").write_text(__import__("json").dumps(meta))
+    settings.SORA_MODEL_CHECKPOINT = str(tmp_path / "dit.safetensors")
+    caps.served_world_version.cache_clear()
+    caps._capabilities.cache_clear()
+    try:
+        r = as_user.get(f"{URL}/capabilities")
+    finally:
+        caps.served_world_version.cache_clear()
+        caps._capabilities.cache_clear()
+
+    assert r.data["native"] == {"width": 128, "height": 128, "fps": 12}
+    assert r.data["aspects"]["landscape"]["native"] == {"width": 224, "height": 128}
+    assert r.data["vocabulary"]["entities"] == list(world.SHAPES)  # the JSON says no world: version 1
