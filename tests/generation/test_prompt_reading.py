@@ -258,7 +258,9 @@ def test_a_remix_reaches_the_model_as_the_parents_prompt_with_the_edit_applied()
     assert remix_prompt(parent, "make it a blue cube") == "a big blue cube bounces on the beach"
     assert remix_prompt(parent, "now on the grass") == "a big red ball bounces on the grass"
     assert remix_prompt(parent, "make it sparkle") == parent  # nothing it reads: the parent as it was
-    assert remix_prompt("a red ball bounces on the grass", "now it rains", 2) == "a red ball bounces on the grass, rains"
+    assert (
+        remix_prompt("a red ball bounces on the grass", "now it rains", 2) == "a red ball bounces on the grass, rains"
+    )
     edited = remix_prompt("a small green star rolls to the left under the night sky", "make it pink, on the grass")
     reading = read_prompt(edited)
     assert reading.ignored == [] and reading.slots["colours"] == ["pink"] and "green" not in edited
