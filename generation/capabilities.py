@@ -15,15 +15,13 @@ we would rather say "we left out: sphere" than draw something unrelated.
 from __future__ import annotations
 
 import functools
-import json
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from sora_social.embedder import embed, embed_one
 
 from .backends import BackendConfig, diffusers_sizes
-from .diffusion import DEFAULT_CHECKPOINT, world
+from .diffusion import checkpoint_meta, world
 from .media.upscale import output_size
 
 OUTPUT_FPS = 24  # what the service delivers: the model's frames upscaled in time...
@@ -282,20 +280,13 @@ def model_prompt(prompt: str, form: str, world_version: int) -> str:
 
 @functools.lru_cache(maxsize=8)
 def _served_meta(checkpoint: str) -> dict:
-    """The JSON beside an in-tree checkpoint (empty when there is none to read)."""
-    try:
-        meta = json.loads(Path(checkpoint or DEFAULT_CHECKPOINT).with_suffix(".json").read_text())
-    except (OSError, ValueError):
-        return {}
-    return meta if isinstance(meta, dict) else {}
+    """The JSON beside the served in-tree checkpoint, read once per process."""
+    return checkpoint_meta(checkpoint)
 
 
 def served_world_version(checkpoint: str = "") -> int:
     """The version of the world an in-tree checkpoint learnt (1 before checkpoints said)."""
     return int(_served_meta(checkpoint).get("world", 1))
-
-
-served_world_version.cache_clear = _served_meta.cache_clear  # tests swap checkpoints
 
 
 def _served_frames(checkpoint: str) -> tuple[dict, int]:

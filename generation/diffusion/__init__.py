@@ -33,6 +33,20 @@ from pathlib import Path
 # The committed checkpoint the service samples with unless SORA_MODEL_CHECKPOINT names another.
 DEFAULT_CHECKPOINT = Path(__file__).parent / "checkpoints" / "dit.safetensors"
 
+
+def checkpoint_meta(checkpoint: str | Path = "") -> dict:
+    """The JSON beside a checkpoint (config, world version, frame size and rate); {} when unreadable.
+
+    Light on purpose: the service reads it without loading torch."""
+    import json
+
+    try:
+        meta = json.loads(Path(checkpoint or DEFAULT_CHECKPOINT).with_suffix(".json").read_text())
+    except (OSError, ValueError):
+        return {}
+    return meta if isinstance(meta, dict) else {}
+
+
 __all__ = ["load_pipeline", "Pipeline", "SampleResult", "GenerationCancelled", "DEFAULT_STEPS"]
 
 

@@ -1,9 +1,9 @@
 """Model-free measurements of a clip against the ground truth of its scene spec.
 
 Nothing here looks at the model: objects are found by colour (the palette is
-saturated, backgrounds are muted), shapes and the grown world's animals and
-vehicles by IoU against rendered templates (each sprite facing either way at
-four points of its gait),
+saturated, backgrounds are muted), version 1's shapes by IoU against rendered
+templates, and which of all the entities an object is by a small classifier
+trained on the world's renders (identity.py),
 motion by the track of a colour's centroid. evaluate.py aggregates these
 per-clip verdicts; the sampler uses `detect_impacts` to tell the generation
 service where sounds go.

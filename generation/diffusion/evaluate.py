@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from . import checker, world
+from . import checker, checkpoint_meta, world
 from .autoencoder import CHECKPOINT as AE_CHECKPOINT
 from .autoencoder import psnr
 from .latent import LatentSpace, to_world
@@ -139,8 +139,7 @@ def eval_items(n_objects: int = 20, n_each: int = 8, seed: int = 1234, world_ver
 
 def checkpoint_world(path) -> int:
     """The world version a checkpoint learnt (its JSON's "world"; 1 before checkpoints said)."""
-    meta = Path(path).with_suffix(".json")
-    return int(json.loads(meta.read_text()).get("world", 1)) if meta.exists() else 1
+    return int(checkpoint_meta(path).get("world", 1))
 
 
 # ----------------------------------------------------------------------------

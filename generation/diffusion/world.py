@@ -317,8 +317,6 @@ def background_texture(name: str, h: int, w: int, rng: np.random.Generator) -> n
         img[bubbles] = (90, 140, 170)
     elif name == "studio":
         img = np.full((h, w, 3), 90, np.float32) + noise * 2
-    elif name in BACKGROUNDS_V2:
-        img = _background_v2(name, h, w, 1, int(rng.integers(2**31)))
     else:
         raise ValueError(name)
     return img

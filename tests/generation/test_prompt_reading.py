@@ -183,10 +183,10 @@ def grown_model(tmp_path, settings):
 
     (tmp_path / "dit.json").write_text('{"world": 2}')
     settings.SORA_MODEL_CHECKPOINT = str(tmp_path / "dit.safetensors")
-    caps.served_world_version.cache_clear()
+    caps._served_meta.cache_clear()
     caps._capabilities.cache_clear()
     yield
-    caps.served_world_version.cache_clear()
+    caps._served_meta.cache_clear()
     caps._capabilities.cache_clear()
 
 
@@ -296,12 +296,12 @@ def test_capabilities_give_a_latent_models_own_frame_size_and_rate(as_user, tmp_
     meta = {"sizes": {"square": [128, 128], "landscape": [128, 224], "portrait": [224, 128]}, "fps": 12}
     (tmp_path / "dit.json").write_text(__import__("json").dumps(meta))
     settings.SORA_MODEL_CHECKPOINT = str(tmp_path / "dit.safetensors")
-    caps.served_world_version.cache_clear()
+    caps._served_meta.cache_clear()
     caps._capabilities.cache_clear()
     try:
         r = as_user.get(f"{URL}/capabilities")
     finally:
-        caps.served_world_version.cache_clear()
+        caps._served_meta.cache_clear()
         caps._capabilities.cache_clear()
 
     assert r.data["native"] == {"width": 128, "height": 128, "fps": 12}
