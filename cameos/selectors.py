@@ -26,6 +26,7 @@ from .models import (
     ApprovalState,
     Cameo,
     CameoApproval,
+    CharacterForm,
     Enrollment,
     GrantScope,
     Permission,
@@ -87,6 +88,13 @@ def cameos_usable_by(*, user: User, cameo_ids: list[str]) -> list[str]:
 def cameo_names(*, cameo_ids: list[str]) -> list[str]:
     ids = [c for c in cameo_ids if is_uuid(c)]
     return list(Cameo.objects.filter(pk__in=ids).values_list("name", flat=True)) if ids else []
+
+
+def cameo_pets(*, cameo_ids: list[str]) -> list[str]:
+    """The names of those cameos that are pets: drawn as their animal, not as a person or a figure."""
+    ids = [c for c in cameo_ids if is_uuid(c)]
+    pets = [f for f in CharacterForm.values if f != CharacterForm.FIGURE]
+    return list(Cameo.objects.filter(pk__in=ids, form__in=pets).values_list("name", flat=True)) if ids else []
 
 
 def cameo_usable_by(*, user: User, cameo: Cameo) -> bool:

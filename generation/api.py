@@ -70,7 +70,8 @@ class GenerationsApi(APIView):
                 e409="idempotency_conflict, parent_removed, or approval_declined {cameos}: a cameo's owner "
                 "declined the parent",
                 e422="prompt_blocked {categories}, cameo_restriction {cameo, rule}, too_many_cameos "
-                "{max_cameos}: the model draws one cameo per video for now (none on an open-weight backend), "
+                "{max_cameos}: the request names more cameos than the model draws (capabilities; none on an "
+                "open-weight backend), or a pet with other cameos, "
                 "remix_outside_model: the model this service runs draws from prompts only, or prompt_outside_model "
                 "{understood, ignored, suggestion, vocabulary, languages}: nothing in the prompt is "
                 "something the model draws, or protected_character {character, owner}: the prompt (or the "

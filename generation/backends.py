@@ -6,7 +6,7 @@ asks the loaded backend for frames at its native size and rate and does the rest
 
 - ``in-tree``: generation/diffusion, the committed checkpoint or another one of
   the same code (``SORA_MODEL_CHECKPOINT``). Closed vocabulary (the procedural
-  world's), one cameo, remixes.
+  world's), as many cameos as the checkpoint draws, remixes.
 - ``diffusers``: a text-to-video ``DiffusionPipeline`` saved in a local folder
   (``SORA_MODEL_CHECKPOINT``; Wan 2.1, LTX-Video and others of that kind), on the
   GPU when the worker has one. Nothing is downloaded: the folder must hold every
@@ -28,9 +28,9 @@ from pathlib import Path
 import numpy as np
 
 BACKENDS = ("in-tree", "diffusers")
-# The in-tree model takes one likeness reference per clip; an open-weight backend none.
-# The API refuses more rather than record (and cite in C2PA) a likeness not in the frames.
-MAX_DRAWN_CAMEOS = 1
+# The in-tree model takes as many likeness references per clip as its checkpoint learnt and
+# offers (capabilities.served_max_cameos; one before checkpoints said); an open-weight backend
+# none. The API refuses more rather than record (and cite in C2PA) a likeness not in the frames.
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,11 @@ class BackendConfig:
 
     @property
     def max_cameos(self) -> int:
-        return MAX_DRAWN_CAMEOS if self.name == "in-tree" else 0
+        if self.name != "in-tree":
+            return 0
+        from .capabilities import served_max_cameos
+
+        return served_max_cameos(self.checkpoint)
 
     @property
     def remix(self) -> bool:
@@ -103,7 +107,7 @@ class DiffusersBackend:
         duration_s: int,
         aspect: str,
         steps: int | None = None,
-        cameo_reference: np.ndarray | None = None,
+        cameo_reference: np.ndarray | list[np.ndarray] | None = None,
         init_video: np.ndarray | None = None,
         strength: float = 0.6,
         on_step: Callable[[int, int], None] | None = None,

@@ -289,6 +289,16 @@ def served_world_version(checkpoint: str = "") -> int:
     return int(_served_meta(checkpoint).get("world", 1))
 
 
+def served_max_cameos(checkpoint: str = "") -> int:
+    """How many cameos a video of the in-tree checkpoint can carry: as many as it learnt to draw
+    (its config's max_cameos, 1 before checkpoints said), unless its sampler settings offer fewer
+    (a checkpoint that draws several less well than one is served with one)."""
+    meta = _served_meta(checkpoint)
+    drawn = int(meta.get("model", {}).get("max_cameos", 1))
+    offered = int(meta.get("sampler", {}).get("max_cameos", drawn))
+    return max(1, min(drawn, offered))
+
+
 def _served_frames(checkpoint: str) -> tuple[dict, int]:
     """(H, W) per aspect and the frame rate an in-tree checkpoint draws at: a latent model's are
     its autoencoder's (128 px, 12 fps for a square clip), the pixel model's the world's own."""

@@ -28,7 +28,7 @@ class NotCancellable(Conflict):
 
 class TooManyCameos(PolicyRefused):
     code = "too_many_cameos"
-    default_detail = "The model draws one cameo per video for now: name one."
+    default_detail = "The model draws fewer cameos per video than the request names: see max_cameos."
 
 
 class RemixOutsideModel(PolicyRefused):

@@ -168,7 +168,9 @@ def render_job(
         seed=spec.seed,
         duration_s=spec.duration_s,
         aspect=spec.aspect,
-        cameo_reference=spec.cameo_references[0] if spec.cameo_references else None,  # backends.MAX_DRAWN_CAMEOS
+        # every named cameo, in the order the prompt names them (run._cameo_inputs); the API allowed no more
+        # than the model draws (backends.BackendConfig.max_cameos)
+        cameo_reference=list(spec.cameo_references) or None,
         steps=spec.steps,
         init_video=init_video,
         strength=spec.remix_strength,

@@ -191,15 +191,18 @@ def _clear_frames(spec: world.SceneSpec, truth: world.GroundTruth, k: int) -> li
 
 
 def _near_figure(truth, f, x, r):
-    y0, x0, y1, x1 = truth.face_boxes[f]
-    return x0 - r - 5 < x < x1 + r + 5
+    for boxes in truth.cameo_boxes or (truth.face_boxes,):
+        y0, x0, y1, x1 = boxes[f]
+        if x0 - r - 5 < x < x1 + r + 5:
+            return True
+    return False
 
 
 def score_clip(
     frames: np.ndarray,
     spec: world.SceneSpec,
     truth: world.GroundTruth,
-    reference: np.ndarray | None = None,
+    reference: np.ndarray | list[np.ndarray] | None = None,
     real_frames: np.ndarray | None = None,
     entities: tuple[str, ...] | None = None,
 ) -> dict[str, float]:
@@ -253,11 +256,18 @@ def score_clip(
         out["bounce"] = float(np.mean([_bounce_ok(tracks[k][1], truth, k) for k in bouncing]))
     if spec.occluder and spec.objects:
         out["permanence"] = _permanence_ok(labels, spec, truth)
-    if spec.cameo is not None and reference is not None:
+    references = list(reference) if isinstance(reference, (list, tuple)) else [reference]
+    if spec.cameo is not None and reference is not None and len(spec.cameos) == 1:
         if spec.cameo.form == "person":
-            out["cameo"] = cameo_fidelity(frames, reference)
+            out["cameo"] = cameo_fidelity(frames, references[0])
         else:
-            out["cameo"] = pet_fidelity(frames, spec, truth, reference)
+            out["cameo"] = pet_fidelity(frames, spec, truth, references[0])
+    elif len(spec.cameos) > 1 and reference is not None:
+        # several people: each face is looked for on its own, and a clip that draws one of them twice scores
+        # the other one's face as missing
+        if len(references) != len(spec.cameos) or any(c.form != "person" for c in spec.cameos):
+            raise ValueError("several cameos are scored as people, with one reference each")
+        out["cameo"] = float(np.mean([cameo_fidelity(frames, r) for r in references]))
     if real_frames is not None:
         out["flicker"] = min(1.0, (flicker(real_frames) + 1.0) / (flicker(frames) + 1.0))
     return out

@@ -61,7 +61,10 @@ class EvalItem:
     group: str
     spec: world.SceneSpec
     caption: str
-    reference: np.ndarray | None
+    reference: np.ndarray | list[np.ndarray] | None  # one per cameo, in the caption's order, for several
+
+
+FAMILIES = ("grown", "people")  # groups scored in tables of their own, apart from version 1's held-out set
 
 
 # ----------------------------------------------------------------------------
@@ -85,11 +88,14 @@ def _held_out_object(rng, motion: str, background: str | None = None, colour_exc
     raise RuntimeError("no held-out object")
 
 
-def eval_items(n_objects: int = 20, n_each: int = 8, seed: int = 1234, world_version: int = 1) -> list[EvalItem]:
+def eval_items(
+    n_objects: int = 20, n_each: int = 8, seed: int = 1234, world_version: int = 1, people: int = 0
+) -> list[EvalItem]:
     """A fixed list of held-out prompts: single objects, pairs, bounces, occlusions, cameos (all 4 s).
 
     For a model of the grown world (world_version 2), also n_objects held-out scenes of its
     animals and vehicles ("grown"), drawn from their own seed so the version 1 list is unchanged.
+    `people` adds that many scenes of two or three people's cameos, every face held out ("people").
     """
     rng = np.random.default_rng(seed)
     items: list[EvalItem] = []
@@ -134,6 +140,13 @@ def eval_items(n_objects: int = 20, n_each: int = 8, seed: int = 1234, world_ver
             spec = world.random_spec(grown, level=2, held_out=True, aspect="square", duration_s=4, world_version=2)
             if any(o.shape in world.SPRITES for o in spec.objects):
                 items.append(EvalItem("grown", spec, world.caption(spec, grown), None))
+    several = np.random.default_rng(seed + 3)
+    while sum(it.group == "people" for it in items) < people:
+        spec = world.random_spec(several, level=1, held_out=True, aspect="square", duration_s=4, max_cameos=3)
+        if len(spec.cameos) != 2 + sum(it.group == "people" for it in items) % 2:  # two and three people in turn
+            continue
+        refs = [world.face_reference(c.face_id) for c in spec.cameos]
+        items.append(EvalItem("people", spec, world.caption(spec, several), refs))
     return items
 
 
@@ -187,9 +200,12 @@ def sample_all(
 ) -> list[np.ndarray]:
     out = []
     for i, item in enumerate(items):
+        reference = item.reference
+        if isinstance(reference, list):  # a model that draws fewer is given the first ones, as the service would
+            reference = reference[: pipe.model.cfg.max_cameos]
         res = pipe.generate(
             item.caption,
-            cameo_reference=item.reference,
+            cameo_reference=reference,
             seed=seed + i,
             text_scale=text_scale,
             cameo_scale=cameo_scale,
@@ -212,7 +228,7 @@ def format_table(results: dict[str, dict[str, float]]) -> str:
     for m in METRICS:
         row = [f"{results[c][m]:.2f}" if not np.isnan(results[c][m]) else "n/a" for c in cols]
         lines.append(f"| {m} | " + " | ".join(row) + f" | {GOALS[m]} |")
-    if "real (ceiling)" in results:
+    if "real (ceiling)" in results and not np.isnan(results["real (ceiling)"]["cameo"]):
         ceiling = max(results["real (ceiling)"]["cameo"], 1e-6)
         row = ["" if c == "untrained (floor)" else f"{results[c]['cameo'] / ceiling:.2f}" for c in cols]
         lines.append("| cameo / ceiling | " + " | ".join(row) + " | 0.8 |")
@@ -635,7 +651,7 @@ def main(args) -> dict:
         return remix_check(args)
     t0 = time.time()
     world_version = args.world or checkpoint_world(args.checkpoint)
-    items = eval_items(args.n_objects, args.n_each, world_version=world_version)
+    items = eval_items(args.n_objects, args.n_each, world_version=world_version, people=args.people)
     encoder = TextEncoder()
     real = [world.render(it.spec)[0] for it in items]
     results: dict[str, dict[str, float]] = {}
@@ -651,33 +667,53 @@ def main(args) -> dict:
             eta=args.eta,
             guidance_t_max=args.guidance_t_max,
         )
-        results["model"] = score_frames(items, samples["model"])
         step = meta.get("step")
     else:
         print(f"no checkpoint at {args.checkpoint}; scoring ceiling and floor only")
         step = None
-    results["real (ceiling)"] = score_frames(items, real)
     untrained = untrained_model(args.floor_model)
     samples["untrained"] = sample_all(
         Pipeline(untrained, encoder), items, args.steps, args.seed, eta=args.eta, guidance_t_max=args.guidance_t_max
     )
-    results["untrained (floor)"] = score_frames(items, samples["untrained"])
-    table = format_table(results)
+    # version 1's held-out set is one table (comparable with every earlier one); each added family its own
+    families = {"": [i for i, it in enumerate(items) if it.group not in FAMILIES]}
+    families.update({f: [i for i, it in enumerate(items) if it.group == f] for f in FAMILIES})
+    columns = {"model": "model", "real (ceiling)": "real", "untrained (floor)": "untrained"}
+    samples["real"] = real
+    by_family: dict[str, dict[str, dict[str, float]]] = {}
+    for family, idx in families.items():
+        if not idx:
+            continue
+        subset = [items[i] for i in idx]
+        by_family[family] = {
+            col: score_frames(subset, [samples[key][i] for i in idx]) for col, key in columns.items() if key in samples
+        }
+    results = by_family[""]
     header = (
         f"held-out prompts: {len(items)} ({', '.join(sorted({i.group for i in items}))}); "
         f"checkpoint step {step}; {args.steps} Euler steps; {time.time() - t0:.0f} s"
     )
+    tables = [format_table(results)]
+    for family in FAMILIES:
+        if family in by_family:
+            tables.append(f"{family} ({len(families[family])} prompts):\n\n" + format_table(by_family[family]))
     print(header)
-    print(table)
+    print("\n\n".join(tables))
     out = Path(args.out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    (out / "results.json").write_text(
-        json.dumps({"step": step, "steps": args.steps, "n_prompts": len(items), "results": results}, indent=2)
-    )
-    (out / "results.md").write_text(header + "\n\n" + table + "\n")
+    record = {"step": step, "steps": args.steps, "n_prompts": len(families[""]), "results": results}
+    record.update({f"results_{f}": by_family[f] for f in FAMILIES if f in by_family})
+    (out / "results.json").write_text(json.dumps(record, indent=2))
+    (out / "results.md").write_text(header + "\n\n" + "\n\n".join(tables) + "\n")
     if "model" in samples:
         contact_sheet(items, real, samples["model"], out / "contact_sheet.png")
         print(f"wrote {out / 'contact_sheet.png'}")
+        for family in FAMILIES:
+            if families[family]:
+                idx = families[family]
+                path = out / f"contact_sheet_{family}.png"
+                contact_sheet([items[i] for i in idx], [real[i] for i in idx], [samples["model"][i] for i in idx], path)
+                print(f"wrote {path}")
     return results
 
 
@@ -695,6 +731,7 @@ def parse_args(argv=None):
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--n-objects", type=int, default=21)
     p.add_argument("--n-each", type=int, default=8)
+    p.add_argument("--people", type=int, default=0, help="also this many held-out scenes of 2-3 people's cameos")
     p.add_argument("--floor-model", default="DiT-S", choices=sorted(DIT_CONFIGS))
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--out-dir", default=str(OUT_DIR))

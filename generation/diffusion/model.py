@@ -60,6 +60,10 @@ class DiTConfig:
     # 0.75, 0.5, 0.5 for the autoencoder at 12 fps, 4x size, 4x8x8 cells).
     in_channels: int = 3
     grid_scale: tuple[float, float, float] = (1.0, 1.0, 1.0)
+    # How many cameos it draws at once: each has its reference's tokens, and above 1
+    # a learnt slot embedding tells them apart, in the order the prompt names them
+    # (widen_for_cameos adds it with zero weights: one cameo is drawn as before).
+    max_cameos: int = 1
 
     @property
     def latent(self) -> bool:
@@ -217,6 +221,8 @@ class DiT(nn.Module):
         self.ref_pos = nn.Parameter(torch.zeros(1, n_ref, d))
         self.ref_type = nn.Parameter(torch.zeros(1, 1, d))  # tells cameo tokens from text tokens
         self.null_token = nn.Parameter(torch.zeros(1, 1, d))  # always attendable, so no row is fully masked
+        if cfg.max_cameos > 1:
+            self.ref_slot = nn.Parameter(torch.zeros(1, cfg.max_cameos, 1, d))  # which cameo a token is of
         self.blocks = nn.ModuleList(DiTBlock(cfg) for _ in range(cfg.depth))
         self.norm_out = nn.LayerNorm(d, elementwise_affine=False, eps=1e-6)
         self.ada_out = nn.Sequential(nn.SiLU(), nn.Linear(d, 2 * d))
@@ -250,20 +256,36 @@ class DiT(nn.Module):
         nn.init.zeros_(self.head[-1].bias)
 
     def context(self, text_tokens, text_mask, reference, ref_mask):
-        """Cross-attention memory: [null] + text tokens + cameo reference patch tokens."""
+        """Cross-attention memory: [null] + text tokens + every cameo reference's patch tokens.
+
+        reference (N, 3, px, px) with ref_mask (N,) for one cameo, or (N, K, 3, px, px) with
+        ref_mask (N, K) (or (N,), for all K) for up to cfg.max_cameos of them.
+        """
         n = text_tokens.shape[0]
         txt = self.text_tokens(text_tokens)  # (N, Lt, D)
+        if reference.dim() == 4:
+            reference, ref_mask = reference[:, None], ref_mask.reshape(n, 1)
+        k = reference.shape[1]
+        if k > self.cfg.max_cameos:
+            raise ValueError(f"this model draws at most {self.cfg.max_cameos} cameo(s), not {k}")
+        if ref_mask.dim() == 1:
+            ref_mask = ref_mask[:, None].expand(-1, k)
         p = self.cfg.ref_patch
-        ref = reference.unfold(2, p, p).unfold(3, p, p)  # (N, 3, 4, 4, p, p)
-        ref = ref.permute(0, 2, 3, 1, 4, 5).reshape(n, -1, 3 * p * p)  # (N, 16, 3*p*p)
-        ref = self.ref_tokens(ref) + self.ref_pos + self.ref_type  # (N, 16, D)
-        ctx = torch.cat([self.null_token.expand(n, -1, -1), txt, ref], dim=1)  # (N, 1+Lt+16, D)
+        ref = reference.flatten(0, 1).unfold(2, p, p).unfold(3, p, p)  # (N*K, 3, 4, 4, p, p)
+        ref = ref.permute(0, 2, 3, 1, 4, 5).reshape(n, k, -1, 3 * p * p)  # (N, K, 16, 3*p*p)
+        ref = self.ref_tokens(ref) + self.ref_pos[:, None] + self.ref_type[:, None]  # (N, K, 16, D)
+        if self.cfg.max_cameos > 1:
+            ref = ref + self.ref_slot[:, :k]
+        m = ref.shape[2]
+        ref = ref.reshape(n, k * m, -1)  # (N, K*16, D)
+        ctx = torch.cat([self.null_token.expand(n, -1, -1), txt, ref], dim=1)  # (N, 1+Lt+K*16, D)
         ones = torch.ones(n, 1, dtype=torch.bool, device=ctx.device)
-        mask = torch.cat([ones, text_mask, ref_mask[:, None].expand(-1, ref.shape[1])], dim=1)  # (N, S)
+        mask = torch.cat([ones, text_mask, ref_mask[:, :, None].expand(-1, -1, m).reshape(n, k * m)], dim=1)
         return ctx, mask
 
     def forward(self, x, t, text_tokens, text_mask, text_pooled, reference, ref_mask, known=None):
-        """x: (N, in_channels, T, H, W) noisy video (or latent); t: (N,) in [0, 1]; reference: (N, 3, 16, 16); ref_mask: (N,) bool.
+        """x: (N, in_channels, T, H, W) noisy video (or latent); t: (N,) in [0, 1]; reference: (N, 3, 16, 16)
+        with ref_mask (N,) bool, or (N, K, 3, 16, 16) with (N, K) for several cameos (context()).
 
         A dropped text has text_mask all False and text_pooled zero; a missing
         or dropped cameo has ref_mask False. `known` (N, 4, T, H, W): clean given
@@ -306,6 +328,22 @@ def widen_for_known_frames(model: DiT) -> DiT:
     state = dict(model.state_dict())
     w = state["stem.0.weight"]
     state["stem.0.weight"] = torch.cat([w, w.new_zeros(w.shape[0], KNOWN_CHANNELS, *w.shape[2:])], dim=1)
+    wide.load_state_dict(state)
+    return wide
+
+
+def widen_for_cameos(model: DiT, max_cameos: int) -> DiT:
+    """The same network drawing up to max_cameos cameos; the new slot embedding is zero (one draws as before)."""
+    if max_cameos <= model.cfg.max_cameos:
+        return model
+    cfg = DiTConfig.from_dict({**model.cfg.to_dict(), "max_cameos": max_cameos})
+    wide = DiT(cfg).to(next(model.parameters()).device)
+    state = dict(model.state_dict())
+    old = state.pop("ref_slot", None)
+    slot = torch.zeros_like(wide.ref_slot)
+    if old is not None:
+        slot[:, : old.shape[1]] = old
+    state["ref_slot"] = slot
     wide.load_state_dict(state)
     return wide
 

@@ -92,7 +92,7 @@ def timesteps(steps: int, t_start: float = 1.0, shift: float = 2.0) -> list[floa
 @dataclass
 class Conditioning:
     text: TextEmbedding  # batch of 1
-    reference: torch.Tensor | None  # (1, 3, 16, 16) in [-1, 1]
+    reference: torch.Tensor | None  # (1, 3, 16, 16) in [-1, 1], or (1, K, 3, 16, 16) for K cameos
 
 
 def guided_velocity(
@@ -134,7 +134,7 @@ def guided_velocity(
         tok,
         msk,
         pooled,
-        ref.expand(k * n, -1, -1, -1),
+        ref.expand(k * n, *ref.shape[1:]),
         ref_mask,
         known=None if known is None else known.repeat(k, 1, 1, 1, 1),  # every branch sees the given frames
     ).chunk(k)
@@ -314,10 +314,26 @@ class Pipeline:
             self.encoder = TextEncoder()
         return self.encoder.encode([prompt])
 
+    def _references(self, cameo_reference, device) -> torch.Tensor | None:
+        """One picture -> (1, 3, px, px); a list of them (the prompt's cameos in order) -> (1, K, 3, px, px)."""
+        if cameo_reference is None:
+            return None
+        px = self.model.cfg.ref_px
+        if isinstance(cameo_reference, np.ndarray):
+            return reference_to_tensor(cameo_reference, px).to(device)
+        pictures = list(cameo_reference)
+        if not pictures:
+            return None
+        if len(pictures) > self.model.cfg.max_cameos:
+            raise ValueError(f"this model draws at most {self.model.cfg.max_cameos} cameo(s), not {len(pictures)}")
+        if len(pictures) == 1 and self.model.cfg.max_cameos == 1:
+            return reference_to_tensor(pictures[0], px).to(device)
+        return torch.cat([reference_to_tensor(r, px) for r in pictures])[None].to(device)
+
     def generate(
         self,
         prompt: str | TextEmbedding,
-        cameo_reference: np.ndarray | None = None,
+        cameo_reference: np.ndarray | list[np.ndarray] | None = None,
         seed: int = 0,
         duration_s: int = 4,
         aspect: str = "square",
@@ -366,9 +382,7 @@ class Pipeline:
         device = next(self.model.parameters()).device
         text = self.embed(prompt) if isinstance(prompt, str) else prompt
         text = TextEmbedding(text.tokens.to(device), text.mask.to(device), text.pooled.to(device))
-        ref = (
-            None if cameo_reference is None else reference_to_tensor(cameo_reference, self.model.cfg.ref_px).to(device)
-        )
+        ref = self._references(cameo_reference, device)
         cond = Conditioning(text=text, reference=ref)
         gen = torch.Generator().manual_seed(int(seed))  # CPU generator: the same noise on every device
         noise = torch.randn((1, cfg.in_channels, n_frames, h, w), generator=gen).to(device)

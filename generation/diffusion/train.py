@@ -23,7 +23,15 @@ import torch
 
 from . import world
 from .autoencoder import CHECKPOINT as AE_CHECKPOINT
-from .model import DIT_CONFIGS, DiT, DiTConfig, count_parameters, known_input, widen_for_known_frames
+from .model import (
+    DIT_CONFIGS,
+    DiT,
+    DiTConfig,
+    count_parameters,
+    known_input,
+    widen_for_cameos,
+    widen_for_known_frames,
+)
 from .sampler import (
     DEFAULT_CHECKPOINT,
     DEFAULT_ETA,
@@ -104,13 +112,21 @@ def get_batch(
     pt = model_cfg.patch[0]
     clips = [
         world.make_clip(
-            world.random_spec(rng, level, aspect=aspect, duration_s=duration, world_version=world_version), rng
+            world.random_spec(
+                rng,
+                level,
+                aspect=aspect,
+                duration_s=duration,
+                world_version=world_version,
+                max_cameos=model_cfg.max_cameos,
+            ),
+            rng,
         )
         for _ in range(batch_size)
     ]
     n = max(pt, clips[0].frames.shape[0] // pt * pt)
     video = torch.stack([frames_to_tensor(c.frames[:n]) for c in clips])  # (B, 3, T, H, W)
-    refs, has_ref = references_batch([c.reference for c in clips], model_cfg.ref_px)
+    refs, has_ref = references_batch([c.references for c in clips], model_cfg.ref_px, model_cfg.max_cameos)
     weight = None
     if object_weight > 0:
         from scipy import ndimage
@@ -120,14 +136,22 @@ def get_batch(
     return video, [c.caption for c in clips], refs, has_ref, weight
 
 
-def references_batch(references: list, ref_px: int) -> tuple[torch.Tensor, torch.Tensor]:
-    """Cameo references (ref_px, ref_px, 3) uint8 or None -> (N, 3, ref_px, ref_px) in [-1, 1] and (N,) has-one."""
-    refs = torch.zeros(len(references), 3, ref_px, ref_px)
-    has_ref = torch.zeros(len(references), dtype=torch.bool)
-    for i, r in enumerate(references):
-        if r is not None:
-            refs[i] = torch.from_numpy(r.copy()).float().permute(2, 0, 1) / 127.5 - 1.0
-            has_ref[i] = True
+def references_batch(references: list, ref_px: int, slots: int = 1) -> tuple[torch.Tensor, torch.Tensor]:
+    """Each clip's cameo reference(s) -> the model's reference input and which are there.
+
+    An item is None, one (ref_px, ref_px, 3) uint8 picture, or a tuple of them (a clip's cameos in
+    order). With slots 1: (N, 3, ref_px, ref_px) in [-1, 1] and (N,) has-one, the first cameo's;
+    with more: (N, slots, 3, ref_px, ref_px) and (N, slots), empty slots masked.
+    """
+    refs = torch.zeros(len(references), slots, 3, ref_px, ref_px)
+    has_ref = torch.zeros(len(references), slots, dtype=torch.bool)
+    for i, item in enumerate(references):
+        pictures = () if item is None else (item,) if isinstance(item, np.ndarray) else tuple(item)
+        for k, r in enumerate(pictures[:slots]):
+            refs[i, k] = torch.from_numpy(r.copy()).float().permute(2, 0, 1) / 127.5 - 1.0
+            has_ref[i, k] = True
+    if slots == 1:
+        return refs[:, 0], has_ref[:, 0]
     return refs, has_ref
 
 
@@ -193,7 +217,7 @@ def drop_conditioning(text: TextEmbedding, has_ref: torch.Tensor, cfg: DiTConfig
     tokens = text.tokens * keep[:, None, None]
     mask = text.mask & ~drop_text[:, None]
     pooled = text.pooled * keep[:, None]
-    return tokens, mask, pooled, has_ref & ~drop_ref
+    return tokens, mask, pooled, has_ref & ~drop_ref.view(-1, *[1] * (has_ref.dim() - 1))  # all of a clip's cameos
 
 
 @torch.no_grad()
@@ -237,7 +261,7 @@ def rollout_states(
         torch.cat([torch.zeros_like(tokens), tokens]),
         torch.cat([torch.zeros_like(mask), mask]),
         torch.cat([torch.zeros_like(pooled), pooled]),
-        refs.repeat(2, 1, 1, 1),
+        refs.repeat(2, *[1] * (refs.dim() - 1)),
         torch.cat([torch.zeros_like(ref_mask), ref_mask]),
     )
     view = (-1,) + (1,) * (video.dim() - 1)
@@ -555,11 +579,16 @@ def main(args) -> dict:
         if args.add_known_frames and not model.cfg.known_frames:
             model, ema = widen_for_known_frames(model), widen_for_known_frames(ema)
             print("added the known-frame input (zero weights)", flush=True)
+        if args.max_cameos > model.cfg.max_cameos:
+            model, ema = widen_for_cameos(model, args.max_cameos), widen_for_cameos(ema, args.max_cameos)
+            print(f"now draws up to {args.max_cameos} cameos (new slot embedding, zero weights)", flush=True)
         cfg = model.cfg
         step, trained_s, history = meta["step"], meta["trained_seconds"], meta.get("history", [])
         print(f"resumed {out} at step {step} ({trained_s / 60:.1f} min trained)", flush=True)
     else:
         cfg = DIT_CONFIGS[args.model]()
+        if args.max_cameos > 1:
+            cfg = DiTConfig.from_dict({**cfg.to_dict(), "max_cameos": args.max_cameos})
         model = DiT(cfg)
         ema = copy.deepcopy(model)
         step, trained_s, history = 0, 0.0, []
@@ -740,6 +769,13 @@ def parse_args(argv=None):
         type=float,
         default=0.0,
         help="share of clips given some of their frames (first or last second, or the first frame) to draw around",
+    )
+    p.add_argument(
+        "--max-cameos",
+        type=int,
+        default=1,
+        help="draw up to this many people's cameos at once (half the cameo scenes get one or two more); "
+        "on --resume, adds the cameo slot embedding with zero weights",
     )
     p.add_argument(
         "--add-known-frames",

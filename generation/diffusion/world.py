@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -176,6 +176,12 @@ class SceneSpec:
     seed: int = 0  # texture noise and start positions
     time_of_day: str = ""  # version 2: "", "sunset" or "night" (backgrounds with a sky)
     weather: str = ""  # version 2: "", "rain" or "snow" (backgrounds with a sky)
+    more_cameos: tuple[CameoSpec, ...] = ()  # the second and third cameo of a scene, after `cameo`
+
+    @property
+    def cameos(self) -> tuple[CameoSpec, ...]:
+        """Every cameo of the scene, in the order the caption names them (the model's reference slots)."""
+        return ((self.cameo,) if self.cameo is not None else ()) + self.more_cameos
 
     @property
     def n_frames(self) -> int:
@@ -200,6 +206,7 @@ class GroundTruth:
     mask: np.ndarray | None = (
         None  # (T, H, W) float32 coverage of the objects and the cameo's face, before the occluder
     )
+    cameo_boxes: tuple[np.ndarray, ...] = ()  # (T, 4) per cameo, in spec.cameos' order; the first is face_boxes
 
 
 @dataclass
@@ -210,6 +217,7 @@ class Clip:
     truth: GroundTruth
     reference: np.ndarray | None = None  # (REF_PX, REF_PX, 3) uint8 cameo reference
     fps: int = FPS
+    references: tuple[np.ndarray, ...] = ()  # every cameo's reference, in spec.cameos' order
 
 
 # ----------------------------------------------------------------------------
@@ -819,42 +827,49 @@ def render(
     if spec.occluder:
         occ = (wb / 2 - 4.0, wb / 2 + 4.0)  # world x range, covers the middle of the frame
 
-    face, cameo_x, cameo_top = None, None, None
-    pet = spec.cameo is not None and spec.cameo.form != "person"
-    if pet:  # drawn as the animal itself, moving as the action says, in the coat of its picture
-        motion = {"walking": spec.cameo.direction, "jumping": "jumping", "waving": "dancing"}[spec.cameo.action]
-        pet_obj = ObjectSpec(spec.cameo.form, "white", "big", motion, spec.cameo.direction)
-        pet_track = _trajectory(pet_obj, PET_RADIUS, hb, wb, t, t_end, floor, rng)
-        impact_times += pet_track[3]
-        pet_pose = _pose(pet_obj, pet_track, t, PET_RADIUS)
-        pet_pattern = pet_coat(spec.cameo.face_id)[2]
-    elif spec.cameo is not None:
-        if reference is None:
-            reference = face_reference(spec.cameo.face_id)
-        face = _resize(reference, FACE_PX * scale)
+    plans = []  # one per cameo, in spec.cameos' order: how and where it is drawn
+    n_cameos = len(spec.cameos)
+    for k, cm in enumerate(spec.cameos):
+        if cm.form != "person":  # drawn as the animal itself, moving as the action says, in the coat of its picture
+            motion = {"walking": cm.direction, "jumping": "jumping", "waving": "dancing"}[cm.action]
+            pet_obj = ObjectSpec(cm.form, "white", "big", motion, cm.direction)
+            track = _trajectory(pet_obj, PET_RADIUS, hb, wb, t, t_end, floor, rng)
+            impact_times += track[3]
+            plans.append(("pet", cm, track, _pose(pet_obj, track, t, PET_RADIUS), pet_coat(cm.face_id)[2]))
+            continue
+        ref = reference if k == 0 and reference is not None else face_reference(cm.face_id)
+        face = _resize(ref, FACE_PX * scale)
         fig_h = FACE_PX + 14
         base_top = floor - fig_h
-        if spec.cameo.action == "walking":
-            x0, x1 = 5.0, wb - 5.0
+        # one cameo has the frame; several share it in lanes, left to right in the caption's order
+        lane0, lane1 = (0.0, wb) if n_cameos == 1 else (wb * k / n_cameos, wb * (k + 1) / n_cameos)
+        if cm.action == "walking":
+            x0, x1 = (
+                (5.0, wb - 5.0) if n_cameos == 1 else (lane0 + 0.3 * (lane1 - lane0), lane1 - 0.3 * (lane1 - lane0))
+            )
             frac = t / max(t_end, 1e-6)
-            cameo_x = x0 + (x1 - x0) * frac if spec.cameo.direction == "right" else x1 - (x1 - x0) * frac
+            cameo_x = x0 + (x1 - x0) * frac if cm.direction == "right" else x1 - (x1 - x0) * frac
             cameo_top = np.full(n, base_top)
         else:
-            cameo_x = np.full(n, wb * 0.5 if not spec.objects else wb * 0.3)
+            if n_cameos == 1:
+                cameo_x = np.full(n, wb * 0.5 if not spec.objects else wb * 0.3)
+            else:
+                cameo_x = np.full(n, (lane0 + lane1) / 2)
             cameo_top = np.full(n, base_top)
-            if spec.cameo.action == "jumping":
+            if cm.action == "jumping":
                 period = 1.0  # s: jumps of 0.6 s with 0.4 s on the ground
                 tau = np.mod(t, period)
                 air = np.minimum(tau, 0.6)
                 lift = np.where(tau < 0.6, 0.5 * GRAVITY * air * (0.6 - air), 0.0)
                 cameo_top = base_top - lift
-                impact_times += [k * period + 0.6 for k in range(int(t[-1] / period) + 1) if k * period + 0.6 <= t[-1]]
+                impact_times += [j * period + 0.6 for j in range(int(t[-1] / period) + 1) if j * period + 0.6 <= t[-1]]
+        plans.append(("person", cm, face, cameo_x, cameo_top))
 
     frames = np.empty((n, h, w, 3), np.uint8)
     centres = np.zeros((len(spec.objects), n, 2))
     visible = np.ones((len(spec.objects), n))
     angles = np.zeros((len(spec.objects), n))
-    face_boxes = np.zeros((n, 4)) if face is not None or pet else None
+    cameo_boxes = tuple(np.zeros((n, 4)) for _ in plans)
     mask = np.zeros((n, h, w), np.float32)
     poses = [
         _pose(o, tracks[k], t, r) if o.shape in SPRITES else None for k, (o, r) in enumerate(zip(spec.objects, radii))
@@ -885,33 +900,26 @@ def render(
                 if name in layers:
                     _paint(frame, layers[name], rgb)
             np.maximum(mask[f], alpha, out=mask[f])
-        if pet:
-            px, py = (pet_track[0][f] - cam[f]) * scale, pet_track[1][f] * scale
-            layers = sprite_layers(
-                spec.cameo.form,
-                px,
-                py,
-                PET_RADIUS * scale,
-                pet_track[2][f],
-                pet_pose[1][f],
-                pet_pose[0][f],
-                h,
-                w,
-                pattern=pet_pattern,
-            )
-            paint_pet(frame, layers, spec.cameo.face_id)
-            rows, cols = np.nonzero(layers["body"] > 0.5)
-            if len(rows):  # the box around the whole pet: it is its own likeness
-                face_boxes[f] = (rows.min(), cols.min(), rows.max() + 1, cols.max() + 1)
-            np.maximum(mask[f], layers["body"], out=mask[f])
-        if face is not None:
-            fr = np.clip(frame, 0, 255).astype(np.uint8)
-            box = _draw_figure(fr, cameo_x[f] - cam[f], cameo_top[f], face, spec.cameo.action, f // per, scale)
-            face_boxes[f] = box
-            face_boxes[f] *= scale
-            y0, x0, y1, x1 = (int(v) for v in face_boxes[f])
-            mask[f, max(y0, 0) : max(y1, 0), max(x0, 0) : max(x1, 0)] = 1.0
-            frame = fr.astype(np.float32)
+        for plan, boxes in zip(plans, cameo_boxes):
+            if plan[0] == "pet":
+                _, cm, track, pose, pattern = plan
+                px, py = (track[0][f] - cam[f]) * scale, track[1][f] * scale
+                layers = sprite_layers(
+                    cm.form, px, py, PET_RADIUS * scale, track[2][f], pose[1][f], pose[0][f], h, w, pattern=pattern
+                )
+                paint_pet(frame, layers, cm.face_id)
+                rows, cols = np.nonzero(layers["body"] > 0.5)
+                if len(rows):  # the box around the whole pet: it is its own likeness
+                    boxes[f] = (rows.min(), cols.min(), rows.max() + 1, cols.max() + 1)
+                np.maximum(mask[f], layers["body"], out=mask[f])
+            else:
+                _, cm, face, cameo_x, cameo_top = plan
+                fr = np.clip(frame, 0, 255).astype(np.uint8)
+                boxes[f] = _draw_figure(fr, cameo_x[f] - cam[f], cameo_top[f], face, cm.action, f // per, scale)
+                boxes[f] *= scale
+                y0, x0, y1, x1 = (int(v) for v in boxes[f])
+                mask[f, max(y0, 0) : max(y1, 0), max(x0, 0) : max(x1, 0)] = 1.0
+                frame = fr.astype(np.float32)
         if occ is not None:
             ox0, ox1 = (occ[0] - cam[f]) * scale, (occ[1] - cam[f]) * scale
             cov = np.clip(np.minimum(xs + 0.5, ox1) - np.maximum(xs - 0.5, ox0), 0, 1)
@@ -932,9 +940,10 @@ def render(
         impacts=impacts,
         floor_y=floor * scale,
         occluder_x=None if occ is None else (occ[0] * scale, occ[1] * scale),
-        face_boxes=face_boxes,
-        face=face,
+        face_boxes=cameo_boxes[0] if plans else None,
+        face=plans[0][2] if plans and plans[0][0] == "person" else None,
         mask=mask,
+        cameo_boxes=cameo_boxes,
     )
     return frames, truth
 
@@ -1058,10 +1067,13 @@ def caption(spec: SceneSpec, rng: np.random.Generator | None = None) -> str:
         if spec.occluder and o.motion in ("left", "right"):
             phrase += " " + pick(_OCCLUDER_PHRASES)
         parts.append(f"{_a(_noun(o, rng))} {phrase}")
-    if spec.cameo is not None:
-        act = pick(_ACTION_PHRASES[spec.cameo.action]).format(d=spec.cameo.direction)
-        who = f"@{spec.cameo.handle}" if spec.cameo.form == "person" else f"@{spec.cameo.handle} the {spec.cameo.form}"
-        parts.insert(0, f"{who} {act}")
+    people = []  # every cameo, in the order of the model's reference slots
+    for cm in spec.cameos:
+        act = pick(_ACTION_PHRASES[cm.action]).format(d=cm.direction)
+        who = f"@{cm.handle}" if cm.form == "person" else f"@{cm.handle} the {cm.form}"
+        people.append(f"{who} {act}")
+    if people:
+        parts.insert(0, " and ".join(people))
     text = ", ".join(parts) + " " + pick({**_BG_PHRASES, **_BG_PHRASES_V2}[spec.background])
     if spec.time_of_day:
         text += " " + pick(_TIME_PHRASES[spec.time_of_day])
@@ -1085,6 +1097,7 @@ def random_spec(
     aspect: str | None = None,
     duration_s: int | None = None,
     world_version: int = 1,
+    max_cameos: int = 1,
 ) -> SceneSpec:
     """A scene from the training distribution (or only held-out combinations).
 
@@ -1094,6 +1107,8 @@ def random_spec(
     everything, including pans, three objects and 2-8 s in every aspect.
     `world_version` 2 draws half its scenes from the grown world (animals,
     vehicles, their motions and places, times of day, weather) at the same level.
+    `max_cameos` above 1 gives half the scenes of people's cameos (level 1 and up)
+    one or two more people, each with a face of their own; 1 draws exactly what it always did.
     """
     if world_version not in WORLD_VERSIONS:
         raise ValueError(f"world version must be one of {WORLD_VERSIONS}")
@@ -1104,13 +1119,35 @@ def random_spec(
             if grown
             else _random_spec_once(rng, level, aspect, duration_s)
         )
+        if max_cameos > 1 and spec.cameo is not None and spec.cameo.form == "person" and rng.random() < 0.5:
+            spec = _more_people(spec, rng, max_cameos, held_out)
         flags = [is_held_out(o, spec.background) for o in spec.objects]
-        face_ok = spec.cameo is None or face_is_held_out(spec.cameo.face_id) == held_out
+        face_ok = all(face_is_held_out(c.face_id) == held_out for c in spec.cameos)
         if held_out and any(flags) and face_ok:
             return spec
         if not held_out and not any(flags) and face_ok:
             return spec
     raise RuntimeError("no spec found")
+
+
+def _more_people(spec: SceneSpec, rng: np.random.Generator, max_cameos: int, held_out: bool = False) -> SceneSpec:
+    """The scene with one or two more people (up to max_cameos in all): other handles and faces of the same
+    kind, from the held-out faces or the training ones as `held_out` says."""
+    extra = int(rng.integers(1, max_cameos))  # 1 .. max_cameos - 1 more
+    handles = [x for x in HANDLES if x != spec.cameo.handle]
+    chosen = rng.permutation(len(handles))[:extra]
+    kind = spec.cameo.face_id.split(":")[0]
+    more = []
+    for i in chosen:
+        first, end = (80, 100) if kind == "lfw" else (100_000, 200_000)
+        number = int(rng.integers(first, end) if held_out else rng.integers(first))
+        face_id = f"{kind}:{number}"
+        if face_id == spec.cameo.face_id or any(c.face_id == face_id for c in more):
+            continue
+        more.append(CameoSpec(handles[int(i)], ACTIONS[int(rng.integers(len(ACTIONS)))], face_id, "right"))
+    # several people share the frame in lanes: nobody else moves through them
+    objects = tuple(o for o in spec.objects if o.motion in ("up", "down", "falling", "bouncing"))[:1]
+    return replace(spec, objects=objects, occluder=False, more_cameos=tuple(more))
 
 
 def _random_spec_once(rng, level, aspect, duration_s) -> SceneSpec:
@@ -1240,11 +1277,16 @@ def _random_spec_v2(rng, level, aspect, duration_s) -> SceneSpec:
 
 def make_clip(spec: SceneSpec, rng: np.random.Generator | None = None) -> Clip:
     """Render a spec with its caption and (augmented, for training) cameo reference."""
-    reference = None
-    if spec.cameo is not None:
-        reference = face_reference(spec.cameo.face_id, rng)
+    references = tuple(face_reference(c.face_id, rng) for c in spec.cameos)
     frames, truth = render(spec)  # the drawn face is the clean one; the model sees an augmented reference
-    return Clip(frames=frames, caption=caption(spec, rng), spec=spec, truth=truth, reference=reference)
+    return Clip(
+        frames=frames,
+        caption=caption(spec, rng),
+        spec=spec,
+        truth=truth,
+        reference=references[0] if references else None,
+        references=references,
+    )
 
 
 # ----------------------------------------------------------------------------

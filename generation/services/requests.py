@@ -18,7 +18,7 @@ from PIL import Image
 
 from accounts.models import User
 from cameos.errors import ApprovalDeclined
-from cameos.selectors import cameo_names, cameos_carried_by, publish_holds
+from cameos.selectors import cameo_names, cameo_pets, cameos_carried_by, publish_holds
 from cameos.services import cameos_authorise, image_upload_check, picture_likenesses
 from cameos.verification import REASONS, read_image
 from moderation.characters import protected_check
@@ -109,9 +109,14 @@ def generation_request(
     backend = backend_config()
     if len(cameos) > backend.max_cameos:
         raise TooManyCameos(
-            None if backend.max_cameos else "The model this service runs now draws no cameos: name none.",
+            f"The model draws {backend.max_cameos} cameo(s) per video: name no more."
+            if backend.max_cameos
+            else "The model this service runs now draws no cameos: name none.",
             max_cameos=backend.max_cameos,
         )
+    if len(cameos) > 1 and cameo_pets(cameo_ids=cameos):
+        # several people share a frame; a pet drawn as itself has only learnt it alone
+        raise TooManyCameos("A pet is drawn on its own: name it alone, without other cameos.", max_cameos=1)
     if (remix_of or picture) and not backend.remix:
         raise RemixOutsideModel()
     request_hash = _request_hash(

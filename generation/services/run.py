@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import secrets
 import time
 from pathlib import Path
@@ -127,6 +128,19 @@ def _mark_key(job: GenerationJob) -> int:
     raise RuntimeError("no free mark key after 16 draws")
 
 
+def _in_prompt_order(job: GenerationJob, cameos) -> list[Cameo]:
+    """The cameos in the order the prompt names them ("@ana and @leo": Ana's reference first), those it
+    does not name after them in the request's order: the model reads its references in that order."""
+    prompt, requested = job.prompt.lower(), [str(c) for c in job.cameo_ids]
+
+    def place(cameo: Cameo) -> tuple[int, int]:
+        mention = re.search(rf"@{re.escape(cameo.name.lower())}(?![\w.])", prompt)
+        named = requested.index(str(cameo.pk)) if str(cameo.pk) in requested else len(requested)
+        return (mention.start() if mention else len(prompt) + 1 + named, named)
+
+    return sorted(cameos, key=place)
+
+
 def _cameo_inputs(job: GenerationJob) -> tuple[tuple, tuple, str]:
     """Likeness references for the model, consent ids for the C2PA manifest, and what the drawn
     (first) likeness is: a character's form, "" for a person."""
@@ -134,7 +148,7 @@ def _cameo_inputs(job: GenerationJob) -> tuple[tuple, tuple, str]:
     from PIL import Image
 
     references, consents, forms = [], [], []
-    for cameo in Cameo.objects.filter(pk__in=job.cameo_ids, revoked_at__isnull=True):
+    for cameo in _in_prompt_order(job, Cameo.objects.filter(pk__in=job.cameo_ids, revoked_at__isnull=True)):
         with default_storage.open(cameo.reference, "rb") as handle:
             references.append(np.asarray(Image.open(handle).convert("RGB")))
         forms.append(cameo.form)
