@@ -263,11 +263,11 @@ def score_clip(
         else:
             out["cameo"] = pet_fidelity(frames, spec, truth, references[0])
     elif len(spec.cameos) > 1 and reference is not None:
-        # several people: each face is looked for on its own, and a clip that draws one of them twice scores
-        # the other one's face as missing
+        # several people: each face is looked for on its own (cameo), and each person where they are (people)
         if len(references) != len(spec.cameos) or any(c.form != "person" for c in spec.cameos):
             raise ValueError("several cameos are scored as people, with one reference each")
         out["cameo"] = float(np.mean([cameo_fidelity(frames, r) for r in references]))
+        out["people"] = people_placed(frames, truth, references)
     if real_frames is not None:
         out["flicker"] = min(1.0, (flicker(real_frames) + 1.0) / (flicker(frames) + 1.0))
     return out
@@ -527,16 +527,45 @@ def pet_fidelity(frames: np.ndarray, spec: world.SceneSpec, truth: world.GroundT
     return float(np.mean(scores)) if scores else float("nan")
 
 
+def _face_vector(reference: np.ndarray) -> np.ndarray:
+    face = world._resize(np.asarray(reference, np.uint8), world.FACE_PX).astype(np.float32).ravel()
+    return (face - face.mean()) / (np.linalg.norm(face - face.mean()) + 1e-6)
+
+
+def _ncc_map(frame: np.ndarray, face: np.ndarray) -> np.ndarray:
+    """(H-p+1, W-p+1): the normalised cross-correlation of a face vector with the window at each top-left corner."""
+    p = world.FACE_PX
+    win = np.lib.stride_tricks.sliding_window_view(frame.astype(np.float32), (p, p, 3))[:, :, 0]  # (H', W', p, p, 3)
+    rows, cols = win.shape[:2]
+    win = win.reshape(rows * cols, -1)
+    win = win - win.mean(1, keepdims=True)
+    return (win @ face / (np.linalg.norm(win, axis=1) + 1e-6)).reshape(rows, cols)
+
+
 def cameo_fidelity(frames: np.ndarray, reference: np.ndarray) -> float:
     """Mean over frames of the best normalised cross-correlation between the reference face and any face-sized window."""
-    face = world._resize(np.asarray(reference, np.uint8), world.FACE_PX).astype(np.float32).ravel()
-    face = (face - face.mean()) / (np.linalg.norm(face - face.mean()) + 1e-6)
-    p = world.FACE_PX
-    scores = []
-    for fr in frames.astype(np.float32):
-        win = np.lib.stride_tricks.sliding_window_view(fr, (p, p, 3))[:, :, 0]  # (H-p+1, W-p+1, p, p, 3)
-        win = win.reshape(win.shape[0] * win.shape[1], -1)
-        win = win - win.mean(1, keepdims=True)
-        ncc = win @ face / (np.linalg.norm(win, axis=1) + 1e-6)
-        scores.append(float(ncc.max()))
-    return float(np.mean(scores))
+    face = _face_vector(reference)
+    return float(np.mean([_ncc_map(fr, face).max() for fr in frames]))
+
+
+def people_placed(frames: np.ndarray, truth: world.GroundTruth, references: list, margin: int = 3) -> float:
+    """Share of the people drawn where they are with their own face.
+
+    For each person, near their face's true place (within `margin` pixels) in each frame, their own
+    face must match better than every other person's face; a person counts when it does in at least
+    half the frames. The best match anywhere (cameo_fidelity) cannot tell a face drawn twice, or one
+    face standing in for all, from everyone drawn: this can.
+    """
+    faces = [_face_vector(r) for r in references]
+    placed = []
+    for k, boxes in enumerate(truth.cameo_boxes):
+        hits = []
+        for f, frame in enumerate(frames):
+            maps = [_ncc_map(frame, face) for face in faces]
+            y0, x0 = int(boxes[f][0]), int(boxes[f][1])
+            rows = slice(max(y0 - margin, 0), max(y0 + margin + 1, 0))
+            cols = slice(max(x0 - margin, 0), max(x0 + margin + 1, 0))
+            near = [m[rows, cols].max() if m[rows, cols].size else -1.0 for m in maps]
+            hits.append(near[k] > max(v for j, v in enumerate(near) if j != k))
+        placed.append(np.mean(hits) >= 0.5)
+    return float(np.mean(placed))

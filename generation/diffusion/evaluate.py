@@ -42,7 +42,7 @@ from .sampler import (
 )
 from .text import TextEncoder
 
-METRICS = ("colour", "shape", "count", "motion", "bounce", "permanence", "cameo", "flicker")
+METRICS = ("colour", "shape", "count", "motion", "bounce", "permanence", "cameo", "people", "flicker")
 GOALS = {
     "colour": 0.95,
     "shape": 0.85,
@@ -51,6 +51,7 @@ GOALS = {
     "bounce": 0.8,
     "permanence": 0.8,
     "cameo": "0.8 x ceiling",
+    "people": "0.8 x ceiling",
     "flicker": "-",
 }
 OUT_DIR = Path(__file__).resolve().parents[2] / "docs" / "model" / "eval"
@@ -226,6 +227,8 @@ def format_table(results: dict[str, dict[str, float]]) -> str:
     cols = list(results)
     lines = ["| metric | " + " | ".join(cols) + " | goal |", "|---" * (len(cols) + 2) + "|"]
     for m in METRICS:
+        if all(np.isnan(results[c][m]) for c in cols):
+            continue  # nothing in this set tests it
         row = [f"{results[c][m]:.2f}" if not np.isnan(results[c][m]) else "n/a" for c in cols]
         lines.append(f"| {m} | " + " | ".join(row) + f" | {GOALS[m]} |")
     if "real (ceiling)" in results and not np.isnan(results["real (ceiling)"]["cameo"]):

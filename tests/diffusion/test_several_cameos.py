@@ -138,6 +138,17 @@ def test_the_checker_looks_for_every_face_and_a_face_drawn_twice_misses_the_othe
     )
     wrong = checker.score_clip(world.render(twice)[0], spec, truth, refs)["cameo"]
     assert good > 0.95 and wrong < good - 0.1
+    # each person where they are, with their own face: all of them, one of two, none when swapped
+    assert checker.score_clip(real, spec, truth, refs)["people"] == 1.0
+    assert checker.score_clip(world.render(twice)[0], spec, truth, refs)["people"] == 0.5
+    swapped = world.SceneSpec(
+        objects=(),
+        background="studio",
+        cameo=world.CameoSpec("ana", "waving", spec.cameos[1].face_id),
+        more_cameos=(world.CameoSpec("leo", "waving", spec.cameo.face_id),),
+        seed=3,
+    )
+    assert checker.score_clip(world.render(swapped)[0], spec, truth, refs)["people"] == 0.0
     with pytest.raises(ValueError):
         checker.score_clip(real, spec, truth, refs[:1])
 
