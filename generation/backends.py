@@ -114,12 +114,13 @@ class DiffusersBackend:
         should_cancel: Callable[[], bool] | None = None,
         known_frames: np.ndarray | None = None,
         known_at: str = "start",
+        edit_colours: tuple[str, ...] = (),
     ):
         import torch
 
         from .diffusion.sampler import GenerationCancelled, SampleResult
 
-        if cameo_reference is not None or init_video is not None or known_frames is not None:
+        if cameo_reference is not None or init_video is not None or known_frames is not None or edit_colours:
             # The API refuses these while this backend renders (capabilities: max_cameos 0, remix false).
             raise ValueError("the diffusers backend draws from a prompt only: no cameo, no parent video")
         if aspect not in self.sizes:

@@ -260,6 +260,21 @@ def remix_prompt(parent: str, edit: str, world_version: int = 1) -> str:
     return ", ".join([text.strip(), *rest]) if rest else text
 
 
+def recoloured(parent: str, edit: str, world_version: int = 1) -> tuple[str, ...]:
+    """The parent's colours that a colour-only edit replaces ("make it blue" of "a red ball ...": red);
+    () when the edit changes anything else, or the parent names no colour. A recolouring remix draws
+    again only those colours' pixels and keeps the rest of the parent as it was."""
+    lexicon = _lexicon(world_version)
+    slots = {lexicon.get(_stem(w)) for w in _words(edit) if lexicon.get(_stem(w)) and w not in _FUNCTION_WORDS} - {
+        "cameo_actions"
+    }
+    if slots != {"colours"}:
+        return ()
+    return tuple(
+        dict.fromkeys(w for w in _words(parent) if lexicon.get(_stem(w)) == "colours" and w in world.COLOUR_NAMES)
+    )
+
+
 def model_prompt(prompt: str, form: str, world_version: int) -> str:
     """The prompt as the model reads it: a pet cameo named as its animal ("@kiki the cat ...").
 

@@ -56,6 +56,7 @@ class JobSpec:
     parent_path: Path | None = None  # the parent's MP4, for a remix
     parent_title: str | None = None
     remix_strength: float = 0.9  # the service passes SORA_REMIX_STRENGTH
+    edit_colours: tuple[str, ...] = ()  # a recolouring remix: the parent's colours drawn again, the rest kept
     extend: str = ""  # "forward" / "backward": continue the parent instead of remixing it
     first_frame: np.ndarray | None = None  # (H, W, 3) uint8: image to video, the picture it starts from
     mark_key: int | None = None  # the invisible mark's key; None renders without one
@@ -164,6 +165,8 @@ def render_job(
         init_video = None
     elif spec.first_frame is not None:
         known = dict(known_frames=spec.first_frame[None], known_at="start")
+    elif init_video is not None and spec.edit_colours:
+        known = dict(edit_colours=spec.edit_colours)  # the rest of the parent is kept pixel for pixel
     kwargs = dict(
         seed=spec.seed,
         duration_s=spec.duration_s,

@@ -36,6 +36,18 @@ def colour_labels(frames: np.ndarray) -> np.ndarray:
     return lab
 
 
+def colour_region(frames: np.ndarray, colours: tuple[str, ...], grow: int = 1) -> np.ndarray:
+    """(T, H, W) bool: the pixels of these palette colours, grown by `grow` pixels in each frame
+    (what a recolouring remix draws again; everything else is kept)."""
+    from scipy import ndimage
+
+    region = np.isin(colour_labels(frames), [world.COLOUR_NAMES.index(c) for c in colours])
+    if grow > 0 and region.any():
+        size = 2 * grow + 1
+        region = ndimage.binary_dilation(region, structure=np.ones((1, size, size), bool))
+    return region
+
+
 def _coverage(kind: str, cx: float, cy: float, r: float, pose: float, h: int, w: int) -> np.ndarray:
     """What of an entity shows in its own colour: a shape's coverage (pose: its angle), or a sprite's
     body without its details (pose: facing * (1 + gait phase in quarter turns), never 0)."""

@@ -457,13 +457,19 @@ def remix_check(args) -> dict[str, dict[str, float]]:
     ceiling is the edited scene rendered; the floor is the parent returned unchanged.
     """
     pipe = load_pipeline(args.checkpoint)
-    triples = remix_items(args.remix_check, held_out=args.remix_set == "heldout")
+    triples = remix_items(args.remix_check, seed=args.remix_seed, held_out=args.remix_set == "heldout")
+    recolour = {} if args.recolour_grow < 0 else {"edit_grow": args.recolour_grow}
     rows: dict[str, dict[str, list[bool]]] = {}
     t0 = time.time()
     for i, (parent, target, edit) in enumerate(triples):
         real, _ = world.render(parent.spec)
         cases = {"ceiling (edited scene rendered)": world.render(target.spec)[0], "floor (parent unchanged)": real}
         for name, prompt in (("model, the edit alone", edit), ("model, the parent's caption edited", target.caption)):
+            if recolour and name.endswith("edited"):  # the service's recolouring: only the old colour drawn again
+                name = f"model, caption edited, recolour (grow {args.recolour_grow})"
+                extra = {**recolour, "edit_colours": (parent.spec.objects[0].colour,)}
+            else:
+                extra = {}
             res = pipe.generate(
                 prompt,
                 seed=args.seed + i,
@@ -472,6 +478,7 @@ def remix_check(args) -> dict[str, dict[str, float]]:
                 steps=args.steps,
                 init_video=real,
                 strength=args.strength,
+                **extra,
             )
             frames = res.frames
             if pipe.latent is not None:
@@ -803,6 +810,15 @@ def parse_args(argv=None):
         help="instead: colour edits by remix on N held-out scenes (edit applied, rest kept)",
     )
     p.add_argument("--strength", type=float, default=0.9, help="--remix-check: the remix strength (the service's)")
+    p.add_argument(
+        "--recolour-grow",
+        type=int,
+        default=-1,
+        help="--remix-check: also recolour (draw again only the old colour's pixels, grown by this many; -1: off)",
+    )
+    p.add_argument(
+        "--remix-seed", type=int, default=REMIX_SEED, help="--remix-check: another seed is another set of scenes"
+    )
     p.add_argument(
         "--remix-set",
         choices=("choose", "heldout"),

@@ -297,6 +297,9 @@ def fit_video(frames: np.ndarray, n_frames: int, h: int, w: int) -> np.ndarray:
     return np.stack([np.asarray(Image.fromarray(frames[i]).convert("RGB").resize((w, h), Image.BILINEAR)) for i in idx])
 
 
+MAX_EDIT_REGION = 0.5  # a recolouring draws again at most half of the clip's pixels
+
+
 class Pipeline:
     """A loaded model and text encoder; `generate` is safe to call from one thread at a time per instance."""
 
@@ -351,6 +354,8 @@ class Pipeline:
         known_at: str = "start",
         resample: int = 1,
         hold: float | None = None,
+        edit_colours: tuple[str, ...] = (),
+        edit_grow: int = 1,
     ) -> SampleResult:
         """A clip for the prompt; `known_frames` (k, h, w, 3) uint8 are given, not drawn.
 
@@ -360,6 +365,10 @@ class Pipeline:
         A latent model takes them (and a video to remix) through its autoencoder:
         given frames fill whole latent frames (`temporal` frames each, the edge
         frame repeated to fill the last), which are then known in the latent.
+
+        `edit_colours` with `init_video` recolours: only the pixels of those colours in the
+        video (grown by `edit_grow`) are drawn again, and every other pixel is kept as given
+        at every step (a pixel model; a latent one, or colours not found, remixes whole frames).
         """
         # Unset arguments take the checkpoint's sampler settings (self.sampler).
         steps = self.sampler["steps"] if steps is None else steps
@@ -407,10 +416,17 @@ class Pipeline:
         else:
             if not 0.0 < strength <= 1.0:
                 raise ValueError("strength must be in (0, 1]")
-            x0 = self._given(fit_video(init_video, n_frames * self._per, h * self._spatial, w * self._spatial))
-            x0 = x0[None].to(device)
+            fitted = fit_video(init_video, n_frames * self._per, h * self._spatial, w * self._spatial)
+            x0 = self._given(fitted)[None].to(device)
             ts = timesteps(max(1, round(steps * strength)), t_start=strength)
             x = add_noise(x0, noise, torch.tensor([strength], device=device))
+            if edit_colours and self.latent is None:
+                from .checker import colour_region
+
+                region = colour_region(fitted, tuple(edit_colours), edit_grow)
+                if 0 < region.mean() <= MAX_EDIT_REGION:  # else not a recolouring: the whole frame is drawn
+                    keep = torch.from_numpy(~region).float()[None, None].to(device)  # (1, 1, T, H, W)
+                    known = Known(x0=x0, mask=keep, noise=noise)
         if eta is None:  # the default is stochastic Euler; Heun is the deterministic ODE
             eta = self.sampler["eta"] if method == "euler" else 0.0
         with self.lock:

@@ -32,7 +32,7 @@ from sora_social.events import publish, publish_on_commit
 from videos.models import Video
 from videos.services import video_create
 
-from ..capabilities import model_prompt, remix_prompt, served_world_version
+from ..capabilities import model_prompt, recoloured, remix_prompt, served_world_version
 from ..models import TERMINAL_STATUSES, GenerationJob, JobStatus
 from . import outbox
 
@@ -75,11 +75,13 @@ def _spec(job: GenerationJob, workdir: Path):
 
     parent_path = parent_title = None
     world_version = served_world_version(settings.SORA_MODEL_CHECKPOINT)
-    prompt = job.prompt
+    prompt, edit_colours = job.prompt, ()
     if job.remix_of_id:
         parent = job.remix_of
         if job.prompt != parent.prompt:  # the edit applied to the parent's prompt: the model reads whole captions
             prompt = remix_prompt(parent.prompt, job.prompt, world_version)
+            if not job.extend:  # "make it blue": only the red is drawn again
+                edit_colours = recoloured(parent.prompt, job.prompt, world_version)
         parent_path = workdir / "parent.mp4"
         with default_storage.open(parent.file, "rb") as src, open(parent_path, "wb") as dst:
             dst.write(src.read())
@@ -103,6 +105,7 @@ def _spec(job: GenerationJob, workdir: Path):
         parent_path=parent_path,
         parent_title=parent_title,
         remix_strength=settings.SORA_REMIX_STRENGTH,
+        edit_colours=edit_colours,
         extend=job.extend,
         mark_key=_mark_key(job),
     )

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 import torch
 
-from generation.diffusion import world
+from generation.diffusion import checker, world
 from generation.diffusion.model import DiT, DiT_T
 from generation.diffusion.sampler import GenerationCancelled, Pipeline, timesteps
 from generation.diffusion.text import random_embedding
@@ -67,6 +67,24 @@ def test_video_to_video_starts_from_the_noised_source():
     assert np.abs(low.frames - ref).mean() < np.abs(high.frames - ref).mean() / 2
     with pytest.raises(ValueError):
         pipe.generate(e, init_video=src, strength=0.0)
+
+
+def test_a_recolouring_draws_again_only_the_old_colour_and_keeps_every_other_pixel():
+    pipe, e = tiny_pipeline(), random_embedding(1)
+    src, truth = world.render(
+        world.SceneSpec(objects=(world.ObjectSpec("ball", "red", "big", "right"),), background="studio", seed=2)
+    )
+    plain = pipe.generate(e, init_video=src, strength=1.0, steps=4, seed=3).frames
+    recolour = pipe.generate(e, init_video=src, strength=1.0, steps=4, seed=3, edit_colours=("red",)).frames
+    region = checker.colour_region(src, ("red",), grow=1)
+    assert 0 < region.mean() < 0.3
+    # outside the red ball (grown by a pixel) the parent comes back as it was; inside it is drawn again
+    assert np.abs(recolour[~region].astype(int) - src[~region]).max() <= 1
+    assert np.abs(recolour[region].astype(int) - src[region]).mean() > 10
+    assert np.abs(plain[~region].astype(int) - src[~region]).mean() > 10  # without it, the whole frame is drawn
+    # a colour the video does not show: nothing to recolour, so the whole frame is drawn
+    absent = pipe.generate(e, init_video=src, strength=1.0, steps=4, seed=3, edit_colours=("cyan",)).frames
+    assert np.array_equal(absent, plain)
 
 
 def test_schedule_runs_from_start_to_zero_front_loaded():

@@ -282,6 +282,21 @@ def test_a_remix_jobs_spec_carries_the_composed_prompt(tmp_path):
 
     assert spec.prompt == "make it blue" and spec.model_prompt == "a big blue ball bounces on the beach"
     assert spec.parent_path.read_bytes() == b"not read here"
+    assert spec.edit_colours == ("red",)  # a recolouring: only the red is drawn again
+    moved = _spec(JobFactory(owner=parent.owner, prompt="now on the grass", remix_of=parent), tmp_path)
+    assert moved.edit_colours == ()
+
+
+def test_only_an_edit_of_colours_alone_is_a_recolouring():
+    from generation.capabilities import recoloured
+
+    parent = "a big red ball and a small green cube collide on the beach"
+    assert recoloured(parent, "make it blue") == ("red", "green")
+    assert recoloured("a big red ball bounces on the beach", "Make it BLUE please") == ("red",)
+    assert recoloured(parent, "make it a blue star") == ()  # a new entity: the whole scene is drawn again
+    assert recoloured(parent, "blue, on the grass") == ()
+    assert recoloured(parent, "make it sparkle") == ()
+    assert recoloured("@ana waves on the grass", "make it blue") == ()  # nothing coloured to draw again
 
 
 def test_every_vocabulary_slot_is_listed_and_empty_where_the_model_did_not_learn_it(as_user):
