@@ -12,6 +12,22 @@ pytestmark = pytest.mark.django_db
 URL = "/api/v1/generations"
 
 
+@pytest.fixture(autouse=True)
+def first_world_model(tmp_path, settings):
+    """These tests read prompts as a model of the first world would (one cameo, no grown world), whatever
+    checkpoint is committed: only its JSON is read here. grown_model below stands in for a model of the second."""
+    from generation import capabilities as caps
+
+    (tmp_path / "first").mkdir()
+    (tmp_path / "first" / "dit.json").write_text('{"world": 1}')
+    settings.SORA_MODEL_CHECKPOINT = str(tmp_path / "first" / "dit.safetensors")
+    caps._served_meta.cache_clear()
+    caps._capabilities.cache_clear()
+    yield
+    caps._served_meta.cache_clear()
+    caps._capabilities.cache_clear()
+
+
 def post(client, body):
     return client.post(URL, body, format="json")
 
@@ -190,7 +206,7 @@ def grown_model(tmp_path, settings):
     caps._capabilities.cache_clear()
 
 
-def test_the_committed_model_reads_the_first_world_only(as_user):
+def test_a_model_of_the_first_world_reads_the_first_world_only(as_user):
     r = post(as_user, {"prompt": "a red cat running in the park at sunset"})
 
     assert r.status_code == 422 and r.data["error"] == "prompt_outside_model"
@@ -228,7 +244,7 @@ def test_capabilities_list_pet_forms_only_for_a_model_that_learnt_them(as_user, 
     assert as_user.get(f"{URL}/capabilities").data["pet_forms"] == list(world.PET_FORMS)
 
 
-def test_the_committed_model_draws_no_pets(as_user):
+def test_a_model_of_the_first_world_draws_no_pets(as_user):
     assert as_user.get(f"{URL}/capabilities").data["pet_forms"] == []
 
 

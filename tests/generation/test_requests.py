@@ -216,11 +216,16 @@ def test_with_the_channel_layer_down_a_generation_completes_and_polling_tells(ea
     assert polled.data["status"] == "succeeded" and polled.data["video"]
 
 
-def test_more_cameos_than_the_model_draws_is_a_clear_422_and_no_job(as_user, user):
+def test_more_cameos_than_the_model_draws_is_a_clear_422_and_no_job(as_user, user, tmp_path, settings):
+    from generation import capabilities as caps
     from tests.factories import CameoFactory
 
+    (tmp_path / "dit.json").write_text('{"model": {"max_cameos": 1}}')  # a model that draws one
+    settings.SORA_MODEL_CHECKPOINT = str(tmp_path / "dit.safetensors")
+    caps._served_meta.cache_clear()
     first, second = CameoFactory(owner=user), CameoFactory(owner=user)
     r = post(as_user, {"prompt": "two friends waving on the beach", "cameos": [str(first.pk), str(second.pk)]})
+    caps._served_meta.cache_clear()
     assert r.status_code == 422 and r.data["error"] == "too_many_cameos" and r.data["max_cameos"] == 1
     assert not GenerationJob.objects.exists()
     same_twice = post(as_user, {"prompt": "me waving on the beach", "cameos": [str(first.pk), str(first.pk)]})
