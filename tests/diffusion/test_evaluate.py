@@ -78,3 +78,13 @@ def test_a_remix_edit_is_applied_only_when_the_new_colour_replaces_the_old_and_t
         # the old object kept and a new one added beside it: not applied
         both = replace(parent.spec, objects=(*parent.spec.objects, replace(target.spec.objects[0], motion="up")))
         assert not evaluate.edit_verdict(world.render(both)[0], parent, target)[0]
+
+
+def test_everything_but_the_edited_object_unchanged_is_judged_away_from_it():
+    from dataclasses import replace
+
+    for parent, target, _ in evaluate.remix_items(4):
+        assert evaluate.rest_unchanged(world.render(target.spec)[0], parent, target)  # only the object differs
+        assert evaluate.rest_unchanged(world.render(parent.spec)[0], parent, target)
+        elsewhere = replace(target.spec, background="studio" if parent.spec.background != "studio" else "beach")
+        assert not evaluate.rest_unchanged(world.render(elsewhere)[0], parent, target)  # the place redrawn
