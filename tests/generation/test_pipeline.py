@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from generation.diffusion.checker import colour_region
 from generation.media import decode_audio, decode_frames, invisible, probe
 from generation.pipeline import JobSpec, render_job
 from generation.provenance import manifest_actions, read_manifest
@@ -67,6 +68,34 @@ def test_a_remix_keeps_the_parents_composition(parent, tmp_path):
     assert distance(remix.video_path) < 0.8 * distance(fresh.video_path)
     actions = [a["action"] for a in manifest_actions(read_manifest(remix.video_path)["manifest"])]
     assert "c2pa.created" in actions and "c2pa.edited" in actions
+
+
+def test_a_recolouring_remix_leaves_the_parent_as_it_was_away_from_the_old_colour(parent, tmp_path):
+    common = dict(
+        prompt="a blue ball bouncing on the beach",
+        seed=12,
+        duration_s=2,
+        aspect="landscape",
+        steps=4,
+        parent_path=parent.video_path,
+        parent_title="parent.mp4",
+        remix_strength=0.9,
+    )
+    (tmp_path / "w").mkdir()
+    (tmp_path / "c").mkdir()
+    whole = render_job(JobSpec(job_id="whole", **common), workdir=tmp_path / "w")
+    recolour = render_job(JobSpec(job_id="recolour", edit_colours=("red",), **common), workdir=tmp_path / "c")
+    parent_frames = decode_frames(parent.video_path)
+    away = ~colour_region(parent_frames, ("red",), grow=8)  # away from the red ball, wherever it goes
+    assert 0.5 < away.mean() < 0.95
+
+    def distance(path):
+        return float(np.abs(decode_frames(path).astype(np.float32) - parent_frames).mean(-1)[away].mean())
+
+    # away from the ball the recolouring is the parent again (give or take the delivery's round trip and
+    # the new marks); the whole-frame remix draws the beach again
+    assert distance(recolour.video_path) < min(10.0, 0.4 * distance(whole.video_path))
+    assert recolour.c2pa_valid
 
 
 @pytest.mark.parametrize("strength, strengthened", [(invisible.TARGET_RMS, False), (0.0, True)])
