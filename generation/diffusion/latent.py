@@ -79,18 +79,21 @@ def to_world(frames: np.ndarray, scale: int, fps: int) -> np.ndarray:
 class LatentPool:
     """Encoded training clips per (level, aspect, duration), drawn again with `fresh` new ones a step."""
 
-    def __init__(self, space: LatentSpace, fresh: int, size: int = 256, world_version: int = 1):
+    def __init__(self, space: LatentSpace, fresh: int, size: int = 256, world_version: int = 1, max_cameos: int = 1):
         self.space, self.fresh, self.size, self.world = space, fresh, size, world_version
+        self.max_cameos = max_cameos
         self.pools: dict[tuple[int, str, int], deque] = {}
 
     def add(self, rng: np.random.Generator, level: int, aspect: str, duration: int, n: int) -> None:
         pool = self.pools.setdefault((level, aspect, duration), deque(maxlen=self.size))
         specs = [
-            world.random_spec(rng, level, aspect=aspect, duration_s=duration, world_version=self.world)
+            world.random_spec(
+                rng, level, aspect=aspect, duration_s=duration, world_version=self.world, max_cameos=self.max_cameos
+            )
             for _ in range(n)
         ]
-        refs = [world.face_reference(s.cameo.face_id, rng) if s.cameo else None for s in specs]
-        frames = [self.space.render(s, r)[0] for s, r in zip(specs, refs)]
+        refs = [tuple(world.face_reference(c.face_id, rng) for c in s.cameos) for s in specs]  # every cameo's
+        frames = [self.space.render(s, r[0] if r else None)[0] for s, r in zip(specs, refs)]
         latents = self.space.encode(frames)
         for spec, ref, z in zip(specs, refs, latents):
             pool.append((z, world.caption(spec, rng), ref))

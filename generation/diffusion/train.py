@@ -294,7 +294,7 @@ class BatchSource:
         if latent is not None:  # a LatentSpace: batches are encoded clips, drawn from a pool
             from .latent import LatentPool
 
-            self.pool = LatentPool(latent, args.fresh, world_version=args.world)
+            self.pool = LatentPool(latent, args.fresh, world_version=args.world, max_cameos=cfg.max_cameos)
         self.schedule, self.mix, self.cfg, self.fake_text = tuple(args.curriculum), args.mix_level1, cfg, args.fake_text
         self.seed, self.rng, self.encoder = seed, np.random.default_rng(seed), None
         self.clips, self.clips_share = None, args.clips_share
@@ -317,7 +317,7 @@ class BatchSource:
     def latent_batch(self, level: int):
         aspect, duration, n = pick_bucket(self.rng, level, self.batch, self.cfg, self.by_tokens)
         z, captions, references = self.pool.batch(self.rng, level, aspect, duration, n, self.cfg.patch[0])
-        refs, has_ref = references_batch(references, self.cfg.ref_px)
+        refs, has_ref = references_batch(references, self.cfg.ref_px, self.cfg.max_cameos)
         return level, z, refs, has_ref, self.embed(captions), None
 
     def real(self, step: int):

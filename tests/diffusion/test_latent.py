@@ -216,3 +216,16 @@ def test_the_reconstruction_check_scores_the_rendered_and_the_reconstructed_clip
     items = evaluate.recon_items(5)
     assert [i.spec for i in items] == [i.spec for i in evaluate.recon_items(5)]
     assert all(any(world.is_held_out(o, i.spec.background) for o in i.spec.objects) for i in items)
+
+
+def test_the_latent_pool_carries_every_cameos_reference_in_order(tmp_path):
+    _, ae_path = _tiny_ae(tmp_path)
+    pool = latent.LatentPool(latent.LatentSpace.load(ae_path), fresh=2, max_cameos=3)
+    rng = np.random.default_rng(5)
+    for _ in range(40):
+        pool.add(rng, 1, "square", 2, 4)
+    entries = [e for p in pool.pools.values() for e in p]
+    several = [e for e in entries if len(e[2]) > 1]
+    assert several and all(e[2] == () or all(r.shape == (16, 16, 3) for r in e[2]) for e in entries)
+    for _, caption, refs in several:
+        assert caption.count("@") == len(refs)
