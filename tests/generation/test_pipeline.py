@@ -40,10 +40,10 @@ def test_progress_reports_every_step_and_cancel_stops(tmp_path):
         render_job(spec, workdir=tmp_path, should_cancel=lambda: True)
 
 
-def test_a_remix_keeps_the_parents_composition(parent, tmp_path):
-    parent_frames = decode_frames(parent.video_path).astype(np.float32)
-    remix_spec = JobSpec(
-        job_id="remix",
+def _remix(parent, job_id: str, **kw) -> JobSpec:
+    """The parent's red ball made blue, as a remix of its video."""
+    return JobSpec(
+        job_id=job_id,
         prompt="a blue ball bouncing on the beach",
         seed=12,
         duration_s=2,
@@ -51,8 +51,13 @@ def test_a_remix_keeps_the_parents_composition(parent, tmp_path):
         steps=4,
         parent_path=parent.video_path,
         parent_title="parent.mp4",
-        remix_strength=0.5,
+        **kw,
     )
+
+
+def test_a_remix_keeps_the_parents_composition(parent, tmp_path):
+    parent_frames = decode_frames(parent.video_path).astype(np.float32)
+    remix_spec = _remix(parent, "remix", remix_strength=0.5)
     fresh_spec = JobSpec(
         job_id="fresh", prompt="a blue ball bouncing on the beach", seed=12, duration_s=2, aspect="landscape", steps=4
     )
@@ -71,20 +76,10 @@ def test_a_remix_keeps_the_parents_composition(parent, tmp_path):
 
 
 def test_a_recolouring_remix_leaves_the_parent_as_it_was_away_from_the_old_colour(parent, tmp_path):
-    common = dict(
-        prompt="a blue ball bouncing on the beach",
-        seed=12,
-        duration_s=2,
-        aspect="landscape",
-        steps=4,
-        parent_path=parent.video_path,
-        parent_title="parent.mp4",
-        remix_strength=0.9,
-    )
     (tmp_path / "w").mkdir()
     (tmp_path / "c").mkdir()
-    whole = render_job(JobSpec(job_id="whole", **common), workdir=tmp_path / "w")
-    recolour = render_job(JobSpec(job_id="recolour", edit_colours=("red",), **common), workdir=tmp_path / "c")
+    whole = render_job(_remix(parent, "whole", remix_strength=0.9), workdir=tmp_path / "w")
+    recolour = render_job(_remix(parent, "recolour", remix_strength=0.9, edit_colours=("red",)), workdir=tmp_path / "c")
     parent_frames = decode_frames(parent.video_path)
     away = ~colour_region(parent_frames, ("red",), grow=8)  # away from the red ball, wherever it goes
     assert 0.5 < away.mean() < 0.95
