@@ -569,15 +569,15 @@ def people_placed(frames: np.ndarray, truth: world.GroundTruth, references: list
     face standing in for all, from everyone drawn: this can.
     """
     faces = [_face_vector(r) for r in references]
+    maps = [[_ncc_map(frame, face) for face in faces] for frame in frames]  # per frame, per face: once
     placed = []
     for k, boxes in enumerate(truth.cameo_boxes):
         hits = []
-        for f, frame in enumerate(frames):
-            maps = [_ncc_map(frame, face) for face in faces]
+        for f in range(len(frames)):
             y0, x0 = int(boxes[f][0]), int(boxes[f][1])
             rows = slice(max(y0 - margin, 0), max(y0 + margin + 1, 0))
             cols = slice(max(x0 - margin, 0), max(x0 + margin + 1, 0))
-            near = [m[rows, cols].max() if m[rows, cols].size else -1.0 for m in maps]
+            near = [m[rows, cols].max() if m[rows, cols].size else -1.0 for m in maps[f]]
             hits.append(near[k] > max(v for j, v in enumerate(near) if j != k))
         placed.append(np.mean(hits) >= 0.5)
     return float(np.mean(placed))

@@ -92,7 +92,7 @@ def timesteps(steps: int, t_start: float = 1.0, shift: float = 2.0) -> list[floa
 @dataclass
 class Conditioning:
     text: TextEmbedding  # batch of 1
-    reference: torch.Tensor | None  # (1, 3, 16, 16) in [-1, 1], or (1, K, 3, 16, 16) for K cameos
+    reference: torch.Tensor | None  # (1, K, 3, 16, 16) in [-1, 1] for K cameos (or (1, 3, 16, 16): one)
 
 
 def guided_velocity(
@@ -318,20 +318,15 @@ class Pipeline:
         return self.encoder.encode([prompt])
 
     def _references(self, cameo_reference, device) -> torch.Tensor | None:
-        """One picture -> (1, 3, px, px); a list of them (the prompt's cameos in order) -> (1, K, 3, px, px)."""
+        """One picture, or a list of them (the prompt's cameos in order) -> (1, K, 3, px, px); None without any."""
         if cameo_reference is None:
             return None
-        px = self.model.cfg.ref_px
-        if isinstance(cameo_reference, np.ndarray):
-            return reference_to_tensor(cameo_reference, px).to(device)
-        pictures = list(cameo_reference)
+        pictures = [cameo_reference] if isinstance(cameo_reference, np.ndarray) else list(cameo_reference)
         if not pictures:
             return None
         if len(pictures) > self.model.cfg.max_cameos:
             raise ValueError(f"this model draws at most {self.model.cfg.max_cameos} cameo(s), not {len(pictures)}")
-        if len(pictures) == 1 and self.model.cfg.max_cameos == 1:
-            return reference_to_tensor(pictures[0], px).to(device)
-        return torch.cat([reference_to_tensor(r, px) for r in pictures])[None].to(device)
+        return torch.cat([reference_to_tensor(r, self.model.cfg.ref_px) for r in pictures])[None].to(device)
 
     def generate(
         self,

@@ -215,9 +215,13 @@ class Clip:
     caption: str
     spec: SceneSpec
     truth: GroundTruth
-    reference: np.ndarray | None = None  # (REF_PX, REF_PX, 3) uint8 cameo reference
     fps: int = FPS
-    references: tuple[np.ndarray, ...] = ()  # every cameo's reference, in spec.cameos' order
+    references: tuple[np.ndarray, ...] = ()  # (REF_PX, REF_PX, 3) uint8 per cameo, in spec.cameos' order
+
+    @property
+    def reference(self) -> np.ndarray | None:
+        """The first cameo's reference (None without a cameo)."""
+        return self.references[0] if self.references else None
 
 
 # ----------------------------------------------------------------------------
@@ -1279,14 +1283,7 @@ def make_clip(spec: SceneSpec, rng: np.random.Generator | None = None) -> Clip:
     """Render a spec with its caption and (augmented, for training) cameo reference."""
     references = tuple(face_reference(c.face_id, rng) for c in spec.cameos)
     frames, truth = render(spec)  # the drawn face is the clean one; the model sees an augmented reference
-    return Clip(
-        frames=frames,
-        caption=caption(spec, rng),
-        spec=spec,
-        truth=truth,
-        reference=references[0] if references else None,
-        references=references,
-    )
+    return Clip(frames=frames, caption=caption(spec, rng), spec=spec, truth=truth, references=references)
 
 
 # ----------------------------------------------------------------------------
