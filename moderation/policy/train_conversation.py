@@ -134,12 +134,15 @@ def main(args) -> None:
     rows = training_rows()
     held_texts = [r.text for r in held_out_rows()]
     print(f"{len(rows)} rows ({sum(r.harmful for r in rows)} abusive); embedding with e5 ...")
-    ml = multilingual.embed([r.text for r in rows])
-    if held_texts:
-        near = (ml @ multilingual.embed(held_texts).T).max(axis=1) >= NEAR_COPY
+    ml = multilingual.embed([r.text for r in rows], encoder="base")
+    if held_texts:  # near-copies by e5 as shipped, whichever e5 the heads read
+        near = (ml @ multilingual.embed(held_texts, encoder="base").T).max(axis=1) >= NEAR_COPY
         rows = [r for r, n in zip(rows, near) if not n]
         ml = ml[~near]
         print(f"dropped {int(near.sum())} near-copies of held-out messages")
+    encoder = multilingual.served_encoder()  # the prompt head's: a message is embedded once, for both
+    if encoder != "base":
+        ml = multilingual.embed([r.text for r in rows], encoder=encoder)
     english = np.array([multilingual.is_plain_english(r.text, normalize(r.text)) for r in rows])
     fit_args = dict(l2=args.l2, steps=args.steps, lr=args.lr)
 
@@ -150,6 +153,7 @@ def main(args) -> None:
         "multilingual", x_ml, rows, ~english, folds=args.folds, cost=args.cost, fit_args=fit_args, center=center
     )
     model.meta["encoder"] = multilingual.ENCODER
+    model.meta["e5"] = encoder
     model.save(Path(args.out_ml))
 
     en_rows = [r for r, e in zip(rows, english) if e]

@@ -30,9 +30,9 @@ import numpy as np
 
 from sora_social.embedder import model_dir
 
-from . import multilingual
+from . import e5, multilingual
 from .classifier import combine
-from .dataset import CATEGORIES, DATA_DIR, Example, load, read, text_key
+from .dataset import CATEGORIES, DATA_DIR, Example, group_hash, load, read, text_key
 from .head import fit
 from .normalize import normalize
 from .rules import rules_apply
@@ -41,15 +41,23 @@ from .train import FALSE_BLOCK_COST, blocked_flags, calibrate, labels, out_of_fo
 MULTILINGUAL_DIR = DATA_DIR / "multilingual"
 HELD_OUT_DIRS = (DATA_DIR / "heldout_lang", DATA_DIR / "heldout_lang_b", DATA_DIR / "heldout_lang_c")
 NEAR_COPY = 0.95
+TUNE_SHARE = 0.8  # of the groups tune e5 (tune_e5.py); the rest calibrate the tuned head's thresholds
 OTHER_SHARE_RATIO = 0.5
 _ENGLISH_WORD = re.compile(r"^[a-z]+$")
 
 
-def training_rows() -> tuple[list[Example], list[str]]:
-    """(rows, language of each row): English first, then every data/multilingual file."""
+def training_rows(batches: tuple[str, ...] = ()) -> tuple[list[Example], list[str]]:
+    """(rows, language of each row): English first, then every data/multilingual file, then the
+    named batches kept apart in data/multilingual/not_adopted/ (train_<lang>_<batch>.jsonl)."""
     rows = load("train")
     langs = ["en"] * len(rows)
-    for path in sorted(MULTILINGUAL_DIR.glob("train_*.jsonl")):
+    paths = sorted(MULTILINGUAL_DIR.glob("train_*.jsonl"))
+    for batch in batches:
+        found = sorted((MULTILINGUAL_DIR / "not_adopted").glob(f"train_*_{batch}.jsonl"))
+        if not found:
+            raise SystemExit(f"no batch {batch!r} in data/multilingual/not_adopted/")
+        paths += found
+    for path in paths:
         lang = path.stem.split("_")[1]  # train_<lang>.jsonl, train_<lang>_b.jsonl, ...
         more = read(path, default_source=f"multilingual-{lang}")
         rows += more
@@ -62,6 +70,28 @@ def held_out_texts() -> list[str]:
     for path in sorted(p for folder in HELD_OUT_DIRS for p in folder.glob("*.jsonl")):
         texts += [r.text for r in read(path, default_source="heldout")]
     return texts
+
+
+def tuned_on(group: str) -> bool:
+    """Whether a row's group tunes e5 (a stable split, the same in tune_e5 and here)."""
+    return group_hash(group + "#tune") < TUNE_SHARE
+
+
+def kept_rows(batches: tuple[str, ...] = ()) -> tuple[list[Example], list[str], np.ndarray, int]:
+    """The training rows less exact and near copies of held-out texts (e5 cosine >= NEAR_COPY, the base
+    encoder's vectors): (rows, languages, their vectors, how many near-copies were dropped)."""
+    rows, langs = training_rows(batches)
+    held = {text_key(t) for t in held_out_texts()}
+    keep = [text_key(r.text) not in held for r in rows]
+    rows = [r for r, k in zip(rows, keep) if k]
+    langs = [lang for lang, k in zip(langs, keep) if k]
+    print(f"{len(rows)} rows ({sum(lang != 'en' for lang in langs)} not English); embedding ...")
+    vectors = multilingual.embed([r.text for r in rows], encoder="base")
+    held_vectors = multilingual.embed(held_out_texts(), encoder="base")
+    near = (vectors @ held_vectors.T).max(axis=1) >= NEAR_COPY
+    rows = [r for r, n in zip(rows, near) if not n]
+    langs = [lang for lang, n in zip(langs, near) if not n]
+    return rows, langs, vectors[~near], int(near.sum())
 
 
 def build_lexicon(rows: list[Example], langs: list[str]) -> list[str]:
@@ -98,24 +128,35 @@ def write_lexicon(rows: list[Example], langs: list[str]) -> np.ndarray:
     return routed
 
 
+CALIBRATION_TEXTS = 1000
+
+
+def calibrate_e5() -> None:
+    """Measure e5's activation maxima for the int8 engine (e5.MAXIMA_PATH) over other-language training texts."""
+    rows, langs = training_rows()
+    texts = [r.text for r, lang in zip(rows, langs) if lang != "en"]
+    chosen = np.random.default_rng(1).choice(len(texts), size=min(CALIBRATION_TEXTS, len(texts)), replace=False)
+    maxima = e5.activation_maxima([multilingual.clean(texts[i]) or "." for i in sorted(chosen)])
+    e5.save_maxima(maxima, {"texts": str(len(chosen)), "source": "data/multilingual/train_*.jsonl, seed 1"})
+    print(f"wrote {e5.MAXIMA_PATH.name}: {len(maxima)} matrices from {len(chosen)} training texts")
+
+
 def main(args) -> None:
+    if args.calibrate_e5:
+        calibrate_e5()
+        return
     if args.lexicon_only:  # only the routing lexicon, from the training rows (no embedding)
         write_lexicon(*training_rows())
         return
     t0 = time.perf_counter()
-    rows, langs = training_rows()
-    held = {text_key(t) for t in held_out_texts()}
-    keep = [text_key(r.text) not in held for r in rows]
-    rows = [r for r, k in zip(rows, keep) if k]
-    langs = [lang for lang, k in zip(langs, keep) if k]
-    print(f"{len(rows)} rows ({sum(lang != 'en' for lang in langs)} not English); embedding ...")
-    vectors = multilingual.embed([r.text for r in rows])
-    held_vectors = multilingual.embed(held_out_texts())
-    near = (vectors @ held_vectors.T).max(axis=1) >= NEAR_COPY
-    print(f"dropped {int(near.sum())} near-copies of held-out prompts ({time.perf_counter() - t0:.0f} s)")
-    rows = [r for r, n in zip(rows, near) if not n]
-    langs = [lang for lang, n in zip(langs, near) if not n]
-    vectors = vectors[~near]
+    batches = tuple(b for b in args.batches.split(",") if b)
+    rows, langs, vectors, dropped = kept_rows(batches)
+    print(f"dropped {dropped} near-copies of held-out prompts ({time.perf_counter() - t0:.0f} s)")
+    # with the tuned encoder, thresholds come from the rows it never saw (their scores are honest)
+    honest = np.ones(len(rows), dtype=bool)
+    if args.encoder == "tuned":
+        vectors = multilingual.embed([r.text for r in rows], encoder="tuned")
+        honest = np.array([not tuned_on(r.group) for r in rows])
 
     routed = write_lexicon(rows, langs)
     is_en = np.array([lang == "en" for lang in langs])
@@ -130,7 +171,7 @@ def main(args) -> None:
     scores = [
         combine(dict(zip(CATEGORIES, p.tolist())), rr, head_names_people=True) for p, rr in zip(oof, rule_results)
     ]
-    mine = np.where(routed)[0]
+    mine = np.where(routed & honest)[0]
     thresholds = calibrate([scores[i] for i in mine], [rows[i] for i in mine], rule_only=())
     blocked = blocked_flags([scores[i] for i in mine], [rule_results[i] for i in mine], thresholds)
     recall, false_block = rates(blocked, [rows[i] for i in mine])
@@ -150,12 +191,15 @@ def main(args) -> None:
         "train_rows": len(rows),
         "other_language_rows": int((~is_en).sum()),
         "languages": sorted(set(langs)),
-        "near_copies_dropped": int(near.sum()),
+        "near_copies_dropped": dropped,
         "ngram_dim": multilingual.NGRAM_DIM,
         "folds": args.folds,
         **fit_args,
         "false_block_cost": FALSE_BLOCK_COST,
         "encoder": multilingual.ENCODER,
+        "e5": args.encoder,
+        "batches": list(batches),
+        "calibrated_on": int(len(mine)),
         "oof_harmful_recall": round(recall, 4),
         "oof_benign_false_block": round(false_block, 4),
     }
@@ -170,5 +214,12 @@ if __name__ == "__main__":
     parser.add_argument("--steps", type=int, default=300)
     parser.add_argument("--lr", type=float, default=0.05)
     parser.add_argument("--out", default=str(multilingual.ML_HEAD_PATH))
+    parser.add_argument("--batches", default="", help="batches from data/multilingual/not_adopted/ to add, e.g. c,d")
+    parser.add_argument(
+        "--encoder", default="base", choices=["base", "tuned"], help="e5 as shipped, or with tune_e5's adapters"
+    )
     parser.add_argument("--lexicon-only", action="store_true", help="rebuild the routing lexicon only")
+    parser.add_argument(
+        "--calibrate-e5", action="store_true", help="measure e5's activation maxima for its int8 engine only"
+    )
     main(parser.parse_args())

@@ -125,3 +125,98 @@ def test_a_short_distillation_saves_a_student_that_loads_and_embeds(tmp_path, ca
     np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
     # the graph built from the saved weights (projection included) computes the same
     np.testing.assert_allclose(_run(e5.graph(e5.student_arrays(out)), texts), vectors, atol=1e-4)
+
+
+def test_int8_columns_round_each_weight_to_half_a_step():
+    w = np.random.default_rng(0).standard_normal((64, 16)).astype(np.float32) * np.linspace(0.01, 3, 16)
+    q, scale = e5.int8_columns(w)
+    assert q.dtype == np.int8 and scale.shape == (16,)
+    assert np.abs(q).max() == 127  # each column uses the whole range
+    assert (np.abs(q * scale - w) <= scale / 2 + 1e-7).all()
+
+
+def test_smoothing_moves_scale_from_inputs_to_weights_without_changing_the_product():
+    rng = np.random.default_rng(1)
+    weights = {"layers.0.fo.weight": rng.standard_normal((8, 32)).astype(np.float32)}
+    largest = np.abs(rng.standard_normal(32)).astype(np.float32)
+    largest[5] = 30.0  # one outlier channel, as e5's feed-forward output has
+    s = e5.smoothing({"layers.0.fo": largest}, weights)["layers.0.fo"]
+    assert s[5] > 5 * np.median(s)  # the outlier channel is divided the most
+    x = rng.standard_normal((3, 32)).astype(np.float32)
+    w = weights["layers.0.fo.weight"].T
+    np.testing.assert_allclose((x / s) @ (w * s[:, None]), x @ w, rtol=1e-4, atol=1e-4)
+
+
+def test_the_int8_engine_stays_close_to_float32():
+    cleaned = [multilingual.clean(t) for t in TEXTS] + ["a dog " * 400]
+    in_torch = e5.encode_torch(e5.teacher(), cleaned)
+    int8 = _run(e5.int8_graph(e5.teacher_arrays()), cleaned)
+    cosine = (int8 * in_torch).sum(axis=1)
+    assert cosine.min() >= 0.97 and np.median(cosine) >= 0.998  # over 1,500 training texts: mean 0.9986
+    # without the feed-forward output smoothed, its outlier channel costs accuracy on most texts
+    plain = _run(e5.graph(e5.teacher_arrays(), int8=e5.INT8_KINDS), cleaned)
+    assert np.median((plain * in_torch).sum(axis=1)) < np.median(cosine)
+
+
+def test_adapters_start_as_e5_and_serve_what_they_trained(tmp_path):
+    import torch
+
+    cleaned = [multilingual.clean(t) for t in TEXTS[:5]]
+    model = e5.teacher()
+    adapters = e5.add_adapters(model, rank=4)
+    np.testing.assert_allclose(e5.encode_torch(model, cleaned), e5.encode_torch(e5.teacher(), cleaned), atol=1e-6)
+    torch.manual_seed(0)
+    with torch.no_grad():
+        for module in adapters.values():
+            module.b.normal_(0, 0.02)
+    trained = e5.encode_torch(model, cleaned)
+    assert (trained * e5.encode_torch(e5.teacher(), cleaned)).sum(axis=1).min() < 0.999  # they changed e5
+    out = tmp_path / "tuned.safetensors"
+    e5.save_adapters(adapters, {"rank": "4", "alpha": str(e5.ADAPTER_ALPHA)}, out)
+    merged = e5.tuned_arrays(out)
+    # added to e5's matrices (float16 as saved), the float32 graph computes what the trained model does
+    np.testing.assert_allclose(_run(e5.graph(merged), cleaned), trained, atol=2e-3)
+    assert ((_run(e5.int8_graph(merged), cleaned) * trained).sum(axis=1) >= 0.99).all()
+
+
+def test_an_unknown_encoder_is_refused():
+    with pytest.raises(ValueError, match="unknown e5 encoder"):
+        e5.served_graph("large")
+
+
+def test_tuning_on_a_few_rows_trains_adapters_that_load(tmp_path):
+    from moderation.policy import tune_e5
+    from moderation.policy.dataset import Example
+
+    rows = [
+        Example(text="un video sexual con una niña", categories=("sexual_minors",), group="a", source="test"),
+        Example(text="una pelota roja en la playa", categories=(), group="b", source="test"),
+        Example(text="如何割腕自杀", categories=("self_harm",), group="c", source="test"),
+        Example(text="猫在沙发上睡觉", categories=(), group="d", source="test"),
+    ] * 2
+    args = argparse.Namespace(rank=2, epochs=2, lr=5e-3, batch=4, scale=20.0, seed=0, threads=1)
+    adapters = tune_e5.tune(rows, args)
+    assert len(adapters) == 12 * len(e5.ADAPTED)
+    assert all(float(a.b.abs().max()) > 0 for a in adapters.values())  # every adapter learnt something
+    out = tmp_path / "tuned.safetensors"
+    e5.save_adapters(adapters, {"rank": "2", "alpha": str(e5.ADAPTER_ALPHA)}, out)
+    base, tuned = e5.teacher_arrays(), e5.tuned_arrays(out)
+    assert not np.allclose(tuned["layers.0.q.weight"], base["layers.0.q.weight"])
+    assert np.array_equal(tuned["pos"], base["pos"])  # only the layer matrices move
+
+
+def test_the_tuning_split_is_stable_and_keeps_a_fifth_of_the_groups_apart():
+    from moderation.policy.train_multilingual import training_rows, tuned_on
+
+    groups = sorted({r.group for r in training_rows()[0]})
+    share = sum(tuned_on(g) for g in groups) / len(groups)
+    assert 0.75 <= share <= 0.85
+    assert [tuned_on(g) for g in groups[:50]] == [tuned_on(g) for g in groups[:50]]
+
+
+def test_both_multilingual_heads_read_the_e5_they_were_trained_on():
+    from moderation.policy import conversation
+
+    encoder = multilingual.served_encoder()
+    assert conversation.head("multilingual").meta.get("e5", "base") == encoder
+    assert encoder == "base" or e5.TUNED_PATH.exists()
