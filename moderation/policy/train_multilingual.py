@@ -114,11 +114,13 @@ def build_lexicon(rows: list[Example], langs: list[str]) -> list[str]:
     return sorted(english - foreign)
 
 
-def write_lexicon(rows: list[Example], langs: list[str]) -> np.ndarray:
-    """Write the routing lexicon; returns which rows it sends to the multilingual head."""
-    lexicon = build_lexicon(rows, langs)
-    multilingual.LEXICON_PATH.write_text("\n".join(lexicon) + "\n", encoding="utf-8")
-    multilingual.lexicon.cache_clear()
+def write_lexicon(rows: list[Example], langs: list[str], keep: bool = False) -> np.ndarray:
+    """Write the routing lexicon (`keep`: leave the committed one as it is); returns which rows it
+    sends to the multilingual head."""
+    lexicon = sorted(multilingual.lexicon()) if keep else build_lexicon(rows, langs)
+    if not keep:
+        multilingual.LEXICON_PATH.write_text("\n".join(lexicon) + "\n", encoding="utf-8")
+        multilingual.lexicon.cache_clear()
     routed = np.array([not multilingual.is_plain_english(r.text, normalize(r.text)) for r in rows])
     is_en = np.array([lang == "en" for lang in langs])
     print(
@@ -158,7 +160,7 @@ def main(args) -> None:
         vectors = multilingual.embed([r.text for r in rows], encoder="tuned")
         honest = np.array([not tuned_on(r.group) for r in rows])
 
-    routed = write_lexicon(rows, langs)
+    routed = write_lexicon(rows, langs, keep=args.keep_lexicon)
     is_en = np.array([lang == "en" for lang in langs])
 
     center = vectors.mean(axis=0)
@@ -214,6 +216,7 @@ if __name__ == "__main__":
     parser.add_argument("--steps", type=int, default=300)
     parser.add_argument("--lr", type=float, default=0.05)
     parser.add_argument("--out", default=str(multilingual.ML_HEAD_PATH))
+    parser.add_argument("--keep-lexicon", action="store_true", help="route by the committed lexicon, unchanged")
     parser.add_argument("--batches", default="", help="batches from data/multilingual/not_adopted/ to add, e.g. c,d")
     parser.add_argument(
         "--encoder", default="base", choices=["base", "tuned"], help="e5 as shipped, or with tune_e5's adapters"
