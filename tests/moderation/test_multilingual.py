@@ -72,9 +72,9 @@ def test_a_comment_in_chinese_is_checked_through_the_api():
     assert kind.status_code == 201
 
 
-@pytest.fixture(scope="module", params=["heldout_lang", "heldout_lang_b"])
+@pytest.fixture(scope="module", params=["heldout_lang", "heldout_lang_b", "heldout_lang_c"])
 def per_language(request):
-    """Each per-language held-out set: the first (data/heldout_lang/) and the second (data/heldout_lang_b/)."""
+    """Each per-language held-out set: the first, second and third (data/heldout_lang/, _b/, _c/)."""
     folder = request.param
     return folder, {lang: evaluate_rows(language_rows(lang, folder), split=lang) for lang in LANGUAGES if lang != "en"}
 
@@ -98,8 +98,8 @@ def test_per_language_numbers_hold(per_language):
 
 
 # The held-out files as measured with the committed head and routing lexicon (docs/benchmarks.md):
-# recall and false-block per language; heldout_lang on 2026-12-05, heldout_lang_b on 2026-12-06
-# (docs/benchmarks.md). A regression of more than one prompt in 30 fails.
+# recall and false-block per language; heldout_lang on 2026-12-05, heldout_lang_b and heldout_lang_c
+# on 2026-12-06 (docs/benchmarks.md). A regression of more than one prompt in 30 fails.
 MEASURED_RECALL_A = {
     "es": 1.0,
     "fr": 1.0,
@@ -156,6 +156,43 @@ MEASURED_FALSE_BLOCK_B = {
     "tr": 0.067,
     "id": 0.067,
 }
-MEASURED_RECALL = {"heldout_lang": MEASURED_RECALL_A, "heldout_lang_b": MEASURED_RECALL_B}
-MEASURED_FALSE_BLOCK = {"heldout_lang": MEASURED_FALSE_BLOCK_A, "heldout_lang_b": MEASURED_FALSE_BLOCK_B}
+# heldout_lang_c, first read on 2026-12-06 (moderation/policy/rules/tuned_e5.md)
+MEASURED_RECALL_C = {
+    "es": 0.967,
+    "fr": 1.0,
+    "de": 1.0,
+    "pt": 0.967,
+    "it": 1.0,
+    "zh": 1.0,
+    "ja": 0.933,
+    "hi": 1.0,
+    "ar": 0.967,
+    "ru": 0.933,
+    "tr": 0.967,
+    "id": 1.0,
+}
+MEASURED_FALSE_BLOCK_C = {
+    "es": 0.033,
+    "fr": 0.033,
+    "de": 0.067,
+    "pt": 0.067,
+    "it": 0.033,
+    "zh": 0.033,
+    "ja": 0.067,
+    "hi": 0.133,
+    "ar": 0.167,
+    "ru": 0.067,
+    "tr": 0.1,
+    "id": 0.067,
+}
+MEASURED_RECALL = {
+    "heldout_lang": MEASURED_RECALL_A,
+    "heldout_lang_b": MEASURED_RECALL_B,
+    "heldout_lang_c": MEASURED_RECALL_C,
+}
+MEASURED_FALSE_BLOCK = {
+    "heldout_lang": MEASURED_FALSE_BLOCK_A,
+    "heldout_lang_b": MEASURED_FALSE_BLOCK_B,
+    "heldout_lang_c": MEASURED_FALSE_BLOCK_C,
+}
 SLACK = 1 / 30 + 1e-9
