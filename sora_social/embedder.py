@@ -99,14 +99,23 @@ def _onnx_graph(path: Path, tokenizer) -> bytes:
 
 
 def _session(graph: bytes):
+    return onnx_session(graph, threads_setting="SORA_EMBEDDER_THREADS")
+
+
+def onnx_session(graph: bytes, *, threads_setting: str, disabled_optimizers: tuple[str, ...] = ()):
+    """An ONNX Runtime CPU session as the service runs its encoders: the number of threads from the
+    environment setting `threads_setting` (default 1), no spinning, every graph optimisation but
+    `disabled_optimizers`."""
     import onnxruntime
 
     options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = max(1, int(os.environ.get("SORA_EMBEDDER_THREADS", "1")))
+    options.intra_op_num_threads = max(1, int(os.environ.get(threads_setting, "1")))
     options.inter_op_num_threads = 1
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
-    return onnxruntime.InferenceSession(graph, options, providers=["CPUExecutionProvider"])
+    return onnxruntime.InferenceSession(
+        graph, options, providers=["CPUExecutionProvider"], disabled_optimizers=list(disabled_optimizers)
+    )
 
 
 def warm_up() -> None:

@@ -26,8 +26,8 @@ e5 can also be tuned for the prompt policy (tune_e5.py: low-rank adapters added
 to its matrices, e5 itself frozen). Such matrices are no longer the package's
 4-bit blocks, so they are served by the int8 engine: every matrix requantised
 to 8 bits per output column and multiplied with 8-bit activations
-(DynamicQuantizeMatMul), the feed-forward output's input smoothed first; about
-2.7x faster than the 4-bit blocks at 100 tokens on one core. Which e5 the heads
+(DynamicQuantizeMatMul), the feed-forward output's input smoothed first; 3-4x
+faster than the 4-bit blocks on one core (docs/benchmarks.md). Which e5 the heads
 read is recorded in their files ("e5": "base" or "tuned"); see
 rules/int8_engine.md and rules/tuned_e5.md for what was measured.
 """
@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import math
 import mmap
-import os
 import re
 import struct
 import threading
@@ -45,6 +44,8 @@ from functools import cache
 from pathlib import Path
 
 import numpy as np
+
+from sora_social.embedder import onnx_session
 
 STUDENT_PATH = Path(__file__).with_name("e5_student.safetensors")  # written by distil_encoder.py
 DIM = 384
@@ -724,18 +725,10 @@ def session(encoder: str = "base"):
 
 def new_session(model: bytes):
     """An ONNX Runtime session for one of `graph`'s models, as the service runs it (SORA_POLICY_THREADS)."""
-    import onnxruntime
-
-    options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = max(1, int(os.environ.get("SORA_POLICY_THREADS", "1")))
-    options.inter_op_num_threads = 1
-    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-    options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
-    # ONNX Runtime's fused SkipLayerNormalization took 6.5 of 19 ms at 100 tokens on one core of
-    # this project's machine; the plain Add and LayerNormalization take 0.8.
-    return onnxruntime.InferenceSession(
-        model, options, providers=["CPUExecutionProvider"], disabled_optimizers=["SkipLayerNormFusion"]
-    )
+    # In the int8 graph ONNX Runtime's fused SkipLayerNormalization took 6.5 of 19 ms at 100 tokens
+    # on one core of this project's machine, the plain Add and LayerNormalization 0.8 (the 4-bit
+    # graph runs as fast either way).
+    return onnx_session(model, threads_setting="SORA_POLICY_THREADS", disabled_optimizers=("SkipLayerNormFusion",))
 
 
 def embed_with(run_session, texts: list[str], batch_size: int = 32) -> np.ndarray:
@@ -747,6 +740,4 @@ def embed_with(run_session, texts: list[str], batch_size: int = 32) -> np.ndarra
 
 def embed(texts: list[str], batch_size: int = 32, encoder: str = "base") -> np.ndarray:
     """(N, 384) float32 L2-normalised e5 vectors ("query: " prefix), in length-sorted batches."""
-    if not texts:
-        return np.zeros((0, DIM), dtype=np.float32)
-    return embed_with(session(encoder), texts, batch_size)
+    return embed_with(session(encoder), texts, batch_size) if texts else np.zeros((0, DIM), dtype=np.float32)
