@@ -574,11 +574,14 @@ def load_maxima(path: Path = MAXIMA_PATH) -> dict[str, np.ndarray]:
 
 def served_graph(encoder: str = "base") -> bytes:
     """The graph the service runs for `encoder`: "base" multiplies the package's 4-bit blocks as they
-    are; "tuned" (whose matrices are not 4-bit blocks) runs every matrix in 8 bits."""
+    are; "int8" runs the same weights with every matrix in 8 bits; "tuned" (e5 with the policy's
+    adapters, whose matrices are not 4-bit blocks) runs in 8 bits too."""
     if encoder == "base":
         return graph(teacher_arrays(matrices=False), teacher_blocks(), accuracy=SERVED_ACCURACY)
     if encoder == "tuned":
         return int8_graph(tuned_arrays())
+    if encoder == "int8":
+        return int8_graph(teacher_arrays())
     raise ValueError(f"unknown e5 encoder {encoder!r}")
 
 
@@ -715,7 +718,8 @@ def graph(
 
 def session(encoder: str = "base"):
     """e5 as an ONNX Runtime session, built once per process and encoder (about a second):
-    "base" is e5 as the package ships it, "tuned" e5 with the prompt policy's adapters (TUNED_PATH)."""
+    "base" is e5 as the package ships it, "int8" the same in 8 bits, "tuned" e5 with the prompt
+    policy's adapters (TUNED_PATH), in 8 bits."""
     if encoder not in _sessions:
         with _lock:
             if encoder not in _sessions:

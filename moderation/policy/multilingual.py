@@ -79,12 +79,12 @@ def is_plain_english(text: str, normalized: str) -> bool:
 
 def embed(texts: list[str], encoder: str | None = None) -> np.ndarray:
     """(N, 384) L2-normalised multilingual-e5-small embeddings ("query: " prefix, as for classification),
-    by the encoder the head was trained on (`encoder` overrides: "base" or "tuned")."""
+    by the encoder the head was trained on (`encoder` overrides it)."""
     return e5.embed([clean(t) or "." for t in texts], encoder=encoder or served_encoder())
 
 
 def served_encoder() -> str:
-    """The e5 the multilingual head reads: "tuned" (with the policy's adapters) or "base"."""
+    """The e5 the multilingual head reads: "base" (4-bit, as shipped), "int8" or "tuned" (e5.served_graph)."""
     return head().meta.get("e5", "base")
 
 

@@ -156,8 +156,9 @@ def main(args) -> None:
     print(f"dropped {dropped} near-copies of held-out prompts ({time.perf_counter() - t0:.0f} s)")
     # with the tuned encoder, thresholds come from the rows it never saw (their scores are honest)
     honest = np.ones(len(rows), dtype=bool)
+    if args.encoder != "base":
+        vectors = multilingual.embed([r.text for r in rows], encoder=args.encoder)
     if args.encoder == "tuned":
-        vectors = multilingual.embed([r.text for r in rows], encoder="tuned")
         honest = np.array([not tuned_on(r.group) for r in rows])
 
     routed = write_lexicon(rows, langs, keep=args.keep_lexicon)
@@ -219,7 +220,10 @@ if __name__ == "__main__":
     parser.add_argument("--keep-lexicon", action="store_true", help="route by the committed lexicon, unchanged")
     parser.add_argument("--batches", default="", help="batches from data/multilingual/not_adopted/ to add, e.g. c,d")
     parser.add_argument(
-        "--encoder", default="base", choices=["base", "tuned"], help="e5 as shipped, or with tune_e5's adapters"
+        "--encoder",
+        default="base",
+        choices=["base", "int8", "tuned"],
+        help="e5 as shipped (4-bit blocks), the same in 8 bits, or with tune_e5's adapters (8 bits)",
     )
     parser.add_argument("--lexicon-only", action="store_true", help="rebuild the routing lexicon only")
     parser.add_argument(
