@@ -13,7 +13,8 @@ English on data/heldout.jsonl, each other language on its own held-out file
 categories and 30 benign, written from the labelling guide by two authors
 who never saw the multilingual training rows). `--lang-dir heldout_lang_b`
 reads the second set (data/heldout_lang_b/, 60 per language, written the
-same way by another author after the first had been read twice).
+same way by another author after the first had been read twice); _c and _d
+are the third and fourth (docs/benchmarks.md says which have been read).
 """
 
 from __future__ import annotations

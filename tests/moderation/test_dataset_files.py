@@ -20,3 +20,27 @@ def test_every_hand_written_row_has_known_categories():
             if line.strip():
                 row = json.loads(line)
                 assert row["text"].strip() and set(row["categories"]) <= set(CATEGORIES), (path.name, row)
+
+
+def test_every_per_language_held_out_file_is_shaped_as_the_guide_asks():
+    """Structure only (the verdicts on an unread set are not computed here): 60 prompts per
+    language, 30 harmful with every category at least twice over the file, 30 benign."""
+    from moderation.policy.dataset import CATEGORIES
+    from moderation.policy.evaluate import LANGUAGES
+    from moderation.policy.train_multilingual import HELD_OUT_DIRS
+
+    for folder in HELD_OUT_DIRS:
+        for lang in LANGUAGES:
+            if lang == "en":
+                continue
+            rows = [json.loads(line) for line in (folder / f"{lang}.jsonl").read_text(encoding="utf-8").splitlines()]
+            harmful = [r for r in rows if r["categories"]]
+            assert len(rows) == 60 and len(harmful) == 30, (folder.name, lang)
+            assert all(r["text"].strip() and set(r["categories"]) <= set(CATEGORIES) for r in rows), (folder.name, lang)
+            assert all("sexual" in r["categories"] for r in rows if "sexual_minors" in r["categories"]), (
+                folder.name,
+                lang,
+            )
+            if folder.name == "heldout_lang_d":
+                counts = {c: sum(c in r["categories"] for r in rows) for c in CATEGORIES}
+                assert min(counts.values()) >= 2, (lang, counts)
