@@ -54,7 +54,10 @@ def _load() -> tuple:
 
                 path = model_dir()
                 tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
-                _loaded = (tokenizer, _session(_onnx_graph(path, tokenizer)))
+                _loaded = (
+                    tokenizer,
+                    onnx_session(_onnx_graph(path, tokenizer), threads_setting="SORA_EMBEDDER_THREADS"),
+                )
     return _loaded
 
 
@@ -96,10 +99,6 @@ def _onnx_graph(path: Path, tokenizer) -> bytes:
             dynamo=False,
         )
     return graph.getvalue()
-
-
-def _session(graph: bytes):
-    return onnx_session(graph, threads_setting="SORA_EMBEDDER_THREADS")
 
 
 def onnx_session(graph: bytes, *, threads_setting: str, disabled_optimizers: tuple[str, ...] = ()):

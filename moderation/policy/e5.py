@@ -60,14 +60,14 @@ SERVED_ACCURACY = 4
 # The int8 engine (rules/int8_engine.md): every layer matrix requantised to 8 bits per output column,
 # multiplied with 8-bit activations; the feed-forward output's input (one channel 5-15x the others)
 # smoothed first with maxima measured over training texts (e5_maxima.safetensors, `--calibrate`).
-INT8_KINDS = frozenset({"q", "k", "v", "ao", "fi", "fo"})
+MATRICES = ("q", "k", "v", "ao", "fi", "fo")  # a layer's matrices, by their names in the PyTorch layer
+INT8_KINDS = frozenset(MATRICES)
 SMOOTHED = ("fo",)
 SMOOTH_ALPHA = 0.8
 MAXIMA_PATH = Path(__file__).with_name("e5_maxima.safetensors")
 # e5 tuned for the prompt policy (tune_e5.py): low-rank adapters added to every layer matrix.
 TUNED_PATH = Path(__file__).with_name("e5_tuned.safetensors")
 ADAPTER_ALPHA = 16.0
-ADAPTED = ("q", "k", "v", "ao", "fi", "fo")
 _META = "\u2581"  # SentencePiece's word-start marker
 _SPACES = re.compile(" {2,}")
 _BLOCK = 32  # weights per 4-bit block (a float16 scale and 16 bytes of nibbles)
@@ -276,11 +276,7 @@ def _layer_arrays(f: E5File, index: int, matrices: bool = True) -> dict[str, np.
 def teacher_blocks() -> dict[str, np.ndarray]:
     """e5's 4-bit layer matrices as the file holds them, by layer prefix ("layers.3.fi"), memory-mapped."""
     f = e5_file()
-    return {
-        f"layers.{i}.{name}": f.blocks(f"l{i}.{name}.w")
-        for i in range(f.layers)
-        for name in ("q", "k", "v", "ao", "fi", "fo")
-    }
+    return {f"layers.{i}.{name}": f.blocks(f"l{i}.{name}.w") for i in range(f.layers) for name in MATRICES}
 
 
 def teacher_arrays(matrices: bool = True) -> dict[str, np.ndarray]:
@@ -370,7 +366,7 @@ def add_adapters(model, rank: int) -> dict:
 
     adapters = {}
     for i, layer in enumerate(model.layers):
-        for kind in ADAPTED:
+        for kind in MATRICES:
             adapters[f"layers.{i}.{kind}"] = Adapted(getattr(layer, kind))
             setattr(layer, kind, adapters[f"layers.{i}.{kind}"])
     return adapters
@@ -540,8 +536,6 @@ def smoothing(maxima: dict[str, np.ndarray], weights: dict[str, np.ndarray]) -> 
 
 def activation_maxima(texts: list[str], kinds: tuple[str, ...] = SMOOTHED) -> dict[str, np.ndarray]:
     """The largest |input| per channel of each layer's `kinds` matrices over `texts` (float32 teacher)."""
-    import torch
-
     model = teacher()
     maxima: dict[str, np.ndarray] = {}
     hooks = []
@@ -553,8 +547,7 @@ def activation_maxima(texts: list[str], kinds: tuple[str, ...] = SMOOTHED) -> di
                 maxima[prefix] = np.maximum(maxima.get(prefix, 0.0), x)
 
             hooks.append(getattr(layer, kind).register_forward_hook(record))
-    with torch.inference_mode():
-        encode_torch(model, texts)
+    encode_torch(model, texts)
     for hook in hooks:
         hook.remove()
     return maxima
@@ -723,25 +716,20 @@ def session(encoder: str = "base"):
     if encoder not in _sessions:
         with _lock:
             if encoder not in _sessions:
-                _sessions[encoder] = new_session(served_graph(encoder))
+                # In the int8 graph ONNX Runtime's fused SkipLayerNormalization took 6.5 of 19 ms at
+                # 100 tokens on one core of this project's machine, the plain Add and LayerNormalization
+                # 0.8 (the 4-bit graph runs as fast either way).
+                _sessions[encoder] = onnx_session(
+                    served_graph(encoder),
+                    threads_setting="SORA_POLICY_THREADS",
+                    disabled_optimizers=("SkipLayerNormFusion",),
+                )
     return _sessions[encoder]
-
-
-def new_session(model: bytes):
-    """An ONNX Runtime session for one of `graph`'s models, as the service runs it (SORA_POLICY_THREADS)."""
-    # In the int8 graph ONNX Runtime's fused SkipLayerNormalization took 6.5 of 19 ms at 100 tokens
-    # on one core of this project's machine, the plain Add and LayerNormalization 0.8 (the 4-bit
-    # graph runs as fast either way).
-    return onnx_session(model, threads_setting="SORA_POLICY_THREADS", disabled_optimizers=("SkipLayerNormFusion",))
-
-
-def embed_with(run_session, texts: list[str], batch_size: int = 32) -> np.ndarray:
-    """`embed` through a given session (benchmarks compare engines with it)."""
-    if not texts:
-        return np.zeros((0, DIM), dtype=np.float32)
-    return _encode(lambda tokens, mask: run_session.run(None, {"tokens": tokens, "mask": mask})[0], texts, batch_size)
 
 
 def embed(texts: list[str], batch_size: int = 32, encoder: str = "base") -> np.ndarray:
     """(N, 384) float32 L2-normalised e5 vectors ("query: " prefix), in length-sorted batches."""
-    return embed_with(session(encoder), texts, batch_size) if texts else np.zeros((0, DIM), dtype=np.float32)
+    if not texts:
+        return np.zeros((0, DIM), dtype=np.float32)
+    run = session(encoder).run
+    return _encode(lambda tokens, mask: run(None, {"tokens": tokens, "mask": mask})[0], texts, batch_size)

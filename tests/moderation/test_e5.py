@@ -196,7 +196,7 @@ def test_tuning_on_a_few_rows_trains_adapters_that_load(tmp_path):
     ] * 2
     args = argparse.Namespace(rank=2, epochs=2, lr=5e-3, batch=4, scale=20.0, seed=0, threads=1)
     adapters = tune_e5.tune(rows, args)
-    assert len(adapters) == 12 * len(e5.ADAPTED)
+    assert len(adapters) == 12 * len(e5.MATRICES)
     assert all(float(a.b.abs().max()) > 0 for a in adapters.values())  # every adapter learnt something
     out = tmp_path / "tuned.safetensors"
     e5.save_adapters(adapters, {"rank": "2", "alpha": str(e5.ADAPTER_ALPHA)}, out)
