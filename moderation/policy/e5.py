@@ -383,6 +383,13 @@ def save_adapters(adapters: dict, meta: dict[str, str], path: Path = TUNED_PATH)
     save_file(state, str(path), metadata=meta)
 
 
+def adapters_digest(path: Path = TUNED_PATH) -> str:
+    """The adapter file's SHA-256 (a head trained on tuned vectors records the adapters it read)."""
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 def tuned_arrays(path: Path = TUNED_PATH) -> dict[str, np.ndarray]:
     """e5 with the saved adapters added to its matrices, float32 (for `graph`)."""
     from safetensors import safe_open

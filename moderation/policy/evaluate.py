@@ -123,9 +123,19 @@ def evaluate_rows(
 
 
 def language_table(
-    languages: list[str], folder: str = HELD_OUT_LANG_DIR.name
+    languages: list[str], folder: str = HELD_OUT_LANG_DIR.name, *, skip_near_training: bool = False
 ) -> tuple[str, list[tuple[str, Report, Report]]]:
-    """The per-language table (adult and teen, and the English head alone) and the reports behind it."""
+    """The per-language table (adult and teen, and the English head alone) and the reports behind it.
+
+    `skip_near_training`: leave out the other languages' prompts that have an exact or near copy among
+    the shipped head's training rows (to compare it with a head trained without them)."""
+    skipped: set[str] = set()
+    if skip_near_training:
+        from .train_multilingual import near_training
+
+        texts = [r.text for lang in languages if lang != "en" for r in language_rows(lang, folder)]
+        skipped = {t for t, near in zip(texts, near_training(texts)) if near}
+        print(f"left out: {len(skipped)} of {len(texts)} prompts with a near copy among the training rows")
     lines = [
         "| language | prompts | harmful recall | benign false-block | read by the multilingual head | "
         "teen recall | teen false-block | English head alone: recall / false-block |",
@@ -133,7 +143,7 @@ def language_table(
     ]
     reports = []
     for lang in languages:
-        rows = language_rows(lang, folder)
+        rows = [r for r in language_rows(lang, folder) if r.text not in skipped]
         adult = evaluate_rows(rows, split=lang)
         teen = evaluate_rows(rows, split=lang, teen=True)
         before = evaluate_rows(rows, split=lang, english_only=True)
@@ -145,6 +155,23 @@ def language_table(
             f"{before.harmful_recall:.3f} / {before.benign_false_block:.3f} |" + ("" if met else " ✗")
         )
     return "\n".join(lines), reports
+
+
+def totals(pairs: list[tuple[Report, Report]]) -> str:
+    """The other languages together, in prompts: caught, false blocks, and the same for teen accounts."""
+    if not pairs:
+        return ""
+
+    def count(reports: list[Report], share: str, of: str) -> str:
+        return f"{sum(round(getattr(r, share) * getattr(r, of)) for r in reports)} / {sum(getattr(r, of) for r in reports)}"
+
+    adult, teen = [a for a, _ in pairs], [t for _, t in pairs]
+    return (
+        f"other languages together: caught {count(adult, 'harmful_recall', 'harmful')}, "
+        f"false blocks {count(adult, 'benign_false_block', 'benign')}, "
+        f"teen caught {count(teen, 'harmful_recall', 'harmful')}, "
+        f"teen false blocks {count(teen, 'benign_false_block', 'benign')}"
+    )
 
 
 def markdown(report: Report) -> str:
@@ -167,9 +194,10 @@ def markdown(report: Report) -> str:
 def main(args) -> None:
     if args.lang:
         languages = list(LANGUAGES) if args.lang == "all" else args.lang.split(",")
-        table, reports = language_table(languages, args.lang_dir)
+        table, reports = language_table(languages, args.lang_dir, skip_near_training=args.skip_near_training)
         print(table)
         print(f"goals per language: recall >= {GOAL_RECALL}, false-block <= {GOAL_FALSE_BLOCK} (✗: not met)")
+        print(totals([(a, t) for lang, a, t in reports if lang != "en"]))
         if args.mistakes:
             for lang, adult, _ in reports:
                 for text, labels, got in adult.mistakes:
@@ -198,4 +226,9 @@ if __name__ == "__main__":
     parser.add_argument("--mistakes", action="store_true", help="list the prompts it got wrong")
     parser.add_argument("--lang", default="", help="'all' or a comma-separated list: the per-language table")
     parser.add_argument("--lang-dir", default=HELD_OUT_LANG_DIR.name, help="the folder of per-language files, in data/")
+    parser.add_argument(
+        "--skip-near-training",
+        action="store_true",
+        help="leave out prompts with a near copy among the shipped head's training rows",
+    )
     main(parser.parse_args())

@@ -98,6 +98,15 @@ def kept_rows(batches: tuple[str, ...] = ()) -> tuple[list[Example], list[str], 
     return rows, langs, vectors[~near], int(near.sum())
 
 
+def near_training(texts: list[str], batches: tuple[str, ...] = ()) -> list[bool]:
+    """Whether each text has an exact or near copy (e5 cosine >= NEAR_COPY) among these training rows."""
+    rows, _ = training_rows(batches)
+    keys = {text_key(r.text) for r in rows}
+    vectors = multilingual.embed([r.text for r in rows], encoder="base")
+    near = (multilingual.embed(texts, encoder="base") @ vectors.T).max(axis=1) >= NEAR_COPY
+    return [text_key(t) in keys or bool(n) for t, n in zip(texts, near)]
+
+
 def build_lexicon(rows: list[Example], langs: list[str]) -> list[str]:
     """MiniLM's whole words and the English rows' words, less the words other languages use more.
 
@@ -205,6 +214,7 @@ def main(args) -> None:
         "false_block_cost": FALSE_BLOCK_COST,
         "encoder": multilingual.ENCODER,
         "e5": args.encoder,
+        **({"adapters_sha256": e5.adapters_digest()} if args.encoder == "tuned" else {}),
         "batches": list(batches),
         "calibrated_on": int(len(mine)),
         "oof_harmful_recall": round(recall, 4),
