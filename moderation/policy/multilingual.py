@@ -84,7 +84,8 @@ def embed(texts: list[str], encoder: str | None = None) -> np.ndarray:
 
 
 def served_encoder() -> str:
-    """The e5 the multilingual head reads: "base" (4-bit, as shipped), "int8" or "tuned" (e5.served_graph)."""
+    """The e5 the multilingual head reads: "base" (e5 as shipped, on the engine SORA_E5_ENGINE names),
+    "int8" or "tuned" (e5.served_graph)."""
     return head().meta.get("e5", "base")
 
 

@@ -141,9 +141,9 @@ def main(args) -> None:
     rows = training_rows()
     held_texts = [r.text for r in held_out_rows() + unread_rows()]
     print(f"{len(rows)} rows ({sum(r.harmful for r in rows)} abusive); embedding with e5 ...")
-    ml = multilingual.embed([r.text for r in rows], encoder="base")
+    ml = multilingual.embed([r.text for r in rows], encoder="blocks")
     if held_texts:  # near-copies by e5 as shipped, whichever e5 the heads read
-        near = (ml @ multilingual.embed(held_texts, encoder="base").T).max(axis=1) >= NEAR_COPY
+        near = (ml @ multilingual.embed(held_texts, encoder="blocks").T).max(axis=1) >= NEAR_COPY
         rows = [r for r, n in zip(rows, near) if not n]
         ml = ml[~near]
         print(f"dropped {int(near.sum())} near-copies of held-out messages")

@@ -40,7 +40,7 @@ from .train import FALSE_BLOCK_COST, blocked_flags, calibrate, labels, out_of_fo
 
 MULTILINGUAL_DIR = DATA_DIR / "multilingual"
 # Every per-language held-out set: training drops exact and near copies of their prompts. heldout_lang_d
-# was written on 2026-12-06 after the other three had been read, and is unread.
+# was written on 2026-12-06 after the other three had been read, and was first read the same day.
 HELD_OUT_DIRS = tuple(
     DATA_DIR / name for name in ("heldout_lang", "heldout_lang_b", "heldout_lang_c", "heldout_lang_d")
 )
@@ -90,8 +90,8 @@ def kept_rows(batches: tuple[str, ...] = ()) -> tuple[list[Example], list[str], 
     rows = [r for r, k in zip(rows, keep) if k]
     langs = [lang for lang, k in zip(langs, keep) if k]
     print(f"{len(rows)} rows ({sum(lang != 'en' for lang in langs)} not English); embedding ...")
-    vectors = multilingual.embed([r.text for r in rows], encoder="base")
-    held_vectors = multilingual.embed(held_out_texts(), encoder="base")
+    vectors = multilingual.embed([r.text for r in rows], encoder="blocks")
+    held_vectors = multilingual.embed(held_out_texts(), encoder="blocks")
     near = (vectors @ held_vectors.T).max(axis=1) >= NEAR_COPY
     rows = [r for r, n in zip(rows, near) if not n]
     langs = [lang for lang, n in zip(langs, near) if not n]
@@ -102,8 +102,8 @@ def near_training(texts: list[str], batches: tuple[str, ...] = ()) -> list[bool]
     """Whether each text has an exact or near copy (e5 cosine >= NEAR_COPY) among these training rows."""
     rows, _ = training_rows(batches)
     keys = {text_key(r.text) for r in rows}
-    vectors = multilingual.embed([r.text for r in rows], encoder="base")
-    near = (multilingual.embed(texts, encoder="base") @ vectors.T).max(axis=1) >= NEAR_COPY
+    vectors = multilingual.embed([r.text for r in rows], encoder="blocks")
+    near = (multilingual.embed(texts, encoder="blocks") @ vectors.T).max(axis=1) >= NEAR_COPY
     return [text_key(t) in keys or bool(n) for t, n in zip(texts, near)]
 
 

@@ -23,8 +23,8 @@ def test_every_hand_written_row_has_known_categories():
 
 
 def test_every_per_language_held_out_file_is_shaped_as_the_guide_asks():
-    """Structure only (the verdicts on an unread set are not computed here): 60 prompts per
-    language, 30 harmful with every category at least twice over the file, 30 benign."""
+    """Structure only (test_multilingual.py computes the verdicts): 60 prompts per language, 30
+    harmful (in the fourth set every category at least twice over the file), 30 benign."""
     from moderation.policy.dataset import CATEGORIES
     from moderation.policy.evaluate import LANGUAGES
     from moderation.policy.train_multilingual import HELD_OUT_DIRS

@@ -72,9 +72,9 @@ def test_a_comment_in_chinese_is_checked_through_the_api():
     assert kind.status_code == 201
 
 
-@pytest.fixture(scope="module", params=["heldout_lang", "heldout_lang_b", "heldout_lang_c"])
+@pytest.fixture(scope="module", params=["heldout_lang", "heldout_lang_b", "heldout_lang_c", "heldout_lang_d"])
 def per_language(request):
-    """Each per-language held-out set: the first, second and third (data/heldout_lang/, _b/, _c/)."""
+    """Each per-language held-out set: the first to the fourth (data/heldout_lang/, _b/, _c/, _d/)."""
     folder = request.param
     return folder, {lang: evaluate_rows(language_rows(lang, folder), split=lang) for lang in LANGUAGES if lang != "en"}
 
@@ -98,7 +98,7 @@ def test_per_language_numbers_hold(per_language):
 
 
 # The held-out files as measured with the committed head and routing lexicon (docs/benchmarks.md):
-# recall and false-block per language; heldout_lang on 2026-12-05, heldout_lang_b and heldout_lang_c
+# recall and false-block per language; heldout_lang on 2026-12-05, heldout_lang_b, _c and _d
 # on 2026-12-06 (docs/benchmarks.md). A regression of more than one prompt in 30 fails.
 MEASURED_RECALL_A = {
     "es": 1.0,
@@ -185,14 +185,45 @@ MEASURED_FALSE_BLOCK_C = {
     "tr": 0.1,
     "id": 0.067,
 }
+# heldout_lang_d, first read on 2026-12-06 (moderation/policy/rules/tuned_e5.md, int8_engine.md)
+MEASURED_RECALL_D = {
+    "es": 1.0,
+    "fr": 1.0,
+    "de": 1.0,
+    "pt": 0.933,
+    "it": 0.9,
+    "zh": 0.9,
+    "ja": 0.933,
+    "hi": 0.967,
+    "ar": 0.933,
+    "ru": 0.9,
+    "tr": 0.933,
+    "id": 0.933,
+}
+MEASURED_FALSE_BLOCK_D = {
+    "es": 0.033,
+    "fr": 0.2,
+    "de": 0.067,
+    "pt": 0.033,
+    "it": 0.0,
+    "zh": 0.1,
+    "ja": 0.0,
+    "hi": 0.033,
+    "ar": 0.133,
+    "ru": 0.1,
+    "tr": 0.067,
+    "id": 0.1,
+}
 MEASURED_RECALL = {
     "heldout_lang": MEASURED_RECALL_A,
     "heldout_lang_b": MEASURED_RECALL_B,
     "heldout_lang_c": MEASURED_RECALL_C,
+    "heldout_lang_d": MEASURED_RECALL_D,
 }
 MEASURED_FALSE_BLOCK = {
     "heldout_lang": MEASURED_FALSE_BLOCK_A,
     "heldout_lang_b": MEASURED_FALSE_BLOCK_B,
     "heldout_lang_c": MEASURED_FALSE_BLOCK_C,
+    "heldout_lang_d": MEASURED_FALSE_BLOCK_D,
 }
 SLACK = 1 / 30 + 1e-9

@@ -119,10 +119,11 @@ def test_the_feed_knobs_are_settings_read_from_the_environment():
     assert tuned["index_dir"] == "/srv/feed-index" and tuned["index_check_s"] == 2.5
 
 
-def test_an_unknown_model_backend_or_one_without_its_folder_stops_the_start():
+def test_an_unknown_model_backend_or_encoder_engine_or_a_backend_without_its_folder_stops_the_start():
     for env_vars, said in (
         ({"SORA_MODEL_BACKEND": "comfy"}, "SORA_MODEL_BACKEND must be in-tree or diffusers"),
         ({"SORA_MODEL_BACKEND": "diffusers"}, "needs SORA_MODEL_CHECKPOINT"),
+        ({"SORA_E5_ENGINE": "fp4"}, "SORA_E5_ENGINE must be blocks or int8"),
     ):
         env = {k: v for k, v in os.environ.items() if k not in {"SORA_MODEL_CHECKPOINT"}}
         env.update(DJANGO_SETTINGS_MODULE="sora_social.settings", **env_vars)
