@@ -15,10 +15,10 @@ from __future__ import annotations
 import argparse
 from collections import defaultdict
 
-from . import classifier
-from .conversation import CATEGORIES, Said, blocked, score
+from . import classifier, multilingual
+from .conversation import CATEGORIES, Said, blocked, head, score
 from .evaluate import embedded
-from .train_conversation import Message, held_out_rows, rates
+from .train_conversation import Message, held_out_rows, rates, unread_rows
 
 GOAL_CAUGHT = 0.9
 GOAL_REFUSED = 0.01
@@ -26,7 +26,24 @@ GOAL_REFUSED = 0.01
 
 def scored(rows: list[Message]) -> list[Said]:
     """conversation.score on every row, with the embeddings batched first."""
-    return [score(r.text, **vectors) for r, vectors in zip(rows, embedded([r.text for r in rows]))]
+    vectors = embedded([r.text for r in rows])
+    encoder = head("multilingual").meta.get("e5", "base")
+    if encoder != "base":  # the head reads a tuned e5; the prompt head's sexual_minors, e5 as shipped
+        others = [i for i, v in enumerate(vectors) if "ml_embedding" in v]
+        tuned = multilingual.embed([rows[i].text for i in others], encoder=encoder)
+        for i, v in zip(others, tuned):
+            vectors[i] = {"ml_embedding": v, "prompt_embedding": vectors[i]["ml_embedding"]}
+    return [score(r.text, **v) for r, v in zip(rows, vectors)]
+
+
+def near_training(rows: list[Message]) -> list[bool]:
+    """Whether each message has a row within e5 cosine NEAR_COPY in the training files as they are."""
+    from .train_conversation import CONVERSATION_DIR, NEAR_COPY, read
+
+    train = [r.text for path in sorted(CONVERSATION_DIR.glob("train_*.jsonl")) for r in read(path)]
+    vectors = multilingual.embed(train, encoder="blocks")
+    near = (multilingual.embed([r.text for r in rows], encoder="blocks") @ vectors.T).max(axis=1) >= NEAR_COPY
+    return [bool(n) for n in near]
 
 
 def report(rows: list[Message], *, prompt_policy: bool = True) -> dict:
@@ -96,8 +113,19 @@ def category_table(result: dict) -> str:
 
 
 def main(args) -> None:
-    rows = held_out_rows(args.files.split(",") if args.files else None)
+    rows = unread_rows() if args.unread else held_out_rows(args.files.split(",") if args.files else None)
+    if args.skip_near_training:
+        near = near_training(rows)
+        print(f"left out: {sum(near)} of {len(rows)} messages with a near copy among the training rows")
+        rows = [r for r, n in zip(rows, near) if not n]
     result = report(rows, prompt_policy=not args.no_before)
+    others = [i for i, r in enumerate(rows) if result["said"][i].reader != "en"]
+    c, f = rates([bool(result["as_labelled"][i]) for i in others], [rows[i] for i in others])
+    n_abusive = sum(rows[i].harmful for i in others)
+    print(
+        f"messages the multilingual head read: {len(others)} ({n_abusive} abusive): "
+        f"caught {round(c * n_abusive)}, refused {round(f * (len(others) - n_abusive))}"
+    )
     print(table(result))
     print()
     print(category_table(result))
@@ -117,4 +145,8 @@ if __name__ == "__main__":
     parser.add_argument("--mistakes", action="store_true", help="list the messages it got wrong (reads the texts)")
     parser.add_argument("--no-before", action="store_true", help="skip the prompt policy's numbers")
     parser.add_argument("--files", default="", help="comma-separated held-out files (default: all), e.g. heldout_c")
+    parser.add_argument("--unread", action="store_true", help="the messages in data/conversation/unread/ instead")
+    parser.add_argument(
+        "--skip-near-training", action="store_true", help="leave out messages with a near copy among the training rows"
+    )
     main(parser.parse_args())
