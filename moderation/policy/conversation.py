@@ -65,21 +65,12 @@ def reader_of(text: str) -> str:
     return "en" if multilingual.is_plain_english(text, normalize(text)) else "multilingual"
 
 
-def score(
-    text: str,
-    *,
-    embedding: np.ndarray | None = None,
-    ml_embedding: np.ndarray | None = None,
-    prompt_embedding: np.ndarray | None = None,
-) -> Said:
-    """`embedding` (MiniLM of the normalised text) / `ml_embedding` (e5 of the text, as the
-    multilingual head reads it) / `prompt_embedding` (e5 as shipped, where the head reads a
-    tuned e5) let training and evaluation pass vectors they embedded in a batch; the rest is
-    the same path.
+def score(text: str, *, embedding: np.ndarray | None = None, ml_embedding: np.ndarray | None = None) -> Said:
+    """`embedding` (MiniLM of the normalised text) / `ml_embedding` (e5 of the text) let
+    training and evaluation pass vectors they embedded in a batch; the rest is the same path.
 
-    The prompt policy's `sexual_minors` reads the text too (the same vector where the head
-    reads e5 as shipped): a message asking for sexual content about a child is `grooming`
-    whatever this head says."""
+    The prompt policy's `sexual_minors` reads the same vector too: a message asking for
+    sexual content about a child is `grooming` whatever this head says."""
     normalized = normalize(text)
     if multilingual.is_plain_english(text, normalized):
         model, reader = head("en"), "en"
@@ -88,14 +79,9 @@ def score(
         prompt = classifier.score(text, embedding=vector)
     else:
         model, reader = head("multilingual"), "multilingual"
-        encoder = model.meta.get("e5", "base")
-        raw = multilingual.embed([text], encoder=encoder)[0] if ml_embedding is None else ml_embedding
+        raw = multilingual.embed([text])[0] if ml_embedding is None else ml_embedding
         probs = model.predict(multilingual.features(multilingual.centered(raw, model.center), text)[None, :])[0]
-        if encoder == "base":
-            prompt_embedding = raw
-        elif prompt_embedding is None:
-            prompt_embedding = multilingual.embed([text])[0]
-        prompt = classifier.score(text, ml_embedding=prompt_embedding)
+        prompt = classifier.score(text, ml_embedding=raw)
     scores = dict(zip(model.categories, probs.tolist()))
     if prompt.scores["sexual_minors"] >= SEXUAL_MINORS_LINE:
         scores["grooming"] = max(scores["grooming"], classifier.RULE_SCORE)

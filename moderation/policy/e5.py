@@ -77,8 +77,6 @@ SMOOTH_ALPHA = 0.65
 MAXIMA_PATH = Path(__file__).with_name("e5_maxima.safetensors")
 # e5 tuned for the prompt policy (tune_e5.py): low-rank adapters added to every layer matrix.
 TUNED_PATH = Path(__file__).with_name("e5_tuned.safetensors")
-# e5 tuned for comments and messages (tune_e5 --policy conversation; rules/conversation_e5.md).
-CONVERSATION_TUNED_PATH = Path(__file__).with_name("e5_conversation.safetensors")
 ADAPTER_ALPHA = 16.0
 _META = "\u2581"  # SentencePiece's word-start marker
 _SPACES = re.compile(" {2,}")
@@ -611,8 +609,6 @@ def served_graph(encoder: str = "base") -> bytes:
         return graph(teacher_arrays(matrices=False), teacher_blocks(), accuracy=SERVED_ACCURACY)
     if encoder == "tuned":
         return int8_graph(tuned_arrays())
-    if encoder == "conversation":
-        return int8_graph(tuned_arrays(CONVERSATION_TUNED_PATH))
     if encoder == "int8":
         return int8_graph(teacher_arrays())
     raise ValueError(f"unknown e5 encoder {encoder!r}")

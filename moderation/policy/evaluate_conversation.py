@@ -16,7 +16,7 @@ import argparse
 from collections import defaultdict
 
 from . import classifier, multilingual
-from .conversation import CATEGORIES, Said, blocked, head, score
+from .conversation import CATEGORIES, Said, blocked, score
 from .evaluate import embedded
 from .train_conversation import Message, held_out_rows, rates, unread_rows
 
@@ -26,14 +26,7 @@ GOAL_REFUSED = 0.01
 
 def scored(rows: list[Message]) -> list[Said]:
     """conversation.score on every row, with the embeddings batched first."""
-    vectors = embedded([r.text for r in rows])
-    encoder = head("multilingual").meta.get("e5", "base")
-    if encoder != "base":  # the head reads a tuned e5; the prompt head's sexual_minors, e5 as shipped
-        others = [i for i, v in enumerate(vectors) if "ml_embedding" in v]
-        tuned = multilingual.embed([rows[i].text for i in others], encoder=encoder)
-        for i, v in zip(others, tuned):
-            vectors[i] = {"ml_embedding": v, "prompt_embedding": vectors[i]["ml_embedding"]}
-    return [score(r.text, **v) for r, v in zip(rows, vectors)]
+    return [score(r.text, **vectors) for r, vectors in zip(rows, embedded([r.text for r in rows]))]
 
 
 def near_training(rows: list[Message]) -> list[bool]:

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import e5, multilingual
+from . import multilingual
 from .classifier import embed_texts
 from .conversation import CATEGORIES, EN_HEAD_PATH, MIN_THRESHOLD, ML_HEAD_PATH, TEEN_FACTOR, Said, blocked
 from .dataset import DATA_DIR, labelled_lines, text_key
@@ -136,30 +136,20 @@ def _train_one(name, x, rows, routed, *, folds, cost, fit_args, center=None):
     return model
 
 
-def kept_rows() -> tuple[list[Message], np.ndarray, int]:
-    """The training rows less near-copies of held-out and unread messages (e5 as shipped, cosine >=
-    NEAR_COPY): (rows, their e5 vectors as shipped, how many were dropped)."""
+def main(args) -> None:
+    t0 = time.perf_counter()
     rows = training_rows()
     held_texts = [r.text for r in held_out_rows() + unread_rows()]
     print(f"{len(rows)} rows ({sum(r.harmful for r in rows)} abusive); embedding with e5 ...")
     ml = multilingual.embed([r.text for r in rows], encoder="blocks")
-    near = np.zeros(len(rows), dtype=bool)
     if held_texts:  # near-copies by e5 as shipped, whichever e5 the heads read
         near = (ml @ multilingual.embed(held_texts, encoder="blocks").T).max(axis=1) >= NEAR_COPY
-    print(f"dropped {int(near.sum())} near-copies of held-out messages")
-    return [r for r, n in zip(rows, near) if not n], ml[~near], int(near.sum())
-
-
-def main(args) -> None:
-    from .train_multilingual import tuned_on
-
-    t0 = time.perf_counter()
-    rows, ml, _ = kept_rows()
-    encoder = args.encoder
-    honest = np.ones(len(rows), dtype=bool)
-    if encoder != "base":  # e5 tuned for messages: lines from the groups it never saw
+        rows = [r for r, n in zip(rows, near) if not n]
+        ml = ml[~near]
+        print(f"dropped {int(near.sum())} near-copies of held-out messages")
+    encoder = multilingual.served_encoder()  # the prompt head's: a message is embedded once, for both
+    if encoder != "base":
         ml = multilingual.embed([r.text for r in rows], encoder=encoder)
-        honest = np.array([not tuned_on(r.group) for r in rows])
     english = np.array([multilingual.is_plain_english(r.text, normalize(r.text)) for r in rows])
     fit_args = dict(l2=args.l2, steps=args.steps, lr=args.lr)
 
@@ -167,23 +157,11 @@ def main(args) -> None:
     ml = multilingual.centered(ml, center)
     x_ml = np.stack([multilingual.features(v, r.text) for v, r in zip(ml, rows)]).astype(np.float64)
     model = _train_one(
-        "multilingual",
-        x_ml,
-        rows,
-        ~english & honest,
-        folds=args.folds,
-        cost=args.cost,
-        fit_args=fit_args,
-        center=center,
+        "multilingual", x_ml, rows, ~english, folds=args.folds, cost=args.cost, fit_args=fit_args, center=center
     )
     model.meta["encoder"] = multilingual.ENCODER
     model.meta["e5"] = encoder
-    if encoder == "conversation":
-        model.meta["adapters_sha256"] = e5.adapters_digest(e5.CONVERSATION_TUNED_PATH)
     model.save(Path(args.out_ml))
-    if args.multilingual_only:
-        print(f"saved the multilingual head in {time.perf_counter() - t0:.0f} s")
-        return
 
     en_rows = [r for r, e in zip(rows, english) if e]
     vectors = embed_texts([r.text for r in en_rows])
@@ -205,11 +183,4 @@ if __name__ == "__main__":
     parser.add_argument("--cost", type=float, default=COST)
     parser.add_argument("--out-en", default=str(EN_HEAD_PATH))
     parser.add_argument("--out-ml", default=str(ML_HEAD_PATH))
-    parser.add_argument(
-        "--encoder",
-        choices=["base", "conversation"],
-        default="base",
-        help="the e5 the multilingual head reads: as shipped, or tuned for messages (tune_e5 --policy conversation)",
-    )
-    parser.add_argument("--multilingual-only", action="store_true", help="train the multilingual head only")
     main(parser.parse_args())

@@ -7,9 +7,7 @@ own weights stay frozen) and a linear classifier on the pooled vector learns the
 adds them to e5's matrices before the int8 engine quantises them (e5.tuned_arrays).
 
 Rows: the multilingual head's training rows less near-copies of held-out prompts
-(train_multilingual.kept_rows), or with `--policy conversation` the conversation policy's rows less
-near-copies of held-out and unread messages (train_conversation.kept_rows), learning its seven
-categories (rules/conversation_e5.md). They are split by group: TUNE_SHARE of the groups tune the encoder,
+(train_multilingual.kept_rows). They are split by group: TUNE_SHARE of the groups tune the encoder,
 the rest are never seen by it, so that the head's thresholds can be calibrated on honest scores
 (train_multilingual --encoder tuned calibrates on those rows only).
 """
@@ -33,21 +31,13 @@ MAX_TOKENS = 96  # training reads the first 96 tokens of a prompt (serving reads
 def main(args) -> None:
     t0 = time.perf_counter()
     batches = tuple(b for b in args.batches.split(",") if b)
-    if args.policy == "conversation":  # comments and messages: their rows and seven categories
-        from . import train_conversation
-
-        rows, _, dropped = train_conversation.kept_rows()
-        categories = train_conversation.CATEGORIES
-    else:
-        rows, _, _, dropped = kept_rows(batches)
-        categories = CATEGORIES
+    rows, _, _, dropped = kept_rows(batches)
     mine = [r for r in rows if tuned_on(r.group)]
     print(
         f"{len(rows)} rows after {dropped} near-copies dropped; tuning on {len(mine)} ({time.perf_counter() - t0:.0f} s)"
     )
-    adapters = tune(mine, args, categories)
+    adapters = tune(mine, args)
     meta = {
-        "policy": args.policy,
         "rank": str(args.rank),
         "alpha": str(e5.ADAPTER_ALPHA),
         "epochs": str(args.epochs),
@@ -58,12 +48,11 @@ def main(args) -> None:
         "tune_share": str(TUNE_SHARE),
         "batches": ",".join(batches),
     }
-    out = Path(args.out or (e5.CONVERSATION_TUNED_PATH if args.policy == "conversation" else e5.TUNED_PATH))
-    e5.save_adapters(adapters, meta, out)
-    print(f"saved {out} in {time.perf_counter() - t0:.0f} s")
+    e5.save_adapters(adapters, meta, Path(args.out))
+    print(f"saved {args.out} in {time.perf_counter() - t0:.0f} s")
 
 
-def tune(rows, args, categories: tuple[str, ...] = CATEGORIES) -> dict:
+def tune(rows, args) -> dict:
     """Adapters on e5 trained on these rows' categories and harmfulness (e5's own weights stay frozen)."""
     import torch
 
@@ -71,7 +60,7 @@ def tune(rows, args, categories: tuple[str, ...] = CATEGORIES) -> dict:
     torch.set_num_threads(args.threads)
     t0 = time.perf_counter()
     y = torch.from_numpy(
-        np.concatenate([labels(rows, categories), np.array([[r.harmful] for r in rows])], axis=1).astype(np.float32)
+        np.concatenate([labels(rows, CATEGORIES), np.array([[r.harmful] for r in rows])], axis=1).astype(np.float32)
     )
     ids = []
     for r in rows:
@@ -127,11 +116,5 @@ if __name__ == "__main__":
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--batches", default="", help="batches from data/multilingual/not_adopted/ to add, e.g. c,d")
-    parser.add_argument(
-        "--policy",
-        choices=["prompt", "conversation"],
-        default="prompt",
-        help="tune on the prompt policy's rows or on the comments and messages",
-    )
-    parser.add_argument("--out", default="", help="default: e5_tuned.safetensors, or e5_conversation.safetensors")
+    parser.add_argument("--out", default=str(e5.TUNED_PATH))
     main(parser.parse_args())
