@@ -26,7 +26,7 @@ The int8 engine runs the same weights another way: every matrix requantised to
 8 bits per output column and multiplied with 8-bit activations, the inputs of v,
 fi and fo smoothed first (a few of their channels run far larger than the rest),
 fi's and fo's inputs rounded with one scale per token, the others with one scale
-per call (DynamicQuantizeMatMul). Cosine 0.9997 to float32, about 3x faster than
+per call (DynamicQuantizeMatMul). Cosine 0.9997 to float32, 2-3x faster than
 the 4-bit blocks on one core (docs/benchmarks.md). Which engine runs e5 as
 shipped is the setting SORA_E5_ENGINE: "blocks" (the default) or "int8", whose
 vectors cost the heads trained on the blocks' vectors three harmful prompts of
