@@ -411,7 +411,7 @@ if SORA_MODEL_BACKEND not in ("in-tree", "diffusers"):
 if SORA_MODEL_BACKEND == "diffusers" and not SORA_MODEL_CHECKPOINT:
     raise ImproperlyConfigured("SORA_MODEL_BACKEND=diffusers needs SORA_MODEL_CHECKPOINT, the pipeline's folder")
 # How the policy's multilingual encoder runs (moderation/policy/e5.py reads the same variable):
-# "blocks", its 4-bit weights as shipped, or "int8", about 3x faster (docs/benchmarks.md).
+# "blocks", its 4-bit weights as shipped, or "int8", two to three times faster (docs/benchmarks.md).
 SORA_E5_ENGINE = env.str("SORA_E5_ENGINE", default="blocks")
 if SORA_E5_ENGINE not in ("blocks", "int8"):
     raise ImproperlyConfigured(f"SORA_E5_ENGINE must be blocks or int8, not {SORA_E5_ENGINE!r}")

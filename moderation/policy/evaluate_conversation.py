@@ -31,12 +31,11 @@ def scored(rows: list[Message]) -> list[Said]:
 
 def near_training(rows: list[Message]) -> list[bool]:
     """Whether each message has a row within e5 cosine NEAR_COPY in the training files as they are."""
-    from .train_conversation import CONVERSATION_DIR, NEAR_COPY, read
+    from .train_conversation import CONVERSATION_DIR, read
 
     train = [r.text for path in sorted(CONVERSATION_DIR.glob("train_*.jsonl")) for r in read(path)]
-    vectors = multilingual.embed(train, encoder="blocks")
-    near = (multilingual.embed([r.text for r in rows], encoder="blocks") @ vectors.T).max(axis=1) >= NEAR_COPY
-    return [bool(n) for n in near]
+    vectors = multilingual.embed([r.text for r in rows], encoder="blocks")
+    return [bool(n) for n in multilingual.near_copies(vectors, train)]
 
 
 def report(rows: list[Message], *, prompt_policy: bool = True) -> dict:
@@ -113,11 +112,12 @@ def main(args) -> None:
         rows = [r for r, n in zip(rows, near) if not n]
     result = report(rows, prompt_policy=not args.no_before)
     others = [i for i, r in enumerate(rows) if result["said"][i].reader != "en"]
-    c, f = rates([bool(result["as_labelled"][i]) for i in others], [rows[i] for i in others])
-    n_abusive = sum(rows[i].harmful for i in others)
+    refused = [bool(result["as_labelled"][i]) for i in others]
+    abusive = [rows[i].harmful for i in others]
     print(
-        f"messages the multilingual head read: {len(others)} ({n_abusive} abusive): "
-        f"caught {round(c * n_abusive)}, refused {round(f * (len(others) - n_abusive))}"
+        f"messages the multilingual head read: {len(others)} ({sum(abusive)} abusive): "
+        f"caught {sum(r and a for r, a in zip(refused, abusive))}, "
+        f"refused {sum(r and not a for r, a in zip(refused, abusive))}"
     )
     print(table(result))
     print()

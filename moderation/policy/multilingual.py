@@ -83,6 +83,19 @@ def embed(texts: list[str], encoder: str | None = None) -> np.ndarray:
     return e5.embed([clean(t) or "." for t in texts], encoder=encoder or served_encoder())
 
 
+# Training drops a row this close (e5 cosine) to any held-out text; evaluation can leave such texts out.
+NEAR_COPY = 0.95
+
+
+def near_copies(vectors: np.ndarray, texts: list[str]) -> np.ndarray:
+    """Whether each of these e5 vectors (as shipped: encoder "blocks") has one of `texts` within
+    cosine NEAR_COPY. Near-copies are found with the 4-bit blocks whichever engine serves, so that
+    which rows a training run drops does not depend on the serving setting."""
+    if not texts or not len(vectors):
+        return np.zeros(len(vectors), dtype=bool)
+    return (vectors @ embed(texts, encoder="blocks").T).max(axis=1) >= NEAR_COPY
+
+
 def served_encoder() -> str:
     """The e5 the multilingual head reads: "base" (e5 as shipped, on the engine SORA_E5_ENGINE names),
     "int8" or "tuned" (e5.served_graph)."""

@@ -35,7 +35,6 @@ from .normalize import normalize
 from .train import calibrate, labels, out_of_fold
 
 CONVERSATION_DIR = DATA_DIR / "conversation"
-NEAR_COPY = 0.95
 COST = 40.0
 
 
@@ -142,11 +141,10 @@ def main(args) -> None:
     held_texts = [r.text for r in held_out_rows() + unread_rows()]
     print(f"{len(rows)} rows ({sum(r.harmful for r in rows)} abusive); embedding with e5 ...")
     ml = multilingual.embed([r.text for r in rows], encoder="blocks")
-    if held_texts:  # near-copies by e5 as shipped, whichever e5 the heads read
-        near = (ml @ multilingual.embed(held_texts, encoder="blocks").T).max(axis=1) >= NEAR_COPY
-        rows = [r for r, n in zip(rows, near) if not n]
-        ml = ml[~near]
-        print(f"dropped {int(near.sum())} near-copies of held-out messages")
+    near = multilingual.near_copies(ml, held_texts)  # by e5 as shipped, whichever e5 the heads read
+    rows = [r for r, n in zip(rows, near) if not n]
+    ml = ml[~near]
+    print(f"dropped {int(near.sum())} near-copies of held-out messages")
     encoder = multilingual.served_encoder()  # the prompt head's: a message is embedded once, for both
     if encoder != "base":
         ml = multilingual.embed([r.text for r in rows], encoder=encoder)

@@ -45,7 +45,6 @@ MULTILINGUAL_DIR = DATA_DIR / "multilingual"
 HELD_OUT_DIRS = tuple(
     DATA_DIR / name for name in ("heldout_lang", "heldout_lang_b", "heldout_lang_c", "heldout_lang_d", "heldout_lang_e")
 )
-NEAR_COPY = 0.95
 TUNE_SHARE = 0.8  # of the groups tune e5 (tune_e5.py); the rest calibrate the tuned head's thresholds
 OTHER_SHARE_RATIO = 0.5
 _ENGLISH_WORD = re.compile(r"^[a-z]+$")
@@ -92,8 +91,7 @@ def kept_rows(batches: tuple[str, ...] = ()) -> tuple[list[Example], list[str], 
     langs = [lang for lang, k in zip(langs, keep) if k]
     print(f"{len(rows)} rows ({sum(lang != 'en' for lang in langs)} not English); embedding ...")
     vectors = multilingual.embed([r.text for r in rows], encoder="blocks")
-    held_vectors = multilingual.embed(held_out_texts(), encoder="blocks")
-    near = (vectors @ held_vectors.T).max(axis=1) >= NEAR_COPY
+    near = multilingual.near_copies(vectors, held_out_texts())
     rows = [r for r, n in zip(rows, near) if not n]
     langs = [lang for lang, n in zip(langs, near) if not n]
     return rows, langs, vectors[~near], int(near.sum())
@@ -103,8 +101,7 @@ def near_training(texts: list[str], batches: tuple[str, ...] = ()) -> list[bool]
     """Whether each text has an exact or near copy (e5 cosine >= NEAR_COPY) among these training rows."""
     rows, _ = training_rows(batches)
     keys = {text_key(r.text) for r in rows}
-    vectors = multilingual.embed([r.text for r in rows], encoder="blocks")
-    near = (multilingual.embed(texts, encoder="blocks") @ vectors.T).max(axis=1) >= NEAR_COPY
+    near = multilingual.near_copies(multilingual.embed(texts, encoder="blocks"), [r.text for r in rows])
     return [text_key(t) in keys or bool(n) for t, n in zip(texts, near)]
 
 
