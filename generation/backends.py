@@ -93,7 +93,6 @@ class DiffusersBackend:
         self.fps = config.fps
         self.lock = threading.Lock()
         self.version = f"diffusers:{type(self.pipe).__name__}@{_folder_digest(path)}"
-        self.extension_version = self.version  # it is given no frames (generate refuses them)
 
     def frame_count(self, duration_s: int) -> int:
         """Frames for the duration, in the 1 + k * (temporal compression) form video VAEs need."""
@@ -162,7 +161,7 @@ class InTreeBackend:
     """The in-tree DiT (generation/diffusion), loaded once per process."""
 
     def __init__(self, config: BackendConfig):
-        from .diffusion.sampler import DEFAULT_CHECKPOINT, extension_checkpoint, load_pipeline
+        from .diffusion.sampler import DEFAULT_CHECKPOINT, load_pipeline
         from .diffusion.world import FPS
 
         path = Path(config.checkpoint or DEFAULT_CHECKPOINT)
@@ -170,11 +169,6 @@ class InTreeBackend:
         self.pipe = load_pipeline(path)
         self.fps = self.pipe.latent.fps if self.pipe.latent is not None else FPS  # what its frames come at
         self.version = f"sora-social-dit@{hashlib.sha256(path.read_bytes()).hexdigest()[:12]}"
-        # Clips given frames (extend, image to video) are drawn by the extension model when there is one.
-        self.extension_version = self.version
-        if self.pipe.extension is not None:
-            known = extension_checkpoint(path).read_bytes()
-            self.extension_version += f"+known@{hashlib.sha256(known).hexdigest()[:12]}"
 
     def generate(self, prompt: str, *, steps: int | None = None, init_video=None, strength: float = 0.6, **kwargs):
         if steps:

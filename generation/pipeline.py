@@ -182,8 +182,6 @@ def render_job(
         **known,
     )
     sample = model.generate(spec.model_prompt or spec.prompt, **kwargs)
-    if "known_frames" in known:
-        version = model.extension_version  # the model that drew a clip around given frames
     t = lap("sampling", t)
 
     # Never below the model's own size (an open-weight model may draw larger frames than we serve).

@@ -303,20 +303,8 @@ MAX_EDIT_REGION = 0.5  # a recolouring draws again at most half of the clip's pi
 class Pipeline:
     """A loaded model and text encoder; `generate` is safe to call from one thread at a time per instance."""
 
-    def __init__(
-        self,
-        model: DiT,
-        encoder: TextEncoder | None,
-        config: dict | None = None,
-        latent=None,
-        extension: DiT | None = None,
-    ):
+    def __init__(self, model: DiT, encoder: TextEncoder | None, config: dict | None = None, latent=None):
         self.model = model.eval()
-        # The extension model: the same network taught to read given frames, drawn with only when frames
-        # are given (extend, image to video); plain generation and remixes never touch it.
-        if extension is not None:
-            check_extension(model, extension)
-        self.extension = extension.eval() if extension is not None else None
         self.encoder = encoder
         self.latent = latent  # a LatentSpace when the model draws the autoencoder's latent
         self.config = config or {}
@@ -436,10 +424,9 @@ class Pipeline:
                     known = Known(x0=x0, mask=keep, noise=noise)
         if eta is None:  # the default is stochastic Euler; Heun is the deterministic ODE
             eta = self.sampler["eta"] if method == "euler" else 0.0
-        net = self.extension if known_frames is not None and self.extension is not None else self.model
         with self.lock:
             x = sample_loop(
-                net,
+                self.model,
                 x,
                 ts,
                 cond,
@@ -515,38 +502,17 @@ def load_model(checkpoint_path: str | Path, device: str = "cpu") -> tuple[DiT, d
     return model.to(device).eval(), meta
 
 
-def extension_checkpoint(path: str | Path) -> Path:
-    """Where a checkpoint's extension model lies, if it has one: beside it, `<name>_known.safetensors`."""
-    path = Path(path)
-    return path.with_name(f"{path.stem}_known{path.suffix}")
-
-
-def check_extension(model: DiT, extension: DiT) -> None:
-    """An extension model must read given frames and otherwise be the model's own shape (it draws the same grid)."""
-    if not extension.cfg.known_frames:
-        raise ValueError("the extension model does not read given frames (known_frames is off)")
-    ours, its = model.cfg.to_dict(), extension.cfg.to_dict()
-    differ = sorted(k for k in ours if k != "known_frames" and ours[k] != its.get(k))
-    if differ:
-        raise ValueError(f"the extension model differs from the model in {', '.join(differ)}")
-
-
 def load_pipeline(
     checkpoint_path: str | Path | None = None, text_encoder: TextEncoder | None = None, device: str | None = None
 ) -> Pipeline:
-    """Load once per process (model about 0.1 s, text encoder about 2 s); device defaults to cuda when present.
-
-    A checkpoint's extension model (`extension_checkpoint`), when it lies beside it, is loaded too and
-    draws the clips that are given frames.
-    """
+    """Load once per process (model about 0.1 s, text encoder about 2 s); device defaults to cuda when present."""
     device = device or ("cuda" if torch.cuda.is_available() else "cpu")
     path = Path(checkpoint_path or DEFAULT_CHECKPOINT)
     model, meta = load_model(path, device)
-    extension = load_model(extension_checkpoint(path), device)[0] if extension_checkpoint(path).exists() else None
     latent = None
     if model.cfg.latent:  # the autoencoder it was trained with, named beside it
         from .latent import LatentSpace
 
         latent = LatentSpace.load(path.parent / meta["autoencoder"]["file"])
         latent.check(model.cfg)
-    return Pipeline(model, text_encoder or TextEncoder(), meta, latent, extension)
+    return Pipeline(model, text_encoder or TextEncoder(), meta, latent)
