@@ -112,12 +112,12 @@ def main(args) -> None:
         rows = [r for r, n in zip(rows, near) if not n]
     result = report(rows, prompt_policy=not args.no_before)
     others = [i for i, r in enumerate(rows) if result["said"][i].reader != "en"]
-    refused = [bool(result["as_labelled"][i]) for i in others]
+    blocked_flags = [bool(result["as_labelled"][i]) for i in others]
     abusive = [rows[i].harmful for i in others]
     print(
         f"messages the multilingual head read: {len(others)} ({sum(abusive)} abusive): "
-        f"caught {sum(r and a for r, a in zip(refused, abusive))}, "
-        f"refused {sum(r and not a for r, a in zip(refused, abusive))}"
+        f"caught {sum(b and a for b, a in zip(blocked_flags, abusive))}, "
+        f"refused {sum(b and not a for b, a in zip(blocked_flags, abusive))}"
     )
     print(table(result))
     print()
