@@ -96,6 +96,7 @@ def get_batch(
     by_tokens: bool = False,
     object_weight: float = 0.0,
     world_version: int = 1,
+    window_s: int = 0,
 ):
     """Clips of one bucket (aspect, duration) so they stack; returns video, captions, references, ref mask, pixel weights.
 
@@ -107,6 +108,11 @@ def get_batch(
     same token budget (NaViT-style packing by tokens): an 8 s landscape batch
     has 5 clips, a 2 s square one 32, so every step costs about the same and
     long clips no longer dominate the compute.
+
+    With window_s, each scene is rendered window_s seconds longer than the
+    clip and the clip is cut from it at a random frame (0 to window_s * FPS):
+    a clip then starts or ends in the middle of a motion, as a video's last
+    or first second does when it is extended.
     """
     aspect, duration, batch_size = pick_bucket(rng, level, batch_size, model_cfg, by_tokens)
     pt = model_cfg.patch[0]
@@ -116,7 +122,7 @@ def get_batch(
                 rng,
                 level,
                 aspect=aspect,
-                duration_s=duration,
+                duration_s=duration + window_s,
                 world_version=world_version,
                 max_cameos=model_cfg.max_cameos,
             ),
@@ -124,14 +130,17 @@ def get_batch(
         )
         for _ in range(batch_size)
     ]
-    n = max(pt, clips[0].frames.shape[0] // pt * pt)
-    video = torch.stack([frames_to_tensor(c.frames[:n]) for c in clips])  # (B, 3, T, H, W)
+    n = max(pt, duration * world.FPS // pt * pt) if window_s else max(pt, clips[0].frames.shape[0] // pt * pt)
+    starts = rng.integers(0, window_s * world.FPS + 1, size=batch_size) if window_s else np.zeros(batch_size, int)
+    video = torch.stack([frames_to_tensor(c.frames[a : a + n]) for c, a in zip(clips, starts)])  # (B, 3, T, H, W)
     refs, has_ref = references_batch([c.references for c in clips], model_cfg.ref_px, model_cfg.max_cameos)
     weight = None
     if object_weight > 0:
         from scipy import ndimage
 
-        masks = np.stack([ndimage.maximum_filter(c.truth.mask[:n], size=(1, 3, 3)) for c in clips])  # (B, T, H, W)
+        masks = np.stack(
+            [ndimage.maximum_filter(c.truth.mask[a : a + n], size=(1, 3, 3)) for c, a in zip(clips, starts)]
+        )  # (B, T, H, W)
         weight = 1.0 + object_weight * torch.from_numpy(masks)[:, None]
     return video, [c.caption for c in clips], refs, has_ref, weight
 
@@ -289,7 +298,7 @@ class BatchSource:
 
     def __init__(self, args, cfg: DiTConfig, seed: int, latent=None):
         self.batch, self.by_tokens, self.object_weight = args.batch, args.batch_by == "tokens", args.object_weight
-        self.world = args.world
+        self.world, self.window = args.world, args.known_window
         self.pool = None
         if latent is not None:  # a LatentSpace: batches are encoded clips, drawn from a pool
             from .latent import LatentPool
@@ -310,7 +319,7 @@ class BatchSource:
         if self.pool is not None:
             return self.latent_batch(level)
         video, captions, refs, has_ref, weight = get_batch(
-            self.rng, self.batch, level, self.cfg, self.by_tokens, self.object_weight, self.world
+            self.rng, self.batch, level, self.cfg, self.by_tokens, self.object_weight, self.world, self.window
         )
         return level, video, refs, has_ref, self.embed(captions), weight
 
@@ -612,9 +621,10 @@ def main(args) -> dict:
             raise SystemExit("--autoencoder must sit in the folder of --out (the sampler loads it from there)")
         latent = LatentSpace.load(args.autoencoder)
         latent.check(cfg)
-        if args.object_weight or args.known_share or args.rollout_share or args.clips:
+        if args.object_weight or args.known_share or args.known_window or args.rollout_share or args.clips:
             raise SystemExit(
-                "a latent model trains without --object-weight, --known-share, --rollout-share and --clips"
+                "a latent model trains without --object-weight, --known-share, --known-window, --rollout-share "
+                "and --clips"
             )
     source = BatchSource(args, cfg, rank_seed, latent)
     workers = args.render_workers
@@ -723,6 +733,7 @@ def _meta(cfg: DiTConfig, step: int, trained_s: float, history: list, args, late
         "rollout_share": args.rollout_share,
         "rollout_steps": args.rollout_steps,
         "known_share": args.known_share,
+        "known_window": args.known_window,
         "world": args.world,
         "clips": bool(args.clips),
         "clips_share": args.clips_share if args.clips else 0.0,
@@ -769,6 +780,14 @@ def parse_args(argv=None):
         type=float,
         default=0.0,
         help="share of clips given some of their frames (first or last second, or the first frame) to draw around",
+    )
+    p.add_argument(
+        "--known-window",
+        type=int,
+        default=0,
+        metavar="S",
+        help="render each scene S seconds longer and cut the clip from it at a random frame, so given frames "
+        "can come from the middle of a motion (an extension model: 2)",
     )
     p.add_argument(
         "--max-cameos",

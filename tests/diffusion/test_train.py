@@ -97,6 +97,47 @@ def test_object_weight_weighs_object_pixels_and_keeps_the_plain_loss_scale():
     assert train.parse_args(["--minutes", "1"]).object_weight == 0.0
 
 
+def test_a_known_window_cuts_each_clip_from_a_longer_scene_at_its_own_frame(monkeypatch):
+    import torch
+    from scipy import ndimage
+
+    from generation.diffusion import world
+    from generation.diffusion.model import DIT_CONFIGS
+
+    cfg = DIT_CONFIGS["DiT-T"]()
+    rendered = []
+    make_clip = world.make_clip
+
+    def keep(spec, rng=None):
+        rendered.append(make_clip(spec, rng))
+        return rendered[-1]
+
+    monkeypatch.setattr(world, "make_clip", keep)
+    video, captions, refs, has_ref, weight = train.get_batch(
+        np.random.default_rng(11), 4, 1, cfg, object_weight=4.0, window_s=2
+    )
+    n = video.shape[2]
+    assert n in (2 * world.FPS, 4 * world.FPS)  # the bucket's duration, not the longer scene's
+    starts = []
+    for i, clip in enumerate(rendered):
+        assert clip.frames.shape[0] == n + 2 * world.FPS  # rendered two seconds longer
+        found = [
+            a
+            for a in range(2 * world.FPS + 1)
+            if torch.equal(video[i], train.frames_to_tensor(clip.frames[a : a + n]))
+        ]
+        assert found, "each clip is a window of its scene"
+        a = found[0]
+        starts.append(a)
+        grown = ndimage.maximum_filter(clip.truth.mask[a : a + n], size=(1, 3, 3)) > 0
+        assert torch.equal(weight[i, 0] > 1, torch.from_numpy(grown))  # the objects' weights move with the window
+        assert captions[i] == clip.caption
+    assert len(set(starts)) > 1  # cut at different frames
+    plain, *_ = train.get_batch(np.random.default_rng(11), 4, 1, cfg)
+    assert plain.shape[2] == n
+    assert train.parse_args(["--minutes", "1"]).known_window == 0
+
+
 def test_loss_t_min_moves_weight_from_low_to_high_noise():
     import torch
 
