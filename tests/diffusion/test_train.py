@@ -122,9 +122,7 @@ def test_a_known_window_cuts_each_clip_from_a_longer_scene_at_its_own_frame(monk
     for i, clip in enumerate(rendered):
         assert clip.frames.shape[0] == n + 2 * world.FPS  # rendered two seconds longer
         found = [
-            a
-            for a in range(2 * world.FPS + 1)
-            if torch.equal(video[i], train.frames_to_tensor(clip.frames[a : a + n]))
+            a for a in range(2 * world.FPS + 1) if torch.equal(video[i], train.frames_to_tensor(clip.frames[a : a + n]))
         ]
         assert found, "each clip is a window of its scene"
         a = found[0]
