@@ -33,7 +33,7 @@ import numpy as np
 from . import e5, multilingual
 from .dataset import DATA_DIR
 
-HOLD_OUT_GLOBS = ("heldout*.jsonl", "heldout*/*.jsonl", "conversation/heldout*.jsonl")
+HOLD_OUT_GLOBS = ("heldout*.jsonl", "heldout*/*.jsonl", "conversation/heldout*.jsonl", "conversation/unread/*.jsonl")
 TRAIN_GLOBS = (
     "prompts.jsonl",
     "hand*.jsonl",

@@ -32,9 +32,10 @@ def as_postgres(cmd: list[str]) -> list[str]:
     return ["runuser", "-u", "postgres", "--", *cmd] if os.geteuid() == 0 else cmd
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def private_postgres():
-    """A throwaway cluster on a free port; yields (port, stop, start)."""
+    """A throwaway cluster on a free port, migrated, shared by this module's tests (each starts its
+    own app); yields (port, stop, start)."""
     root = Path(tempfile.mkdtemp(prefix="sora-pg-"))
     data, port = root / "data", free_port()
     if os.geteuid() == 0:
@@ -46,12 +47,31 @@ def private_postgres():
     stop = lambda: run("pg_ctl", "-D", str(data), "-m", "fast", "-w", "stop")  # noqa: E731
     start()
     try:
-        yield port, stop, start
+        subprocess.run(
+            [sys.executable, "manage.py", "migrate", "-v0"], env=_app_env(port), cwd=BASE, check=True, timeout=300
+        )
+
+        def start_if_down():  # a test that failed mid-outage leaves the server stopped
+            status = subprocess.run(as_postgres([str(BIN / "pg_ctl"), "-D", str(data), "status"]), capture_output=True)
+            if status.returncode != 0:
+                start()
+
+        yield port, stop, start, start_if_down
     finally:
         subprocess.run(
             as_postgres([str(BIN / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]), capture_output=True
         )
         shutil.rmtree(root, ignore_errors=True)
+
+
+def _app_env(db_port: int) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL"}}
+    env.update(
+        DJANGO_SETTINGS_MODULE="sora_social.settings",
+        DATABASE_URL=f"postgres://postgres@127.0.0.1:{db_port}/postgres",
+        DB_CONNECT_TIMEOUT="2",
+    )
+    return env
 
 
 def _get(port: int, path: str, token: str | None = None, body: dict | None = None) -> tuple[int, dict]:
@@ -77,14 +97,9 @@ def _register(port: int, username: str) -> str:
 @pytest.fixture
 def server(private_postgres):
     """The app, as deployed (daphne), against the private cluster; yields (app port, stop db, start db)."""
-    db_port, stop, start = private_postgres
-    env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL"}}
-    env.update(
-        DJANGO_SETTINGS_MODULE="sora_social.settings",
-        DATABASE_URL=f"postgres://postgres@127.0.0.1:{db_port}/postgres",
-        DB_CONNECT_TIMEOUT="2",
-    )
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], env=env, cwd=BASE, check=True, timeout=300)
+    db_port, stop, start, start_if_down = private_postgres
+    start_if_down()
+    env = _app_env(db_port)
     port = free_port()
     daphne = Path(sys.executable).with_name("daphne")
     app = subprocess.Popen(

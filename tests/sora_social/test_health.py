@@ -74,6 +74,7 @@ def test_readyz_names_an_unreachable_database(tmp_path):
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "sora_social.settings",
         "DATABASE_URL": "postgres://nobody@127.0.0.1:1/none",
+        "DB_CONNECT_TIMEOUT": "2",  # the pool gives up after this; the default (5 s) only makes the test slower
     }
     env.pop("REDIS_URL", None)
     out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60)
