@@ -94,6 +94,10 @@ class DiffusersBackend:
         self.lock = threading.Lock()
         self.version = f"diffusers:{type(self.pipe).__name__}@{_folder_digest(path)}"
 
+    def version_for(self, skill: str) -> str:
+        """The model that draws a clip given frames for this skill: this one (generate refuses such clips)."""
+        return self.version
+
     def frame_count(self, duration_s: int) -> int:
         """Frames for the duration, in the 1 + k * (temporal compression) form video VAEs need."""
         per_latent = int(getattr(self.pipe, "vae_scale_factor_temporal", 1) or 1)
@@ -115,6 +119,7 @@ class DiffusersBackend:
         known_frames: np.ndarray | None = None,
         known_at: str = "start",
         edit_colours: tuple[str, ...] = (),
+        skill: str = "extend",
     ):
         import torch
 
@@ -161,7 +166,7 @@ class InTreeBackend:
     """The in-tree DiT (generation/diffusion), loaded once per process."""
 
     def __init__(self, config: BackendConfig):
-        from .diffusion.sampler import DEFAULT_CHECKPOINT, load_pipeline
+        from .diffusion.sampler import DEFAULT_CHECKPOINT, extension_checkpoint, load_pipeline
         from .diffusion.world import FPS
 
         path = Path(config.checkpoint or DEFAULT_CHECKPOINT)
@@ -169,6 +174,15 @@ class InTreeBackend:
         self.pipe = load_pipeline(path)
         self.fps = self.pipe.latent.fps if self.pipe.latent is not None else FPS  # what its frames come at
         self.version = f"sora-social-dit@{hashlib.sha256(path.read_bytes()).hexdigest()[:12]}"
+        # Clips given frames are drawn by the extension model, when there is one, for the skills it serves.
+        self.extension_version = self.version
+        if self.pipe.extension is not None:
+            known = extension_checkpoint(path).read_bytes()
+            self.extension_version += f"+known@{hashlib.sha256(known).hexdigest()[:12]}"
+
+    def version_for(self, skill: str) -> str:
+        """The model that draws a clip given frames for this skill ("extend", "image"), as videos record it."""
+        return self.extension_version if self.pipe.draws_with_extension(skill) else self.version
 
     def generate(self, prompt: str, *, steps: int | None = None, init_video=None, strength: float = 0.6, **kwargs):
         if steps:

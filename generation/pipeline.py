@@ -161,10 +161,11 @@ def render_job(
         known = dict(
             known_frames=joint_frames(init_video, fps_in=OUTPUT_FPS, fps_model=model.fps, seconds=1, end=forward),
             known_at="start" if forward else "end",
+            skill="extend",
         )
         init_video = None
     elif spec.first_frame is not None:
-        known = dict(known_frames=spec.first_frame[None], known_at="start")
+        known = dict(known_frames=spec.first_frame[None], known_at="start", skill="image")
     elif init_video is not None and spec.edit_colours:
         known = dict(edit_colours=spec.edit_colours)  # the rest of the parent is kept pixel for pixel
     kwargs = dict(
@@ -182,6 +183,8 @@ def render_job(
         **known,
     )
     sample = model.generate(spec.model_prompt or spec.prompt, **kwargs)
+    if "known_frames" in known:
+        version = model.version_for(known["skill"])  # the model that drew a clip around given frames
     t = lap("sampling", t)
 
     # Never below the model's own size (an open-weight model may draw larger frames than we serve).

@@ -633,6 +633,7 @@ def extend_check(args) -> dict[str, dict[str, float]]:
                 item.caption,
                 known_frames=real[given],
                 known_at=at,
+                skill="image" if name == "image" else "extend",  # as the service asks it
                 resample=args.known_resample,
                 hold=args.known_hold,
                 **common,

@@ -300,11 +300,32 @@ def fit_video(frames: np.ndarray, n_frames: int, h: int, w: int) -> np.ndarray:
 MAX_EDIT_REGION = 0.5  # a recolouring draws again at most half of the clip's pixels
 
 
+SKILLS = ("extend", "image")  # what clips given frames are for: a video extended, a picture animated
+
+
 class Pipeline:
     """A loaded model and text encoder; `generate` is safe to call from one thread at a time per instance."""
 
-    def __init__(self, model: DiT, encoder: TextEncoder | None, config: dict | None = None, latent=None):
+    def __init__(
+        self,
+        model: DiT,
+        encoder: TextEncoder | None,
+        config: dict | None = None,
+        latent=None,
+        extension: DiT | None = None,
+        extension_serves: tuple[str, ...] = SKILLS,
+    ):
         self.model = model.eval()
+        # The extension model: the same network taught to read given frames, drawn with only when frames
+        # are given, for the skills it was adopted for (`extension_serves`: "extend", "image"); plain
+        # generation, remixes and the other skills never touch it.
+        if extension is not None:
+            check_extension(model, extension)
+        unknown = set(extension_serves) - set(SKILLS)
+        if unknown:
+            raise ValueError(f"an extension model serves only {SKILLS}, not {sorted(unknown)}")
+        self.extension = extension.eval() if extension is not None else None
+        self.extension_serves = tuple(extension_serves)
         self.encoder = encoder
         self.latent = latent  # a LatentSpace when the model draws the autoencoder's latent
         self.config = config or {}
@@ -327,6 +348,10 @@ class Pipeline:
         if len(pictures) > self.model.cfg.max_cameos:
             raise ValueError(f"this model draws at most {self.model.cfg.max_cameos} cameo(s), not {len(pictures)}")
         return torch.cat([reference_to_tensor(r, self.model.cfg.ref_px) for r in pictures])[None].to(device)
+
+    def draws_with_extension(self, skill: str) -> bool:
+        """Whether clips given frames for this skill ("extend", "image") are drawn by the extension model."""
+        return self.extension is not None and skill in self.extension_serves
 
     def generate(
         self,
@@ -351,12 +376,15 @@ class Pipeline:
         hold: float | None = None,
         edit_colours: tuple[str, ...] = (),
         edit_grow: int = 1,
+        skill: str = "extend",
     ) -> SampleResult:
         """A clip for the prompt; `known_frames` (k, h, w, 3) uint8 are given, not drawn.
 
         They are fitted to the model's grid and become the clip's first k frames
         (`known_at="start"`: extend forwards, or image to video with k = 1) or its
         last k (`"end"`: extend backwards); the rest is drawn to continue them.
+        `skill` says which of the two it is ("extend" or "image"): an extension
+        model beside the checkpoint draws only the skills it serves.
         A latent model takes them (and a video to remix) through its autoencoder:
         given frames fill whole latent frames (`temporal` frames each, the edge
         frame repeated to fill the last), which are then known in the latent.
@@ -376,6 +404,8 @@ class Pipeline:
             raise ValueError(f"aspect must be one of {world.ASPECTS}")
         if not 2 <= duration_s <= 8:
             raise ValueError("duration_s must be 2..8")
+        if skill not in SKILLS:
+            raise ValueError(f"skill must be one of {SKILLS}")
         h, w = world.SIZES_PX[aspect]
         cfg = self.model.cfg
         pt = cfg.patch[0]
@@ -424,9 +454,10 @@ class Pipeline:
                     known = Known(x0=x0, mask=keep, noise=noise)
         if eta is None:  # the default is stochastic Euler; Heun is the deterministic ODE
             eta = self.sampler["eta"] if method == "euler" else 0.0
+        net = self.extension if known_frames is not None and self.draws_with_extension(skill) else self.model
         with self.lock:
             x = sample_loop(
-                self.model,
+                net,
                 x,
                 ts,
                 cond,
@@ -502,17 +533,41 @@ def load_model(checkpoint_path: str | Path, device: str = "cpu") -> tuple[DiT, d
     return model.to(device).eval(), meta
 
 
+def extension_checkpoint(path: str | Path) -> Path:
+    """Where a checkpoint's extension model lies, if it has one: beside it, `<name>_known.safetensors`."""
+    path = Path(path)
+    return path.with_name(f"{path.stem}_known{path.suffix}")
+
+
+def check_extension(model: DiT, extension: DiT) -> None:
+    """An extension model must read given frames and otherwise be the model's own shape (it draws the same grid)."""
+    if not extension.cfg.known_frames:
+        raise ValueError("the extension model does not read given frames (known_frames is off)")
+    ours, its = model.cfg.to_dict(), extension.cfg.to_dict()
+    differ = sorted(k for k in ours if k != "known_frames" and ours[k] != its.get(k))
+    if differ:
+        raise ValueError(f"the extension model differs from the model in {', '.join(differ)}")
+
+
 def load_pipeline(
     checkpoint_path: str | Path | None = None, text_encoder: TextEncoder | None = None, device: str | None = None
 ) -> Pipeline:
-    """Load once per process (model about 0.1 s, text encoder about 2 s); device defaults to cuda when present."""
+    """Load once per process (model about 0.1 s, text encoder about 2 s); device defaults to cuda when present.
+
+    A checkpoint's extension model (`extension_checkpoint`), when it lies beside it, is loaded too and
+    draws the clips that are given frames.
+    """
     device = device or ("cuda" if torch.cuda.is_available() else "cpu")
     path = Path(checkpoint_path or DEFAULT_CHECKPOINT)
     model, meta = load_model(path, device)
+    extension, serves = None, SKILLS
+    if extension_checkpoint(path).exists():
+        extension, known_meta = load_model(extension_checkpoint(path), device)
+        serves = tuple(known_meta.get("serves", SKILLS))  # what it was adopted for (its JSON says)
     latent = None
     if model.cfg.latent:  # the autoencoder it was trained with, named beside it
         from .latent import LatentSpace
 
         latent = LatentSpace.load(path.parent / meta["autoencoder"]["file"])
         latent.check(model.cfg)
-    return Pipeline(model, text_encoder or TextEncoder(), meta, latent)
+    return Pipeline(model, text_encoder or TextEncoder(), meta, latent, extension, serves)

@@ -583,8 +583,15 @@ def main(args) -> dict:
     torch.manual_seed(args.seed)
     ranks = Ranks(torch.cuda.is_available() and not args.cpu)
     out = Path(args.out)
-    if args.resume and out.exists():
-        model, ema, meta = load_for_resume(out)
+    # --init starts a new checkpoint from another one's weights (an extension model from the committed
+    # model) and, once --out exists, resumes it: the same command continues the run.
+    start = None
+    if (args.resume or args.init) and out.exists():
+        start = out
+    elif args.init:
+        start = Path(args.init)
+    if start is not None:
+        model, ema, meta = load_for_resume(start)
         if args.add_known_frames and not model.cfg.known_frames:
             model, ema = widen_for_known_frames(model), widen_for_known_frames(ema)
             print("added the known-frame input (zero weights)", flush=True)
@@ -593,7 +600,7 @@ def main(args) -> dict:
             print(f"now draws up to {args.max_cameos} cameos (new slot embedding, zero weights)", flush=True)
         cfg = model.cfg
         step, trained_s, history = meta["step"], meta["trained_seconds"], meta.get("history", [])
-        print(f"resumed {out} at step {step} ({trained_s / 60:.1f} min trained)", flush=True)
+        print(f"resumed {start} at step {step} ({trained_s / 60:.1f} min trained)", flush=True)
     else:
         cfg = DIT_CONFIGS[args.model]()
         if args.max_cameos > 1:
@@ -754,6 +761,12 @@ def parse_args(argv=None):
     p.add_argument("--minutes", type=float, default=None, help="wall-clock budget for this run")
     p.add_argument("--max-steps", type=int, default=None)
     p.add_argument("--resume", action="store_true", help="continue from --out if it exists")
+    p.add_argument(
+        "--init",
+        default=None,
+        help="start from this checkpoint's weights and step while --out does not exist, then resume --out "
+        "(an extension model: --init the model's checkpoint --add-known-frames --known-share 1.0)",
+    )
     p.add_argument("--model", default="DiT-S", choices=sorted(DIT_CONFIGS))
     p.add_argument("--out", default=str(DEFAULT_CHECKPOINT))
     p.add_argument("--batch", type=int, default=16)

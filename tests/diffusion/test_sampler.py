@@ -7,7 +7,7 @@ from generation.diffusion.model import DiT, DiT_T
 from generation.diffusion.sampler import GenerationCancelled, Pipeline, timesteps
 from generation.diffusion.text import random_embedding
 
-from .helpers import tiny_pipeline
+from .helpers import tiny_model, tiny_pipeline
 
 
 def test_same_seed_same_frames_and_another_seed_differs():
@@ -156,7 +156,6 @@ def test_the_sampler_settings_travel_with_the_checkpoint():
     import json
 
     from generation.diffusion.sampler import DEFAULT_CHECKPOINT, SAMPLER_FALLBACK
-    from tests.diffusion.helpers import tiny_model
 
     committed = json.loads(DEFAULT_CHECKPOINT.with_suffix(".json").read_text())["sampler"]
     assert {k: committed[k] for k in SAMPLER_FALLBACK} == SAMPLER_FALLBACK  # the service's settings today
@@ -213,3 +212,100 @@ def test_resampling_and_holding_keep_the_given_frames_and_hold_is_bounded():
     assert held.steps == 2  # a held start runs only the low-noise half of the schedule
     with pytest.raises(ValueError):
         pipe.generate(e, steps=2, known_frames=known, hold=1.5)
+
+
+def _extension(seed: int = 1):
+    """A tiny extension model: other weights than the base, reading the given frames through its stem."""
+    from generation.diffusion.model import widen_for_known_frames
+
+    extension = widen_for_known_frames(tiny_model(seed))
+    with torch.no_grad():
+        extension.stem[0].weight[:, 3:] += 0.05
+    return extension.eval()
+
+
+def test_an_extension_model_draws_only_the_clips_given_frames():
+    base, extension = tiny_model(0), _extension()
+    pipe, alone, e = Pipeline(base, None, extension=extension), Pipeline(base, None), random_embedding(1)
+    known = np.random.default_rng(5).integers(0, 255, (4, 32, 32, 3), dtype=np.uint8)
+    parent = alone.generate(e, seed=9, steps=2).frames
+
+    # plain clips and remixes: the model alone, byte for byte
+    assert np.array_equal(pipe.generate(e, seed=2, steps=3).frames, alone.generate(e, seed=2, steps=3).frames)
+    remix = dict(seed=2, steps=3, init_video=parent, strength=0.5)
+    assert np.array_equal(pipe.generate(e, **remix).frames, alone.generate(e, **remix).frames)
+    # clips given frames: the extension model draws them, around the frames as given
+    for at in ("start", "end"):
+        drawn = pipe.generate(e, seed=2, steps=3, known_frames=known, known_at=at).frames
+        by_extension = Pipeline(extension, None).generate(e, seed=2, steps=3, known_frames=known, known_at=at).frames
+        by_model = alone.generate(e, seed=2, steps=3, known_frames=known, known_at=at).frames
+        assert np.array_equal(drawn, by_extension) and not np.array_equal(drawn, by_model)
+        assert np.array_equal(drawn[:4] if at == "start" else drawn[-4:], known)
+
+
+def test_an_extension_model_beside_a_checkpoint_is_loaded_and_a_wrong_one_refused(tmp_path):
+    from generation.diffusion.model import widen_for_cameos
+    from generation.diffusion.sampler import extension_checkpoint, load_pipeline
+    from generation.diffusion.train import save_checkpoint
+
+    def save(path, model):
+        save_checkpoint(path, model, model, {"model": model.cfg.to_dict()})
+
+    base, path = tiny_model(0), tmp_path / "dit.safetensors"
+    save(path, base)
+    assert extension_checkpoint(path) == tmp_path / "dit_known.safetensors"
+    assert load_pipeline(path, text_encoder=object(), device="cpu").extension is None
+
+    save(extension_checkpoint(path), _extension())
+    pipe = load_pipeline(path, text_encoder=object(), device="cpu")
+    assert pipe.extension is not None and pipe.extension.cfg.known_frames and not pipe.model.cfg.known_frames
+
+    save(extension_checkpoint(path), tiny_model(1))  # reads no given frames
+    with pytest.raises(ValueError, match="does not read given frames"):
+        load_pipeline(path, text_encoder=object(), device="cpu")
+    save(extension_checkpoint(path), widen_for_cameos(_extension(), 2))  # another shape than the model's
+    with pytest.raises(ValueError, match="max_cameos"):
+        load_pipeline(path, text_encoder=object(), device="cpu")
+
+
+def test_an_extension_model_serves_only_the_skills_it_was_adopted_for(tmp_path):
+    import json
+
+    from generation.diffusion.sampler import extension_checkpoint, load_pipeline
+    from generation.diffusion.train import save_checkpoint
+
+    base, extension, e = tiny_model(0), _extension(), random_embedding(1)
+    picture = np.random.default_rng(6).integers(0, 255, (1, 32, 32, 3), dtype=np.uint8)
+    second = np.random.default_rng(7).integers(0, 255, (4, 32, 32, 3), dtype=np.uint8)
+    alone, by_extension = Pipeline(base, None), Pipeline(extension, None)
+    pipe = Pipeline(base, None, extension=extension, extension_serves=("extend",))
+    assert pipe.draws_with_extension("extend") and not pipe.draws_with_extension("image")
+    run = dict(seed=3, steps=3)
+    extended = pipe.generate(e, known_frames=second, skill="extend", **run).frames
+    assert np.array_equal(extended, by_extension.generate(e, known_frames=second, **run).frames)
+    animated = pipe.generate(e, known_frames=picture, skill="image", **run).frames
+    assert np.array_equal(animated, alone.generate(e, known_frames=picture, skill="image", **run).frames)
+    assert not np.array_equal(animated, by_extension.generate(e, known_frames=picture, skill="image", **run).frames)
+    with pytest.raises(ValueError, match="skill"):
+        pipe.generate(e, known_frames=picture, skill="picture", **run)
+    with pytest.raises(ValueError, match="serves only"):
+        Pipeline(base, None, extension=extension, extension_serves=("extend", "remix"))
+
+    # beside a checkpoint, its JSON says what it serves (both skills when it does not say)
+    path = tmp_path / "dit.safetensors"
+    save_checkpoint(path, base, base, {"model": base.cfg.to_dict()})
+    save_checkpoint(extension_checkpoint(path), extension, extension, {"model": extension.cfg.to_dict()})
+    assert load_pipeline(path, text_encoder=object(), device="cpu").extension_serves == ("extend", "image")
+    meta = extension_checkpoint(path).with_suffix(".json")
+    meta.write_text(json.dumps({**json.loads(meta.read_text()), "serves": ["extend"]}))
+    assert load_pipeline(path, text_encoder=object(), device="cpu").extension_serves == ("extend",)
+
+
+def test_the_committed_extension_model_extends_and_leaves_pictures_to_the_model():
+    """Leg 15 was adopted for extensions only (docs/model/logs/leg15_window.log)."""
+    from generation.diffusion.sampler import DEFAULT_CHECKPOINT, check_extension, extension_checkpoint, load_model
+
+    model, _ = load_model(DEFAULT_CHECKPOINT)
+    extension, meta = load_model(extension_checkpoint(DEFAULT_CHECKPOINT))
+    check_extension(model, extension)
+    assert meta["serves"] == ["extend"] and meta["step"] > 36456

@@ -374,3 +374,29 @@ def test_training_on_the_grown_world_draws_its_scenes_and_the_checkpoint_says_so
     assert served_world_version(str(out)) == 2
     with pytest.raises(SystemExit):
         train.parse_args(args + ["--world", "3"])
+
+
+def test_an_extension_model_trains_from_the_model_and_is_served_beside_it(tmp_path):
+    from generation.diffusion.sampler import extension_checkpoint, load_pipeline
+    from generation.diffusion.text import random_embedding
+
+    base = tmp_path / "dit.safetensors"
+    common = ["--model", "DiT-T", "--batch", "2", "--fake-text", "--no-prefetch", "--log-every", "1"]
+    train.main(train.parse_args([*common, "--max-steps", "2", "--out", str(base)]))
+    before = load_pipeline(base, text_encoder=object(), device="cpu")
+    out = str(extension_checkpoint(base))
+    known = ["--add-known-frames", "--known-share", "1.0", "--init", str(base), "--out", out]
+    grown = train.main(train.parse_args([*common, *known, "--max-steps", "3"]))
+    again = train.main(train.parse_args([*common, *known, "--max-steps", "1"]))
+
+    assert grown["step"] == 5 and again["step"] == 6  # on from the model's step 2; the same command resumes
+    extension, _ = load_model(extension_checkpoint(base))
+    assert extension.cfg.known_frames
+    pipe, e = load_pipeline(base, text_encoder=object(), device="cpu"), random_embedding(1)
+    given = np.random.default_rng(0).integers(0, 255, (4, 32, 32, 3), dtype=np.uint8)
+    assert pipe.extension is not None
+    # plain clips come from the model as before; clips given frames from the extension
+    assert np.array_equal(pipe.generate(e, seed=1, steps=2).frames, before.generate(e, seed=1, steps=2).frames)
+    drawn = pipe.generate(e, seed=1, steps=2, known_frames=given).frames
+    assert np.array_equal(drawn[:4], given)
+    assert not np.array_equal(drawn, before.generate(e, seed=1, steps=2, known_frames=given).frames)

@@ -3,7 +3,9 @@
 import numpy as np
 import pytest
 
+from generation.diffusion import DEFAULT_CHECKPOINT
 from generation.diffusion.checker import colour_region
+from generation.diffusion.sampler import extension_checkpoint
 from generation.media import decode_audio, decode_frames, invisible, probe
 from generation.pipeline import JobSpec, render_job
 from generation.provenance import manifest_actions, read_manifest
@@ -157,5 +159,18 @@ def test_an_extension_opens_with_the_parents_last_second_or_closes_with_its_firs
 
     assert distance(extension.video_path) < 0.5 * distance(fresh.video_path)
     assert abs(extension.duration_s - 3.0) < 0.1
+    # drawn by the extension model beside the checkpoint, and the video says so
+    assert extension_checkpoint(DEFAULT_CHECKPOINT).exists()
+    assert extension.model_version.startswith(fresh.model_version + "+known@")
     actions = [a["action"] for a in manifest_actions(read_manifest(extension.video_path)["manifest"])]
     assert "c2pa.edited" in actions  # the parent is its ingredient, as for a remix
+
+
+def test_a_picture_is_animated_by_the_model_itself_not_the_extension_model(parent, tmp_path):
+    """The extension model beside the checkpoint serves extensions only (docs/model/logs/leg15_window.log)."""
+    picture = decode_frames(parent.video_path)[0]
+    common = dict(prompt="a red ball bouncing on the beach", seed=5, duration_s=2, aspect="landscape", steps=4)
+    animated = render_job(JobSpec(job_id="pic", first_frame=picture, **common), workdir=tmp_path)
+    (tmp_path / "fresh").mkdir()
+    fresh = render_job(JobSpec(job_id="fresh", **common), workdir=tmp_path / "fresh")
+    assert animated.model_version == fresh.model_version and "+known@" not in animated.model_version
