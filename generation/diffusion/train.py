@@ -130,7 +130,7 @@ def get_batch(
         )
         for _ in range(batch_size)
     ]
-    n = max(pt, duration * world.FPS // pt * pt) if window_s else max(pt, clips[0].frames.shape[0] // pt * pt)
+    n = max(pt, duration * world.FPS // pt * pt)  # the bucket's frames (a scene has window_s seconds more)
     starts = rng.integers(0, window_s * world.FPS + 1, size=batch_size) if window_s else np.zeros(batch_size, int)
     video = torch.stack([frames_to_tensor(c.frames[a : a + n]) for c, a in zip(clips, starts)])  # (B, 3, T, H, W)
     refs, has_ref = references_batch([c.references for c in clips], model_cfg.ref_px, model_cfg.max_cameos)
