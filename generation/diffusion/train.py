@@ -97,8 +97,12 @@ def get_batch(
     object_weight: float = 0.0,
     world_version: int = 1,
     window_s: int = 0,
+    start_share: float = 0.0,
 ):
-    """Clips of one bucket (aspect, duration) so they stack; returns video, captions, references, ref mask, pixel weights.
+    """Clips of one bucket (aspect, duration) so they stack.
+
+    Returns video, captions, references, ref mask, pixel weights and at_start
+    (N,) bool: the clip begins at its scene's first frame.
 
     The weights (N, 1, T, H, W) are 1 + object_weight on the objects and the
     cameo's face, grown by one pixel so that a shape drawn too big costs as
@@ -112,7 +116,9 @@ def get_batch(
     With window_s, each scene is rendered window_s seconds longer than the
     clip and the clip is cut from it at a random frame (0 to window_s * FPS):
     a clip then starts or ends in the middle of a motion, as a video's last
-    or first second does when it is extended.
+    or first second does when it is extended. A start_share of them is cut at
+    the scene's first frame instead (at_start), as a picture to animate is
+    the first frame of its scene.
     """
     aspect, duration, batch_size = pick_bucket(rng, level, batch_size, model_cfg, by_tokens)
     pt = model_cfg.patch[0]
@@ -132,6 +138,8 @@ def get_batch(
     ]
     n = max(pt, duration * world.FPS // pt * pt)  # the bucket's frames (a scene has window_s seconds more)
     starts = rng.integers(0, window_s * world.FPS + 1, size=batch_size) if window_s else np.zeros(batch_size, int)
+    if window_s and start_share > 0:
+        starts = np.where(rng.random(batch_size) < start_share, 0, starts)
     video = torch.stack([frames_to_tensor(c.frames[a : a + n]) for c, a in zip(clips, starts)])  # (B, 3, T, H, W)
     refs, has_ref = references_batch([c.references for c in clips], model_cfg.ref_px, model_cfg.max_cameos)
     weight = None
@@ -142,7 +150,8 @@ def get_batch(
             [ndimage.maximum_filter(c.truth.mask[a : a + n], size=(1, 3, 3)) for c, a in zip(clips, starts)]
         )  # (B, T, H, W)
         weight = 1.0 + object_weight * torch.from_numpy(masks)[:, None]
-    return video, [c.caption for c in clips], refs, has_ref, weight
+    at_start = torch.from_numpy(starts == 0)
+    return video, [c.caption for c in clips], refs, has_ref, weight, at_start
 
 
 def references_batch(references: list, ref_px: int, slots: int = 1) -> tuple[torch.Tensor, torch.Tensor]:
@@ -194,12 +203,17 @@ def flow_loss(
     return (err * weight).mean() / weight.mean()
 
 
-def known_frames_batch(video: torch.Tensor, share: float, gen: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+def known_frames_batch(
+    video: torch.Tensor, share: float, gen: torch.Generator, pictures: torch.Tensor | None = None
+) -> tuple[torch.Tensor, torch.Tensor]:
     """Which frames each clip is given (extend forwards / backwards, image to video), as the model reads them.
 
     A `share` of the clips get some: the first second (40 %), the last second
     (30 %) or the first frame alone (30 %); the rest none, so plain generation
-    stays trained. Returns the model's known input (N, 4, T, H, W) and the mask (N, 1, T, 1, 1).
+    stays trained. With `pictures` (N,) bool, the kind is not drawn for the
+    first frame: those clips get it alone (image to video from a scene's
+    start) and the others a second (first 4 : last 3). Returns the model's
+    known input (N, 4, T, H, W) and the mask (N, 1, T, 1, 1).
     """
     n, _, T = video.shape[:3]
     mask = torch.zeros(n, 1, T, 1, 1, device=video.device)
@@ -208,6 +222,8 @@ def known_frames_batch(video: torch.Tensor, share: float, gen: torch.Generator) 
         if torch.rand(1, generator=gen).item() >= share:
             continue
         kind = torch.rand(1, generator=gen).item()
+        if pictures is not None:
+            kind = 1.0 if pictures[i] else 0.7 * kind  # the first frame alone, or a second (4 : 3)
         if kind < 0.4:
             mask[i, 0, :second] = 1.0
         elif kind < 0.7:
@@ -298,7 +314,7 @@ class BatchSource:
 
     def __init__(self, args, cfg: DiTConfig, seed: int, latent=None):
         self.batch, self.by_tokens, self.object_weight = args.batch, args.batch_by == "tokens", args.object_weight
-        self.world, self.window = args.world, args.known_window
+        self.world, self.window, self.start_share = args.world, args.known_window, args.known_pictures
         self.pool = None
         if latent is not None:  # a LatentSpace: batches are encoded clips, drawn from a pool
             from .latent import LatentPool
@@ -318,16 +334,24 @@ class BatchSource:
         level = curriculum_level(step, self.schedule, self.rng, self.mix)
         if self.pool is not None:
             return self.latent_batch(level)
-        video, captions, refs, has_ref, weight = get_batch(
-            self.rng, self.batch, level, self.cfg, self.by_tokens, self.object_weight, self.world, self.window
+        video, captions, refs, has_ref, weight, at_start = get_batch(
+            self.rng,
+            self.batch,
+            level,
+            self.cfg,
+            self.by_tokens,
+            self.object_weight,
+            self.world,
+            self.window,
+            self.start_share,
         )
-        return level, video, refs, has_ref, self.embed(captions), weight
+        return level, video, refs, has_ref, self.embed(captions), weight, at_start
 
     def latent_batch(self, level: int):
         aspect, duration, n = pick_bucket(self.rng, level, self.batch, self.cfg, self.by_tokens)
         z, captions, references = self.pool.batch(self.rng, level, aspect, duration, n, self.cfg.patch[0])
         refs, has_ref = references_batch(references, self.cfg.ref_px, self.cfg.max_cameos)
-        return level, z, refs, has_ref, self.embed(captions), None
+        return level, z, refs, has_ref, self.embed(captions), None, None
 
     def real(self, step: int):
         """A batch of real clips (--clips) in a bucket of the step's level; REAL_LEVEL in the log."""
@@ -340,7 +364,7 @@ class BatchSource:
         video = torch.stack([frames_to_tensor(f) for f in frames])
         refs = torch.zeros(n, 3, self.cfg.ref_px, self.cfg.ref_px)
         weight = None  # no object masks in real footage: every pixel weighs the same
-        return REAL_LEVEL, video, refs, torch.zeros(n, dtype=torch.bool), self.embed(captions), weight
+        return REAL_LEVEL, video, refs, torch.zeros(n, dtype=torch.bool), self.embed(captions), weight, None
 
     def embed(self, captions: list[str]) -> TextEmbedding:
         if self.fake_text:
@@ -656,7 +680,7 @@ def main(args) -> dict:
         elapsed, stop = ranks.agree(elapsed, stop)
         if stop:
             break
-        level, video, refs, has_ref, text, weight = batches.next(step) if batches else source(step)
+        level, video, refs, has_ref, text, weight, at_start = batches.next(step) if batches else source(step)
         video, refs, has_ref = video.to(device), refs.to(device), has_ref.to(device)
         weight = None if weight is None else weight.to(device)
         text = TextEmbedding(text.tokens.to(device), text.mask.to(device), text.pooled.to(device))
@@ -669,7 +693,8 @@ def main(args) -> dict:
             noise, t, x_t = rollout_states(ema, video, noise, t, x_t, cond, gen, args.rollout_share, args.rollout_steps)
         known = None
         if args.known_share > 0 and cfg.known_frames:
-            known, known_mask = known_frames_batch(video, args.known_share, gen)
+            pictures = at_start if args.known_pictures > 0 and at_start is not None else None
+            known, known_mask = known_frames_batch(video, args.known_share, gen, pictures)
             # the given frames are not the network's to draw: no loss on them
             weight = (1.0 if weight is None else weight) * (1.0 - known_mask)
         lr = learning_rate(args, step - first_step, elapsed)
@@ -741,6 +766,7 @@ def _meta(cfg: DiTConfig, step: int, trained_s: float, history: list, args, late
         "rollout_steps": args.rollout_steps,
         "known_share": args.known_share,
         "known_window": args.known_window,
+        "known_pictures": args.known_pictures,
         "world": args.world,
         "clips": bool(args.clips),
         "clips_share": args.clips_share if args.clips else 0.0,
@@ -801,6 +827,14 @@ def parse_args(argv=None):
         metavar="S",
         help="render each scene S seconds longer and cut the clip from it at a random frame, so given frames "
         "can come from the middle of a motion (an extension model: 2)",
+    )
+    p.add_argument(
+        "--known-pictures",
+        type=float,
+        default=0.0,
+        metavar="P",
+        help="with --known-window: a share P of the clips is cut at its scene's start and given its first frame "
+        "alone (image to video); the others are given a second from the middle of a motion",
     )
     p.add_argument(
         "--max-cameos",
@@ -870,6 +904,8 @@ def parse_args(argv=None):
         p.error("give --minutes or --max-steps")
     if not 0.0 <= args.rollout_share <= 1.0 or not 1 <= args.rollout_steps < DEFAULT_STEPS:
         p.error(f"--rollout-share must be in [0, 1] and --rollout-steps in [1, {DEFAULT_STEPS - 1}]")
+    if args.known_pictures and not (0.0 < args.known_pictures <= 1.0 and args.known_window > 0):
+        p.error("--known-pictures takes a share in (0, 1] and needs --known-window (without it every clip starts its scene)")
     return args
 
 

@@ -60,7 +60,7 @@ def test_batches_by_tokens_give_every_bucket_about_the_same_token_budget():
     rng = np.random.default_rng(3)
     sizes = set()
     for _ in range(12):
-        video, captions, refs, has_ref, weight = train.get_batch(rng, 8, 2, cfg, by_tokens=True)
+        video, captions, refs, has_ref, weight, _ = train.get_batch(rng, 8, 2, cfg, by_tokens=True)
         assert weight is None  # plain mean unless --object-weight
         b, _, t, h, w = video.shape
         assert len(captions) == b == refs.shape[0] == has_ref.shape[0]
@@ -78,7 +78,7 @@ def test_object_weight_weighs_object_pixels_and_keeps_the_plain_loss_scale():
     from generation.diffusion.model import DIT_CONFIGS, DiT
 
     cfg = DIT_CONFIGS["DiT-T"]()
-    video, captions, refs, has_ref, weight = train.get_batch(np.random.default_rng(5), 4, 1, cfg, object_weight=4.0)
+    video, captions, refs, has_ref, weight, _ = train.get_batch(np.random.default_rng(5), 4, 1, cfg, object_weight=4.0)
     assert weight.shape == (video.shape[0], 1, *video.shape[2:])
     assert weight.min() == 1.0 and weight.max() == 5.0 and 0.03 < ((weight - 1) / 4).mean() < 0.5
     torch.manual_seed(0)
@@ -113,7 +113,7 @@ def test_a_known_window_cuts_each_clip_from_a_longer_scene_at_its_own_frame(monk
         return rendered[-1]
 
     monkeypatch.setattr(world, "make_clip", keep)
-    video, captions, refs, has_ref, weight = train.get_batch(
+    video, captions, refs, has_ref, weight, at_start = train.get_batch(
         np.random.default_rng(11), 4, 1, cfg, object_weight=4.0, window_s=2
     )
     n = video.shape[2]
@@ -131,9 +131,42 @@ def test_a_known_window_cuts_each_clip_from_a_longer_scene_at_its_own_frame(monk
         assert torch.equal(weight[i, 0] > 1, torch.from_numpy(grown))  # the objects' weights move with the window
         assert captions[i] == clip.caption
     assert len(set(starts)) > 1  # cut at different frames
-    plain, *_ = train.get_batch(np.random.default_rng(11), 4, 1, cfg)
-    assert plain.shape[2] == n
+    assert at_start.tolist() == [a == 0 for a in starts]
+    plain, *_, plain_at_start = train.get_batch(np.random.default_rng(11), 4, 1, cfg)
+    assert plain.shape[2] == n and bool(plain_at_start.all())  # without a window every clip starts its scene
     assert train.parse_args(["--minutes", "1"]).known_window == 0
+
+
+def test_known_pictures_cut_a_share_at_the_scene_start_and_give_those_their_first_frame_alone():
+    import torch
+
+    from generation.diffusion.model import DIT_CONFIGS
+
+    cfg = DIT_CONFIGS["DiT-T"]()
+    shares = []
+    for share in (0.0, 0.5, 1.0):
+        flags = torch.cat(
+            [train.get_batch(np.random.default_rng(s), 8, 1, cfg, window_s=2, start_share=share)[5] for s in range(6)]
+        )
+        shares.append(flags.float().mean().item())
+    assert shares[0] < 0.3 and 0.3 < shares[1] < 0.8 and shares[2] == 1.0  # 1 in 9 windows start at 0 by chance
+    video = torch.rand(12, 3, 16, 8, 8) * 2 - 1
+    pictures = torch.tensor([True, False] * 6)
+    known, mask = train.known_frames_batch(video, 1.0, torch.Generator().manual_seed(0), pictures)
+    given = mask[:, 0, :, 0, 0]
+    second = min(train.world.FPS, 15)
+    for i in range(12):
+        if pictures[i]:
+            assert given[i].tolist() == [1.0] + [0.0] * 15  # the first frame alone
+        else:
+            assert given[i].sum().item() == second  # a whole second, first or last
+            assert given[i, 0].item() + given[i, -1].item() == 1.0
+    assert torch.equal(known[:, :3], video * mask) and torch.equal(known[:, 3:], mask.expand(12, 1, 16, 8, 8))
+    ok = train.parse_args(["--minutes", "1", "--known-window", "2", "--known-pictures", "0.3"])
+    assert ok.known_pictures == 0.3
+    for bad in (["--known-pictures", "0.3"], ["--known-window", "2", "--known-pictures", "1.5"]):
+        with pytest.raises(SystemExit):
+            train.parse_args(["--minutes", "1", *bad])
 
 
 def test_loss_t_min_moves_weight_from_low_to_high_noise():
@@ -142,7 +175,7 @@ def test_loss_t_min_moves_weight_from_low_to_high_noise():
     from generation.diffusion.model import DIT_CONFIGS, DiT
 
     cfg = DIT_CONFIGS["DiT-T"]()
-    video, captions, refs, has_ref, _ = train.get_batch(np.random.default_rng(6), 2, 1, cfg)
+    video, captions, refs, has_ref, _, _ = train.get_batch(np.random.default_rng(6), 2, 1, cfg)
     torch.manual_seed(0)
     model = DiT(cfg).eval()
     n, s = video.shape[0], 4
@@ -182,7 +215,7 @@ def test_rollout_states_are_the_default_samplers_own_steps_with_the_true_clip_as
     from .helpers import tiny_model
 
     cfg = tiny_model().cfg
-    video, _, refs, has_ref, _ = train.get_batch(np.random.default_rng(3), 3, 1, cfg)
+    video, _, refs, has_ref, _, _ = train.get_batch(np.random.default_rng(3), 3, 1, cfg)
     n = video.shape[0]
     model = tiny_model(1)
     g = torch.Generator().manual_seed(0)
@@ -256,10 +289,10 @@ def test_render_workers_are_separate_processes_with_their_own_data_that_follow_t
     args = train.parse_args(["--minutes", "1", "--batch", "2", "--curriculum", "2", "4", "--fake-text"])
     pool = train.RenderWorkers(train.BatchSource(args, DIT_CONFIGS["DiT-T"](), seed=7), workers=2)
     try:
-        level, video, refs, has_ref, text, weight = pool.next(0)
+        level, video, refs, has_ref, text, weight, at_start = pool.next(0)
         assert level == 0  # everything rendered before the step moves is at step 0's level
         assert video.dim() == 5 and video.shape[1] == 3 and text.tokens.shape[0] == video.shape[0] == refs.shape[0]
-        assert weight is None and has_ref.dtype == torch.bool
+        assert weight is None and has_ref.dtype == torch.bool and at_start.dtype == torch.bool
         later = [pool.next(100) for _ in range(12)]
         assert [b[0] for b in later[-4:]] == [2, 2, 2, 2]  # the workers read the trainer's step
         seen = [video] + [b[1] for b in later]
