@@ -193,13 +193,23 @@ def test_a_whole_worker_killed_mid_render_runs_again_within_the_stale_bound(tmp_
         killed_at = time.monotonic()
         second = start_worker(broker=broker, media_root=tmp_path, SORA_GENERATION_STALE_AFTER=str(stale_s))
 
+        sweeps = []
+
         def swept_back():
             result = json.loads(
                 _django(SWEEP, REDIS_URL=broker, MEDIA_ROOT=str(tmp_path), SORA_GENERATION_STALE_AFTER=str(stale_s))
             )
+            sweeps.append((round(time.monotonic() - killed_at, 1), result))
             return result["vanished"] == 1
 
-        wait_for(swept_back, 60, "the sweep to re-queue the dead worker's job")
+        try:
+            wait_for(swept_back, 60, "the sweep to re-queue the dead worker's job")
+        except AssertionError:
+            job = GenerationJob.objects.get(pk=job_id)
+            raise AssertionError(
+                f"no sweep re-queued the dead worker's job: sweeps (s after the kill, counts) {sweeps}; the job "
+                f"{job.status}, attempts {job.attempts}, heartbeat {job.heartbeat_at}, now {timezone.now()}"
+            ) from None
         wait_for(
             lambda: GenerationJob.objects.filter(pk=job_id, status=JobStatus.RUNNING, attempts=2).exists(),
             60,
