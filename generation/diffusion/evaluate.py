@@ -654,8 +654,8 @@ def extend_check(args) -> dict[str, dict[str, float]]:
     print("|---|---|---|---|---|---|")
     for name, r in rows.items():
         print(
-            f"| {name} | {r['model']:.2f} | {r['floor']:.2f} | {r['ceiling']:.2f} | {r['judged']} | "
-            f"{r['motion']:.2f} ({r['floor motion']:.2f}) |"
+            f"| {name} | {r['model']:.3f} | {r['floor']:.2f} | {r['ceiling']:.2f} | {r['judged']} | "
+            f"{r['motion']:.3f} ({r['floor motion']:.2f}) |"
         )
     return rows
 

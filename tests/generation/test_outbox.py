@@ -39,6 +39,11 @@ def _job(owner, **fields) -> GenerationJob:
     return GenerationJob.objects.create(owner=owner, prompt="a red ball bouncing on the beach", seed=1, **fields)
 
 
+def _rendering(job_id) -> bool:
+    """Started and not finished: progress alone is also true of a job that is already done."""
+    return GenerationJob.objects.filter(pk=job_id, status=JobStatus.RUNNING, progress__gt=0).exists()
+
+
 def _age(job, **ago):
     GenerationJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(**ago))
 
@@ -180,16 +185,18 @@ def test_a_whole_worker_killed_mid_render_runs_again_within_the_stale_bound(tmp_
     first = second = None
     try:
         # Visibility timeout left at its default (12 min): recovery must not wait for it.
-        first = start_worker(broker=broker, media_root=tmp_path, SORA_GENERATION_STALE_AFTER=str(stale_s), steps=12)
+        # Many steps: the render is still running whenever this (loaded) process sees its first progress.
+        first = start_worker(broker=broker, media_root=tmp_path, SORA_GENERATION_STALE_AFTER=str(stale_s), steps=48)
         accepted = json.loads(
             _django(REQUEST.format(username=user.username), REDIS_URL=broker, MEDIA_ROOT=str(tmp_path))
         )
         assert accepted["status"] == 202, accepted
         job_id = accepted["body"]["id"]
-        wait_for(lambda: GenerationJob.objects.filter(pk=job_id, progress__gt=0).exists(), 180, "progress")
+        wait_for(lambda: _rendering(job_id), 180, "progress")
 
         os.killpg(first.pid, signal.SIGKILL)
         first.wait(timeout=10)
+        assert GenerationJob.objects.get(pk=job_id).status == JobStatus.RUNNING  # killed mid-render
         killed_at = time.monotonic()
         second = start_worker(broker=broker, media_root=tmp_path, SORA_GENERATION_STALE_AFTER=str(stale_s))
 
@@ -240,12 +247,12 @@ def test_redis_lost_during_a_render_still_finishes_once(tmp_path):
     user = UserFactory(username="redisgone")
     worker = None
     try:
-        worker = start_worker(broker=broker, media_root=tmp_path, steps=12)
+        worker = start_worker(broker=broker, media_root=tmp_path, steps=24)
         accepted = json.loads(
             _django(REQUEST.format(username=user.username), REDIS_URL=broker, MEDIA_ROOT=str(tmp_path))
         )
         job_id = accepted["body"]["id"]
-        wait_for(lambda: GenerationJob.objects.filter(pk=job_id, progress__gt=0).exists(), 180, "progress")
+        wait_for(lambda: _rendering(job_id), 180, "progress")
 
         stop_process(redis)  # mid-render: progress events and the final ack have nowhere to go
 

@@ -41,7 +41,8 @@ def test_killed_worker_job_finishes_once(user, media_root, settings):
         return GenerationJob.objects.filter(pk=job_id, status=JobStatus.SUCCEEDED).first()
 
     client = client_for(user)
-    first = start_worker(media_root=str(media_root), visibility_s=VISIBILITY_S, steps=8)
+    # Many steps: the render is still running whenever this (loaded) process sees its first progress.
+    first = start_worker(media_root=str(media_root), visibility_s=VISIBILITY_S, steps=48)
     second = None
     try:
         r = client.post(
@@ -51,7 +52,8 @@ def test_killed_worker_job_finishes_once(user, media_root, settings):
         job_id = r.data["id"]
 
         # given the render has started (progress reported) ...
-        wait_for(lambda: GenerationJob.objects.filter(pk=job_id, progress__gt=0).exists(), 180, "progress")
+        running = GenerationJob.objects.filter(pk=job_id, status=JobStatus.RUNNING, progress__gt=0)
+        wait_for(running.exists, 180, "progress")
         # ... when its worker dies without a goodbye
         os.killpg(first.pid, signal.SIGKILL)
         first.wait(timeout=10)
