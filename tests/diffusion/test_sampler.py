@@ -301,11 +301,11 @@ def test_an_extension_model_serves_only_the_skills_it_was_adopted_for(tmp_path):
     assert load_pipeline(path, text_encoder=object(), device="cpu").extension_serves == ("extend",)
 
 
-def test_the_committed_extension_model_extends_and_leaves_pictures_to_the_model():
-    """Leg 15 was adopted for extensions only (docs/model/logs/leg15_window.log)."""
+def test_the_committed_extension_model_extends_and_animates_pictures():
+    """Leg 16 was adopted for extensions and pictures (docs/model/logs/leg16_pictures.log)."""
     from generation.diffusion.sampler import DEFAULT_CHECKPOINT, check_extension, extension_checkpoint, load_model
 
     model, _ = load_model(DEFAULT_CHECKPOINT)
     extension, meta = load_model(extension_checkpoint(DEFAULT_CHECKPOINT))
     check_extension(model, extension)
-    assert meta["serves"] == ["extend"] and meta["step"] > 36456
+    assert meta["serves"] == ["extend", "image"] and meta["step"] > 39243
