@@ -905,7 +905,9 @@ def parse_args(argv=None):
     if not 0.0 <= args.rollout_share <= 1.0 or not 1 <= args.rollout_steps < DEFAULT_STEPS:
         p.error(f"--rollout-share must be in [0, 1] and --rollout-steps in [1, {DEFAULT_STEPS - 1}]")
     if args.known_pictures and not (0.0 < args.known_pictures <= 1.0 and args.known_window > 0):
-        p.error("--known-pictures takes a share in (0, 1] and needs --known-window (without it every clip starts its scene)")
+        p.error(
+            "--known-pictures takes a share in (0, 1] and needs --known-window (without it every clip starts its scene)"
+        )
     return args
 
 
