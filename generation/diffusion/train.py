@@ -411,8 +411,11 @@ class Prefetcher:
         self.step = step
         return self.queue.get()
 
-    def close(self):
+    def close(self, timeout: float = 60.0):
+        """Stop and wait for the thread to finish the batch it is making: a daemon thread still inside
+        a torch or ONNX call when the interpreter exits aborts the process ("terminate called ...")."""
         self.stop = True
+        self.thread.join(timeout=timeout)
 
 
 def _render_worker(source: BatchSource, worker_id: int, step, out, stop) -> None:

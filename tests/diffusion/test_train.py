@@ -433,3 +433,21 @@ def test_an_extension_model_trains_from_the_model_and_is_served_beside_it(tmp_pa
     drawn = pipe.generate(e, seed=1, steps=2, known_frames=given).frames
     assert np.array_equal(drawn[:4], given)
     assert not np.array_equal(drawn, before.generate(e, seed=1, steps=2, known_frames=given).frames)
+
+
+def test_closing_the_prefetcher_waits_for_the_batch_it_is_making():
+    import time
+
+    started = []
+
+    def slow_batch(step):
+        started.append(step)
+        time.sleep(0.5)
+        return step
+
+    prefetch = train.Prefetcher(slow_batch, depth=1)
+    assert prefetch.next(3) is not None
+    while len(started) < 2:  # the thread is inside the next batch
+        time.sleep(0.01)
+    prefetch.close()
+    assert not prefetch.thread.is_alive()  # nothing of it is left running when training returns
