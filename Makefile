@@ -43,10 +43,14 @@ run: migrate
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) sora_social.asgi:application
 
-# One process per core, at most four, a test file at a time each (TEST_WORKERS=0: one process).
+# One process per core, at most four, a test file at a time each (TEST_WORKERS=0: one process);
+# then the schema fuzzing, which needs a process of its own (tests/api/test_schemathesis.py).
 TEST_WORKERS ?= auto
 test: install
 	$(PY) -m pytest -n $(TEST_WORKERS) --maxprocesses 4 --dist loadfile
+ifneq ($(TEST_WORKERS),0)
+	$(PY) -m pytest -p no:xdist tests/api/test_schemathesis.py
+endif
 
 lint: install
 	$(VENV)/bin/ruff check .
