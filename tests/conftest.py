@@ -12,13 +12,6 @@ pytest_plugins = ["tests.error_contract"]
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 
-# Run in one process, the suite runs one test at a time, so the second core would idle while the
-# held-out guards encode thousands of texts: both encoders take two threads here (the service's
-# default is one; the vectors are the same bit for bit). In a parallel run tests/parallel.py has
-# already given each process its share of the cores. An explicit setting in the environment wins.
-os.environ.setdefault("SORA_POLICY_THREADS", "2")
-os.environ.setdefault("SORA_EMBEDDER_THREADS", "2")
-
 
 def pytest_collection_modifyitems(config, items):
     if REDIS_URL:

@@ -29,6 +29,7 @@ from tests.generation.workers import (
     stop_process,
     stop_worker,
     wait_for,
+    wait_until_rendering,
 )
 from videos.models import Video
 
@@ -37,11 +38,6 @@ BASE = Path(__file__).resolve().parents[2]
 
 def _job(owner, **fields) -> GenerationJob:
     return GenerationJob.objects.create(owner=owner, prompt="a red ball bouncing on the beach", seed=1, **fields)
-
-
-def _rendering(job_id) -> bool:
-    """Started and not finished: progress alone is also true of a job that is already done."""
-    return GenerationJob.objects.filter(pk=job_id, status=JobStatus.RUNNING, progress__gt=0).exists()
 
 
 def _age(job, **ago):
@@ -192,7 +188,7 @@ def test_a_whole_worker_killed_mid_render_runs_again_within_the_stale_bound(tmp_
         )
         assert accepted["status"] == 202, accepted
         job_id = accepted["body"]["id"]
-        wait_for(lambda: _rendering(job_id), 180, "progress")
+        wait_until_rendering(job_id)
 
         os.killpg(first.pid, signal.SIGKILL)
         first.wait(timeout=10)
@@ -252,7 +248,7 @@ def test_redis_lost_during_a_render_still_finishes_once(tmp_path):
             _django(REQUEST.format(username=user.username), REDIS_URL=broker, MEDIA_ROOT=str(tmp_path))
         )
         job_id = accepted["body"]["id"]
-        wait_for(lambda: _rendering(job_id), 180, "progress")
+        wait_until_rendering(job_id)
 
         stop_process(redis)  # mid-render: progress events and the final ack have nowhere to go
 

@@ -17,7 +17,7 @@ from rest_framework.test import APIClient
 from generation.models import GenerationJob, JobStatus
 from generation.services.outbox import generation_sweep
 from tests.conftest import client_for
-from tests.generation.workers import start_worker, stop_worker, wait_for
+from tests.generation.workers import start_worker, stop_worker, wait_for, wait_until_rendering
 from videos.models import Video
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
@@ -52,8 +52,7 @@ def test_killed_worker_job_finishes_once(user, media_root, settings):
         job_id = r.data["id"]
 
         # given the render has started (progress reported) ...
-        running = GenerationJob.objects.filter(pk=job_id, status=JobStatus.RUNNING, progress__gt=0)
-        wait_for(running.exists, 180, "progress")
+        wait_until_rendering(job_id)
         # ... when its worker dies without a goodbye
         os.killpg(first.pid, signal.SIGKILL)
         first.wait(timeout=10)

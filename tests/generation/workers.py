@@ -10,6 +10,7 @@ import time
 from django.conf import settings
 from django.db import connection
 
+from generation.models import GenerationJob, JobStatus
 from sora_social.celery import worker_command
 
 
@@ -69,6 +70,12 @@ def wait_for(predicate, timeout: float, what: str):
             return value
         time.sleep(0.2)
     raise AssertionError(f"timed out waiting for {what}")
+
+
+def wait_until_rendering(job_id, timeout: float = 180) -> None:
+    """Until the job is running with progress reported: progress alone is also true of a job already done."""
+    running = GenerationJob.objects.filter(pk=job_id, status=JobStatus.RUNNING, progress__gt=0)
+    wait_for(running.exists, timeout, "progress")
 
 
 def free_port() -> int:
