@@ -68,9 +68,13 @@ def read(path: Path) -> list[Message]:
     ]
 
 
-def training_rows() -> list[Message]:
-    held = {text_key(r.text) for r in held_out_rows() + unread_rows()}
+def training_rows(with_read: bool = False) -> list[Message]:
+    """The training files, less copies of held-out and unread messages; `with_read`: the read
+    held-out files are training rows too (only copies of unread messages are left out)."""
+    held = {text_key(r.text) for r in (unread_rows() if with_read else held_out_rows() + unread_rows())}
     rows = [r for path in sorted(CONVERSATION_DIR.glob("train_*.jsonl")) for r in read(path)]
+    if with_read:
+        rows += held_out_rows()
     return [r for r in rows if text_key(r.text) not in held]
 
 
@@ -137,8 +141,8 @@ def _train_one(name, x, rows, routed, *, folds, cost, fit_args, center=None):
 
 def main(args) -> None:
     t0 = time.perf_counter()
-    rows = training_rows()
-    held_texts = [r.text for r in held_out_rows() + unread_rows()]
+    rows = training_rows(args.with_read)
+    held_texts = [r.text for r in (unread_rows() if args.with_read else held_out_rows() + unread_rows())]
     print(f"{len(rows)} rows ({sum(r.harmful for r in rows)} abusive); embedding with e5 ...")
     ml = multilingual.embed([r.text for r in rows], encoder="blocks")
     near = multilingual.near_copies(ml, held_texts)  # by e5 as shipped, whichever e5 the heads read
@@ -159,6 +163,7 @@ def main(args) -> None:
     )
     model.meta["encoder"] = multilingual.ENCODER
     model.meta["e5"] = encoder
+    model.meta["with_read"] = bool(args.with_read)
     model.save(Path(args.out_ml))
 
     en_rows = [r for r, e in zip(rows, english) if e]
@@ -168,6 +173,7 @@ def main(args) -> None:
         "en", x_en, en_rows, np.ones(len(en_rows), bool), folds=args.folds, cost=args.cost, fit_args=fit_args
     )
     model.meta["encoder"] = "all-MiniLM-L6-v2 (sora_social.embedder)"
+    model.meta["with_read"] = bool(args.with_read)
     model.save(Path(args.out_en))
     print(f"saved both heads in {time.perf_counter() - t0:.0f} s")
 
@@ -181,4 +187,7 @@ if __name__ == "__main__":
     parser.add_argument("--cost", type=float, default=COST)
     parser.add_argument("--out-en", default=str(EN_HEAD_PATH))
     parser.add_argument("--out-ml", default=str(ML_HEAD_PATH))
+    parser.add_argument(
+        "--with-read", action="store_true", help="train on the read held-out files too (data/conversation/heldout_*)"
+    )
     main(parser.parse_args())
