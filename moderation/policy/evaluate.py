@@ -123,18 +123,23 @@ def evaluate_rows(
 
 
 def language_table(
-    languages: list[str], folder: str = HELD_OUT_LANG_DIR.name, *, skip_near_training: bool = False
+    languages: list[str],
+    folder: str = HELD_OUT_LANG_DIR.name,
+    *,
+    skip_near_training: bool = False,
+    with_read: bool = False,
 ) -> tuple[str, list[tuple[str, Report, Report]]]:
     """The per-language table (adult and teen, and the English head alone) and the reports behind it.
 
     `skip_near_training`: leave out the other languages' prompts that have an exact or near copy among
-    the shipped head's training rows (to compare it with a head trained without them)."""
+    the shipped head's training rows (to compare it with a head trained without them); `with_read`:
+    among those rows and the read per-language sets (train_multilingual --with-read)."""
     skipped: set[str] = set()
     if skip_near_training:
         from .train_multilingual import near_training
 
         texts = [r.text for lang in languages if lang != "en" for r in language_rows(lang, folder)]
-        skipped = {t for t, near in zip(texts, near_training(texts)) if near}
+        skipped = {t for t, near in zip(texts, near_training(texts, with_read=with_read)) if near}
         print(f"left out: {len(skipped)} of {len(texts)} prompts with a near copy among the training rows")
     lines = [
         "| language | prompts | harmful recall | benign false-block | read by the multilingual head | "
@@ -194,7 +199,9 @@ def markdown(report: Report) -> str:
 def main(args) -> None:
     if args.lang:
         languages = list(LANGUAGES) if args.lang == "all" else args.lang.split(",")
-        table, reports = language_table(languages, args.lang_dir, skip_near_training=args.skip_near_training)
+        table, reports = language_table(
+            languages, args.lang_dir, skip_near_training=args.skip_near_training, with_read=args.with_read
+        )
         print(table)
         print(f"goals per language: recall >= {GOAL_RECALL}, false-block <= {GOAL_FALSE_BLOCK} (✗: not met)")
         print(totals([(a, t) for lang, a, t in reports if lang != "en"]))
@@ -230,5 +237,10 @@ if __name__ == "__main__":
         "--skip-near-training",
         action="store_true",
         help="leave out prompts with a near copy among the shipped head's training rows",
+    )
+    parser.add_argument(
+        "--with-read",
+        action="store_true",
+        help="with --skip-near-training: the read per-language sets count as training rows too",
     )
     main(parser.parse_args())

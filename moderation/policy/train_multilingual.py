@@ -50,9 +50,14 @@ OTHER_SHARE_RATIO = 0.5
 _ENGLISH_WORD = re.compile(r"^[a-z]+$")
 
 
-def training_rows(batches: tuple[str, ...] = ()) -> tuple[list[Example], list[str]]:
+# The per-language sets read before heldout_lang_e was written: `--with-read` trains on them.
+READ_DIRS = HELD_OUT_DIRS[:4]
+
+
+def training_rows(batches: tuple[str, ...] = (), with_read: bool = False) -> tuple[list[Example], list[str]]:
     """(rows, language of each row): English first, then every data/multilingual file, then the
-    named batches kept apart in data/multilingual/not_adopted/ (train_<lang>_<batch>.jsonl)."""
+    named batches kept apart in data/multilingual/not_adopted/ (train_<lang>_<batch>.jsonl), then,
+    `with_read`, the read per-language held-out sets (READ_DIRS/<lang>.jsonl)."""
     rows = load("train")
     langs = ["en"] * len(rows)
     paths = sorted(MULTILINGUAL_DIR.glob("train_*.jsonl"))
@@ -66,12 +71,18 @@ def training_rows(batches: tuple[str, ...] = ()) -> tuple[list[Example], list[st
         more = read(path, default_source=f"multilingual-{lang}")
         rows += more
         langs += [lang] * len(more)
+    for path in sorted(p for folder in READ_DIRS for p in folder.glob("*.jsonl")) if with_read else []:
+        more = read(path, default_source=f"{path.parent.name}-{path.stem}")
+        rows += more
+        langs += [path.stem] * len(more)
     return rows, langs
 
 
-def held_out_texts() -> list[str]:
+def held_out_texts(with_read: bool = False) -> list[str]:
+    """The English held-out set and every per-language set (`with_read`: less the read ones, trained on)."""
     texts = [r.text for r in load("test")]
-    for path in sorted(p for folder in HELD_OUT_DIRS for p in folder.glob("*.jsonl")):
+    folders = [f for f in HELD_OUT_DIRS if not (with_read and f in READ_DIRS)]
+    for path in sorted(p for folder in folders for p in folder.glob("*.jsonl")):
         texts += [r.text for r in read(path, default_source="heldout")]
     return texts
 
@@ -81,25 +92,28 @@ def tuned_on(group: str) -> bool:
     return group_hash(group + "#tune") < TUNE_SHARE
 
 
-def kept_rows(batches: tuple[str, ...] = ()) -> tuple[list[Example], list[str], np.ndarray, int]:
+def kept_rows(
+    batches: tuple[str, ...] = (), with_read: bool = False
+) -> tuple[list[Example], list[str], np.ndarray, int]:
     """The training rows less exact and near copies of held-out texts (e5 cosine >= NEAR_COPY, the base
     encoder's vectors): (rows, languages, their vectors, how many near-copies were dropped)."""
-    rows, langs = training_rows(batches)
-    held = {text_key(t) for t in held_out_texts()}
+    rows, langs = training_rows(batches, with_read)
+    held_texts = held_out_texts(with_read)
+    held = {text_key(t) for t in held_texts}
     keep = [text_key(r.text) not in held for r in rows]
     rows = [r for r, k in zip(rows, keep) if k]
     langs = [lang for lang, k in zip(langs, keep) if k]
     print(f"{len(rows)} rows ({sum(lang != 'en' for lang in langs)} not English); embedding ...")
     vectors = multilingual.embed([r.text for r in rows], encoder="blocks")
-    near = multilingual.near_copies(vectors, held_out_texts())
+    near = multilingual.near_copies(vectors, held_texts)
     rows = [r for r, n in zip(rows, near) if not n]
     langs = [lang for lang, n in zip(langs, near) if not n]
     return rows, langs, vectors[~near], int(near.sum())
 
 
-def near_training(texts: list[str], batches: tuple[str, ...] = ()) -> list[bool]:
+def near_training(texts: list[str], batches: tuple[str, ...] = (), with_read: bool = False) -> list[bool]:
     """Whether each text has an exact or near copy (e5 cosine >= NEAR_COPY) among these training rows."""
-    rows, _ = training_rows(batches)
+    rows, _ = training_rows(batches, with_read)
     keys = {text_key(r.text) for r in rows}
     near = multilingual.near_copies(multilingual.embed(texts, encoder="blocks"), [r.text for r in rows])
     return [text_key(t) in keys or bool(n) for t, n in zip(texts, near)]
@@ -163,7 +177,7 @@ def main(args) -> None:
         return
     t0 = time.perf_counter()
     batches = tuple(b for b in args.batches.split(",") if b)
-    rows, langs, vectors, dropped = kept_rows(batches)
+    rows, langs, vectors, dropped = kept_rows(batches, args.with_read)
     print(f"dropped {dropped} near-copies of held-out prompts ({time.perf_counter() - t0:.0f} s)")
     # with the tuned encoder, thresholds come from the rows it never saw (their scores are honest)
     honest = np.ones(len(rows), dtype=bool)
@@ -214,6 +228,7 @@ def main(args) -> None:
         "e5": args.encoder,
         **({"adapters_sha256": e5.adapters_digest()} if args.encoder == "tuned" else {}),
         "batches": list(batches),
+        "with_read": [f.name for f in READ_DIRS] if args.with_read else [],
         "calibrated_on": int(len(mine)),
         "oof_harmful_recall": round(recall, 4),
         "oof_benign_false_block": round(false_block, 4),
@@ -230,6 +245,9 @@ if __name__ == "__main__":
     parser.add_argument("--lr", type=float, default=0.05)
     parser.add_argument("--out", default=str(multilingual.ML_HEAD_PATH))
     parser.add_argument("--keep-lexicon", action="store_true", help="route by the committed lexicon, unchanged")
+    parser.add_argument(
+        "--with-read", action="store_true", help="train on the read per-language held-out sets too (READ_DIRS)"
+    )
     parser.add_argument("--batches", default="", help="batches from data/multilingual/not_adopted/ to add, e.g. c,d")
     parser.add_argument(
         "--encoder",
