@@ -64,3 +64,39 @@ def test_the_fresh_conversation_sets_are_shaped_as_the_guide_asks_and_kept_out_o
     earlier = [r for r in held_out_rows() if r.source < name]
     assert not {text_key(r.text) for r in fresh} & {text_key(r.text) for r in earlier}
     assert not {text_key(r.text) for r in unread_rows()} & {text_key(r.text) for r in training_rows()}
+
+
+def test_training_on_the_read_conversation_sets_adds_them_and_still_leaves_the_unread_ones_out():
+    from moderation.policy.dataset import text_key
+    from moderation.policy.train_conversation import held_out_rows, training_rows, unread_rows
+
+    plain, with_read = training_rows(), training_rows(with_read=True)
+    held = {text_key(r.text) for r in held_out_rows()}
+    unread = {text_key(r.text) for r in unread_rows()}
+    assert unread, "the unread set is what keeps this test meaningful"
+    assert not held & {text_key(r.text) for r in plain}
+    trained = {text_key(r.text) for r in with_read}
+    assert len(held & trained) > 0.95 * len(held)  # only copies of unread messages are dropped
+    assert not unread & trained
+    assert len(with_read) > len(plain)
+
+
+def test_training_the_prompt_head_on_the_read_sets_keeps_the_unread_set_held_out():
+    from moderation.policy.dataset import load, text_key
+    from moderation.policy.train_multilingual import HELD_OUT_DIRS, READ_DIRS, held_out_texts, training_rows
+
+    def texts(folder):
+        return {text_key(r["text"]) for p in folder.glob("*.jsonl") for r in map(json.loads, p.open(encoding="utf-8"))}
+
+    unread = [folder for folder in HELD_OUT_DIRS if folder not in READ_DIRS]
+    assert [f.name for f in unread] == ["heldout_lang_e"]
+    rows, langs = training_rows()
+    more, more_langs = training_rows(with_read=True)
+    added = more[len(rows) :]
+    assert len(added) == 4 * 12 * 60 and set(more_langs[len(rows) :]) == set(langs) - {"en"}
+    assert {text_key(r.text) for r in added} == set().union(*(texts(f) for f in READ_DIRS))
+    # kept apart: the English held-out set and the unread set; the read sets only where they repeat one of those
+    kept_apart = {text_key(t) for t in held_out_texts(with_read=True)}
+    english = {text_key(r.text) for r in load("test")}
+    assert kept_apart == english | texts(unread[0])
+    assert kept_apart < {text_key(t) for t in held_out_texts()}
