@@ -41,9 +41,18 @@ from .train import FALSE_BLOCK_COST, blocked_flags, calibrate, labels, out_of_fo
 MULTILINGUAL_DIR = DATA_DIR / "multilingual"
 # Every per-language held-out set: training drops exact and near copies of their prompts. heldout_lang_d
 # was written on 2026-12-06 after the other three had been read, and was first read the same day;
-# heldout_lang_e was written after that (six authors, the guide alone) and is unread.
+# heldout_lang_e was written after that (six authors, the guide alone), heldout_lang_f on 2026-12-07
+# (two authors, the guide alone) for the choice after e's.
 HELD_OUT_DIRS = tuple(
-    DATA_DIR / name for name in ("heldout_lang", "heldout_lang_b", "heldout_lang_c", "heldout_lang_d", "heldout_lang_e")
+    DATA_DIR / name
+    for name in (
+        "heldout_lang",
+        "heldout_lang_b",
+        "heldout_lang_c",
+        "heldout_lang_d",
+        "heldout_lang_e",
+        "heldout_lang_f",
+    )
 )
 TUNE_SHARE = 0.8  # of the groups tune e5 (tune_e5.py); the rest calibrate the tuned head's thresholds
 OTHER_SHARE_RATIO = 0.5
