@@ -30,10 +30,14 @@ def scored(rows: list[Message]) -> list[Said]:
 
 
 def near_training(rows: list[Message]) -> list[bool]:
-    """Whether each message has a row within e5 cosine NEAR_COPY in the training files as they are."""
+    """Whether each message has a row within e5 cosine NEAR_COPY in the training files as they are, or in
+    the held-out files the served heads were trained on (their `read_sets`)."""
+    from .conversation import head
     from .train_conversation import CONVERSATION_DIR, read
 
     train = [r.text for path in sorted(CONVERSATION_DIR.glob("train_*.jsonl")) for r in read(path)]
+    trained_on = {name for reader in ("en", "multilingual") for name in head(reader).meta.get("read_sets", [])}
+    train += [r.text for r in held_out_rows(sorted(trained_on))] if trained_on else []
     vectors = multilingual.embed([r.text for r in rows], encoder="blocks")
     return [bool(n) for n in multilingual.near_copies(vectors, train)]
 

@@ -2,9 +2,12 @@
 
 1. Rows: data/conversation/train_*.jsonl (comments and direct messages in
    thirteen languages, written from data/conversation/LABELLING.md by
-   authors who never saw the held-out files), less any row that is a near-copy
-   of a held-out message (e5 cosine >= NEAR_COPY; the held-out texts are read
-   for this only, never their labels).
+   authors who never saw the held-out files) and the held-out files already
+   read (data/conversation/heldout_*.jsonl: once read they measure nothing
+   honestly, and they are other authors' messages; rules/conversation_read_sets.md),
+   less any row that is a near-copy of an unread message (e5 cosine >= NEAR_COPY;
+   the unread texts are read for this only, never their labels).
+   `--no-with-read` leaves the read files out as well, as before 2026-12-07.
 2. The English head reads the rows that route to it (plain English:
    multilingual.is_plain_english), as MiniLM of the normalised text plus
    hashed words; the multilingual head reads every row, as e5 centred on the
@@ -142,6 +145,7 @@ def _train_one(name, x, rows, routed, *, folds, cost, fit_args, center=None):
 def main(args) -> None:
     t0 = time.perf_counter()
     rows = training_rows(args.with_read)
+    read_sets = sorted({r.source for r in held_out_rows()}) if args.with_read else []
     held_texts = [r.text for r in (unread_rows() if args.with_read else held_out_rows() + unread_rows())]
     print(f"{len(rows)} rows ({sum(r.harmful for r in rows)} abusive); embedding with e5 ...")
     ml = multilingual.embed([r.text for r in rows], encoder="blocks")
@@ -164,6 +168,7 @@ def main(args) -> None:
     model.meta["encoder"] = multilingual.ENCODER
     model.meta["e5"] = encoder
     model.meta["with_read"] = bool(args.with_read)
+    model.meta["read_sets"] = read_sets
     model.save(Path(args.out_ml))
 
     en_rows = [r for r, e in zip(rows, english) if e]
@@ -174,6 +179,7 @@ def main(args) -> None:
     )
     model.meta["encoder"] = "all-MiniLM-L6-v2 (sora_social.embedder)"
     model.meta["with_read"] = bool(args.with_read)
+    model.meta["read_sets"] = read_sets
     model.save(Path(args.out_en))
     print(f"saved both heads in {time.perf_counter() - t0:.0f} s")
 
@@ -188,6 +194,9 @@ if __name__ == "__main__":
     parser.add_argument("--out-en", default=str(EN_HEAD_PATH))
     parser.add_argument("--out-ml", default=str(ML_HEAD_PATH))
     parser.add_argument(
-        "--with-read", action="store_true", help="train on the read held-out files too (data/conversation/heldout_*)"
+        "--with-read",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="train on the read held-out files too (data/conversation/heldout_*; the default)",
     )
     main(parser.parse_args())

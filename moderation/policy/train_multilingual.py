@@ -1,11 +1,14 @@
 """Train the multilingual head: python -m moderation.policy.train_multilingual
 
 The same recipe as the English head (train.py), on other features and rows:
-1. Rows: the English training rows and the rows written in twelve other
+1. Rows: the English training rows, the rows written in twelve other
    languages (data/multilingual/train_<lang>.jsonl, by three authors who
-   never saw the held-out sets), less any row that is a near-copy of a
-   held-out prompt (e5 cosine >= NEAR_COPY; the held-out texts are read for
-   this only, never their labels).
+   never saw the held-out sets) and the four per-language held-out sets read
+   before the fifth was written (READ_DIRS, other authors' prompts; since
+   2026-12-07, rules/read_sets_prompts.md; `--no-with-read` leaves them out),
+   less any row that is a near-copy of a held-out prompt still kept apart
+   (e5 cosine >= NEAR_COPY; those texts are read for this only, never their
+   labels). The served head was trained with `--keep-lexicon`.
 2. Features: multilingual-e5-small of the text, centred on the training mean
    (out-of-fold on the first 2,007 rows of other languages: recall 0.834 /
    false-block 0.071 as is, 0.875 / 0.074 centred), plus hashed words, word
@@ -255,7 +258,10 @@ if __name__ == "__main__":
     parser.add_argument("--out", default=str(multilingual.ML_HEAD_PATH))
     parser.add_argument("--keep-lexicon", action="store_true", help="route by the committed lexicon, unchanged")
     parser.add_argument(
-        "--with-read", action="store_true", help="train on the read per-language held-out sets too (READ_DIRS)"
+        "--with-read",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="train on the read per-language held-out sets too (READ_DIRS; the default)",
     )
     parser.add_argument("--batches", default="", help="batches from data/multilingual/not_adopted/ to add, e.g. c,d")
     parser.add_argument(

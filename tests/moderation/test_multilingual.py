@@ -72,9 +72,13 @@ def test_a_comment_in_chinese_is_checked_through_the_api():
     assert kind.status_code == 201
 
 
-@pytest.fixture(scope="module", params=["heldout_lang", "heldout_lang_b", "heldout_lang_c", "heldout_lang_d"])
+@pytest.fixture(
+    scope="module", params=["heldout_lang", "heldout_lang_b", "heldout_lang_c", "heldout_lang_d", "heldout_lang_e"]
+)
 def per_language(request):
-    """Each per-language held-out set: the first to the fourth (data/heldout_lang/, _b/, _c/, _d/)."""
+    """Each per-language held-out set read so far: the first to the fifth (data/heldout_lang/, _b/ ... _e/).
+    The served head trains on the first four (moderation/policy/rules/read_sets_prompts.md); the fifth
+    was read for that choice and is not trained on."""
     folder = request.param
     return folder, {lang: evaluate_rows(language_rows(lang, folder), split=lang) for lang in LANGUAGES if lang != "en"}
 
@@ -214,17 +218,49 @@ MEASURED_FALSE_BLOCK_D = {
     "tr": 0.067,
     "id": 0.1,
 }
+# heldout_lang_e, first read on 2026-12-07 for the head now served (rules/read_sets_prompts.md), all
+# 720 prompts (the rule's comparison left out the 189 with a near copy among the training rows)
+MEASURED_RECALL_E = {
+    "es": 1.0,
+    "fr": 0.967,
+    "de": 1.0,
+    "pt": 0.967,
+    "it": 0.967,
+    "zh": 0.9,
+    "ja": 1.0,
+    "hi": 1.0,
+    "ar": 0.967,
+    "ru": 0.967,
+    "tr": 1.0,
+    "id": 1.0,
+}
+MEASURED_FALSE_BLOCK_E = {
+    "es": 0.0,
+    "fr": 0.067,
+    "de": 0.033,
+    "pt": 0.067,
+    "it": 0.033,
+    "zh": 0.033,
+    "ja": 0.067,
+    "hi": 0.1,
+    "ar": 0.1,
+    "ru": 0.1,
+    "tr": 0.033,
+    "id": 0.067,
+}
 MEASURED_RECALL = {
     "heldout_lang": MEASURED_RECALL_A,
     "heldout_lang_b": MEASURED_RECALL_B,
     "heldout_lang_c": MEASURED_RECALL_C,
     "heldout_lang_d": MEASURED_RECALL_D,
+    "heldout_lang_e": MEASURED_RECALL_E,
 }
 MEASURED_FALSE_BLOCK = {
     "heldout_lang": MEASURED_FALSE_BLOCK_A,
     "heldout_lang_b": MEASURED_FALSE_BLOCK_B,
     "heldout_lang_c": MEASURED_FALSE_BLOCK_C,
     "heldout_lang_d": MEASURED_FALSE_BLOCK_D,
+    "heldout_lang_e": MEASURED_FALSE_BLOCK_E,
 }
 # One prompt of 30 either way, plus the rounding of the figures above to three decimals (1/30 is
 # written 0.033): ONNX Runtime's kernels differ by CPU (AVX-512 VNNI or AVX2 alone), and a prompt near
