@@ -180,6 +180,24 @@ def calibrate_e5() -> None:
     print(f"wrote {e5.MAXIMA_PATH.name}: {len(maxima)} matrices from {len(chosen)} training texts")
 
 
+COSTS = (6.0, 8.0, 10.0, 12.0, 15.0, 20.0, 30.0)
+AUTO_FALSE_BLOCK = 0.05
+
+
+def choose_cost(scores, rows, rule_results, cost: str) -> float:
+    """The price of a false block for the lines: a number, or "auto", the smallest of COSTS whose
+    out-of-fold false-block on these rows is at most AUTO_FALSE_BLOCK (the last if none is)."""
+    if cost != "auto":
+        return float(cost)
+    for c in COSTS:
+        lines = calibrate(scores, rows, rule_only=(), cost=c)
+        recall, false_block = rates(blocked_flags(scores, rule_results, lines), rows)
+        print(f"cost {c:>4}: out-of-fold recall {recall:.3f}, false-block {false_block:.3f}")
+        if false_block <= AUTO_FALSE_BLOCK:
+            return c
+    return COSTS[-1]
+
+
 def main(args) -> None:
     if args.calibrate_e5:
         calibrate_e5()
@@ -212,7 +230,8 @@ def main(args) -> None:
         combine(dict(zip(CATEGORIES, p.tolist())), rr, head_names_people=True) for p, rr in zip(oof, rule_results)
     ]
     mine = np.where(routed & honest)[0]
-    thresholds = calibrate([scores[i] for i in mine], [rows[i] for i in mine], rule_only=())
+    cost = choose_cost([scores[i] for i in mine], [rows[i] for i in mine], [rule_results[i] for i in mine], args.cost)
+    thresholds = calibrate([scores[i] for i in mine], [rows[i] for i in mine], rule_only=(), cost=cost)
     blocked = blocked_flags([scores[i] for i in mine], [rule_results[i] for i in mine], thresholds)
     recall, false_block = rates(blocked, [rows[i] for i in mine])
     print(f"out-of-fold on the rows this head reads: harmful recall {recall:.3f}, benign false-block {false_block:.3f}")
@@ -235,7 +254,7 @@ def main(args) -> None:
         "ngram_dim": multilingual.NGRAM_DIM,
         "folds": args.folds,
         **fit_args,
-        "false_block_cost": FALSE_BLOCK_COST,
+        "false_block_cost": cost,
         "encoder": multilingual.ENCODER,
         "e5": args.encoder,
         **({"adapters_sha256": e5.adapters_digest()} if args.encoder == "tuned" else {}),
@@ -256,6 +275,11 @@ if __name__ == "__main__":
     parser.add_argument("--steps", type=int, default=300)
     parser.add_argument("--lr", type=float, default=0.05)
     parser.add_argument("--out", default=str(multilingual.ML_HEAD_PATH))
+    parser.add_argument(
+        "--cost",
+        default=str(FALSE_BLOCK_COST),
+        help="the price of a false block for the lines, or 'auto' (rules/ml_cost.md)",
+    )
     parser.add_argument("--keep-lexicon", action="store_true", help="route by the committed lexicon, unchanged")
     parser.add_argument(
         "--with-read",
