@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 from dataclasses import dataclass
 
+from . import multilingual
 from .classifier import blocked_categories, embed_texts, score
 from .dataset import CATEGORIES, DATA_DIR, Example, load, read
 from .normalize import normalize
@@ -133,10 +134,13 @@ def language_table(
 
     `skip_near_training`: leave out the other languages' prompts that have an exact or near copy among
     the shipped head's training rows (to compare it with a head trained without them); `with_read`:
-    among those rows and the read per-language sets (train_multilingual --with-read)."""
+    among those rows and the read per-language sets (train_multilingual --with-read), as always when the
+    served head was trained on them."""
     skipped: set[str] = set()
     if skip_near_training:
         from .train_multilingual import near_training
+
+        with_read = with_read or bool(multilingual.head().meta.get("with_read"))
 
         texts = [r.text for lang in languages if lang != "en" for r in language_rows(lang, folder)]
         skipped = {t for t, near in zip(texts, near_training(texts, with_read=with_read)) if near}
@@ -241,6 +245,6 @@ if __name__ == "__main__":
     parser.add_argument(
         "--with-read",
         action="store_true",
-        help="with --skip-near-training: the read per-language sets count as training rows too",
+        help="with --skip-near-training: the read per-language sets count as training rows too (always when the served head trained on them)",
     )
     main(parser.parse_args())
