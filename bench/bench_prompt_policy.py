@@ -79,7 +79,14 @@ def main(args) -> None:
         os.environ["SORA_EMBEDDER_THREADS"] = str(args.threads)
     import resource
 
-    from moderation.policy import multilingual
+    from moderation.policy import conversation, multilingual
+
+    if args.heads:  # e.g. the heads of an earlier commit, for a baseline on the same machine
+        folder = Path(args.heads)
+        multilingual.ML_HEAD_PATH = folder / multilingual.ML_HEAD_PATH.name
+        conversation.EN_HEAD_PATH = folder / conversation.EN_HEAD_PATH.name
+        conversation.ML_HEAD_PATH = folder / conversation.ML_HEAD_PATH.name
+        print(f"heads from {folder}")
 
     t0 = time.perf_counter()
     embedder.warm_up()
@@ -223,4 +230,10 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", type=int, default=0, help="embedder threads (0: SORA_EMBEDDER_THREADS or 1)")
     parser.add_argument("--n", type=int, default=400)
+    parser.add_argument(
+        "--heads",
+        default="",
+        help="a folder with head_ml.safetensors, conversation_en.safetensors and conversation_ml.safetensors "
+        "to time instead of the committed ones",
+    )
     main(parser.parse_args())
