@@ -3,9 +3,9 @@
 The same recipe as the English head (train.py), on other features and rows:
 1. Rows: the English training rows, the rows written in twelve other
    languages (data/multilingual/train_<lang>.jsonl, by three authors who
-   never saw the held-out sets) and the four per-language held-out sets read
-   before the fifth was written (READ_DIRS, other authors' prompts; since
-   2026-12-07, rules/read_sets_prompts.md; `--no-with-read` leaves them out),
+   never saw the held-out sets) and the per-language held-out sets already
+   read (READ_DIRS, other authors' prompts; since 2026-12-07,
+   rules/read_sets_prompts.md and read_sets_more.md; `--no-with-read` leaves them out),
    less any row that is a near-copy of a held-out prompt still kept apart
    (e5 cosine >= NEAR_COPY; those texts are read for this only, never their
    labels). The served head was trained with `--keep-lexicon`.
@@ -63,8 +63,9 @@ OTHER_SHARE_RATIO = 0.5
 _ENGLISH_WORD = re.compile(r"^[a-z]+$")
 
 
-# The per-language sets read before heldout_lang_e was written: `--with-read` trains on them.
-READ_DIRS = HELD_OUT_DIRS[:4]
+# The per-language sets already read: `--with-read` trains on them (the first four since
+# rules/read_sets_prompts.md, the fifth and sixth since rules/read_sets_more.md).
+READ_DIRS = HELD_OUT_DIRS[:6]
 
 
 def training_rows(batches: tuple[str, ...] = (), with_read: bool = False) -> tuple[list[Example], list[str]]:

@@ -73,12 +73,13 @@ def test_a_comment_in_chinese_is_checked_through_the_api():
 
 
 @pytest.fixture(
-    scope="module", params=["heldout_lang", "heldout_lang_b", "heldout_lang_c", "heldout_lang_d", "heldout_lang_e"]
+    scope="module",
+    params=["heldout_lang", "heldout_lang_b", "heldout_lang_c", "heldout_lang_d", "heldout_lang_e", "heldout_lang_g"],
 )
 def per_language(request):
-    """Each per-language held-out set read so far: the first to the fifth (data/heldout_lang/, _b/ ... _e/).
-    The served head trains on the first four (moderation/policy/rules/read_sets_prompts.md); the fifth
-    was read for that choice and is not trained on."""
+    """Per-language held-out sets (data/heldout_lang/, _b/ ... _g/). The served head trains on the first
+    six (moderation/policy/rules/read_sets_prompts.md, read_sets_more.md), so theirs guard its fit; the
+    seventh was read for that choice and is not trained on. (The sixth has no guard of its own.)"""
     folder = request.param
     return folder, {lang: evaluate_rows(language_rows(lang, folder), split=lang) for lang in LANGUAGES if lang != "en"}
 
@@ -248,12 +249,42 @@ MEASURED_FALSE_BLOCK_E = {
     "tr": 0.033,
     "id": 0.067,
 }
+# heldout_lang_g, first read on 2026-12-07 for the head now served (rules/read_sets_more.md), all 720
+MEASURED_RECALL_G = {
+    "es": 1.0,
+    "fr": 1.0,
+    "de": 1.0,
+    "pt": 1.0,
+    "it": 1.0,
+    "zh": 0.8,
+    "ja": 0.967,
+    "hi": 0.933,
+    "ar": 0.867,
+    "ru": 1.0,
+    "tr": 0.967,
+    "id": 0.967,
+}
+MEASURED_FALSE_BLOCK_G = {
+    "es": 0.033,
+    "fr": 0.033,
+    "de": 0.067,
+    "pt": 0.033,
+    "it": 0.067,
+    "zh": 0.067,
+    "ja": 0.1,
+    "hi": 0.0,
+    "ar": 0.1,
+    "ru": 0.067,
+    "tr": 0.067,
+    "id": 0.067,
+}
 MEASURED_RECALL = {
     "heldout_lang": MEASURED_RECALL_A,
     "heldout_lang_b": MEASURED_RECALL_B,
     "heldout_lang_c": MEASURED_RECALL_C,
     "heldout_lang_d": MEASURED_RECALL_D,
     "heldout_lang_e": MEASURED_RECALL_E,
+    "heldout_lang_g": MEASURED_RECALL_G,
 }
 MEASURED_FALSE_BLOCK = {
     "heldout_lang": MEASURED_FALSE_BLOCK_A,
@@ -261,6 +292,7 @@ MEASURED_FALSE_BLOCK = {
     "heldout_lang_c": MEASURED_FALSE_BLOCK_C,
     "heldout_lang_d": MEASURED_FALSE_BLOCK_D,
     "heldout_lang_e": MEASURED_FALSE_BLOCK_E,
+    "heldout_lang_g": MEASURED_FALSE_BLOCK_G,
 }
 # One prompt of 30 either way, plus the rounding of the figures above to three decimals (1/30 is
 # written 0.033): ONNX Runtime's kernels differ by CPU (AVX-512 VNNI or AVX2 alone), and a prompt near
