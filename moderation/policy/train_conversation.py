@@ -71,10 +71,16 @@ def read(path: Path) -> list[Message]:
     ]
 
 
+def kept_apart(with_read: bool = False) -> list[Message]:
+    """The messages training leaves out, with their copies and near copies: the unread ones, and the
+    read held-out ones too unless `with_read` trains on them."""
+    return unread_rows() if with_read else held_out_rows() + unread_rows()
+
+
 def training_rows(with_read: bool = False) -> list[Message]:
     """The training files, less copies of held-out and unread messages; `with_read`: the read
     held-out files are training rows too (only copies of unread messages are left out)."""
-    held = {text_key(r.text) for r in (unread_rows() if with_read else held_out_rows() + unread_rows())}
+    held = {text_key(r.text) for r in kept_apart(with_read)}
     rows = [r for path in sorted(CONVERSATION_DIR.glob("train_*.jsonl")) for r in read(path)]
     if with_read:
         rows += held_out_rows()
@@ -145,8 +151,8 @@ def _train_one(name, x, rows, routed, *, folds, cost, fit_args, center=None):
 def main(args) -> None:
     t0 = time.perf_counter()
     rows = training_rows(args.with_read)
-    read_sets = sorted({r.source for r in held_out_rows()}) if args.with_read else []
-    held_texts = [r.text for r in (unread_rows() if args.with_read else held_out_rows() + unread_rows())]
+    read_sets = sorted({r.source for r in rows if r.source.startswith("heldout_")})
+    held_texts = [r.text for r in kept_apart(args.with_read)]
     print(f"{len(rows)} rows ({sum(r.harmful for r in rows)} abusive); embedding with e5 ...")
     ml = multilingual.embed([r.text for r in rows], encoder="blocks")
     near = multilingual.near_copies(ml, held_texts)  # by e5 as shipped, whichever e5 the heads read

@@ -187,18 +187,18 @@ COSTS = (6.0, 8.0, 10.0, 12.0, 15.0, 20.0, 30.0)
 AUTO_FALSE_BLOCK = 0.05
 
 
-def choose_cost(scores, rows, rule_results, cost: str) -> float:
-    """The price of a false block for the lines: a number, or "auto", the smallest of COSTS whose
-    out-of-fold false-block on these rows is at most AUTO_FALSE_BLOCK (the last if none is)."""
+def choose_cost(scores, rows, rule_results, cost: str) -> tuple[float, dict[str, float]]:
+    """The price of a false block and the lines drawn at it: a number, or "auto", the smallest of COSTS
+    whose out-of-fold false-block on these rows is at most AUTO_FALSE_BLOCK (the last if none is)."""
     if cost != "auto":
-        return float(cost)
+        return float(cost), calibrate(scores, rows, rule_only=(), cost=float(cost))
     for c in COSTS:
         lines = calibrate(scores, rows, rule_only=(), cost=c)
         recall, false_block = rates(blocked_flags(scores, rule_results, lines), rows)
         print(f"cost {c:>4}: out-of-fold recall {recall:.3f}, false-block {false_block:.3f}")
         if false_block <= AUTO_FALSE_BLOCK:
-            return c
-    return COSTS[-1]
+            break
+    return c, lines
 
 
 def main(args) -> None:
@@ -233,8 +233,9 @@ def main(args) -> None:
         combine(dict(zip(CATEGORIES, p.tolist())), rr, head_names_people=True) for p, rr in zip(oof, rule_results)
     ]
     mine = np.where(routed & honest)[0]
-    cost = choose_cost([scores[i] for i in mine], [rows[i] for i in mine], [rule_results[i] for i in mine], args.cost)
-    thresholds = calibrate([scores[i] for i in mine], [rows[i] for i in mine], rule_only=(), cost=cost)
+    cost, thresholds = choose_cost(
+        [scores[i] for i in mine], [rows[i] for i in mine], [rule_results[i] for i in mine], args.cost
+    )
     blocked = blocked_flags([scores[i] for i in mine], [rule_results[i] for i in mine], thresholds)
     recall, false_block = rates(blocked, [rows[i] for i in mine])
     print(f"out-of-fold on the rows this head reads: harmful recall {recall:.3f}, benign false-block {false_block:.3f}")
