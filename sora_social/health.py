@@ -5,7 +5,8 @@ import logging
 import uuid
 
 from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
+from channels import DEFAULT_CHANNEL_LAYER
+from channels.layers import channel_layers
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.http import require_GET
@@ -35,16 +36,28 @@ def check_broker() -> None:
 
 
 def check_channel_layer() -> None:
-    """A real round trip: send to a fresh channel and read it back."""
+    """A real round trip: send to a fresh channel and read it back.
+
+    The probe builds its own layer from the same settings instead of borrowing the
+    process's: under a threaded WSGI server every probe runs its own event loop, and
+    the shared Redis layer refuses receives from two loops at once (concurrent probes
+    answered 503, and a probe cancelled mid-receive left the shared layer's lock held
+    for the sockets that came after).
+    """
 
     async def round_trip():
-        layer = get_channel_layer()
-        channel = await layer.new_channel(prefix="readyz")
-        token = uuid.uuid4().hex
-        await layer.send(channel, {"type": "readyz.probe", "token": token})
-        message = await asyncio.wait_for(layer.receive(channel), CHECK_TIMEOUT_S)
-        if message.get("token") != token:
-            raise RuntimeError("channel layer returned another message")
+        layer = channel_layers.make_backend(DEFAULT_CHANNEL_LAYER)
+        try:
+            channel = await layer.new_channel(prefix="readyz")
+            token = uuid.uuid4().hex
+            await layer.send(channel, {"type": "readyz.probe", "token": token})
+            message = await asyncio.wait_for(layer.receive(channel), CHECK_TIMEOUT_S)
+            if message.get("token") != token:
+                raise RuntimeError("channel layer returned another message")
+        finally:
+            close = getattr(layer, "close_pools", None)
+            if close is not None:
+                await close()
 
     async_to_sync(round_trip)()
 

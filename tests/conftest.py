@@ -1,6 +1,7 @@
 import os
 
 import pytest
+from channels.layers import channel_layers
 from django.core.cache import cache
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
@@ -39,6 +40,10 @@ def _isolated(settings, tmp_path):
     settings.SORA_AUTH_THROTTLE_RATE = "10000/min"
     settings.SORA_LOGIN_FAILURE_RATE = "10000/hour"
     _clear_cache()
+    # Each test gets its own channel layer: every async test runs its own event loop, and a
+    # Redis layer keeps its receive lock between calls, so one borrowed from an earlier
+    # test's loop failed a later test's socket ("bound to a different event loop").
+    channel_layers.backends.clear()
     yield
     _clear_cache()
 

@@ -2,11 +2,13 @@ import json
 import os
 import subprocess
 import sys
+import threading
 
 import pytest
 from channels.layers import channel_layers
 
 from sora_social.celery import app as celery_app
+from sora_social.health import check_channel_layer
 
 pytestmark = pytest.mark.django_db
 
@@ -83,3 +85,25 @@ def test_readyz_names_an_unreachable_database(tmp_path):
     assert result["status"] == 503
     assert result["body"]["checks"]["database"].startswith("error")
     assert result["body"]["checks"]["broker"] == "ok"
+
+
+def test_concurrent_readiness_probes_from_threads_all_see_the_channel_layer():
+    # A threaded WSGI server runs each probe in its own event loop; probes that shared
+    # the process's layer were refused ("two event loops") and answered 503.
+    failures, done = [], []
+
+    def probe():
+        for _ in range(10):
+            try:
+                check_channel_layer()
+                done.append(1)
+            except Exception as exc:  # collected and asserted below
+                failures.append(repr(exc))
+
+    threads = [threading.Thread(target=probe) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert failures == []
+    assert len(done) == 40
