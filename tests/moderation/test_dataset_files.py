@@ -49,6 +49,7 @@ def test_every_per_language_held_out_file_is_shaped_as_the_guide_asks():
                 "heldout_lang_f",
                 "heldout_lang_g",
                 "heldout_lang_h",
+                "heldout_lang_i",
             ):
                 counts = {c: sum(c in r["categories"] for r in rows) for c in CATEGORIES}
                 assert min(counts.values()) >= 2, (lang, counts)
@@ -96,7 +97,7 @@ def test_training_the_prompt_head_on_the_read_sets_keeps_the_unread_set_held_out
         return {text_key(r["text"]) for p in folder.glob("*.jsonl") for r in map(json.loads, p.open(encoding="utf-8"))}
 
     unread = [folder for folder in HELD_OUT_DIRS if folder not in READ_DIRS]
-    assert [f.name for f in unread] == ["heldout_lang_g", "heldout_lang_h"]
+    assert [f.name for f in unread] == ["heldout_lang_g", "heldout_lang_h", "heldout_lang_i"]
     rows, langs = training_rows()
     more, more_langs = training_rows(with_read=True)
     added = more[len(rows) :]
