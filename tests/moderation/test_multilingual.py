@@ -74,12 +74,21 @@ def test_a_comment_in_chinese_is_checked_through_the_api():
 
 @pytest.fixture(
     scope="module",
-    params=["heldout_lang", "heldout_lang_b", "heldout_lang_c", "heldout_lang_d", "heldout_lang_e", "heldout_lang_g"],
+    params=[
+        "heldout_lang",
+        "heldout_lang_b",
+        "heldout_lang_c",
+        "heldout_lang_d",
+        "heldout_lang_e",
+        "heldout_lang_g",
+        "heldout_lang_h",
+    ],
 )
 def per_language(request):
-    """Per-language held-out sets (data/heldout_lang/, _b/ ... _g/). The served head trains on the first
+    """Per-language held-out sets (data/heldout_lang/, _b/ ... _h/). The served head trains on the first
     six (moderation/policy/rules/read_sets_prompts.md, read_sets_more.md), so theirs guard its fit; the
-    seventh was read for that choice and is not trained on. (The sixth has no guard of its own.)"""
+    seventh and eighth were read for the choices after (read_sets_more.md, read_sets_g_i.md) and are not
+    trained on. (The sixth has no guard of its own.)"""
     folder = request.param
     return folder, {lang: evaluate_rows(language_rows(lang, folder), split=lang) for lang in LANGUAGES if lang != "en"}
 
@@ -278,6 +287,35 @@ MEASURED_FALSE_BLOCK_G = {
     "tr": 0.067,
     "id": 0.067,
 }
+# heldout_lang_h, first read on 2026-12-07 for a choice not adopted (rules/read_sets_g_i.md), all 720
+MEASURED_RECALL_H = {
+    "es": 1.0,
+    "fr": 1.0,
+    "de": 1.0,
+    "pt": 1.0,
+    "it": 1.0,
+    "zh": 0.8,
+    "ja": 0.9,
+    "hi": 1.0,
+    "ar": 0.9,
+    "ru": 0.967,
+    "tr": 0.933,
+    "id": 1.0,
+}
+MEASURED_FALSE_BLOCK_H = {
+    "es": 0.067,
+    "fr": 0.1,
+    "de": 0.033,
+    "pt": 0.067,
+    "it": 0.0,
+    "zh": 0.067,
+    "ja": 0.033,
+    "hi": 0.033,
+    "ar": 0.067,
+    "ru": 0.033,
+    "tr": 0.033,
+    "id": 0.067,
+}
 MEASURED_RECALL = {
     "heldout_lang": MEASURED_RECALL_A,
     "heldout_lang_b": MEASURED_RECALL_B,
@@ -285,6 +323,7 @@ MEASURED_RECALL = {
     "heldout_lang_d": MEASURED_RECALL_D,
     "heldout_lang_e": MEASURED_RECALL_E,
     "heldout_lang_g": MEASURED_RECALL_G,
+    "heldout_lang_h": MEASURED_RECALL_H,
 }
 MEASURED_FALSE_BLOCK = {
     "heldout_lang": MEASURED_FALSE_BLOCK_A,
@@ -293,6 +332,7 @@ MEASURED_FALSE_BLOCK = {
     "heldout_lang_d": MEASURED_FALSE_BLOCK_D,
     "heldout_lang_e": MEASURED_FALSE_BLOCK_E,
     "heldout_lang_g": MEASURED_FALSE_BLOCK_G,
+    "heldout_lang_h": MEASURED_FALSE_BLOCK_H,
 }
 # One prompt of 30 either way, plus the rounding of the figures above to three decimals (1/30 is
 # written 0.033): ONNX Runtime's kernels differ by CPU (AVX-512 VNNI or AVX2 alone), and a prompt near
