@@ -40,9 +40,9 @@ def check_channel_layer() -> None:
 
     The probe builds its own layer from the same settings instead of borrowing the
     process's: under a threaded WSGI server every probe runs its own event loop, and
-    the shared Redis layer refuses receives from two loops at once (concurrent probes
-    answered 503, and a probe cancelled mid-receive left the shared layer's lock held
-    for the sockets that came after).
+    the shared Redis layer refuses receives from two loops at once: concurrent probes
+    answered 503, and their receives tied the shared layer's lock to another loop than
+    the sockets'.
     """
 
     async def round_trip():

@@ -41,8 +41,8 @@ def _isolated(settings, tmp_path):
     settings.SORA_LOGIN_FAILURE_RATE = "10000/hour"
     _clear_cache()
     # Each test gets its own channel layer: every async test runs its own event loop, and a
-    # Redis layer keeps its receive lock between calls, so one borrowed from an earlier
-    # test's loop failed a later test's socket ("bound to a different event loop").
+    # Redis layer's receive lock belongs to the loop that first waited on it; a layer carried
+    # over from an earlier test failed a later test's socket ("bound to a different event loop").
     channel_layers.backends.clear()
     yield
     _clear_cache()
