@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import dataclasses
 import json
 import os
 import platform
@@ -98,6 +99,7 @@ def get_batch(
     world_version: int = 1,
     window_s: int = 0,
     start_share: float = 0.0,
+    bounce_phase_s: float = 0.0,
 ):
     """Clips of one bucket (aspect, duration) so they stack.
 
@@ -119,23 +121,29 @@ def get_batch(
     or first second does when it is extended. A start_share of them is cut at
     the scene's first frame instead (at_start), as a picture to animate is
     the first frame of its scene.
+
+    With bounce_phase_s, each scene's bouncing objects were let go up to that
+    many seconds (uniform) before its first frame: a joint then falls in a
+    later, shorter bounce, as it does at the end of a longer video, while
+    motions across the frame keep the pace of the scene's own length.
     """
     aspect, duration, batch_size = pick_bucket(rng, level, batch_size, model_cfg, by_tokens)
     pt = model_cfg.patch[0]
-    clips = [
-        world.make_clip(
-            world.random_spec(
-                rng,
-                level,
-                aspect=aspect,
-                duration_s=duration + window_s,
-                world_version=world_version,
-                max_cameos=model_cfg.max_cameos,
-            ),
+    specs = [
+        world.random_spec(
             rng,
+            level,
+            aspect=aspect,
+            duration_s=duration + window_s,
+            world_version=world_version,
+            max_cameos=model_cfg.max_cameos,
         )
         for _ in range(batch_size)
     ]
+    if bounce_phase_s > 0:
+        phases = rng.uniform(0.0, bounce_phase_s, size=batch_size).round(2)
+        specs = [dataclasses.replace(s, bounce_phase_s=float(p)) for s, p in zip(specs, phases)]
+    clips = [world.make_clip(spec, rng) for spec in specs]
     n = max(pt, duration * world.FPS // pt * pt)  # the bucket's frames (a scene has window_s seconds more)
     starts = rng.integers(0, window_s * world.FPS + 1, size=batch_size) if window_s else np.zeros(batch_size, int)
     if window_s and start_share > 0:
@@ -315,6 +323,7 @@ class BatchSource:
     def __init__(self, args, cfg: DiTConfig, seed: int, latent=None):
         self.batch, self.by_tokens, self.object_weight = args.batch, args.batch_by == "tokens", args.object_weight
         self.world, self.window, self.start_share = args.world, args.known_window, args.known_pictures
+        self.bounce_phase = args.bounce_phase
         self.pool = None
         if latent is not None:  # a LatentSpace: batches are encoded clips, drawn from a pool
             from .latent import LatentPool
@@ -344,6 +353,7 @@ class BatchSource:
             self.world,
             self.window,
             self.start_share,
+            self.bounce_phase,
         )
         return level, video, refs, has_ref, self.embed(captions), weight, at_start
 
@@ -655,10 +665,17 @@ def main(args) -> dict:
             raise SystemExit("--autoencoder must sit in the folder of --out (the sampler loads it from there)")
         latent = LatentSpace.load(args.autoencoder)
         latent.check(cfg)
-        if args.object_weight or args.known_share or args.known_window or args.rollout_share or args.clips:
+        if (
+            args.object_weight
+            or args.known_share
+            or args.known_window
+            or args.rollout_share
+            or args.clips
+            or args.bounce_phase
+        ):
             raise SystemExit(
-                "a latent model trains without --object-weight, --known-share, --known-window, --rollout-share "
-                "and --clips"
+                "a latent model trains without --object-weight, --known-share, --known-window, --rollout-share, "
+                "--bounce-phase and --clips"
             )
     source = BatchSource(args, cfg, rank_seed, latent)
     workers = args.render_workers
@@ -770,6 +787,7 @@ def _meta(cfg: DiTConfig, step: int, trained_s: float, history: list, args, late
         "known_share": args.known_share,
         "known_window": args.known_window,
         "known_pictures": args.known_pictures,
+        "bounce_phase": args.bounce_phase,
         "world": args.world,
         "clips": bool(args.clips),
         "clips_share": args.clips_share if args.clips else 0.0,
@@ -840,6 +858,14 @@ def parse_args(argv=None):
         "alone (image to video); the others are given a second from the middle of a motion",
     )
     p.add_argument(
+        "--bounce-phase",
+        type=float,
+        default=0.0,
+        metavar="S",
+        help="bouncing objects were let go up to S seconds before their scene's first frame (uniform), so "
+        "joints fall in later bounces at the pace of the scene's own length",
+    )
+    p.add_argument(
         "--max-cameos",
         type=int,
         default=1,
@@ -907,6 +933,8 @@ def parse_args(argv=None):
         p.error("give --minutes or --max-steps")
     if not 0.0 <= args.rollout_share <= 1.0 or not 1 <= args.rollout_steps < DEFAULT_STEPS:
         p.error(f"--rollout-share must be in [0, 1] and --rollout-steps in [1, {DEFAULT_STEPS - 1}]")
+    if args.bounce_phase < 0:
+        p.error("--bounce-phase takes seconds >= 0")
     if args.known_pictures and not (0.0 < args.known_pictures <= 1.0 and args.known_window > 0):
         p.error(
             "--known-pictures takes a share in (0, 1] and needs --known-window (without it every clip starts its scene)"

@@ -177,6 +177,9 @@ class SceneSpec:
     time_of_day: str = ""  # version 2: "", "sunset" or "night" (backgrounds with a sky)
     weather: str = ""  # version 2: "", "rain" or "snow" (backgrounds with a sky)
     more_cameos: tuple[CameoSpec, ...] = ()  # the second and third cameo of a scene, after `cameo`
+    # A bouncing object was let go this long before the first frame: the scene opens later in its
+    # bounces, as the last second of a longer video does, at the same pace (training draws it).
+    bounce_phase_s: float = 0.0
 
     @property
     def cameos(self) -> tuple[CameoSpec, ...]:
@@ -460,11 +463,14 @@ def _bounce_y(t: np.ndarray, y0: float, floor: float, restitution: float, stop_a
     return y, impacts
 
 
-def _trajectory(obj: ObjectSpec, r: float, h: int, w: int, t: np.ndarray, t_end: float, floor: float, rng):
+def _trajectory(
+    obj: ObjectSpec, r: float, h: int, w: int, t: np.ndarray, t_end: float, floor: float, rng, phase: float = 0.0
+):
     """World-space (x, y, angle) at frame times `t` (s) plus impact times (s).
 
     Motions run from the start to `t_end`, the time of the last frame at the
     world's own rate; a clip rendered at a higher rate samples the same paths.
+    A bouncing object is `phase` seconds into its bounces at t = 0.
     """
     n = len(t)
     frac = t / max(t_end, 1e-6)
@@ -481,8 +487,9 @@ def _trajectory(obj: ObjectSpec, r: float, h: int, w: int, t: np.ndarray, t_end:
         y = y0 + (y1 - y0) * frac if obj.motion == "down" else y1 - (y1 - y0) * frac
     elif obj.motion in ("falling", "bouncing"):
         stop = 1 if obj.motion == "falling" else None
-        y, impacts = _bounce_y(t, margin, floor - r, RESTITUTION if obj.motion == "bouncing" else 0.0, stop)
-        impacts = [ti for ti in impacts if ti <= t[-1]]
+        lead = phase if obj.motion == "bouncing" else 0.0
+        y, impacts = _bounce_y(t + lead, margin, floor - r, RESTITUTION if obj.motion == "bouncing" else 0.0, stop)
+        impacts = [ti - lead for ti in impacts if lead <= ti <= t[-1] + lead]
     elif obj.motion == "rolling":
         x0, x1 = margin, w - margin
         x = x0 + (x1 - x0) * frac if obj.direction == "right" else x1 - (x1 - x0) * frac
@@ -817,13 +824,13 @@ def render(
         together = _collision if pair == "colliding" else _chase
         tracks, impact_times = together(spec.objects[:2], radii[:2], hb, wb, t, t_end, floor)
         for o, r in zip(spec.objects[2:], radii[2:]):
-            x, y, a, imp = _trajectory(o, r, hb, wb, t, t_end, floor, rng)
+            x, y, a, imp = _trajectory(o, r, hb, wb, t, t_end, floor, rng, spec.bounce_phase_s)
             tracks.append((x, y, a))
             impact_times += imp
     else:
         tracks, impact_times = [], []
         for o, r in zip(spec.objects, radii):
-            x, y, a, imp = _trajectory(o, r, hb, wb, t, t_end, floor, rng)
+            x, y, a, imp = _trajectory(o, r, hb, wb, t, t_end, floor, rng, spec.bounce_phase_s)
             tracks.append((x, y, a))
             impact_times += imp
 

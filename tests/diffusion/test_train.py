@@ -137,6 +137,30 @@ def test_a_known_window_cuts_each_clip_from_a_longer_scene_at_its_own_frame(monk
     assert train.parse_args(["--minutes", "1"]).known_window == 0
 
 
+def test_a_bounce_phase_lets_each_scene_of_a_batch_go_at_its_own_time_within_the_bound(monkeypatch):
+    from generation.diffusion import world
+    from generation.diffusion.model import DIT_CONFIGS
+
+    cfg = DIT_CONFIGS["DiT-T"]()
+    rendered = []
+    make_clip = world.make_clip
+
+    def keep(spec, rng=None):
+        rendered.append(spec)
+        return make_clip(spec, rng)
+
+    monkeypatch.setattr(world, "make_clip", keep)
+    train.get_batch(np.random.default_rng(4), 8, 1, cfg, window_s=2, bounce_phase_s=2.5)
+    phases = [s.bounce_phase_s for s in rendered]
+    assert all(0.0 <= p <= 2.5 for p in phases) and len(set(phases)) > 4
+    rendered.clear()
+    train.get_batch(np.random.default_rng(4), 8, 1, cfg, window_s=2)
+    assert {s.bounce_phase_s for s in rendered} == {0.0}
+    assert train.parse_args(["--minutes", "1", "--bounce-phase", "2.5"]).bounce_phase == 2.5
+    with pytest.raises(SystemExit):
+        train.parse_args(["--minutes", "1", "--bounce-phase", "-1"])
+
+
 def test_known_pictures_cut_a_share_at_the_scene_start_and_give_those_their_first_frame_alone():
     import torch
 

@@ -30,6 +30,21 @@ def test_bouncing_ball_impacts_are_where_it_touches_the_floor_and_bounces_lose_h
     assert heights == sorted(heights, reverse=True)  # energy loss
 
 
+def test_a_bounce_phase_opens_the_scene_later_in_its_bounces_and_keeps_the_pace_of_other_motions():
+    lead = 4  # frames: the ball was let go one second before the first frame
+    _, plain = world.render(_spec("bouncing", duration_s=6))
+    _, later = world.render(_spec("bouncing", duration_s=6, bounce_phase_s=lead / world.FPS))
+    n = plain.centres.shape[1]
+    np.testing.assert_allclose(later.centres[0, : n - lead], plain.centres[0, lead:], atol=1e-6)
+    assert later.impacts == [f - lead for f in plain.impacts if f >= lead]
+    assert len(later.impacts) >= 2
+    for motion in ("right", "falling"):  # only bouncing objects are moved on: the rest keep their own pace
+        _, a = world.render(_spec(motion, duration_s=6))
+        _, b = world.render(_spec(motion, duration_s=6, bounce_phase_s=1.0))
+        np.testing.assert_array_equal(a.centres, b.centres)
+        assert a.impacts == b.impacts
+
+
 def test_falling_lands_once_and_stays():
     frames, truth = world.render(_spec("falling"))
     y = truth.centres[0, :, 1]
