@@ -141,9 +141,11 @@ def language_table(
         from .train_multilingual import near_training
 
         with_read = with_read or bool(multilingual.head().meta.get("with_read"))
+        romanised = bool(multilingual.head().meta.get("romanised"))
 
         texts = [r.text for lang in languages if lang != "en" for r in language_rows(lang, folder)]
-        skipped = {t for t, near in zip(texts, near_training(texts, with_read=with_read)) if near}
+        near = near_training(texts, with_read=with_read, romanised=romanised)
+        skipped = {t for t, n in zip(texts, near) if n}
         print(f"left out: {len(skipped)} of {len(texts)} prompts with a near copy among the training rows")
     lines = [
         "| language | prompts | harmful recall | benign false-block | read by the multilingual head | "

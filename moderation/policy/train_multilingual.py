@@ -71,10 +71,14 @@ _ENGLISH_WORD = re.compile(r"^[a-z]+$")
 READ_DIRS = HELD_OUT_DIRS[:6]
 
 
-def training_rows(batches: tuple[str, ...] = (), with_read: bool = False) -> tuple[list[Example], list[str]]:
+def training_rows(
+    batches: tuple[str, ...] = (), with_read: bool = False, romanised: bool = False
+) -> tuple[list[Example], list[str]]:
     """(rows, language of each row): English first, then every data/multilingual file, then the
     named batches kept apart in data/multilingual/not_adopted/ (train_<lang>_<batch>.jsonl), then,
-    `with_read`, the read per-language held-out sets (READ_DIRS/<lang>.jsonl)."""
+    `with_read`, the read per-language held-out sets (READ_DIRS/<lang>.jsonl), then, `romanised`,
+    a romanised copy of each row written in a script romanise.py covers (same labels and group, so
+    a row and its copy fall in the same cross-validation fold)."""
     rows = load("train")
     langs = ["en"] * len(rows)
     paths = sorted(MULTILINGUAL_DIR.glob("train_*.jsonl"))
@@ -92,7 +96,26 @@ def training_rows(batches: tuple[str, ...] = (), with_read: bool = False) -> tup
         more = read(path, default_source=f"{path.parent.name}-{path.stem}")
         rows += more
         langs += [path.stem] * len(more)
+    if romanised:
+        rows, langs = with_romanised(rows, langs)
     return rows, langs
+
+
+def with_romanised(rows: list[Example], langs: list[str]) -> tuple[list[Example], list[str]]:
+    """The rows and, after them, a romanised copy of each one written in a script romanise.py covers,
+    unless that spelling is already a row."""
+    from .romanise import romanise
+
+    seen = {text_key(r.text) for r in rows}
+    more, more_langs = [], []
+    for row, lang in zip(rows, langs):
+        text = romanise(row.text, lang)
+        if text is None or text_key(text) in seen:
+            continue
+        seen.add(text_key(text))
+        more.append(Example(text=text, categories=row.categories, group=row.group, source=f"{row.source}-romanised"))
+        more_langs.append(lang)
+    return rows + more, langs + more_langs
 
 
 def held_out_texts(with_read: bool = False) -> list[str]:
@@ -110,11 +133,11 @@ def tuned_on(group: str) -> bool:
 
 
 def kept_rows(
-    batches: tuple[str, ...] = (), with_read: bool = False
+    batches: tuple[str, ...] = (), with_read: bool = False, romanised: bool = False
 ) -> tuple[list[Example], list[str], np.ndarray, int]:
     """The training rows less exact and near copies of held-out texts (e5 cosine >= NEAR_COPY, the base
     encoder's vectors): (rows, languages, their vectors, how many near-copies were dropped)."""
-    rows, langs = training_rows(batches, with_read)
+    rows, langs = training_rows(batches, with_read, romanised)
     held_texts = held_out_texts(with_read)
     held = {text_key(t) for t in held_texts}
     keep = [text_key(r.text) not in held for r in rows]
@@ -128,9 +151,11 @@ def kept_rows(
     return rows, langs, vectors[~near], int(near.sum())
 
 
-def near_training(texts: list[str], batches: tuple[str, ...] = (), with_read: bool = False) -> list[bool]:
+def near_training(
+    texts: list[str], batches: tuple[str, ...] = (), with_read: bool = False, romanised: bool = False
+) -> list[bool]:
     """Whether each text has an exact or near copy (e5 cosine >= NEAR_COPY) among these training rows."""
-    rows, _ = training_rows(batches, with_read)
+    rows, _ = training_rows(batches, with_read, romanised)
     keys = {text_key(r.text) for r in rows}
     near = multilingual.near_copies(multilingual.embed(texts, encoder="blocks"), [r.text for r in rows])
     return [text_key(t) in keys or bool(n) for t, n in zip(texts, near)]
@@ -212,7 +237,7 @@ def main(args) -> None:
         return
     t0 = time.perf_counter()
     batches = tuple(b for b in args.batches.split(",") if b)
-    rows, langs, vectors, dropped = kept_rows(batches, args.with_read)
+    rows, langs, vectors, dropped = kept_rows(batches, args.with_read, args.romanised)
     print(f"dropped {dropped} near-copies of held-out prompts ({time.perf_counter() - t0:.0f} s)")
     # with the tuned encoder, thresholds come from the rows it never saw (their scores are honest)
     honest = np.ones(len(rows), dtype=bool)
@@ -266,6 +291,7 @@ def main(args) -> None:
         **({"adapters_sha256": e5.adapters_digest()} if args.encoder == "tuned" else {}),
         "batches": list(batches),
         "with_read": [f.name for f in READ_DIRS] if args.with_read else [],
+        "romanised": bool(args.romanised),
         "calibrated_on": int(len(mine)),
         "oof_harmful_recall": round(recall, 4),
         "oof_benign_false_block": round(false_block, 4),
@@ -287,6 +313,11 @@ if __name__ == "__main__":
         help="the price of a false block for the lines, or 'auto' (rules/ml_cost.md)",
     )
     parser.add_argument("--keep-lexicon", action="store_true", help="route by the committed lexicon, unchanged")
+    parser.add_argument(
+        "--romanised",
+        action="store_true",
+        help="add a romanised copy of each Chinese, Japanese, Hindi and Russian row in its script (romanise.py)",
+    )
     parser.add_argument(
         "--with-read",
         action=argparse.BooleanOptionalAction,
