@@ -29,6 +29,7 @@ import numpy as np
 
 from . import e5
 from .coverage import MIN_COVERED_SHARE, latin_share
+from .pet_names import without_pet_names
 
 ML_HEAD_PATH = Path(__file__).with_name("head_ml.safetensors")
 LEXICON_PATH = Path(__file__).with_name("english_words.txt")
@@ -49,11 +50,12 @@ def lexicon() -> frozenset[str]:
 
 
 def clean(text: str) -> str:
-    """What the multilingual encoder sees: NFKC, no invisible characters, case folded.
+    """What the multilingual encoder sees: NFKC, no invisible characters, no name given to a pet
+    or a friend (pet_names.py: "mon chien Zidane" is a dog), case folded.
 
     Not the English normalisation: folding Cyrillic look-alikes to Latin or
     stripping accents would damage the very languages this path reads."""
-    return _INVISIBLE.sub("", unicodedata.normalize("NFKC", text)).casefold().strip()
+    return without_pet_names(_INVISIBLE.sub("", unicodedata.normalize("NFKC", text))).casefold().strip()
 
 
 def words_of(text: str) -> list[str]:
