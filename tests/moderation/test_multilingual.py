@@ -82,13 +82,15 @@ def test_a_comment_in_chinese_is_checked_through_the_api():
         "heldout_lang_e",
         "heldout_lang_g",
         "heldout_lang_h",
+        "heldout_lang_i",
+        "heldout_lang_j",
     ],
 )
 def per_language(request):
-    """Per-language held-out sets (data/heldout_lang/, _b/ ... _h/). The served head trains on the first
+    """Per-language held-out sets (data/heldout_lang/, _b/ ... _j/). The served head trains on the first
     six (moderation/policy/rules/read_sets_prompts.md, read_sets_more.md), so theirs guard its fit; the
-    seventh and eighth were read for the choices after (read_sets_more.md, read_sets_g_i.md) and are not
-    trained on. (The sixth has no guard of its own.)"""
+    seventh to tenth were read for the choices after (read_sets_more.md, read_sets_g_i.md, romanised.md,
+    pet_names.md) and are not trained on. (The sixth has no guard of its own.)"""
     folder = request.param
     return folder, {lang: evaluate_rows(language_rows(lang, folder), split=lang) for lang in LANGUAGES if lang != "en"}
 
@@ -258,44 +260,46 @@ MEASURED_FALSE_BLOCK_E = {
     "tr": 0.033,
     "id": 0.067,
 }
-# heldout_lang_g, first read on 2026-12-07 for the head now served (rules/read_sets_more.md), all 720
+# heldout_lang_g, first read on 2026-12-07 (rules/read_sets_more.md); re-measured the same day with the head
+# adopted under rules/pet_names.md (romanised rows, pet names taken out), all 720
 MEASURED_RECALL_G = {
-    "es": 1.0,
+    "es": 0.967,
     "fr": 1.0,
     "de": 1.0,
     "pt": 1.0,
     "it": 1.0,
-    "zh": 0.8,
-    "ja": 0.967,
-    "hi": 0.933,
-    "ar": 0.867,
+    "zh": 0.867,
+    "ja": 1.0,
+    "hi": 0.967,
+    "ar": 0.933,
     "ru": 1.0,
     "tr": 0.967,
-    "id": 0.967,
+    "id": 1.0,
 }
 MEASURED_FALSE_BLOCK_G = {
-    "es": 0.033,
+    "es": 0.0,
     "fr": 0.033,
     "de": 0.067,
-    "pt": 0.033,
+    "pt": 0.067,
     "it": 0.067,
     "zh": 0.067,
-    "ja": 0.1,
-    "hi": 0.0,
-    "ar": 0.1,
-    "ru": 0.067,
-    "tr": 0.067,
-    "id": 0.067,
+    "ja": 0.133,
+    "hi": 0.033,
+    "ar": 0.133,
+    "ru": 0.033,
+    "tr": 0.033,
+    "id": 0.033,
 }
-# heldout_lang_h, first read on 2026-12-07 for a choice not adopted (rules/read_sets_g_i.md), all 720
+# heldout_lang_h, first read on 2026-12-07 for a choice not adopted (rules/read_sets_g_i.md); re-measured the
+# same day with the head adopted under rules/pet_names.md (French +2 and five languages +1 false block), all 720
 MEASURED_RECALL_H = {
     "es": 1.0,
     "fr": 1.0,
     "de": 1.0,
-    "pt": 1.0,
+    "pt": 0.967,
     "it": 1.0,
-    "zh": 0.8,
-    "ja": 0.9,
+    "zh": 0.9,
+    "ja": 0.967,
     "hi": 1.0,
     "ar": 0.9,
     "ru": 0.967,
@@ -304,17 +308,75 @@ MEASURED_RECALL_H = {
 }
 MEASURED_FALSE_BLOCK_H = {
     "es": 0.067,
-    "fr": 0.1,
-    "de": 0.033,
-    "pt": 0.067,
-    "it": 0.0,
+    "fr": 0.167,
+    "de": 0.067,
+    "pt": 0.1,
+    "it": 0.033,
     "zh": 0.067,
     "ja": 0.033,
-    "hi": 0.033,
-    "ar": 0.067,
-    "ru": 0.033,
-    "tr": 0.033,
+    "hi": 0.067,
+    "ar": 0.1,
+    "ru": 0.067,
+    "tr": 0.067,
     "id": 0.067,
+}
+# heldout_lang_i, read on 2026-12-07 for rules/romanised.md, with the head adopted under rules/pet_names.md, all 720
+MEASURED_RECALL_I = {
+    "es": 1.0,
+    "fr": 0.967,
+    "de": 1.0,
+    "pt": 0.967,
+    "it": 1.0,
+    "zh": 0.967,
+    "ja": 0.967,
+    "hi": 0.967,
+    "ar": 0.933,
+    "ru": 1.0,
+    "tr": 1.0,
+    "id": 1.0,
+}
+MEASURED_FALSE_BLOCK_I = {
+    "es": 0.033,
+    "fr": 0.033,
+    "de": 0.0,
+    "pt": 0.067,
+    "it": 0.0,
+    "zh": 0.033,
+    "ja": 0.067,
+    "hi": 0.033,
+    "ar": 0.133,
+    "ru": 0.0,
+    "tr": 0.033,
+    "id": 0.033,
+}
+# heldout_lang_j, read on 2026-12-07 for rules/pet_names.md (the adopting choice), with that head, all 720
+MEASURED_RECALL_J = {
+    "es": 1.0,
+    "fr": 0.967,
+    "de": 1.0,
+    "pt": 1.0,
+    "it": 1.0,
+    "zh": 0.967,
+    "ja": 0.967,
+    "hi": 0.967,
+    "ar": 0.967,
+    "ru": 0.967,
+    "tr": 0.967,
+    "id": 1.0,
+}
+MEASURED_FALSE_BLOCK_J = {
+    "es": 0.067,
+    "fr": 0.133,
+    "de": 0.033,
+    "pt": 0.2,
+    "it": 0.0,
+    "zh": 0.1,
+    "ja": 0.167,
+    "hi": 0.133,
+    "ar": 0.1,
+    "ru": 0.267,
+    "tr": 0.133,
+    "id": 0.133,
 }
 MEASURED_RECALL = {
     "heldout_lang": MEASURED_RECALL_A,
@@ -324,6 +386,8 @@ MEASURED_RECALL = {
     "heldout_lang_e": MEASURED_RECALL_E,
     "heldout_lang_g": MEASURED_RECALL_G,
     "heldout_lang_h": MEASURED_RECALL_H,
+    "heldout_lang_i": MEASURED_RECALL_I,
+    "heldout_lang_j": MEASURED_RECALL_J,
 }
 MEASURED_FALSE_BLOCK = {
     "heldout_lang": MEASURED_FALSE_BLOCK_A,
@@ -333,6 +397,8 @@ MEASURED_FALSE_BLOCK = {
     "heldout_lang_e": MEASURED_FALSE_BLOCK_E,
     "heldout_lang_g": MEASURED_FALSE_BLOCK_G,
     "heldout_lang_h": MEASURED_FALSE_BLOCK_H,
+    "heldout_lang_i": MEASURED_FALSE_BLOCK_I,
+    "heldout_lang_j": MEASURED_FALSE_BLOCK_J,
 }
 # One prompt of 30 either way, plus the rounding of the figures above to three decimals (1/30 is
 # written 0.033): ONNX Runtime's kernels differ by CPU (AVX-512 VNNI or AVX2 alone), and a prompt near
