@@ -8,7 +8,9 @@ The same recipe as the English head (train.py), on other features and rows:
    rules/read_sets_prompts.md and read_sets_more.md; `--no-with-read` leaves them out),
    less any row that is a near-copy of a held-out prompt still kept apart
    (e5 cosine >= NEAR_COPY; those texts are read for this only, never their
-   labels). The served head was trained with `--keep-lexicon`.
+   labels). The served head was trained with `--keep-lexicon --romanised`
+   (rules/pet_names.md): every Chinese, Japanese, Hindi and Russian row in its
+   script also as a romanised copy (romanise.py).
 2. Features: multilingual-e5-small of the text, centred on the training mean
    (out-of-fold on the first 2,007 rows of other languages: recall 0.834 /
    false-block 0.071 as is, 0.875 / 0.074 centred), plus hashed words, word
