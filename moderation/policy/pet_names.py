@@ -59,17 +59,15 @@ _NAMING_LATIN = (
     r"named|called|name is|llamad[oa]|se llama|que se llama|de nombre|chamad[oa]|se chama|que se chama|"
     r"di nome|chiamat[oa]|si chiama|che si chiama|nommée?|appelée?|s'appelle|qui s'appelle|namens|genannt|"
     r"hei(?:ß|ss)t|der .{0,8}hei(?:ß|ss)t|adında|adinda|adlı|adli|isimli|bernama|namanya|yang namanya|"
-    r"po klichke|zovut|kotorogo zovut|kotoruyu zovut|jiao|ming jiao|mingzi jiao|namae wa|jiska naam|"
+    r"po klichke|po imeni|zovut|kotorogo zovut|kotoruyu zovut|jiao|ming jiao|mingzi jiao|namae wa|jiska naam|"
     r"jiska nam|naam|esmo|esmaha|esmha|ismuh|ismuha|esmu"
 )
-_NAMING_SCRIPT = (
-    r"叫做|名叫|名字叫|叫|の名前は|という名前の|по кличке|зовут|которого зовут|которую зовут|जिसका नाम|नाम|اسمه|اسمها"
-)
+_NAMING_SCRIPT = r"叫做|名叫|名字叫|叫|の名前は|という名前の|по кличке|по имени|зовут|которого зовут|которую зовут|जिसका नाम|नाम|اسمه|اسمها"
 
 _NAME = r"[^\W\d_][\w'’\-]*"
 _CAP = r"[A-ZÀ-ÖØ-ÞĀ-ſ][\w'’\-]*"
 _LATIN = re.compile(
-    rf"(?<!\w)(?:(?:{_PETS_LATIN}|{_PETS_NAMED_ONLY})\W+(?:\w+\W+){{0,2}}?(?:{_NAMING_LATIN})\W+(?P<named>{_NAME})"
+    rf"(?<!\w)(?:(?:{_PETS_LATIN}|{_PETS_NAMED_ONLY})\W+(?:\w+\W+){{0,2}}?(?:{_NAMING_LATIN})\W+(?P<named>{_NAME}(?:\s+{_NAME})?)"
     rf"|(?:{_PETS_LATIN})\s+(?:no\s+)?(?P<capital>{_NAME}(?:\s+{_NAME})?))",
     re.IGNORECASE,
 )
@@ -96,22 +94,27 @@ _NAME_FIRST = re.compile(
 def _spans(text: str) -> list[tuple[int, int]]:
     spans = []
     for m in _LATIN.finditer(text):
-        if m.group("named"):
-            spans.append(m.span("named"))
-        elif m.group("capital"):
-            start = m.start("capital")
-            words = list(re.finditer(r"\S+", m.group("capital")))
-            taken = 0
-            for w in words:
-                if not _CAPITAL.fullmatch(w.group(0)):
-                    break
-                taken = w.end()
-            if taken:
-                spans.append((start, start + taken))
+        group = "named" if m.group("named") else "capital"
+        start = m.start(group)
+        words = list(re.finditer(r"\S+", m.group(group)))
+        # after a naming word the first word is the name, and a second one too if both are capitalised
+        # ("esmo Mohamed Salah"); right after the pet, only capitalised words are
+        taken = words[0].end() if group == "named" else 0
+        for w in words if group == "capital" or _CAPITAL.fullmatch(words[0].group(0)) else []:
+            if not _CAPITAL.fullmatch(w.group(0)):
+                break
+            taken = w.end()
+        if taken:
+            spans.append((start, start + taken))
     for rx, groups in ((_SCRIPT, ("named",)), (_JA, ("named", "after")), (_NAME_FIRST, ("named",))):
         for m in rx.finditer(text):
             spans += [m.span(g) for g in groups if m.group(g)]
     return spans
+
+
+def given_names(text: str) -> list[str]:
+    """The names the text gives a pet, a toy or a friend, as written ("mi gato Bad Bunny" -> ["Bad Bunny"])."""
+    return [text[a:b] for a, b in sorted(set(_spans(text)))]
 
 
 def without_pet_names(text: str) -> str:

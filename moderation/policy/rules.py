@@ -20,6 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .normalize import match_forms, normalize, squeeze
+from .pet_names import given_names
 
 FIGURES_PATH = Path(__file__).with_name("public_figures.json")
 
@@ -264,7 +265,9 @@ class FigureHit:
     person: bool  # named as a person to show
 
 
-def figure_hits(forms: list[str]) -> list[FigureHit]:
+def figure_hits(forms: list[str], pets: frozenset[str] = frozenset()) -> list[FigureHit]:
+    """The famous names in the text's forms, less those it gives a pet or a friend: after an English
+    pet word (`pet_named`), or in any language, `pets` (the forms of pet_names.given_names)."""
     rx, owner = _figure_rx()
     hits: dict[str, tuple[bool, bool]] = {}
     for k, form in enumerate(forms):
@@ -273,7 +276,7 @@ def figure_hits(forms: list[str]) -> list[FigureHit]:
             name = owner[m.group(0)]
             if k and name in judged:
                 continue
-            if pet_named(form, m.start()):
+            if pet_named(form, m.start()) or m.group(0) in pets:
                 continue
             before, after = form[max(0, m.start() - 40) : m.start()], form[m.end() : m.end() + 40]
             voice = bool(_VOICE_BEFORE_RX.search(before) or _VOICE_AFTER_RX.search(after))
@@ -306,7 +309,8 @@ def rules_apply(text: str) -> RuleResult:
             found.add(key)
     if _any("slur", forms):
         found.add("hate")
-    hits = figure_hits(forms)
+    pets = frozenset(f for name in given_names(text) for f in match_forms(name))
+    hits = figure_hits(forms, pets)
     if any(h.voice for h in hits) or _any("voice_generic", forms) or (hits and _any("voice_pronoun", forms)):
         found.add("voice_imitation")
     if any(h.person for h in hits):

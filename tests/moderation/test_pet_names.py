@@ -4,6 +4,7 @@ import pytest
 
 from moderation.policy import multilingual
 from moderation.policy.pet_names import without_pet_names
+from moderation.policy.rules import rules_apply
 
 
 @pytest.mark.parametrize(
@@ -62,3 +63,22 @@ def test_the_multilingual_encoder_and_its_ngrams_read_the_text_without_the_pets_
     famous = multilingual.ngrams("la mia gatta si chiama Meloni e dorme")
     plain = multilingual.ngrams("la mia gatta si chiama Bianca e dorme")
     assert (famous == plain).all()  # whatever the pet is called, the head reads the same
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "meu gato Neymar derrubando tudo da mesa kkkk",
+        "Мой хомяк по имени Киркоров жуёт морковку",
+        "sa7bi esmo Mohamed Salah bardo, e3mel video leeh",
+    ],
+)
+def test_the_name_rules_let_a_famous_name_given_to_a_pet_or_a_friend_pass_in_other_languages(text):
+    assert "public_figure" not in rules_apply(text).categories
+
+
+@pytest.mark.parametrize(
+    "text", ["Neymar dançando na praia", "Taylor Swift and my cat", "Mohamed Salah scoring a goal"]
+)
+def test_the_name_rules_still_find_the_famous_person_who_is_not_a_pets_name(text):
+    assert "public_figure" in rules_apply(text).categories
