@@ -48,8 +48,9 @@ MULTILINGUAL_DIR = DATA_DIR / "multilingual"
 # was written on 2026-12-06 after the other three had been read, and was first read the same day;
 # heldout_lang_e was written after that (six authors, the guide alone), heldout_lang_f, _g and _h on
 # 2026-12-07 (two authors each, the guide alone) for the choices after e's, heldout_lang_i the same
-# day before heldout_lang_h was read, and heldout_lang_j (three authors, the guide alone) before
-# heldout_lang_i was read (rules/romanised.md).
+# day before heldout_lang_h was read, heldout_lang_j (three authors, the guide alone) before
+# heldout_lang_i was read (rules/romanised.md), and heldout_lang_k (three more) after heldout_lang_j
+# was read (rules/pet_names_2.md).
 HELD_OUT_DIRS = tuple(
     DATA_DIR / name
     for name in (
@@ -63,6 +64,7 @@ HELD_OUT_DIRS = tuple(
         "heldout_lang_h",
         "heldout_lang_i",
         "heldout_lang_j",
+        "heldout_lang_k",
     )
 )
 TUNE_SHARE = 0.8  # of the groups tune e5 (tune_e5.py); the rest calibrate the tuned head's thresholds
