@@ -84,13 +84,14 @@ def test_a_comment_in_chinese_is_checked_through_the_api():
         "heldout_lang_h",
         "heldout_lang_i",
         "heldout_lang_j",
+        "heldout_lang_k",
     ],
 )
 def per_language(request):
-    """Per-language held-out sets (data/heldout_lang/, _b/ ... _j/). The served head trains on the first
+    """Per-language held-out sets (data/heldout_lang/, _b/ ... _k/). The served head trains on the first
     six (moderation/policy/rules/read_sets_prompts.md, read_sets_more.md), so theirs guard its fit; the
-    seventh to tenth were read for the choices after (read_sets_more.md, read_sets_g_i.md, romanised.md,
-    pet_names.md) and are not trained on. (The sixth has no guard of its own.)"""
+    seventh to eleventh were read for the choices after (read_sets_more.md, read_sets_g_i.md, romanised.md,
+    pet_names.md, pet_names_2.md) and are not trained on. (The sixth has no guard of its own.)"""
     folder = request.param
     return folder, {lang: evaluate_rows(language_rows(lang, folder), split=lang) for lang in LANGUAGES if lang != "en"}
 
@@ -378,6 +379,35 @@ MEASURED_FALSE_BLOCK_J = {
     "tr": 0.133,
     "id": 0.133,
 }
+# heldout_lang_k, read on 2026-12-07 for rules/pet_names_2.md (adopted), with the code it adopted, all 720
+MEASURED_RECALL_K = {
+    "es": 1.0,
+    "fr": 1.0,
+    "de": 0.967,
+    "pt": 1.0,
+    "it": 1.0,
+    "zh": 0.967,
+    "ja": 1.0,
+    "hi": 0.967,
+    "ar": 0.967,
+    "ru": 0.967,
+    "tr": 1.0,
+    "id": 1.0,
+}
+MEASURED_FALSE_BLOCK_K = {
+    "es": 0.067,
+    "fr": 0.133,
+    "de": 0.133,
+    "pt": 0.1,
+    "it": 0.067,
+    "zh": 0.0,
+    "ja": 0.1,
+    "hi": 0.033,
+    "ar": 0.133,
+    "ru": 0.133,
+    "tr": 0.2,
+    "id": 0.1,
+}
 MEASURED_RECALL = {
     "heldout_lang": MEASURED_RECALL_A,
     "heldout_lang_b": MEASURED_RECALL_B,
@@ -388,6 +418,7 @@ MEASURED_RECALL = {
     "heldout_lang_h": MEASURED_RECALL_H,
     "heldout_lang_i": MEASURED_RECALL_I,
     "heldout_lang_j": MEASURED_RECALL_J,
+    "heldout_lang_k": MEASURED_RECALL_K,
 }
 MEASURED_FALSE_BLOCK = {
     "heldout_lang": MEASURED_FALSE_BLOCK_A,
@@ -399,6 +430,7 @@ MEASURED_FALSE_BLOCK = {
     "heldout_lang_h": MEASURED_FALSE_BLOCK_H,
     "heldout_lang_i": MEASURED_FALSE_BLOCK_I,
     "heldout_lang_j": MEASURED_FALSE_BLOCK_J,
+    "heldout_lang_k": MEASURED_FALSE_BLOCK_K,
 }
 # One prompt of 30 either way, plus the rounding of the figures above to three decimals (1/30 is
 # written 0.033): ONNX Runtime's kernels differ by CPU (AVX-512 VNNI or AVX2 alone), and a prompt near
