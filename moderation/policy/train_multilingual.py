@@ -49,8 +49,9 @@ MULTILINGUAL_DIR = DATA_DIR / "multilingual"
 # heldout_lang_e was written after that (six authors, the guide alone), heldout_lang_f, _g and _h on
 # 2026-12-07 (two authors each, the guide alone) for the choices after e's, heldout_lang_i the same
 # day before heldout_lang_h was read, heldout_lang_j (three authors, the guide alone) before
-# heldout_lang_i was read (rules/romanised.md), and heldout_lang_k (three more) after heldout_lang_j
-# was read (rules/pet_names_2.md).
+# heldout_lang_i was read (rules/romanised.md), heldout_lang_k (three more) after heldout_lang_j
+# was read (rules/pet_names_2.md), and heldout_lang_l (three more) after heldout_lang_k was read, for
+# the next choice.
 HELD_OUT_DIRS = tuple(
     DATA_DIR / name
     for name in (
@@ -65,6 +66,7 @@ HELD_OUT_DIRS = tuple(
         "heldout_lang_i",
         "heldout_lang_j",
         "heldout_lang_k",
+        "heldout_lang_l",
     )
 )
 TUNE_SHARE = 0.8  # of the groups tune e5 (tune_e5.py); the rest calibrate the tuned head's thresholds

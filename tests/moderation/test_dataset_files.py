@@ -96,6 +96,7 @@ def test_training_the_prompt_head_on_the_read_sets_keeps_the_unread_set_held_out
         "heldout_lang_i",
         "heldout_lang_j",
         "heldout_lang_k",
+        "heldout_lang_l",
     ]
     rows, langs = training_rows()
     more, more_langs = training_rows(with_read=True)
