@@ -49,13 +49,14 @@ def lexicon() -> frozenset[str]:
     return frozenset(LEXICON_PATH.read_text(encoding="utf-8").split())
 
 
-def clean(text: str) -> str:
+def clean(text: str, *, keep_names: bool = False) -> str:
     """What the multilingual encoder sees: NFKC, no invisible characters, no name given to a pet
-    or a friend (pet_names.py: "mon chien Zidane" is a dog), case folded.
+    or a friend (pet_names.py: "mon chien Zidane" is a dog; `keep_names` keeps it), case folded.
 
     Not the English normalisation: folding Cyrillic look-alikes to Latin or
     stripping accents would damage the very languages this path reads."""
-    return without_pet_names(_INVISIBLE.sub("", unicodedata.normalize("NFKC", text))).casefold().strip()
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
+    return (text if keep_names else without_pet_names(text)).casefold().strip()
 
 
 def words_of(text: str) -> list[str]:
@@ -108,9 +109,9 @@ def _script(ch: str) -> str:
     return unicodedata.name(ch, "UNKNOWN").split()[0]
 
 
-def ngrams(text: str, dim: int = NGRAM_DIM) -> np.ndarray:
+def ngrams(text: str, dim: int = NGRAM_DIM, *, keep_names: bool = False) -> np.ndarray:
     """(dim,) hashed words, word pairs and, in unspaced scripts, character pairs; L2-normalised."""
-    cleaned = clean(text)
+    cleaned = clean(text, keep_names=keep_names)
     words = words_of(cleaned)
     grams: list[str] = []
     for word in words:
@@ -126,9 +127,9 @@ def ngrams(text: str, dim: int = NGRAM_DIM) -> np.ndarray:
     return vector / norm if norm else vector
 
 
-def features(embedding: np.ndarray, text: str) -> np.ndarray:
+def features(embedding: np.ndarray, text: str, *, keep_names: bool = False) -> np.ndarray:
     """(384 + NGRAM_DIM,) float32."""
-    return np.concatenate([embedding.astype(np.float32), ngrams(text)])
+    return np.concatenate([embedding.astype(np.float32), ngrams(text, keep_names=keep_names)])
 
 
 def head():
@@ -146,9 +147,25 @@ def centered(vectors: np.ndarray, center: np.ndarray | None) -> np.ndarray:
     return out / np.where(norm > 0, norm, 1.0)
 
 
+# The categories a pet's or a friend's name can wrongly raise: only these are read without the name.
+NAME_CATEGORIES = ("public_figure", "voice_imitation")
+
+
 def predict(text: str, *, embedding: np.ndarray | None = None) -> dict[str, float]:
-    """The multilingual head's probability per category for one text."""
+    """The multilingual head's probability per category for one text.
+
+    When the text gives a pet or a friend a name, the head reads it twice: without the name for the
+    named-person categories, and whole for everything else, so that taking a word out can never hide
+    harm ("mi perro Sangriento destripado" is still read with "Sangriento"). Only such texts pay for
+    the second reading."""
     model = head()
     vector = centered(embed([text])[0] if embedding is None else embedding, model.center)
-    probs = model.predict(features(vector, text)[None, :])[0]
-    return dict(zip(model.categories, probs.tolist()))
+    probs = dict(zip(model.categories, model.predict(features(vector, text)[None, :])[0].tolist()))
+    whole_text = clean(text, keep_names=True)
+    if whole_text != clean(text):
+        whole = centered(e5.embed([whole_text or "."], encoder=served_encoder())[0], model.center)
+        read_whole = model.predict(features(whole, text, keep_names=True)[None, :])[0]
+        for category, p in zip(model.categories, read_whole.tolist()):
+            if category not in NAME_CATEGORIES:
+                probs[category] = max(probs[category], p)
+    return probs

@@ -82,3 +82,14 @@ def test_the_name_rules_let_a_famous_name_given_to_a_pet_or_a_friend_pass_in_oth
 )
 def test_the_name_rules_still_find_the_famous_person_who_is_not_a_pets_name(text):
     assert "public_figure" in rules_apply(text).categories
+
+
+def test_taking_a_pets_name_out_never_hides_harm_the_whole_text_says():
+    """A capitalised word right after a pet counts as its name; read whole, the prompt still shows
+    what it shows, and only the named-person categories are read without the name."""
+    from moderation.services import prompt_verdict
+
+    attack = prompt_verdict(text="mi perro Sangriento destripado")
+    assert not attack.allowed and "violence" in attack.categories
+    assert prompt_verdict(text="mon chien Zidane qui court après une balle").allowed
+    assert prompt_verdict(text="la mia gatta si chiama Meloni e dorme sul termosifone").allowed
