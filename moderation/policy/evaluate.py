@@ -129,22 +129,29 @@ def language_table(
     *,
     skip_near_training: bool = False,
     with_read: bool = False,
+    read_through: str = "",
+    batches: tuple[str, ...] = (),
 ) -> tuple[str, list[tuple[str, Report, Report]]]:
     """The per-language table (adult and teen, and the English head alone) and the reports behind it.
 
     `skip_near_training`: leave out the other languages' prompts that have an exact or near copy among
     the shipped head's training rows (to compare it with a head trained without them); `with_read`:
     among those rows and the read per-language sets (train_multilingual --with-read), as always when the
-    served head was trained on them."""
+    served head was trained on them (the sets its file names; `read_through`: up to that letter, to leave
+    out the same prompts for a head trained on more of them; `batches`: and on these not adopted batches)."""
     skipped: set[str] = set()
     if skip_near_training:
-        from .train_multilingual import near_training
+        from .train_multilingual import READ_DIRS, near_training, read_named
+        from .train_multilingual import read_through as through
 
-        with_read = with_read or bool(multilingual.head().meta.get("with_read"))
+        served_read = multilingual.head().meta.get("with_read") or []
+        with_read = with_read or bool(served_read) or bool(read_through)
         romanised = bool(multilingual.head().meta.get("romanised"))
+        read_sets = through(read_through) if read_through else (read_named(served_read) if served_read else READ_DIRS)
 
         texts = [r.text for lang in languages if lang != "en" for r in language_rows(lang, folder)]
-        near = near_training(texts, with_read=with_read, romanised=romanised)
+        batches = batches or tuple(multilingual.head().meta.get("batches") or ())
+        near = near_training(texts, batches, with_read=with_read, romanised=romanised, read_sets=read_sets)
         skipped = {t for t, n in zip(texts, near) if n}
         print(f"left out: {len(skipped)} of {len(texts)} prompts with a near copy among the training rows")
     lines = [
@@ -206,7 +213,12 @@ def main(args) -> None:
     if args.lang:
         languages = list(LANGUAGES) if args.lang == "all" else args.lang.split(",")
         table, reports = language_table(
-            languages, args.lang_dir, skip_near_training=args.skip_near_training, with_read=args.with_read
+            languages,
+            args.lang_dir,
+            skip_near_training=args.skip_near_training,
+            with_read=args.with_read,
+            read_through=args.read_through,
+            batches=tuple(b for b in args.batches.split(",") if b),
         )
         print(table)
         print(f"goals per language: recall >= {GOAL_RECALL}, false-block <= {GOAL_FALSE_BLOCK} (✗: not met)")
@@ -248,5 +260,13 @@ if __name__ == "__main__":
         "--with-read",
         action="store_true",
         help="with --skip-near-training: the read per-language sets count as training rows too (always when the served head trained on them)",
+    )
+    parser.add_argument(
+        "--read-through",
+        default="",
+        help="with --skip-near-training: the read sets up to this letter count as training rows (e.g. k)",
+    )
+    parser.add_argument(
+        "--batches", default="", help="with --skip-near-training: these not adopted batches count as training rows too"
     )
     main(parser.parse_args())

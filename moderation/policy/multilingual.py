@@ -111,7 +111,10 @@ def _script(ch: str) -> str:
 
 def ngrams(text: str, dim: int = NGRAM_DIM, *, keep_names: bool = False) -> np.ndarray:
     """(dim,) hashed words, word pairs and, in unspaced scripts, character pairs; L2-normalised."""
-    cleaned = clean(text, keep_names=keep_names)
+    return _ngrams_of_clean(clean(text, keep_names=keep_names), dim)
+
+
+def _ngrams_of_clean(cleaned: str, dim: int = NGRAM_DIM) -> np.ndarray:
     words = words_of(cleaned)
     grams: list[str] = []
     for word in words:
@@ -129,7 +132,11 @@ def ngrams(text: str, dim: int = NGRAM_DIM, *, keep_names: bool = False) -> np.n
 
 def features(embedding: np.ndarray, text: str, *, keep_names: bool = False) -> np.ndarray:
     """(384 + NGRAM_DIM,) float32."""
-    return np.concatenate([embedding.astype(np.float32), ngrams(text, keep_names=keep_names)])
+    return _features_of_clean(embedding, clean(text, keep_names=keep_names))
+
+
+def _features_of_clean(embedding: np.ndarray, cleaned: str) -> np.ndarray:
+    return np.concatenate([embedding.astype(np.float32), _ngrams_of_clean(cleaned)])
 
 
 def head():
@@ -157,14 +164,17 @@ def predict(text: str, *, embedding: np.ndarray | None = None) -> dict[str, floa
     When the text gives a pet or a friend a name, the head reads it twice: without the name for the
     named-person categories, and whole for everything else, so that taking a word out can never hide
     harm ("mi perro Sangriento destripado" is still read with "Sangriento"). Only such texts pay for
-    the second reading."""
+    the second reading. The text is cleaned once for each reading (the pet-name patterns cost more than
+    the rest of the cleaning)."""
     model = head()
-    vector = centered(embed([text])[0] if embedding is None else embedding, model.center)
-    probs = dict(zip(model.categories, model.predict(features(vector, text)[None, :])[0].tolist()))
-    whole_text = clean(text, keep_names=True)
-    if whole_text != clean(text):
+    cleaned, whole_text = clean(text), clean(text, keep_names=True)
+    if embedding is None:
+        embedding = e5.embed([cleaned or "."], encoder=served_encoder())[0]
+    vector = centered(embedding, model.center)
+    probs = dict(zip(model.categories, model.predict(_features_of_clean(vector, cleaned)[None, :])[0].tolist()))
+    if whole_text != cleaned:
         whole = centered(e5.embed([whole_text or "."], encoder=served_encoder())[0], model.center)
-        read_whole = model.predict(features(whole, text, keep_names=True)[None, :])[0]
+        read_whole = model.predict(_features_of_clean(whole, whole_text)[None, :])[0]
         for category, p in zip(model.categories, read_whole.tolist()):
             if category not in NAME_CATEGORIES:
                 probs[category] = max(probs[category], p)

@@ -50,8 +50,9 @@ MULTILINGUAL_DIR = DATA_DIR / "multilingual"
 # 2026-12-07 (two authors each, the guide alone) for the choices after e's, heldout_lang_i the same
 # day before heldout_lang_h was read, heldout_lang_j (three authors, the guide alone) before
 # heldout_lang_i was read (rules/romanised.md), heldout_lang_k (three more) after heldout_lang_j
-# was read (rules/pet_names_2.md), and heldout_lang_l (three more) after heldout_lang_k was read, for
-# the next choice.
+# was read (rules/pet_names_2.md), heldout_lang_l (three more) after heldout_lang_k was read, for
+# the next choice (rules/hard_benign.md), and heldout_lang_m (three more) before that choice's candidates
+# were trained, for the choice after it.
 HELD_OUT_DIRS = tuple(
     DATA_DIR / name
     for name in (
@@ -67,6 +68,7 @@ HELD_OUT_DIRS = tuple(
         "heldout_lang_j",
         "heldout_lang_k",
         "heldout_lang_l",
+        "heldout_lang_m",
     )
 )
 TUNE_SHARE = 0.8  # of the groups tune e5 (tune_e5.py); the rest calibrate the tuned head's thresholds
@@ -79,12 +81,29 @@ _ENGLISH_WORD = re.compile(r"^[a-z]+$")
 READ_DIRS = HELD_OUT_DIRS[:6]
 
 
+def read_through(letter: str) -> tuple[Path, ...]:
+    """The per-language sets from the first to heldout_lang_<letter>, to train on (`--read-through`)."""
+    names = [folder.name for folder in HELD_OUT_DIRS]
+    last = f"heldout_lang_{letter}"
+    if last not in names:
+        raise SystemExit(f"no per-language set {last} in HELD_OUT_DIRS")
+    return HELD_OUT_DIRS[: names.index(last) + 1]
+
+
+def read_named(names: list[str]) -> tuple[Path, ...]:
+    """The read sets a head's file names (its meta "with_read")."""
+    return tuple(folder for folder in HELD_OUT_DIRS if folder.name in set(names))
+
+
 def training_rows(
-    batches: tuple[str, ...] = (), with_read: bool = False, romanised: bool = False
+    batches: tuple[str, ...] = (),
+    with_read: bool = False,
+    romanised: bool = False,
+    read_sets: tuple[Path, ...] = READ_DIRS,
 ) -> tuple[list[Example], list[str]]:
     """(rows, language of each row): English first, then every data/multilingual file, then the
     named batches kept apart in data/multilingual/not_adopted/ (train_<lang>_<batch>.jsonl), then,
-    `with_read`, the read per-language held-out sets (READ_DIRS/<lang>.jsonl), then, `romanised`,
+    `with_read`, the read per-language held-out sets (`read_sets`, READ_DIRS unless named: <lang>.jsonl), then, `romanised`,
     a romanised copy of each row written in a script romanise.py covers (same labels and group, so
     a row and its copy fall in the same cross-validation fold)."""
     rows = load("train")
@@ -100,7 +119,7 @@ def training_rows(
         more = read(path, default_source=f"multilingual-{lang}")
         rows += more
         langs += [lang] * len(more)
-    for path in sorted(p for folder in READ_DIRS for p in folder.glob("*.jsonl")) if with_read else []:
+    for path in sorted(p for folder in read_sets for p in folder.glob("*.jsonl")) if with_read else []:
         more = read(path, default_source=f"{path.parent.name}-{path.stem}")
         rows += more
         langs += [path.stem] * len(more)
@@ -126,10 +145,10 @@ def with_romanised(rows: list[Example], langs: list[str]) -> tuple[list[Example]
     return rows + more, langs + more_langs
 
 
-def held_out_texts(with_read: bool = False) -> list[str]:
+def held_out_texts(with_read: bool = False, read_sets: tuple[Path, ...] = READ_DIRS) -> list[str]:
     """The English held-out set and every per-language set (`with_read`: less the read ones, trained on)."""
     texts = [r.text for r in load("test")]
-    folders = [f for f in HELD_OUT_DIRS if not (with_read and f in READ_DIRS)]
+    folders = [f for f in HELD_OUT_DIRS if not (with_read and f in read_sets)]
     for path in sorted(p for folder in folders for p in folder.glob("*.jsonl")):
         texts += [r.text for r in read(path, default_source="heldout")]
     return texts
@@ -141,12 +160,15 @@ def tuned_on(group: str) -> bool:
 
 
 def kept_rows(
-    batches: tuple[str, ...] = (), with_read: bool = False, romanised: bool = False
+    batches: tuple[str, ...] = (),
+    with_read: bool = False,
+    romanised: bool = False,
+    read_sets: tuple[Path, ...] = READ_DIRS,
 ) -> tuple[list[Example], list[str], np.ndarray, int]:
     """The training rows less exact and near copies of held-out texts (e5 cosine >= NEAR_COPY, the base
     encoder's vectors): (rows, languages, their vectors, how many near-copies were dropped)."""
-    rows, langs = training_rows(batches, with_read, romanised)
-    held_texts = held_out_texts(with_read)
+    rows, langs = training_rows(batches, with_read, romanised, read_sets)
+    held_texts = held_out_texts(with_read, read_sets)
     held = {text_key(t) for t in held_texts}
     keep = [text_key(r.text) not in held for r in rows]
     rows = [r for r, k in zip(rows, keep) if k]
@@ -160,10 +182,14 @@ def kept_rows(
 
 
 def near_training(
-    texts: list[str], batches: tuple[str, ...] = (), with_read: bool = False, romanised: bool = False
+    texts: list[str],
+    batches: tuple[str, ...] = (),
+    with_read: bool = False,
+    romanised: bool = False,
+    read_sets: tuple[Path, ...] = READ_DIRS,
 ) -> list[bool]:
     """Whether each text has an exact or near copy (e5 cosine >= NEAR_COPY) among these training rows."""
-    rows, _ = training_rows(batches, with_read, romanised)
+    rows, _ = training_rows(batches, with_read, romanised, read_sets)
     keys = {text_key(r.text) for r in rows}
     near = multilingual.near_copies(multilingual.embed(texts, encoder="blocks"), [r.text for r in rows])
     return [text_key(t) in keys or bool(n) for t, n in zip(texts, near)]
@@ -245,7 +271,8 @@ def main(args) -> None:
         return
     t0 = time.perf_counter()
     batches = tuple(b for b in args.batches.split(",") if b)
-    rows, langs, vectors, dropped = kept_rows(batches, args.with_read, args.romanised)
+    read_sets = read_through(args.read_through) if args.read_through else READ_DIRS
+    rows, langs, vectors, dropped = kept_rows(batches, args.with_read, args.romanised, read_sets)
     print(f"dropped {dropped} near-copies of held-out prompts ({time.perf_counter() - t0:.0f} s)")
     # with the tuned encoder, thresholds come from the rows it never saw (their scores are honest)
     honest = np.ones(len(rows), dtype=bool)
@@ -298,7 +325,7 @@ def main(args) -> None:
         "e5": args.encoder,
         **({"adapters_sha256": e5.adapters_digest()} if args.encoder == "tuned" else {}),
         "batches": list(batches),
-        "with_read": [f.name for f in READ_DIRS] if args.with_read else [],
+        "with_read": [f.name for f in read_sets] if args.with_read else [],
         "romanised": bool(args.romanised),
         "calibrated_on": int(len(mine)),
         "oof_harmful_recall": round(recall, 4),
@@ -331,6 +358,11 @@ if __name__ == "__main__":
         action=argparse.BooleanOptionalAction,
         default=True,
         help="train on the read per-language held-out sets too (READ_DIRS; the default)",
+    )
+    parser.add_argument(
+        "--read-through",
+        default="",
+        help="with --with-read: train on the per-language sets up to this letter (e.g. k), not READ_DIRS",
     )
     parser.add_argument("--batches", default="", help="batches from data/multilingual/not_adopted/ to add, e.g. c,d")
     parser.add_argument(
