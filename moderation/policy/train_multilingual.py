@@ -2,14 +2,16 @@
 
 The same recipe as the English head (train.py), on other features and rows:
 1. Rows: the English training rows, the rows written in twelve other
-   languages (data/multilingual/train_<lang>.jsonl, by three authors who
-   never saw the held-out sets) and the per-language held-out sets already
-   read (READ_DIRS, other authors' prompts; since 2026-12-07,
-   rules/read_sets_prompts.md and read_sets_more.md; `--no-with-read` leaves them out),
+   languages (data/multilingual/train_<lang>*.jsonl, by authors who never
+   saw the held-out sets; train_<lang>_e.jsonl holds prompts at the border of
+   sex education, counter-extremism and slang, rules/hard_benign.md) and the
+   per-language held-out sets already read (READ_DIRS, other authors' prompts;
+   since 2026-12-07, rules/read_sets_prompts.md, read_sets_more.md and
+   hard_benign.md; `--no-with-read` leaves them out),
    less any row that is a near-copy of a held-out prompt still kept apart
    (e5 cosine >= NEAR_COPY; those texts are read for this only, never their
    labels). The served head was trained with `--keep-lexicon --romanised`
-   (rules/pet_names.md): every Chinese, Japanese, Hindi and Russian row in its
+   (rules/pet_names.md, hard_benign.md): every Chinese, Japanese, Hindi and Russian row in its
    script also as a romanised copy (romanise.py).
 2. Features: multilingual-e5-small of the text, centred on the training mean
    (out-of-fold on the first 2,007 rows of other languages: recall 0.834 /
@@ -77,8 +79,9 @@ _ENGLISH_WORD = re.compile(r"^[a-z]+$")
 
 
 # The per-language sets already read: `--with-read` trains on them (the first four since
-# rules/read_sets_prompts.md, the fifth and sixth since rules/read_sets_more.md).
-READ_DIRS = HELD_OUT_DIRS[:6]
+# rules/read_sets_prompts.md, the fifth and sixth since rules/read_sets_more.md, the seventh to eleventh
+# since rules/hard_benign.md).
+READ_DIRS = HELD_OUT_DIRS[:11]
 
 
 def read_through(letter: str) -> tuple[Path, ...]:
