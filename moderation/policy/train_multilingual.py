@@ -54,8 +54,9 @@ MULTILINGUAL_DIR = DATA_DIR / "multilingual"
 # heldout_lang_i was read (rules/romanised.md), heldout_lang_k (three more) after heldout_lang_j
 # was read (rules/pet_names_2.md), heldout_lang_l (three more) after heldout_lang_k was read, for
 # the next choice (rules/hard_benign.md), heldout_lang_m (three more) before that choice's candidates
-# were trained, for the choice after it (rules/hard_benign_2.md), and heldout_lang_n (three more) before
-# that one's were trained, for the choice after it.
+# were trained, for the choice after it (rules/hard_benign_2.md), heldout_lang_n (three more) before
+# that one's were trained (rules/hard_benign_3.md), and heldout_lang_o (three more) before that one's
+# candidate was trained, for the choice after it.
 HELD_OUT_DIRS = tuple(
     DATA_DIR / name
     for name in (
@@ -73,6 +74,7 @@ HELD_OUT_DIRS = tuple(
         "heldout_lang_l",
         "heldout_lang_m",
         "heldout_lang_n",
+        "heldout_lang_o",
     )
 )
 TUNE_SHARE = 0.8  # of the groups tune e5 (tune_e5.py); the rest calibrate the tuned head's thresholds
