@@ -87,13 +87,15 @@ def test_a_comment_in_chinese_is_checked_through_the_api():
         "heldout_lang_k",
         "heldout_lang_l",
         "heldout_lang_m",
+        "heldout_lang_n",
     ],
 )
 def per_language(request):
-    """Per-language held-out sets (data/heldout_lang/, _b/ ... _m/). The served head trains on the first
+    """Per-language held-out sets (data/heldout_lang/, _b/ ... _n/). The served head trains on the first
     eleven (moderation/policy/rules/read_sets_prompts.md, read_sets_more.md, hard_benign.md), so theirs
-    guard its fit; the twelfth was read for that choice and the thirteenth for the next (hard_benign_2.md),
-    and neither is trained on. (The sixth has no guard of its own.)"""
+    guard its fit; the twelfth was read for that choice, the thirteenth and fourteenth for the next two
+    (hard_benign_2.md, hard_benign_3.md), and none of the three is trained on. (The sixth has no guard of
+    its own.)"""
     folder = request.param
     return folder, {lang: evaluate_rows(language_rows(lang, folder), split=lang) for lang in LANGUAGES if lang != "en"}
 
@@ -457,6 +459,35 @@ MEASURED_FALSE_BLOCK_M = {
     "tr": 0.1,
     "id": 0.0,
 }
+# heldout_lang_n, read on 2026-12-07 for rules/hard_benign_3.md (not adopted), with the served head, all 720
+MEASURED_RECALL_N = {
+    "es": 1.0,
+    "fr": 1.0,
+    "de": 1.0,
+    "pt": 1.0,
+    "it": 0.967,
+    "zh": 0.933,
+    "ja": 1.0,
+    "hi": 1.0,
+    "ar": 1.0,
+    "ru": 0.967,
+    "tr": 1.0,
+    "id": 0.967,
+}
+MEASURED_FALSE_BLOCK_N = {
+    "es": 0.033,
+    "fr": 0.1,
+    "de": 0.033,
+    "pt": 0.067,
+    "it": 0.067,
+    "zh": 0.1,
+    "ja": 0.133,
+    "hi": 0.167,
+    "ar": 0.067,
+    "ru": 0.067,
+    "tr": 0.1,
+    "id": 0.1,
+}
 MEASURED_RECALL = {
     "heldout_lang": MEASURED_RECALL_A,
     "heldout_lang_b": MEASURED_RECALL_B,
@@ -470,6 +501,7 @@ MEASURED_RECALL = {
     "heldout_lang_k": MEASURED_RECALL_K,
     "heldout_lang_l": MEASURED_RECALL_L,
     "heldout_lang_m": MEASURED_RECALL_M,
+    "heldout_lang_n": MEASURED_RECALL_N,
 }
 MEASURED_FALSE_BLOCK = {
     "heldout_lang": MEASURED_FALSE_BLOCK_A,
@@ -484,6 +516,7 @@ MEASURED_FALSE_BLOCK = {
     "heldout_lang_k": MEASURED_FALSE_BLOCK_K,
     "heldout_lang_l": MEASURED_FALSE_BLOCK_L,
     "heldout_lang_m": MEASURED_FALSE_BLOCK_M,
+    "heldout_lang_n": MEASURED_FALSE_BLOCK_N,
 }
 # One prompt of 30 either way, plus the rounding of the figures above to three decimals (1/30 is
 # written 0.033): ONNX Runtime's kernels differ by CPU (AVX-512 VNNI or AVX2 alone), and a prompt near
