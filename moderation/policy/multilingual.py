@@ -109,9 +109,9 @@ def _script(ch: str) -> str:
     return unicodedata.name(ch, "UNKNOWN").split()[0]
 
 
-def ngrams(text: str, dim: int = NGRAM_DIM, *, keep_names: bool = False) -> np.ndarray:
+def ngrams(text: str, dim: int = NGRAM_DIM) -> np.ndarray:
     """(dim,) hashed words, word pairs and, in unspaced scripts, character pairs; L2-normalised."""
-    return _ngrams_of_clean(clean(text, keep_names=keep_names), dim)
+    return _ngrams_of_clean(clean(text), dim)
 
 
 def _ngrams_of_clean(cleaned: str, dim: int = NGRAM_DIM) -> np.ndarray:
@@ -130,9 +130,9 @@ def _ngrams_of_clean(cleaned: str, dim: int = NGRAM_DIM) -> np.ndarray:
     return vector / norm if norm else vector
 
 
-def features(embedding: np.ndarray, text: str, *, keep_names: bool = False) -> np.ndarray:
+def features(embedding: np.ndarray, text: str) -> np.ndarray:
     """(384 + NGRAM_DIM,) float32."""
-    return _features_of_clean(embedding, clean(text, keep_names=keep_names))
+    return _features_of_clean(embedding, clean(text))
 
 
 def _features_of_clean(embedding: np.ndarray, cleaned: str) -> np.ndarray:

@@ -18,6 +18,7 @@ right there are taken out: "my dog Rex and Messi dancing" keeps Messi.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # Pets and toys, and the people a private name belongs to, in the languages the policy reads
 # (their own scripts and common romanisations). Each word may carry a possessive ending.
@@ -91,7 +92,10 @@ _NAME_FIRST = re.compile(
 )
 
 
-def _spans(text: str) -> list[tuple[int, int]]:
+# One request reads the same text's names more than once (the name rules for every prompt, the
+# multilingual reader's cleaning for the rest): the patterns run once per text.
+@lru_cache(maxsize=512)
+def _spans(text: str) -> tuple[tuple[int, int], ...]:
     spans = []
     for m in _LATIN.finditer(text):
         group = "named" if m.group("named") else "capital"
@@ -109,7 +113,7 @@ def _spans(text: str) -> list[tuple[int, int]]:
     for rx, groups in ((_SCRIPT, ("named",)), (_JA, ("named", "after")), (_NAME_FIRST, ("named",))):
         for m in rx.finditer(text):
             spans += [m.span(g) for g in groups if m.group(g)]
-    return spans
+    return tuple(spans)
 
 
 def given_names(text: str) -> list[str]:
