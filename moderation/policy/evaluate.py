@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import dataclass
+from pathlib import Path
 
 from . import multilingual
 from .classifier import blocked_categories, embed_texts, score
@@ -123,37 +124,49 @@ def evaluate_rows(
     )
 
 
+def near_training_texts(
+    languages: list[str],
+    folder: str = HELD_OUT_LANG_DIR.name,
+    *,
+    with_read: bool = False,
+    read_through: str = "",
+    batches: tuple[str, ...] = (),
+) -> set[str]:
+    """The other languages' prompts in `folder` that have an exact or near copy among the served head's
+    training rows (to compare it with a head trained without them); `with_read`: among those rows and
+    the read per-language sets (train_multilingual --with-read), as always when the served head was
+    trained on them (the sets its file names; `read_through`: up to that letter, to leave out the same
+    prompts for a head trained on more of them; `batches`: and on these not adopted batches)."""
+    from .train_multilingual import READ_DIRS, near_training, read_named
+    from .train_multilingual import read_through as through
+
+    served_read = multilingual.head().meta.get("with_read") or []
+    with_read = with_read or bool(served_read) or bool(read_through)
+    romanised = bool(multilingual.head().meta.get("romanised"))
+    read_sets = through(read_through) if read_through else (read_named(served_read) if served_read else READ_DIRS)
+
+    texts = [r.text for lang in languages if lang != "en" for r in language_rows(lang, folder)]
+    batches = batches or tuple(multilingual.head().meta.get("batches") or ())
+    near = near_training(texts, batches, with_read=with_read, romanised=romanised, read_sets=read_sets)
+    skipped = {t for t, n in zip(texts, near) if n}
+    print(f"left out: {len(skipped)} of {len(texts)} prompts with a near copy among the training rows")
+    return skipped
+
+
 def language_table(
     languages: list[str],
     folder: str = HELD_OUT_LANG_DIR.name,
     *,
     skip_near_training: bool = False,
-    with_read: bool = False,
-    read_through: str = "",
-    batches: tuple[str, ...] = (),
+    skipped: set[str] | None = None,
+    **near: object,
 ) -> tuple[str, list[tuple[str, Report, Report]]]:
     """The per-language table (adult and teen, and the English head alone) and the reports behind it.
 
-    `skip_near_training`: leave out the other languages' prompts that have an exact or near copy among
-    the shipped head's training rows (to compare it with a head trained without them); `with_read`:
-    among those rows and the read per-language sets (train_multilingual --with-read), as always when the
-    served head was trained on them (the sets its file names; `read_through`: up to that letter, to leave
-    out the same prompts for a head trained on more of them; `batches`: and on these not adopted batches)."""
-    skipped: set[str] = set()
-    if skip_near_training:
-        from .train_multilingual import READ_DIRS, near_training, read_named
-        from .train_multilingual import read_through as through
-
-        served_read = multilingual.head().meta.get("with_read") or []
-        with_read = with_read or bool(served_read) or bool(read_through)
-        romanised = bool(multilingual.head().meta.get("romanised"))
-        read_sets = through(read_through) if read_through else (read_named(served_read) if served_read else READ_DIRS)
-
-        texts = [r.text for lang in languages if lang != "en" for r in language_rows(lang, folder)]
-        batches = batches or tuple(multilingual.head().meta.get("batches") or ())
-        near = near_training(texts, batches, with_read=with_read, romanised=romanised, read_sets=read_sets)
-        skipped = {t for t, n in zip(texts, near) if n}
-        print(f"left out: {len(skipped)} of {len(texts)} prompts with a near copy among the training rows")
+    `skip_near_training`: leave out the prompts near_training_texts names (`near`: its options);
+    `skipped`: leave out these prompts instead (computed once to judge several heads on the same ones)."""
+    if skipped is None:
+        skipped = near_training_texts(languages, folder, **near) if skip_near_training else set()
     lines = [
         "| language | prompts | harmful recall | benign false-block | read by the multilingual head | "
         "teen recall | teen false-block | English head alone: recall / false-block |",
@@ -212,21 +225,26 @@ def markdown(report: Report) -> str:
 def main(args) -> None:
     if args.lang:
         languages = list(LANGUAGES) if args.lang == "all" else args.lang.split(",")
-        table, reports = language_table(
-            languages,
-            args.lang_dir,
-            skip_near_training=args.skip_near_training,
-            with_read=args.with_read,
-            read_through=args.read_through,
-            batches=tuple(b for b in args.batches.split(",") if b),
-        )
-        print(table)
-        print(f"goals per language: recall >= {GOAL_RECALL}, false-block <= {GOAL_FALSE_BLOCK} (✗: not met)")
-        print(totals([(a, t) for lang, a, t in reports if lang != "en"]))
-        if args.mistakes:
-            for lang, adult, _ in reports:
-                for text, labels, got in adult.mistakes:
-                    print(f"  {lang} {'MISS' if labels else 'FP  '} {text!r} labels={list(labels)} got={got}")
+        skipped = set()
+        if args.skip_near_training:  # once, by the served head's rows and the options: the same prompts for every head
+            skipped = near_training_texts(
+                languages,
+                args.lang_dir,
+                with_read=args.with_read,
+                read_through=args.read_through,
+                batches=tuple(b for b in args.batches.split(",") if b),
+            )
+        for path in [h for h in args.heads.split(",") if h] or [str(multilingual.ML_HEAD_PATH)]:
+            multilingual.ML_HEAD_PATH = Path(path)  # the head every scorer reads from now on (loaded once per path)
+            print(f"\nmultilingual head: {path}")
+            table, reports = language_table(languages, args.lang_dir, skipped=skipped)
+            print(table)
+            print(f"goals per language: recall >= {GOAL_RECALL}, false-block <= {GOAL_FALSE_BLOCK} (✗: not met)")
+            print(totals([(a, t) for lang, a, t in reports if lang != "en"]))
+            if args.mistakes:
+                for lang, adult, _ in reports:
+                    for text, labels, got in adult.mistakes:
+                        print(f"  {lang} {'MISS' if labels else 'FP  '} {text!r} labels={list(labels)} got={got}")
         return
     report = evaluate(args.split)
     print(markdown(report))
@@ -268,5 +286,11 @@ if __name__ == "__main__":
     )
     parser.add_argument(
         "--batches", default="", help="with --skip-near-training: these not adopted batches count as training rows too"
+    )
+    parser.add_argument(
+        "--heads",
+        default="",
+        help="with --lang: comma-separated multilingual head files to judge one after the other on the same "
+        "prompts (default: the served head, which also decides --skip-near-training's rows)",
     )
     main(parser.parse_args())
