@@ -113,7 +113,7 @@ def test_a_candidate_can_train_on_the_read_sets_up_to_a_letter_and_still_keeps_t
     through_k = read_through("k")
     assert [f.name for f in through_k] == [f.name for f in HELD_OUT_DIRS[:11]]
     later = [folder for folder in HELD_OUT_DIRS if folder not in through_k]
-    assert [f.name for f in later] == ["heldout_lang_l", "heldout_lang_m", "heldout_lang_n", "heldout_lang_o", "heldout_lang_p"]
+    assert [f.name for f in later] == [f"heldout_lang_{x}" for x in "lmnop"]
     kept_apart = {text_key(t) for t in held_out_texts(with_read=True, read_sets=through_k)}
     assert kept_apart == {text_key(r.text) for r in load("test")}.union(*(texts(f) for f in later))
     with pytest.raises(SystemExit, match="heldout_lang_z"):
