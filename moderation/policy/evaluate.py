@@ -205,6 +205,23 @@ def totals(pairs: list[tuple[Report, Report]]) -> str:
     )
 
 
+def write_guards(path: Path, more: list[str] = ()) -> None:
+    """Re-measure the per-language regression guards (tests/moderation/per_language_guards.json) with the
+    served head: harmful recall and benign false-block per language on each whole set the file names, and
+    on the sets in `more`. The file's "about" is kept; say there what changed."""
+    import json
+
+    guards = json.loads(path.read_text(encoding="utf-8"))
+    for folder in [*guards["sets"], *(m for m in more if m not in guards["sets"])]:
+        reports = {lang: evaluate_rows(language_rows(lang, folder), split=lang) for lang in LANGUAGES if lang != "en"}
+        guards["sets"][folder] = {
+            "recall": {lang: round(r.harmful_recall, 3) for lang, r in reports.items()},
+            "false_block": {lang: round(r.benign_false_block, 3) for lang, r in reports.items()},
+        }
+        print(folder, totals([(r, r) for r in reports.values()]).split(", teen")[0])
+    path.write_text(json.dumps(guards, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
 def markdown(report: Report) -> str:
     lines = [
         f"{'Held-out' if report.split == 'test' else 'Training'} set: {report.rows} prompts ({report.harmful} harmful, {report.benign} benign).",
@@ -223,6 +240,9 @@ def markdown(report: Report) -> str:
 
 
 def main(args) -> None:
+    if args.write_guards:
+        write_guards(Path(args.write_guards), [m for m in args.guard_sets.split(",") if m])
+        return
     if args.lang:
         languages = list(LANGUAGES) if args.lang == "all" else args.lang.split(",")
         skipped = set()
@@ -293,4 +313,11 @@ if __name__ == "__main__":
         help="with --lang: comma-separated multilingual head files to judge one after the other on the same "
         "prompts (default: the served head, which also decides --skip-near-training's rows)",
     )
+    parser.add_argument(
+        "--write-guards",
+        default="",
+        help="re-measure the per-language guards in this JSON file (tests/moderation/per_language_guards.json) "
+        "with the served head, on every set it names",
+    )
+    parser.add_argument("--guard-sets", default="", help="with --write-guards: more sets to guard, e.g. heldout_lang_o")
     main(parser.parse_args())

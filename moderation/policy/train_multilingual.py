@@ -4,14 +4,16 @@ The same recipe as the English head (train.py), on other features and rows:
 1. Rows: the English training rows, the rows written in twelve other
    languages (data/multilingual/train_<lang>*.jsonl, by authors who never
    saw the held-out sets; train_<lang>_e.jsonl holds prompts at the border of
-   sex education, counter-extremism and slang, rules/hard_benign.md) and the
+   sex education, counter-extremism and slang, rules/hard_benign.md; _f praise
+   slang and shared names, _g short violent prompts and their benign
+   look-alikes, rules/hard_benign_4.md) and the
    per-language held-out sets already read (READ_DIRS, other authors' prompts;
-   since 2026-12-07, rules/read_sets_prompts.md, read_sets_more.md and
-   hard_benign.md; `--no-with-read` leaves them out),
+   since 2026-12-07, rules/read_sets_prompts.md, read_sets_more.md,
+   hard_benign.md and hard_benign_4.md; `--no-with-read` leaves them out),
    less any row that is a near-copy of a held-out prompt still kept apart
    (e5 cosine >= NEAR_COPY; those texts are read for this only, never their
    labels). The served head was trained with `--keep-lexicon --romanised`
-   (rules/pet_names.md, hard_benign.md): every Chinese, Japanese, Hindi and Russian row in its
+   (rules/pet_names.md, hard_benign.md, hard_benign_4.md): every Chinese, Japanese, Hindi and Russian row in its
    script also as a romanised copy (romanise.py).
 2. Features: multilingual-e5-small of the text, centred on the training mean
    (out-of-fold on the first 2,007 rows of other languages: recall 0.834 /
@@ -86,8 +88,8 @@ _ENGLISH_WORD = re.compile(r"^[a-z]+$")
 
 # The per-language sets already read: `--with-read` trains on them (the first four since
 # rules/read_sets_prompts.md, the fifth and sixth since rules/read_sets_more.md, the seventh to eleventh
-# since rules/hard_benign.md).
-READ_DIRS = HELD_OUT_DIRS[:11]
+# since rules/hard_benign.md, the twelfth to fourteenth since rules/hard_benign_4.md).
+READ_DIRS = HELD_OUT_DIRS[:14]
 
 
 def read_through(letter: str) -> tuple[Path, ...]:
@@ -120,6 +122,8 @@ def training_rows(
     paths = sorted(MULTILINGUAL_DIR.glob("train_*.jsonl"))
     for batch in batches:
         found = sorted((MULTILINGUAL_DIR / "not_adopted").glob(f"train_*_{batch}.jsonl"))
+        if not found and any(MULTILINGUAL_DIR.glob(f"train_*_{batch}.jsonl")):
+            continue  # adopted since (a head's meta names the batches it was trained with): already among the rows
         if not found:
             raise SystemExit(f"no batch {batch!r} in data/multilingual/not_adopted/")
         paths += found

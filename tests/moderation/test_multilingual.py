@@ -83,11 +83,10 @@ MEASURED_FALSE_BLOCK = {folder: figures["false_block"] for folder, figures in GU
 
 @pytest.fixture(scope="module", params=list(GUARDS))
 def per_language(request):
-    """Per-language held-out sets (data/heldout_lang/, _b/ ... _n/). The served head trains on the first
-    eleven (moderation/policy/rules/read_sets_prompts.md, read_sets_more.md, hard_benign.md), so theirs
-    guard its fit; the twelfth was read for that choice, the thirteenth and fourteenth for the next two
-    (hard_benign_2.md, hard_benign_3.md), and none of the three is trained on. (The sixth has no guard of
-    its own.)"""
+    """Per-language held-out sets (data/heldout_lang/, _b/ ... _o/). The served head trains on the first
+    fourteen (moderation/policy/rules/read_sets_prompts.md, read_sets_more.md, hard_benign.md,
+    hard_benign_4.md), so theirs guard its fit; the fifteenth was read for that choice and is not trained
+    on. (The sixth has no guard of its own.)"""
     folder = request.param
     return folder, {lang: evaluate_rows(language_rows(lang, folder), split=lang) for lang in LANGUAGES if lang != "en"}
 
