@@ -157,16 +157,11 @@ def language_table(
     languages: list[str],
     folder: str = HELD_OUT_LANG_DIR.name,
     *,
-    skip_near_training: bool = False,
-    skipped: set[str] | None = None,
-    **near: object,
+    skipped: frozenset[str] | set[str] = frozenset(),
 ) -> tuple[str, list[tuple[str, Report, Report]]]:
-    """The per-language table (adult and teen, and the English head alone) and the reports behind it.
-
-    `skip_near_training`: leave out the prompts near_training_texts names (`near`: its options);
-    `skipped`: leave out these prompts instead (computed once to judge several heads on the same ones)."""
-    if skipped is None:
-        skipped = near_training_texts(languages, folder, **near) if skip_near_training else set()
+    """The per-language table (adult and teen, and the English head alone) and the reports behind it,
+    leaving out the prompts in `skipped` (near_training_texts, computed once to judge several heads on
+    the same prompts)."""
     lines = [
         "| language | prompts | harmful recall | benign false-block | read by the multilingual head | "
         "teen recall | teen false-block | English head alone: recall / false-block |",
@@ -218,7 +213,12 @@ def write_guards(path: Path, more: list[str] = ()) -> None:
             "recall": {lang: round(r.harmful_recall, 3) for lang, r in reports.items()},
             "false_block": {lang: round(r.benign_false_block, 3) for lang, r in reports.items()},
         }
-        print(folder, totals([(r, r) for r in reports.values()]).split(", teen")[0])
+        caught = sum(round(r.harmful_recall * r.harmful) for r in reports.values())
+        blocked = sum(round(r.benign_false_block * r.benign) for r in reports.values())
+        print(
+            f"{folder}: caught {caught} / {sum(r.harmful for r in reports.values())}, false blocks {blocked} / "
+            f"{sum(r.benign for r in reports.values())}"
+        )
     path.write_text(json.dumps(guards, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
