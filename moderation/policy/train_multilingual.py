@@ -58,8 +58,10 @@ MULTILINGUAL_DIR = DATA_DIR / "multilingual"
 # the next choice (rules/hard_benign.md), heldout_lang_m (three more) before that choice's candidates
 # were trained, for the choice after it (rules/hard_benign_2.md), heldout_lang_n (three more) before
 # that one's were trained (rules/hard_benign_3.md), heldout_lang_o (three more) before that one's
-# candidate was trained, for the choice after it (rules/hard_benign_4.md), and heldout_lang_p (three
-# more) before that choice's candidates were trained, for the choice after it.
+# candidate was trained, for the choice after it (rules/hard_benign_4.md), heldout_lang_p (three
+# more) before that choice's candidates were trained, for the choice after it, and heldout_lang_q
+# (three more) after heldout_lang_p was read, before the next choice's candidates were trained
+# (rules/hard_benign_6.md).
 HELD_OUT_DIRS = tuple(
     DATA_DIR / name
     for name in (
@@ -79,6 +81,7 @@ HELD_OUT_DIRS = tuple(
         "heldout_lang_n",
         "heldout_lang_o",
         "heldout_lang_p",
+        "heldout_lang_q",
     )
 )
 TUNE_SHARE = 0.8  # of the groups tune e5 (tune_e5.py); the rest calibrate the tuned head's thresholds
