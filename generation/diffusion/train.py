@@ -89,6 +89,12 @@ def pick_bucket(
     return aspect, duration, batch_size
 
 
+# What get_batch says each clip is to be given (known_frames_batch reads it): a second drawn there, the
+# first frame alone, the first second (extended forwards), the last second (extended backwards).
+GIVEN_ANY, GIVEN_PICTURE, GIVEN_FORWARD, GIVEN_BACKWARD = 0, 1, 2, 3
+FORWARD_OF_SECONDS = 4 / 7  # known_frames_batch's first : last second, 4 : 3
+
+
 def get_batch(
     rng: np.random.Generator,
     batch_size: int,
@@ -100,11 +106,16 @@ def get_batch(
     window_s: int = 0,
     start_share: float = 0.0,
     bounce_phase_s: float = 0.0,
+    phase_forward: bool = False,
 ):
     """Clips of one bucket (aspect, duration) so they stack.
 
-    Returns video, captions, references, ref mask, pixel weights and at_start
-    (N,) bool: the clip begins at its scene's first frame.
+    Returns video, captions, references, ref mask, pixel weights and given
+    (N,) int8, which frames the clip is to be given: GIVEN_PICTURE where it
+    begins at its scene's first frame, else GIVEN_ANY (known_frames_batch
+    draws a first or a last second), or with phase_forward GIVEN_FORWARD /
+    GIVEN_BACKWARD. Without phase_forward it reads as the old at_start flag
+    (1 at a scene's start, 0 elsewhere).
 
     The weights (N, 1, T, H, W) are 1 + object_weight on the objects and the
     cameo's face, grown by one pixel so that a shape drawn too big costs as
@@ -119,13 +130,18 @@ def get_batch(
     clip and the clip is cut from it at a random frame (0 to window_s * FPS):
     a clip then starts or ends in the middle of a motion, as a video's last
     or first second does when it is extended. A start_share of them is cut at
-    the scene's first frame instead (at_start), as a picture to animate is
+    the scene's first frame instead (GIVEN_PICTURE), as a picture to animate is
     the first frame of its scene.
 
     With bounce_phase_s, each scene's bouncing objects were let go up to that
     many seconds (uniform) before its first frame: a joint then falls in a
     later, shorter bounce, as it does at the end of a longer video, while
-    motions across the frame keep the pace of the scene's own length.
+    motions across the frame keep the pace of the scene's own length. With
+    phase_forward, only the clips to be extended forwards are let go early
+    (FORWARD_OF_SECONDS of the clips not cut at the start, marked
+    GIVEN_FORWARD; the others GIVEN_BACKWARD and pictures keep phase 0): a
+    forward extension's known second is a video's last, in a late bounce,
+    while a backward one's is a video's first, at its scene's own start.
     """
     aspect, duration, batch_size = pick_bucket(rng, level, batch_size, model_cfg, by_tokens)
     pt = model_cfg.patch[0]
@@ -140,14 +156,18 @@ def get_batch(
         )
         for _ in range(batch_size)
     ]
+    starts, forward = None, None
     if bounce_phase_s > 0:
         phases = rng.uniform(0.0, bounce_phase_s, size=batch_size).round(2)
+        if phase_forward:  # which clips are extended forwards is known before their scenes are rendered
+            starts = _window_starts(rng, batch_size, window_s, start_share)
+            forward = (starts != 0) & (rng.random(batch_size) < FORWARD_OF_SECONDS)
+            phases = np.where(forward, phases, 0.0)
         specs = [dataclasses.replace(s, bounce_phase_s=float(p)) for s, p in zip(specs, phases)]
     clips = [world.make_clip(spec, rng) for spec in specs]
     n = max(pt, duration * world.FPS // pt * pt)  # the bucket's frames (a scene has window_s seconds more)
-    starts = rng.integers(0, window_s * world.FPS + 1, size=batch_size) if window_s else np.zeros(batch_size, int)
-    if window_s and start_share > 0:
-        starts = np.where(rng.random(batch_size) < start_share, 0, starts)
+    if starts is None:
+        starts = _window_starts(rng, batch_size, window_s, start_share)
     video = torch.stack([frames_to_tensor(c.frames[a : a + n]) for c, a in zip(clips, starts)])  # (B, 3, T, H, W)
     refs, has_ref = references_batch([c.references for c in clips], model_cfg.ref_px, model_cfg.max_cameos)
     weight = None
@@ -158,8 +178,18 @@ def get_batch(
             [ndimage.maximum_filter(c.truth.mask[a : a + n], size=(1, 3, 3)) for c, a in zip(clips, starts)]
         )  # (B, T, H, W)
         weight = 1.0 + object_weight * torch.from_numpy(masks)[:, None]
-    at_start = torch.from_numpy(starts == 0)
-    return video, [c.caption for c in clips], refs, has_ref, weight, at_start
+    given = np.where(starts == 0, GIVEN_PICTURE, GIVEN_ANY)
+    if forward is not None:
+        given = np.where(starts == 0, GIVEN_PICTURE, np.where(forward, GIVEN_FORWARD, GIVEN_BACKWARD))
+    return video, [c.caption for c in clips], refs, has_ref, weight, torch.from_numpy(given.astype(np.int8))
+
+
+def _window_starts(rng: np.random.Generator, n: int, window_s: int, start_share: float) -> np.ndarray:
+    """Where each clip is cut from its scene (frames): anywhere in the window, a start_share at 0."""
+    starts = rng.integers(0, window_s * world.FPS + 1, size=n) if window_s else np.zeros(n, int)
+    if window_s and start_share > 0:
+        starts = np.where(rng.random(n) < start_share, 0, starts)
+    return starts
 
 
 def references_batch(references: list, ref_px: int, slots: int = 1) -> tuple[torch.Tensor, torch.Tensor]:
@@ -218,10 +248,12 @@ def known_frames_batch(
 
     A `share` of the clips get some: the first second (40 %), the last second
     (30 %) or the first frame alone (30 %); the rest none, so plain generation
-    stays trained. With `pictures` (N,) bool, the kind is not drawn for the
-    first frame: those clips get it alone (image to video from a scene's
-    start) and the others a second (first 4 : last 3). Returns the model's
-    known input (N, 4, T, H, W) and the mask (N, 1, T, 1, 1).
+    stays trained. With `pictures` (N,), get_batch's `given` (or a bool flag,
+    True for GIVEN_PICTURE), the kind is not drawn for the first frame: those
+    clips get it alone (image to video from a scene's start), GIVEN_FORWARD
+    ones the first second, GIVEN_BACKWARD ones the last, and the others a
+    second (first 4 : last 3). Returns the model's known input (N, 4, T, H, W)
+    and the mask (N, 1, T, 1, 1).
     """
     n, _, T = video.shape[:3]
     mask = torch.zeros(n, 1, T, 1, 1, device=video.device)
@@ -230,8 +262,8 @@ def known_frames_batch(
         if torch.rand(1, generator=gen).item() >= share:
             continue
         kind = torch.rand(1, generator=gen).item()
-        if pictures is not None:
-            kind = 1.0 if pictures[i] else 0.7 * kind  # the first frame alone, or a second (4 : 3)
+        if pictures is not None:  # the first frame alone, the first or the last second, or a second (4 : 3)
+            kind = {GIVEN_PICTURE: 1.0, GIVEN_FORWARD: 0.0, GIVEN_BACKWARD: 0.5}.get(int(pictures[i]), 0.7 * kind)
         if kind < 0.4:
             mask[i, 0, :second] = 1.0
         elif kind < 0.7:
@@ -323,7 +355,7 @@ class BatchSource:
     def __init__(self, args, cfg: DiTConfig, seed: int, latent=None):
         self.batch, self.by_tokens, self.object_weight = args.batch, args.batch_by == "tokens", args.object_weight
         self.world, self.window, self.start_share = args.world, args.known_window, args.known_pictures
-        self.bounce_phase = args.bounce_phase
+        self.bounce_phase, self.phase_forward = args.bounce_phase, args.bounce_phase_forward
         self.pool = None
         if latent is not None:  # a LatentSpace: batches are encoded clips, drawn from a pool
             from .latent import LatentPool
@@ -343,7 +375,7 @@ class BatchSource:
         level = curriculum_level(step, self.schedule, self.rng, self.mix)
         if self.pool is not None:
             return self.latent_batch(level)
-        video, captions, refs, has_ref, weight, at_start = get_batch(
+        video, captions, refs, has_ref, weight, given = get_batch(
             self.rng,
             self.batch,
             level,
@@ -354,8 +386,9 @@ class BatchSource:
             self.window,
             self.start_share,
             self.bounce_phase,
+            self.phase_forward,
         )
-        return level, video, refs, has_ref, self.embed(captions), weight, at_start
+        return level, video, refs, has_ref, self.embed(captions), weight, given
 
     def latent_batch(self, level: int):
         aspect, duration, n = pick_bucket(self.rng, level, self.batch, self.cfg, self.by_tokens)
@@ -700,7 +733,7 @@ def main(args) -> dict:
         elapsed, stop = ranks.agree(elapsed, stop)
         if stop:
             break
-        level, video, refs, has_ref, text, weight, at_start = batches.next(step) if batches else source(step)
+        level, video, refs, has_ref, text, weight, given = batches.next(step) if batches else source(step)
         video, refs, has_ref = video.to(device), refs.to(device), has_ref.to(device)
         weight = None if weight is None else weight.to(device)
         text = TextEmbedding(text.tokens.to(device), text.mask.to(device), text.pooled.to(device))
@@ -713,7 +746,7 @@ def main(args) -> dict:
             noise, t, x_t = rollout_states(ema, video, noise, t, x_t, cond, gen, args.rollout_share, args.rollout_steps)
         known = None
         if args.known_share > 0 and cfg.known_frames:
-            pictures = at_start if args.known_pictures > 0 and at_start is not None else None
+            pictures = given if args.known_pictures > 0 and given is not None else None
             known, known_mask = known_frames_batch(video, args.known_share, gen, pictures)
             # the given frames are not the network's to draw: no loss on them
             weight = (1.0 if weight is None else weight) * (1.0 - known_mask)
@@ -788,6 +821,7 @@ def _meta(cfg: DiTConfig, step: int, trained_s: float, history: list, args, late
         "known_window": args.known_window,
         "known_pictures": args.known_pictures,
         "bounce_phase": args.bounce_phase,
+        "bounce_phase_forward": args.bounce_phase_forward,
         "world": args.world,
         "clips": bool(args.clips),
         "clips_share": args.clips_share if args.clips else 0.0,
@@ -866,6 +900,12 @@ def parse_args(argv=None):
         "joints fall in later bounces at the pace of the scene's own length",
     )
     p.add_argument(
+        "--bounce-phase-forward",
+        action="store_true",
+        help="with --bounce-phase and --known-pictures: only the clips given their first second (extended "
+        "forwards) are let go early; those given their last second or a first frame start at phase 0",
+    )
+    p.add_argument(
         "--max-cameos",
         type=int,
         default=1,
@@ -935,6 +975,8 @@ def parse_args(argv=None):
         p.error(f"--rollout-share must be in [0, 1] and --rollout-steps in [1, {DEFAULT_STEPS - 1}]")
     if args.bounce_phase < 0:
         p.error("--bounce-phase takes seconds >= 0")
+    if args.bounce_phase_forward and not (args.bounce_phase > 0 and args.known_pictures > 0):
+        p.error("--bounce-phase-forward needs --bounce-phase and --known-pictures (which clips go forwards)")
     if args.known_pictures and not (0.0 < args.known_pictures <= 1.0 and args.known_window > 0):
         p.error(
             "--known-pictures takes a share in (0, 1] and needs --known-window (without it every clip starts its scene)"

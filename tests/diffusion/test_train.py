@@ -161,6 +161,51 @@ def test_a_bounce_phase_lets_each_scene_of_a_batch_go_at_its_own_time_within_the
         train.parse_args(["--minutes", "1", "--bounce-phase", "-1"])
 
 
+def test_a_forward_bounce_phase_lets_go_early_only_the_clips_extended_forwards_and_they_get_their_first_second(
+    monkeypatch,
+):
+    import torch
+
+    from generation.diffusion import world
+    from generation.diffusion.model import DIT_CONFIGS
+
+    cfg = DIT_CONFIGS["DiT-T"]()
+    rendered = []
+    make_clip = world.make_clip
+
+    def keep(spec, rng=None):
+        rendered.append(spec)
+        return make_clip(spec, rng)
+
+    monkeypatch.setattr(world, "make_clip", keep)
+    kinds, phases = [], []
+    for seed in range(4):
+        rendered.clear()
+        video, *_, given = train.get_batch(
+            np.random.default_rng(seed), 8, 1, cfg, window_s=2, start_share=0.3, bounce_phase_s=2.5, phase_forward=True
+        )
+        kinds += given.tolist()
+        phases += [s.bounce_phase_s for s in rendered]
+        # the clips marked forwards get their first second, backwards their last, pictures their first frame
+        _, mask = train.known_frames_batch(video, 1.0, torch.Generator().manual_seed(seed), given)
+        second = min(world.FPS, video.shape[2] - 1)
+        for g, m in zip(given.tolist(), mask[:, 0, :, 0, 0]):
+            first, last = int(m[:second].sum()), int(m[-second:].sum())
+            if g == train.GIVEN_PICTURE:
+                assert m.tolist() == [1.0] + [0.0] * (len(m) - 1)
+            else:
+                assert (first, last) == ((second, 0) if g == train.GIVEN_FORWARD else (0, second))
+    assert set(kinds) == {train.GIVEN_PICTURE, train.GIVEN_FORWARD, train.GIVEN_BACKWARD}
+    early = [p for k, p in zip(kinds, phases) if k == train.GIVEN_FORWARD]
+    assert all(0.0 <= p <= 2.5 for p in early) and len(set(early)) > 3  # forwards: each at its own time
+    assert {p for k, p in zip(kinds, phases) if k != train.GIVEN_FORWARD} == {0.0}  # the rest at the scene's start
+    ok = ["--minutes", "1", "--known-window", "2", "--known-pictures", "0.3", "--bounce-phase", "2"]
+    assert train.parse_args([*ok, "--bounce-phase-forward"]).bounce_phase_forward
+    for bad in (ok[:-2], ok[:3] + ok[-2:]):  # without a phase, or without pictures (which clips go forwards)
+        with pytest.raises(SystemExit):
+            train.parse_args([*bad, "--bounce-phase-forward"])
+
+
 def test_known_pictures_cut_a_share_at_the_scene_start_and_give_those_their_first_frame_alone():
     import torch
 
@@ -313,10 +358,10 @@ def test_render_workers_are_separate_processes_with_their_own_data_that_follow_t
     args = train.parse_args(["--minutes", "1", "--batch", "2", "--curriculum", "2", "4", "--fake-text"])
     pool = train.RenderWorkers(train.BatchSource(args, DIT_CONFIGS["DiT-T"](), seed=7), workers=2)
     try:
-        level, video, refs, has_ref, text, weight, at_start = pool.next(0)
+        level, video, refs, has_ref, text, weight, given = pool.next(0)
         assert level == 0  # everything rendered before the step moves is at step 0's level
         assert video.dim() == 5 and video.shape[1] == 3 and text.tokens.shape[0] == video.shape[0] == refs.shape[0]
-        assert weight is None and has_ref.dtype == torch.bool and at_start.dtype == torch.bool
+        assert weight is None and has_ref.dtype == torch.bool and given.dtype == torch.int8
         later = [pool.next(100) for _ in range(12)]
         assert [b[0] for b in later[-4:]] == [2, 2, 2, 2]  # the workers read the trainer's step
         seen = [video] + [b[1] for b in later]
