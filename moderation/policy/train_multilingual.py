@@ -61,7 +61,8 @@ MULTILINGUAL_DIR = DATA_DIR / "multilingual"
 # candidate was trained, for the choice after it (rules/hard_benign_4.md), heldout_lang_p (three
 # more) before that choice's candidates were trained, for the choice after it, and heldout_lang_q
 # (three more) after heldout_lang_p was read, before the next choice's candidates were trained
-# (rules/hard_benign_6.md).
+# (rules/hard_benign_6.md), and heldout_lang_r (three more) while they trained, before that choice was
+# read, for the choice after it.
 HELD_OUT_DIRS = tuple(
     DATA_DIR / name
     for name in (
@@ -82,6 +83,7 @@ HELD_OUT_DIRS = tuple(
         "heldout_lang_o",
         "heldout_lang_p",
         "heldout_lang_q",
+        "heldout_lang_r",
     )
 )
 TUNE_SHARE = 0.8  # of the groups tune e5 (tune_e5.py); the rest calibrate the tuned head's thresholds
