@@ -6,14 +6,16 @@ The same recipe as the English head (train.py), on other features and rows:
    saw the held-out sets; train_<lang>_e.jsonl holds prompts at the border of
    sex education, counter-extremism and slang, rules/hard_benign.md; _f praise
    slang and shared names, _g short violent prompts and their benign
-   look-alikes, rules/hard_benign_4.md) and the
+   look-alikes, rules/hard_benign_4.md; _i short close-ups of graphic
+   violence beside benign twins, rules/hard_benign_6.md) and the
    per-language held-out sets already read (READ_DIRS, other authors' prompts;
    since 2026-12-07, rules/read_sets_prompts.md, read_sets_more.md,
-   hard_benign.md and hard_benign_4.md; `--no-with-read` leaves them out),
+   hard_benign.md, hard_benign_4.md and hard_benign_6.md; `--no-with-read`
+   leaves them out),
    less any row that is a near-copy of a held-out prompt still kept apart
    (e5 cosine >= NEAR_COPY; those texts are read for this only, never their
    labels). The served head was trained with `--keep-lexicon --romanised`
-   (rules/pet_names.md, hard_benign.md, hard_benign_4.md): every Chinese, Japanese, Hindi and Russian row in its
+   (rules/pet_names.md, hard_benign.md, hard_benign_4.md, hard_benign_6.md): every Chinese, Japanese, Hindi and Russian row in its
    script also as a romanised copy (romanise.py).
 2. Features: multilingual-e5-small of the text, centred on the training mean
    (out-of-fold on the first 2,007 rows of other languages: recall 0.834 /
@@ -93,8 +95,9 @@ _ENGLISH_WORD = re.compile(r"^[a-z]+$")
 
 # The per-language sets already read: `--with-read` trains on them (the first four since
 # rules/read_sets_prompts.md, the fifth and sixth since rules/read_sets_more.md, the seventh to eleventh
-# since rules/hard_benign.md, the twelfth to fourteenth since rules/hard_benign_4.md).
-READ_DIRS = HELD_OUT_DIRS[:14]
+# since rules/hard_benign.md, the twelfth to fourteenth since rules/hard_benign_4.md, the fifteenth and
+# sixteenth since rules/hard_benign_6.md).
+READ_DIRS = HELD_OUT_DIRS[:16]
 
 
 def read_through(letter: str) -> tuple[Path, ...]:

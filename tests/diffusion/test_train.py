@@ -137,11 +137,11 @@ def test_a_known_window_cuts_each_clip_from_a_longer_scene_at_its_own_frame(monk
     assert train.parse_args(["--minutes", "1"]).known_window == 0
 
 
-def test_a_bounce_phase_lets_each_scene_of_a_batch_go_at_its_own_time_within_the_bound(monkeypatch):
+@pytest.fixture
+def rendered_specs(monkeypatch):
+    """The scene specs get_batch renders, in order (world.make_clip still renders them)."""
     from generation.diffusion import world
-    from generation.diffusion.model import DIT_CONFIGS
 
-    cfg = DIT_CONFIGS["DiT-T"]()
     rendered = []
     make_clip = world.make_clip
 
@@ -150,6 +150,14 @@ def test_a_bounce_phase_lets_each_scene_of_a_batch_go_at_its_own_time_within_the
         return make_clip(spec, rng)
 
     monkeypatch.setattr(world, "make_clip", keep)
+    return rendered
+
+
+def test_a_bounce_phase_lets_each_scene_of_a_batch_go_at_its_own_time_within_the_bound(rendered_specs):
+    from generation.diffusion.model import DIT_CONFIGS
+
+    cfg = DIT_CONFIGS["DiT-T"]()
+    rendered = rendered_specs
     train.get_batch(np.random.default_rng(4), 8, 1, cfg, window_s=2, bounce_phase_s=2.5)
     phases = [s.bounce_phase_s for s in rendered]
     assert all(0.0 <= p <= 2.5 for p in phases) and len(set(phases)) > 4
@@ -162,7 +170,7 @@ def test_a_bounce_phase_lets_each_scene_of_a_batch_go_at_its_own_time_within_the
 
 
 def test_a_forward_bounce_phase_lets_go_early_only_the_clips_extended_forwards_and_they_get_their_first_second(
-    monkeypatch,
+    rendered_specs,
 ):
     import torch
 
@@ -170,14 +178,7 @@ def test_a_forward_bounce_phase_lets_go_early_only_the_clips_extended_forwards_a
     from generation.diffusion.model import DIT_CONFIGS
 
     cfg = DIT_CONFIGS["DiT-T"]()
-    rendered = []
-    make_clip = world.make_clip
-
-    def keep(spec, rng=None):
-        rendered.append(spec)
-        return make_clip(spec, rng)
-
-    monkeypatch.setattr(world, "make_clip", keep)
+    rendered = rendered_specs
     kinds, phases = [], []
     for seed in range(4):
         rendered.clear()

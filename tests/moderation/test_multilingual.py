@@ -83,10 +83,10 @@ MEASURED_FALSE_BLOCK = {folder: figures["false_block"] for folder, figures in GU
 
 @pytest.fixture(scope="module", params=list(GUARDS))
 def per_language(request):
-    """Per-language held-out sets (data/heldout_lang/, _b/ ... _p/). The served head trains on the first
-    fourteen (moderation/policy/rules/read_sets_prompts.md, read_sets_more.md, hard_benign.md,
-    hard_benign_4.md), so theirs guard its fit; the fifteenth was read for that choice and the sixteenth
-    for the next (hard_benign_5.md), and neither is trained on. (The sixth has no guard of its own.)"""
+    """Per-language held-out sets (data/heldout_lang/, _b/ ... _q/). The served head trains on the first
+    sixteen (moderation/policy/rules/read_sets_prompts.md, read_sets_more.md, hard_benign.md,
+    hard_benign_4.md, hard_benign_6.md), so theirs guard its fit; the seventeenth was read for that
+    choice and is not trained on. (The sixth has no guard of its own.)"""
     folder = request.param
     return folder, {lang: evaluate_rows(language_rows(lang, folder), split=lang) for lang in LANGUAGES if lang != "en"}
 
