@@ -92,7 +92,10 @@ def pick_bucket(
 # What get_batch says each clip is to be given (known_frames_batch reads it): a second drawn there, the
 # first frame alone, the first second (extended forwards), the last second (extended backwards).
 GIVEN_ANY, GIVEN_PICTURE, GIVEN_FORWARD, GIVEN_BACKWARD = 0, 1, 2, 3
-FORWARD_OF_SECONDS = 4 / 7  # known_frames_batch's first : last second, 4 : 3
+# known_frames_batch's draw: below FIRST_SECOND the first second, below SECONDS the last, else the first frame
+FIRST_SECOND, SECONDS = 0.4, 0.7
+FORWARD_OF_SECONDS = FIRST_SECOND / SECONDS  # of the clips given a second, the first (4 : 3)
+_GIVEN_DRAW = {GIVEN_PICTURE: 1.0, GIVEN_FORWARD: 0.0, GIVEN_BACKWARD: (FIRST_SECOND + SECONDS) / 2}
 
 
 def get_batch(
@@ -178,9 +181,8 @@ def get_batch(
             [ndimage.maximum_filter(c.truth.mask[a : a + n], size=(1, 3, 3)) for c, a in zip(clips, starts)]
         )  # (B, T, H, W)
         weight = 1.0 + object_weight * torch.from_numpy(masks)[:, None]
-    given = np.where(starts == 0, GIVEN_PICTURE, GIVEN_ANY)
-    if forward is not None:
-        given = np.where(starts == 0, GIVEN_PICTURE, np.where(forward, GIVEN_FORWARD, GIVEN_BACKWARD))
+    elsewhere = GIVEN_ANY if forward is None else np.where(forward, GIVEN_FORWARD, GIVEN_BACKWARD)
+    given = np.where(starts == 0, GIVEN_PICTURE, elsewhere)
     return video, [c.caption for c in clips], refs, has_ref, weight, torch.from_numpy(given.astype(np.int8))
 
 
@@ -263,10 +265,10 @@ def known_frames_batch(
             continue
         kind = torch.rand(1, generator=gen).item()
         if pictures is not None:  # the first frame alone, the first or the last second, or a second (4 : 3)
-            kind = {GIVEN_PICTURE: 1.0, GIVEN_FORWARD: 0.0, GIVEN_BACKWARD: 0.5}.get(int(pictures[i]), 0.7 * kind)
-        if kind < 0.4:
+            kind = _GIVEN_DRAW.get(int(pictures[i]), SECONDS * kind)
+        if kind < FIRST_SECOND:
             mask[i, 0, :second] = 1.0
-        elif kind < 0.7:
+        elif kind < SECONDS:
             mask[i, 0, T - second :] = 1.0
         else:
             mask[i, 0, 0] = 1.0
